@@ -1,0 +1,364 @@
+// The engine as a service: one method per entry of the contract (src/shared/contract). Every transport
+// (Electron IPC, WebSocket, in-process) reaches the engine through this class, with params already
+// validated by the dispatcher.
+import { access, constants, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import {
+  StirError,
+  type ParamsOut,
+  type ResultOf,
+  type StirService,
+  type Region,
+  type Mask,
+  type Click,
+} from '../shared/index.js';
+import type { EventBus } from '../shared/rpc/event-bus.js';
+import { decodePhoto } from './image/decode.js';
+import { encodeJpeg, encodePng } from './image/encode.js';
+import { fitLongSide } from './image/types.js';
+import { DocumentStore, type EngineDocument } from './documents.js';
+import { JobManager } from './jobs/job-manager.js';
+import { scaledControl } from './jobs/scaled-control.js';
+import { regionSpecs } from './render/regions.js';
+import type { EnginePorts } from './ports.js';
+
+type P<M extends keyof StirService> = ParamsOut<M>;
+type R<M extends keyof StirService> = Promise<ResultOf<M>>;
+
+/** Quality of streamed preview frames: high enough to judge motion, small enough to stream live. */
+const PREVIEW_JPEG_QUALITY = 85;
+
+export class StirEngine implements StirService {
+  readonly #ports: EnginePorts;
+  readonly #bus: EventBus;
+  readonly #docs = new DocumentStore();
+  readonly jobs: JobManager;
+
+  constructor(ports: EnginePorts, bus: EventBus) {
+    this.#ports = ports;
+    this.#bus = bus;
+    this.jobs = new JobManager(bus);
+  }
+
+  // --- system -------------------------------------------------------------------------------------
+
+  async doctor(_params: P<'doctor'>): R<'doctor'> {
+    return this.#ports.doctor();
+  }
+
+  async listMotions(_params: P<'listMotions'>): R<'listMotions'> {
+    return this.#ports.vocabulary.list();
+  }
+
+  async resolveMotion(params: P<'resolveMotion'>): R<'resolveMotion'> {
+    return this.#ports.vocabulary.resolve(params.prompt, params.engine);
+  }
+
+  async listEngines(_params: P<'listEngines'>): R<'listEngines'> {
+    return this.#ports.engines.list();
+  }
+
+  // --- photos -------------------------------------------------------------------------------------
+
+  async openPhoto(params: P<'openPhoto'>): R<'openPhoto'> {
+    const decoded = await decodePhoto(params.source);
+    const display =
+      decoded.format === 'jpeg'
+        ? { bytes: await encodeJpeg(decoded.image, 95), mime: 'image/jpeg' as const }
+        : { bytes: await encodePng(decoded.image, 3), mime: 'image/png' as const };
+    const doc = this.#docs.add({ name: decoded.name, format: decoded.format, photo: decoded.image, display });
+    return this.#describe(doc);
+  }
+
+  async closeDocument(params: P<'closeDocument'>): R<'closeDocument'> {
+    this.#ports.segmenters.forget(params.docId);
+    return { closed: this.#docs.delete(params.docId) };
+  }
+
+  #describe(doc: EngineDocument): ResultOf<'openPhoto'> {
+    return {
+      docId: doc.id,
+      name: doc.name,
+      width: doc.photo.width,
+      height: doc.photo.height,
+      format: doc.format,
+      image: doc.display.bytes,
+      imageMime: doc.display.mime,
+      regions: doc.regions,
+      settings: doc.settings,
+    };
+  }
+
+  // --- segmentation -------------------------------------------------------------------------------
+
+  async segment(params: P<'segment'>): R<'segment'> {
+    const doc = this.#docs.get(params.docId);
+    const { width, height } = doc.photo;
+    for (const click of params.clicks) assertInside(click, width, height);
+    if (params.previous) assertMaskFits(params.previous, doc);
+    if (!params.clicks.some((c) => c.positive) && !params.box && !params.previous) {
+      throw new StirError('BAD_REQUEST', 'Click on the part of the photo you want to animate.', {
+        hint: 'A negative click (Alt-click) only removes from a region that already exists.',
+      });
+    }
+    const segmenter = await this.#ports.segmenters.get();
+    const started = performance.now();
+    const output = await segmenter.segment(doc.photo, {
+      clicks: params.clicks,
+      box: params.box,
+      previous: params.previous,
+      photoKey: doc.id,
+    });
+    return {
+      mask: output.mask,
+      score: output.score,
+      segmenter: segmenter.id,
+      millis: performance.now() - started,
+    };
+  }
+
+  // --- regions ------------------------------------------------------------------------------------
+
+  async createRegion(params: P<'createRegion'>): R<'createRegion'> {
+    const doc = this.#docs.get(params.docId);
+    assertMaskFits(params.region.mask, doc);
+    for (const click of params.region.clicks) assertInside(click, doc.photo.width, doc.photo.height);
+    const look = this.#docs.nextRegionLook(doc);
+    const region: Region = {
+      id: crypto.randomUUID(),
+      name: params.region.name ?? look.name,
+      color: params.region.color ?? look.color,
+      visible: params.region.visible,
+      clicks: params.region.clicks,
+      box: params.region.box,
+      mask: params.region.mask,
+      motion: params.region.motion,
+      pose: params.region.pose,
+    };
+    const index =
+      params.index === undefined ? doc.regions.length : Math.min(params.index, doc.regions.length);
+    doc.regions = [...doc.regions.slice(0, index), region, ...doc.regions.slice(index)];
+    return region;
+  }
+
+  async updateRegion(params: P<'updateRegion'>): R<'updateRegion'> {
+    const doc = this.#docs.get(params.docId);
+    const current = this.#docs.region(doc, params.regionId);
+    const { patch } = params;
+    if (patch.mask) assertMaskFits(patch.mask, doc);
+    for (const click of patch.clicks ?? []) assertInside(click, doc.photo.width, doc.photo.height);
+    const motion = { ...current.motion };
+    for (const [key, value] of Object.entries(patch.motion ?? {})) {
+      if (value !== undefined) (motion as Record<string, unknown>)[key] = value;
+    }
+    const updated: Region = {
+      ...current,
+      ...definedOnly({
+        name: patch.name,
+        color: patch.color,
+        visible: patch.visible,
+        clicks: patch.clicks,
+        mask: patch.mask,
+      }),
+      box: patch.box === undefined ? current.box : patch.box,
+      pose: patch.pose === undefined ? current.pose : patch.pose,
+      motion,
+    };
+    doc.regions = doc.regions.map((r) => (r.id === updated.id ? updated : r));
+    return updated;
+  }
+
+  async deleteRegion(params: P<'deleteRegion'>): R<'deleteRegion'> {
+    const doc = this.#docs.get(params.docId);
+    const before = doc.regions.length;
+    doc.regions = doc.regions.filter((r) => r.id !== params.regionId);
+    return { deleted: doc.regions.length < before };
+  }
+
+  async listRegions(params: P<'listRegions'>): R<'listRegions'> {
+    return this.#docs.get(params.docId).regions;
+  }
+
+  async reorderRegions(params: P<'reorderRegions'>): R<'reorderRegions'> {
+    const doc = this.#docs.get(params.docId);
+    const ids = new Set(doc.regions.map((r) => r.id));
+    if (
+      params.order.length !== ids.size ||
+      !params.order.every((id) => ids.has(id)) ||
+      new Set(params.order).size !== ids.size
+    ) {
+      throw new StirError('BAD_REQUEST', 'The new order must list every region of the photo exactly once.');
+    }
+    doc.regions = params.order.map((id) => this.#docs.region(doc, id));
+    return doc.regions;
+  }
+
+  async updateSettings(params: P<'updateSettings'>): R<'updateSettings'> {
+    const doc = this.#docs.get(params.docId);
+    doc.settings = { ...doc.settings, ...definedOnly(params.patch) };
+    return doc.settings;
+  }
+
+  // --- render and export --------------------------------------------------------------------------
+
+  async startRender(params: P<'startRender'>): R<'startRender'> {
+    const doc = this.#docs.get(params.docId);
+    const settings = { ...doc.settings };
+    const regions = regionSpecs(doc.regions);
+    this.#ports.engines.check(settings, regions);
+    const size = fitLongSide(doc.photo.width, doc.photo.height, params.previewLongSide);
+    const bus = this.#bus;
+
+    return this.jobs.start(
+      'render',
+      async (job) => {
+        const started = performance.now();
+        const engine = await this.#ports.engines.get(settings);
+        const animation = await engine.prepare(
+          { photo: doc.photo, regions, timing: settings, size },
+          scaledControl(job, 0, 0.3),
+        );
+        try {
+          for await (const { index, image } of animation.frames({ signal: job.signal })) {
+            const jpeg = await encodeJpeg(image, PREVIEW_JPEG_QUALITY);
+            bus.emit('renderFrame', {
+              jobId: job.jobId,
+              index,
+              frameCount: animation.frameCount,
+              fps: animation.fps,
+              width: image.width,
+              height: image.height,
+              image: jpeg,
+              mime: 'image/jpeg',
+            });
+            job.progress('Rendering frames', 0.3 + (0.7 * (index + 1)) / animation.frameCount);
+          }
+        } finally {
+          await animation.dispose();
+        }
+        return {
+          frameCount: animation.frameCount,
+          fps: animation.fps,
+          width: animation.width,
+          height: animation.height,
+          engine: engine.id,
+          millis: performance.now() - started,
+        };
+      },
+      { group: `render:${doc.id}` },
+    );
+  }
+
+  async startExport(params: P<'startExport'>): R<'startExport'> {
+    const doc = this.#docs.get(params.docId);
+    const settings = { ...doc.settings };
+    const regions = regionSpecs(doc.regions);
+    this.#ports.engines.check(settings, regions);
+    const extension = this.#ports.exporter.extension(params.format);
+    const path = params.path
+      ? resolve(params.path)
+      : join(
+          this.#ports.exportDir,
+          `${basename(doc.name, extname(doc.name))}-stir-${timestamp()}${extension}`,
+        );
+    await assertWritableTarget(path, params.overwrite);
+    const size = fitLongSide(doc.photo.width, doc.photo.height, params.longSide);
+
+    return this.jobs.start('export', async (job) => {
+      const started = performance.now();
+      const engine = await this.#ports.engines.get(settings);
+      const animation = await engine.prepare(
+        { photo: doc.photo, regions, timing: settings, size },
+        scaledControl(job, 0, 0.2),
+      );
+      try {
+        const written = await this.#ports.exporter.export(
+          animation,
+          { format: params.format, path, overwrite: params.overwrite },
+          scaledControl(job, 0.2, 1),
+        );
+        return {
+          path: written.path,
+          bytes: written.bytes,
+          format: params.format,
+          width: animation.width,
+          height: animation.height,
+          frameCount: animation.frameCount,
+          fps: animation.fps,
+          millis: performance.now() - started,
+          downloadUrl: this.#ports.publishDownload?.(written.path) ?? null,
+        };
+      } finally {
+        await animation.dispose();
+      }
+    });
+  }
+
+  async cancelJob(params: P<'cancelJob'>): R<'cancelJob'> {
+    return { cancelled: this.jobs.cancel(params.jobId) };
+  }
+
+  async dispose(): Promise<void> {
+    await this.jobs.cancelAll();
+  }
+}
+
+function assertInside(click: Click, width: number, height: number): void {
+  if (click.x < 0 || click.y < 0 || click.x >= width || click.y >= height) {
+    throw new StirError(
+      'CLICK_OUTSIDE_IMAGE',
+      `The click at (${Math.round(click.x)}, ${Math.round(click.y)}) is outside the photo, which is ${width}x${height}.`,
+      {
+        hint: 'Click inside the photo: x from 0 to width-1, y from 0 to height-1.',
+        details: { click, width, height },
+      },
+    );
+  }
+}
+
+function assertMaskFits(mask: Mask, doc: EngineDocument): void {
+  if (mask.width !== doc.photo.width || mask.height !== doc.photo.height) {
+    throw new StirError(
+      'BAD_REQUEST',
+      `A region mask must be the photo's size (${doc.photo.width}x${doc.photo.height}), not ${mask.width}x${mask.height}.`,
+    );
+  }
+}
+
+/** Refuses, before any work starts, an output path that cannot be written: nothing is written then. */
+async function assertWritableTarget(path: string, overwrite: boolean): Promise<void> {
+  const folder = dirname(path);
+  const existing = await stat(path).catch(() => null);
+  if (existing?.isDirectory()) {
+    throw new StirError('OUTPUT_UNWRITABLE', `${path} is a folder; give a file name for the clip.`);
+  }
+  if (existing && !overwrite) {
+    throw new StirError('OUTPUT_UNWRITABLE', `${path} already exists.`, {
+      hint: 'Choose another name, or allow replacing it.',
+    });
+  }
+  const folderInfo = await stat(folder).catch(() => null);
+  if (!folderInfo?.isDirectory()) {
+    throw new StirError('OUTPUT_UNWRITABLE', `The folder ${folder} does not exist.`, {
+      hint: 'Create it first, or choose another place.',
+    });
+  }
+  try {
+    await access(folder, constants.W_OK);
+  } catch (caught) {
+    throw new StirError('OUTPUT_UNWRITABLE', `Stir is not allowed to write into ${folder}.`, {
+      hint: 'Choose a folder you can write to.',
+      cause: caught,
+    });
+  }
+}
+
+function definedOnly<T extends Record<string, unknown>>(object: T): Partial<T> {
+  return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function timestamp(): string {
+  const d = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
+}

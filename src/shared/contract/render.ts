@@ -1,0 +1,42 @@
+import { z } from 'zod';
+import { method } from './define.js';
+import { JobStartedSchema } from './jobs.js';
+import { EngineIdSchema, BytesSchema } from '../model.js';
+
+export const StartRenderParamsSchema = z.object({
+  docId: z.string(),
+  /** Long side of the preview frames in pixels; the photo's own size when larger than the photo. */
+  previewLongSide: z.int().min(64).max(8192).default(512),
+});
+export type StartRenderParams = z.input<typeof StartRenderParamsSchema>;
+
+/** One preview frame, streamed while the render goes on. */
+export const RenderFrameSchema = z.object({
+  jobId: z.string(),
+  index: z.int().min(0),
+  frameCount: z.int().positive(),
+  fps: z.number().positive(),
+  width: z.int().positive(),
+  height: z.int().positive(),
+  image: BytesSchema,
+  mime: z.enum(['image/jpeg', 'image/png', 'image/webp']),
+});
+export type RenderFrame = z.infer<typeof RenderFrameSchema>;
+
+export const RenderResultSchema = z.object({
+  frameCount: z.int().positive(),
+  fps: z.number().positive(),
+  width: z.int().positive(),
+  height: z.int().positive(),
+  engine: EngineIdSchema,
+  millis: z.number().min(0),
+});
+export type RenderResult = z.infer<typeof RenderResultSchema>;
+
+export const renderMethods = {
+  startRender: method(
+    StartRenderParamsSchema,
+    JobStartedSchema,
+    'Renders the document at preview size; frames stream as renderFrame events, then jobDone.',
+  ),
+};

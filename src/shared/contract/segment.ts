@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { method } from './define.js';
+import { BoxSchema, ClickSchema, MaskSchema } from '../model.js';
+
+export const SegmenterIdSchema = z.enum(['classic', 'sam']);
+export type SegmenterId = z.infer<typeof SegmenterIdSchema>;
+
+export const SegmentParamsSchema = z.object({
+  docId: z.string(),
+  /** Positive and negative clicks in photo pixels; at least one positive click or a box. */
+  clicks: z.array(ClickSchema).max(64),
+  box: BoxSchema.nullable().default(null),
+  /** The mask being refined, when the clicks add to or remove from an existing region. */
+  previous: MaskSchema.nullable().default(null),
+});
+export type SegmentParams = z.input<typeof SegmentParamsSchema>;
+
+export const SegmentResultSchema = z.object({
+  mask: MaskSchema,
+  /** The segmenter's own confidence, 0-1 (SAM's predicted IoU; a boundary-contrast score for classic). */
+  score: z.number(),
+  segmenter: SegmenterIdSchema,
+  millis: z.number(),
+});
+export type SegmentResult = z.infer<typeof SegmentResultSchema>;
+
+export const segmentMethods = {
+  segment: method(
+    SegmentParamsSchema,
+    SegmentResultSchema,
+    'Turns clicks (and an optional box) into a region mask, with SAM when a pack provides it, else the classic segmenter.',
+  ),
+};

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit and integration tests (Node). End-to-end tests have their own config (vitest.e2e.config.ts).
+export default defineConfig({
+  test: {
+    include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    // Two cores: run test files two at a time; heavy files (ffmpeg, ONNX) mark themselves sequential.
+    maxWorkers: 2,
+    pool: 'forks',
+    reporters: ['default'],
+  },
+});
