@@ -1,6 +1,6 @@
-// The engine as a service: one method per entry of the contract (src/shared/contract). Every transport
-// (Electron IPC, WebSocket, in-process) reaches the engine through this class, with params already
-// validated by the dispatcher.
+// The engine's core service: photos, segmentation, regions, render and export, system. Other areas
+// (model packs, projects) are services of their own, merged with this one in create-service.ts. Every
+// transport (Electron IPC, WebSocket, in-process) reaches them with params already validated.
 import { access, constants, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import {
@@ -16,8 +16,8 @@ import type { EventBus } from '../shared/rpc/event-bus.js';
 import { decodePhoto } from './image/decode.js';
 import { encodeJpeg, encodePng } from './image/encode.js';
 import { fitLongSide } from './image/types.js';
-import { DocumentStore, type EngineDocument } from './documents.js';
-import { JobManager } from './jobs/job-manager.js';
+import type { DocumentStore, EngineDocument } from './documents.js';
+import type { JobManager } from './jobs/job-manager.js';
 import { scaledControl } from './jobs/scaled-control.js';
 import { regionSpecs } from './render/regions.js';
 import type { EnginePorts } from './ports.js';
@@ -25,19 +25,38 @@ import type { EnginePorts } from './ports.js';
 type P<M extends keyof StirService> = ParamsOut<M>;
 type R<M extends keyof StirService> = Promise<ResultOf<M>>;
 
+export type CoreMethod =
+  | 'doctor'
+  | 'listMotions'
+  | 'resolveMotion'
+  | 'listEngines'
+  | 'openPhoto'
+  | 'closeDocument'
+  | 'segment'
+  | 'createRegion'
+  | 'updateRegion'
+  | 'deleteRegion'
+  | 'listRegions'
+  | 'reorderRegions'
+  | 'updateSettings'
+  | 'startRender'
+  | 'startExport'
+  | 'cancelJob';
+
 /** Quality of streamed preview frames: high enough to judge motion, small enough to stream live. */
 const PREVIEW_JPEG_QUALITY = 85;
 
-export class StirEngine implements StirService {
+export class CoreService implements Pick<StirService, CoreMethod> {
   readonly #ports: EnginePorts;
   readonly #bus: EventBus;
-  readonly #docs = new DocumentStore();
+  readonly #docs: DocumentStore;
   readonly jobs: JobManager;
 
-  constructor(ports: EnginePorts, bus: EventBus) {
+  constructor(ports: EnginePorts, bus: EventBus, jobs: JobManager, docs: DocumentStore) {
     this.#ports = ports;
     this.#bus = bus;
-    this.jobs = new JobManager(bus);
+    this.jobs = jobs;
+    this.#docs = docs;
   }
 
   // --- system -------------------------------------------------------------------------------------
@@ -298,9 +317,6 @@ export class StirEngine implements StirService {
     return { cancelled: this.jobs.cancel(params.jobId) };
   }
 
-  async dispose(): Promise<void> {
-    await this.jobs.cancelAll();
-  }
 }
 
 function assertInside(click: Click, width: number, height: number): void {
