@@ -1,8 +1,8 @@
 // The engine's core service: photos, segmentation, regions, render and export, system. Other areas
 // (model packs, projects) are services of their own, merged with this one in create-service.ts. Every
 // transport (Electron IPC, WebSocket, in-process) reaches them with params already validated.
-import { access, constants, stat } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
+import { assertWritableTarget } from './output-path.js';
 import {
   StirError,
   type ParamsOut,
@@ -316,7 +316,6 @@ export class CoreService implements Pick<StirService, CoreMethod> {
   async cancelJob(params: P<'cancelJob'>): R<'cancelJob'> {
     return { cancelled: this.jobs.cancel(params.jobId) };
   }
-
 }
 
 function assertInside(click: Click, width: number, height: number): void {
@@ -338,34 +337,6 @@ function assertMaskFits(mask: Mask, doc: EngineDocument): void {
       'BAD_REQUEST',
       `A region mask must be the photo's size (${doc.photo.width}x${doc.photo.height}), not ${mask.width}x${mask.height}.`,
     );
-  }
-}
-
-/** Refuses, before any work starts, an output path that cannot be written: nothing is written then. */
-async function assertWritableTarget(path: string, overwrite: boolean): Promise<void> {
-  const folder = dirname(path);
-  const existing = await stat(path).catch(() => null);
-  if (existing?.isDirectory()) {
-    throw new StirError('OUTPUT_UNWRITABLE', `${path} is a folder; give a file name for the clip.`);
-  }
-  if (existing && !overwrite) {
-    throw new StirError('OUTPUT_UNWRITABLE', `${path} already exists.`, {
-      hint: 'Choose another name, or allow replacing it.',
-    });
-  }
-  const folderInfo = await stat(folder).catch(() => null);
-  if (!folderInfo?.isDirectory()) {
-    throw new StirError('OUTPUT_UNWRITABLE', `The folder ${folder} does not exist.`, {
-      hint: 'Create it first, or choose another place.',
-    });
-  }
-  try {
-    await access(folder, constants.W_OK);
-  } catch (caught) {
-    throw new StirError('OUTPUT_UNWRITABLE', `Stir is not allowed to write into ${folder}.`, {
-      hint: 'Choose a folder you can write to.',
-      cause: caught,
-    });
   }
 }
 

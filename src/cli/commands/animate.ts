@@ -1,0 +1,211 @@
+// `stir animate PHOTO --region X,Y:MOTION[:STRENGTH] [--region ...] [--seconds S] [--fps F] -o OUT.mp4`
+//
+// Everything is checked before anything is written: the output path, the photo, every click and every
+// motion word. The clip appears only when it is complete.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  LIMITS,
+  StirError,
+  runJob,
+  type StirClient,
+  type EngineId,
+  type LoopMode,
+} from '../../shared/index.js';
+import { assertWritableTarget } from '../../engine/output-path.js';
+import type { CliCommand, CliContext } from '../command.js';
+import { progressPrinter } from '../progress.js';
+import { parseRegionSpec, type CliRegion } from '../region-spec.js';
+import { exportOptionsFromArgs, EXPORT_ARG_OPTIONS, EXPORT_USAGE } from '../export-options.js';
+
+export const animateUsage = `Usage: stir animate PHOTO --region X,Y:MOTION[:STRENGTH][:dir=ANGLE] [--region ...] -o OUT
+
+Animates the regions of a photo and writes a clip.
+
+  --region SPEC     a region and its motion (repeatable):
+                      X,Y:MOTION[:STRENGTH][:dir=ANGLE][:start=S][:end=S][:seed=N]
+                      X,Y;X,Y;!X,Y:MOTION   several clicks; "!" marks a negative click
+                      all:MOTION            the whole photo (zoom in, pan...)
+                    STRENGTH: pixels per frame at a 512-pixel long side (default 4)
+                    ANGLE: degrees counter-clockwise from pointing right (90 = up)
+  --seconds S       duration, ${LIMITS.secondsMin}-${LIMITS.secondsMax} (default 3)
+  --fps F           frames per second, ${LIMITS.fpsMin}-${LIMITS.fpsMax} (default 24)
+  --loop MODE       loop | once | pingpong (default loop)
+  --engine NAME     motion (built in, default) | diffusion
+  --pack DIR|ID     the model pack for --engine diffusion
+  -o, --output OUT  the clip to write
+${EXPORT_USAGE}
+Example:
+  stir animate examples/photos/coffee.png --region "300,120:rise:2" -o steam.mp4`;
+
+export interface AnimateOptions {
+  photo: string;
+  regions: CliRegion[];
+  output: string;
+  seconds: number;
+  fps: number;
+  loop: LoopMode;
+  engine: EngineId;
+  pack: string | null;
+}
+
+function parseNumberOption(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number)) throw new StirError('BAD_REQUEST', `--${name} "${value}" is not a number.`);
+  return number;
+}
+
+function parseLoop(value: string | undefined): LoopMode {
+  if (value === undefined) return 'loop';
+  if (value === 'loop' || value === 'once' || value === 'pingpong') return value;
+  throw new StirError('BAD_REQUEST', `--loop "${value}" is not a loop mode: use loop, once or pingpong.`);
+}
+
+function parseEngine(value: string | undefined): EngineId {
+  if (value === undefined) return 'motion';
+  if (value === 'motion' || value === 'diffusion') return value;
+  throw new StirError('BAD_REQUEST', `--engine "${value}" is not an engine: use motion or diffusion.`);
+}
+
+/** Opens the photo, makes each region (click -> mask), and sets the timing: what both animate and demo do. */
+export async function buildDocument(client: StirClient, options: AnimateOptions): Promise<string> {
+  // Motion words first: an unknown word fails at once, before any segmentation.
+  for (const region of options.regions) {
+    const resolution = await client.resolveMotion({ prompt: region.prompt, engine: options.engine });
+    if (!resolution.ok) {
+      throw new StirError(
+        'UNKNOWN_MOTION',
+        resolution.message ?? `"${region.prompt}" is not a motion Stir knows.`,
+        {
+          details: { suggestions: resolution.suggestions },
+          hint: resolution.suggestions.length
+            ? `Closest words: ${resolution.suggestions.join(', ')}.`
+            : undefined,
+        },
+      );
+    }
+  }
+  const doc = await client.openPhoto({ source: { kind: 'path', path: options.photo } });
+  const { width, height } = doc;
+  for (const region of options.regions) {
+    for (const click of region.clicks ?? []) {
+      if (click.x < 0 || click.y < 0 || click.x >= width || click.y >= height) {
+        throw new StirError(
+          'CLICK_OUTSIDE_IMAGE',
+          `The click ${click.x},${click.y} in --region "${region.source}" is outside the photo, which is ${width}x${height}.`,
+          { hint: `Use x from 0 to ${width - 1} and y from 0 to ${height - 1}.` },
+        );
+      }
+    }
+  }
+  await client.updateSettings({
+    docId: doc.docId,
+    patch: {
+      seconds: options.seconds,
+      fps: options.fps,
+      loop: options.loop,
+      engine: options.engine,
+      packId: options.pack,
+    },
+  });
+  for (const region of options.regions) {
+    const mask = region.clicks
+      ? (await client.segment({ docId: doc.docId, clicks: region.clicks })).mask
+      : { width, height, data: new Uint8Array(width * height).fill(255) };
+    await client.createRegion({
+      docId: doc.docId,
+      region: {
+        name: region.clicks ? undefined : 'Whole photo',
+        clicks: region.clicks ?? [],
+        mask,
+        motion: {
+          prompt: region.prompt,
+          strength: region.strength,
+          direction: region.direction,
+          seed: region.seed,
+          start: region.start,
+          end: region.end,
+        },
+      },
+    });
+  }
+  return doc.docId;
+}
+
+export const animateCommand: CliCommand = {
+  name: 'animate',
+  summary: 'animate regions of a photo and write a clip',
+  usage: animateUsage,
+  async run(args: string[], context: CliContext): Promise<number> {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        region: { type: 'string', multiple: true },
+        seconds: { type: 'string' },
+        fps: { type: 'string' },
+        loop: { type: 'string' },
+        engine: { type: 'string' },
+        pack: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        ...EXPORT_ARG_OPTIONS,
+      },
+    });
+    const [photo, ...extra] = positionals;
+    if (!photo)
+      throw new StirError('BAD_REQUEST', 'Which photo? Give its path first.', {
+        hint: 'stir animate PHOTO --region X,Y:MOTION -o OUT.mp4',
+      });
+    if (extra.length > 0) throw new StirError('BAD_REQUEST', `Unexpected arguments: ${extra.join(' ')}.`);
+    if (!values.output) throw new StirError('BAD_REQUEST', 'Where should the clip go? Give -o OUT.mp4.');
+    const regions = (values.region ?? []).map(parseRegionSpec);
+    if (regions.length === 0) {
+      throw new StirError(
+        'BAD_REQUEST',
+        'Give at least one --region, for example --region "240,120:sway" or --region "all:zoom in".',
+      );
+    }
+    const engine = parseEngine(values.engine);
+    if (engine === 'diffusion' && !values.pack) {
+      throw new StirError(
+        'PACK_MISSING',
+        '--engine diffusion needs a model pack: give --pack DIR (or an installed pack id).',
+        {
+          hint: 'See `stir models list`.',
+        },
+      );
+    }
+    const options: AnimateOptions = {
+      photo: resolve(context.cwd, photo),
+      regions,
+      output: resolve(context.cwd, values.output),
+      seconds: parseNumberOption(values.seconds, 'seconds', 3),
+      fps: parseNumberOption(values.fps, 'fps', 24),
+      loop: parseLoop(values.loop),
+      engine,
+      pack: values.pack
+        ? values.pack.includes('/') || values.pack.includes('\\')
+          ? resolve(context.cwd, values.pack)
+          : values.pack
+        : null,
+    };
+    const exportOptions = exportOptionsFromArgs(values);
+    await assertWritableTarget(options.output, true);
+
+    const client = await context.client();
+    const docId = await buildDocument(client, options);
+    const printer = progressPrinter(context.io, 'Exporting');
+    const result = await runJob(
+      client,
+      () => client.startExport({ docId, path: options.output, ...exportOptions }),
+      'export',
+      { onProgress: (p) => printer.update(p) },
+      context.signal,
+    ).finally(() => printer.done());
+    context.io.out(
+      `Wrote ${result.path} (${result.width}x${result.height}, ${result.frameCount} frames at ${result.fps} fps, ${(result.bytes / 1024).toFixed(0)} KiB) in ${(result.millis / 1000).toFixed(1)} s.\n`,
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,126 @@
+// The Electron shell, kept thin: one window (sandboxed, context-isolated, no Node in the renderer), the
+// menu, native dialogs, and the engine host. Every call from the renderer is checked (sender, method,
+// payload) before it reaches the engine.
+import { join } from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, Menu, shell, type IpcMainInvokeEvent } from 'electron';
+import { isMethodName, StirError, type CallEnvelope } from '../shared/index.js';
+import { parseParams } from '../shared/rpc/validate.js';
+import { IPC, type FileFilter } from '../preload/api.js';
+import { EngineHostClient } from './engine-client.js';
+import { buildMenu } from './menu.js';
+
+const rendererUrl = process.env['ELECTRON_RENDERER_URL'];
+let mainWindow: BrowserWindow | null = null;
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    minWidth: 1024,
+    minHeight: 680,
+    backgroundColor: '#16171a',
+    title: 'Stir',
+    show: false,
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  window.once('ready-to-show', () => window.show());
+  // Links open in the person's browser, never inside the editor.
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  window.webContents.on('will-navigate', (event) => event.preventDefault());
+  if (rendererUrl && !app.isPackaged) void window.loadURL(rendererUrl);
+  else void window.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+  return window;
+}
+
+/** Only our own page may call the engine (VS Code's validatedIpcMain does the same). */
+function fromOurPage(event: IpcMainInvokeEvent): boolean {
+  const url = event.senderFrame?.url ?? '';
+  return url.startsWith('file://') || (rendererUrl !== undefined && url.startsWith(rendererUrl));
+}
+
+function refuse(message: string): CallEnvelope {
+  return { ok: false, error: { code: 'UNAUTHORIZED', message } };
+}
+
+function registerIpc(engine: EngineHostClient): void {
+  ipcMain.handle(IPC.call, async (event, method: unknown, params: unknown): Promise<CallEnvelope> => {
+    if (!fromOurPage(event)) return refuse('Calls are accepted from the Stir window only.');
+    if (!isMethodName(method))
+      return {
+        ok: false,
+        error: { code: 'BAD_REQUEST', message: `There is no method called ${String(method)}.` },
+      };
+    try {
+      parseParams(method, params);
+    } catch (caught) {
+      return { ok: false, error: StirError.fromCaught(caught).toPayload() };
+    }
+    return engine.call(method, params);
+  });
+
+  ipcMain.handle(IPC.pickOpenPath, async (event, options: { title: string; filters: FileFilter[] }) => {
+    if (!fromOurPage(event) || !mainWindow) return null;
+    const result = await dialog.showOpenDialog(mainWindow, {
+      title: options.title,
+      filters: options.filters,
+      properties: ['openFile'],
+    });
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  });
+
+  ipcMain.handle(
+    IPC.pickSavePath,
+    async (event, options: { title: string; defaultName: string; filters: FileFilter[] }) => {
+      if (!fromOurPage(event) || !mainWindow) return null;
+      const result = await dialog.showSaveDialog(mainWindow, {
+        title: options.title,
+        defaultPath: join(app.getPath('videos'), options.defaultName),
+        filters: options.filters,
+      });
+      return result.canceled ? null : (result.filePath ?? null);
+    },
+  );
+
+  ipcMain.handle(IPC.revealInFolder, (event, path: unknown) => {
+    if (fromOurPage(event) && typeof path === 'string') shell.showItemInFolder(path);
+  });
+}
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  const engine = new EngineHostClient(
+    join(import.meta.dirname, 'engine-host.js'),
+    {
+      exportDir: app.getPath('videos'),
+      dataDir: app.getPath('userData'),
+      renderWorkerDir: import.meta.dirname,
+    },
+    (event, payload) => {
+      for (const window of BrowserWindow.getAllWindows()) window.webContents.send(IPC.event, event, payload);
+    },
+  );
+  engine.start();
+  registerIpc(engine);
+  Menu.setApplicationMenu(buildMenu(() => mainWindow));
+  mainWindow = createWindow();
+
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('before-quit', () => engine.stop());
+}
+
+void main();

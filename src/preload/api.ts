@@ -1,0 +1,59 @@
+// What the preload exposes to the renderer as `window.stir` (Electron) and what browser mode provides in
+// its place: a raw transport of the contract plus the few things only the desktop shell can do (native
+// file dialogs, showing a file in its folder). The renderer imports only this type, never electron.
+import type { CallEnvelope, MethodName, RawEventListener, Unsubscribe } from '../shared/index.js';
+
+export interface FileFilter {
+  name: string;
+  extensions: string[];
+}
+
+/** Commands from the native menu, handled by the editor like its own buttons and shortcuts. */
+export const MENU_COMMANDS = [
+  'new-project',
+  'open-photo',
+  'open-project',
+  'save-project',
+  'save-project-as',
+  'export',
+  'undo',
+  'redo',
+  'toggle-preview',
+  'zoom-fit',
+  'show-shortcuts',
+] as const;
+export type MenuCommand = (typeof MENU_COMMANDS)[number];
+
+export interface ShellApi {
+  readonly kind: 'electron' | 'browser';
+  readonly platform: string;
+  /** A native open dialog; the engine reads the chosen file by path. Null when cancelled. */
+  pickOpenPath(options: { title: string; filters: FileFilter[] }): Promise<string | null>;
+  /** A native save dialog. Null when cancelled. */
+  pickSavePath(options: {
+    title: string;
+    defaultName: string;
+    filters: FileFilter[];
+  }): Promise<string | null>;
+  revealInFolder(path: string): Promise<void>;
+  /** The file-system path of a dropped file (Electron only; browser mode reads the bytes instead). */
+  pathForFile(file: File): string | null;
+  /** Native menu commands (Electron); browser mode has none and returns a no-op unsubscribe. */
+  onMenuCommand(listener: (command: MenuCommand) => void): Unsubscribe;
+}
+
+export interface StirBridge {
+  call(method: MethodName, params: unknown): Promise<CallEnvelope>;
+  subscribe(listener: RawEventListener): Unsubscribe;
+  shell: ShellApi;
+}
+
+/** IPC channel names, in one place (main and preload import them; nothing else speaks IPC). */
+export const IPC = {
+  call: 'stir:call',
+  event: 'stir:event',
+  pickOpenPath: 'stir:shell:pick-open-path',
+  pickSavePath: 'stir:shell:pick-save-path',
+  revealInFolder: 'stir:shell:reveal-in-folder',
+  menu: 'stir:menu',
+} as const;
