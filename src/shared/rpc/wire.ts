@@ -8,13 +8,19 @@ const PLACEHOLDER = '$bytes';
 
 export function encodeFrame(message: unknown): Uint8Array {
   const blobs: Uint8Array[] = [];
-  const header = JSON.stringify(message, (_key, value: unknown) => {
-    if (value instanceof Uint8Array) {
-      blobs.push(value);
-      return { [PLACEHOLDER]: blobs.length - 1 };
-    }
-    return value;
-  });
+  // A function, not an arrow: JSON.stringify has already called toJSON (Node's Buffer has one) on `value`,
+  // so the original object is read from the holder, `this[key]`.
+  const header = JSON.stringify(
+    message,
+    function (this: Record<string, unknown>, key: string, value: unknown) {
+      const original = this[key];
+      if (original instanceof Uint8Array) {
+        blobs.push(original);
+        return { [PLACEHOLDER]: blobs.length - 1 };
+      }
+      return value;
+    },
+  );
   const headerBytes = new TextEncoder().encode(header);
   const total = 4 + headerBytes.length + blobs.reduce((sum, b) => sum + 4 + b.length, 0);
   const out = new Uint8Array(total);

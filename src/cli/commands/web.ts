@@ -1,0 +1,45 @@
+// `stir web`: browser mode. Serves the built editor and the engine on 127.0.0.1 with a per-launch token.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { StirError } from '../../shared/index.js';
+import { createEngine } from '../../engine/create-engine.js';
+import { startWebServer, type WebServer } from '../../web/server.js';
+import type { CliCommand } from '../command.js';
+
+export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../../out/renderer/', import.meta.url));
+
+export const webCommand: CliCommand = {
+  name: 'web',
+  summary: 'open the editor in a browser (serves it on 127.0.0.1 only)',
+  usage: `Usage: stir web [--port N]
+
+Serves the editor built by \`npm run build:web\` (\`npm run web\` builds it first) and the engine on
+127.0.0.1, and prints the link to open; the link carries a token every request must show.`,
+  async run(args, context) {
+    const { values } = parseArgs({ args, options: { port: { type: 'string' }, static: { type: 'string' } } });
+    const staticDir = values.static ?? DEFAULT_STATIC_DIR;
+    if (!existsSync(`${staticDir}/index.html`)) {
+      throw new StirError('FILE_NOT_FOUND', 'The editor is not built yet.', {
+        hint: 'Run `npm run web`, which builds it first.',
+      });
+    }
+    let server: WebServer | null = null;
+    const engine = createEngine({ publishDownload: (path) => server?.publishDownload(path) ?? null });
+    server = await startWebServer({
+      staticDir,
+      dispatch: engine.dispatch,
+      bus: engine.bus,
+      port: values.port ? Number(values.port) : Number(process.env.STIR_PORT ?? 0),
+    });
+    context.io.out(
+      `Stir is running in browser mode. Open this link (it works on this machine only):\n\n  ${server.url}\n\nPress Ctrl+C to stop.\n`,
+    );
+    await new Promise<void>((resolve) =>
+      context.signal.addEventListener('abort', () => resolve(), { once: true }),
+    );
+    await server.close();
+    await engine.dispose();
+    return 0;
+  },
+};
