@@ -7,6 +7,8 @@ import type {
   EngineId,
   EngineInfo,
   ExportFormat,
+  ExportMatte,
+  Mask,
   MotionInfo,
   MotionResolution,
 } from '../shared/index.js';
@@ -39,16 +41,43 @@ export interface ExportRequest {
   /** Final path; the encoder writes a temporary name beside it and renames when complete. */
   path: string;
   overwrite: boolean;
+  /** 1-100, for lossy codecs (H.264, H.265, VP9, WebP); 75 when left out. */
+  quality?: number;
+  /** Plays (GIF, WebP, APNG: stored in the file, 0 forever) or repeats of the clip in the file (others). */
+  loops?: number;
+  /** Forward then backward in the file. */
+  pingPong?: boolean;
+  /** The regions' mattes as the alpha channel or as a separate black-and-white clip; 'none' when left out. */
+  matte?: ExportMatte;
+  /** The regions' masks (any size, usually the photo's); the matte is their union at the clip's size. */
+  mattes?: readonly Mask[];
+}
+
+/** What an export wrote; the optional fields are the file's own, where they differ from the animation's. */
+export interface ExportWritten {
+  path: string;
+  bytes: number;
+  width?: number;
+  height?: number;
+  frameCount?: number;
+  fps?: number;
+  mattePath?: string | null;
 }
 
 export interface ClipExporter {
   /** The file extension (with the dot) of a format, for default output names. */
   extension(format: ExportFormat): string;
-  export(
-    animation: Animation,
-    request: ExportRequest,
-    control: JobControl,
-  ): Promise<{ path: string; bytes: number }>;
+  export(animation: Animation, request: ExportRequest, control: JobControl): Promise<ExportWritten>;
+}
+
+/** Model packs (src/engine/models/install): where they live and where the chosen device is remembered. */
+export interface ModelsPorts {
+  /** One folder per installed pack; installs stage and download inside it and write nowhere else. */
+  dir: string;
+  /** A small JSON file remembering the chosen execution provider. */
+  settingsPath: string;
+  /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read for downloads (process.env when left out). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface EnginePorts {
@@ -61,4 +90,16 @@ export interface EnginePorts {
   exportDir: string;
   /** Browser mode: a URL that downloads a finished export; null elsewhere. */
   publishDownload?(path: string): string | null;
+  /** Model packs and devices; without it the model methods answer that no models folder is set up. */
+  models?: ModelsPorts;
+  /** Projects: the recent list and autosaves; without it those answer that no data folder is set up. */
+  projects?: ProjectsPorts;
+}
+
+/** Projects (src/engine/project): where per-user project data lives. */
+export interface ProjectsPorts {
+  /** Per-user data: recent-projects.json and recovery/ (autosaves). */
+  dataDir: string;
+  /** Where "Save" without a path writes a new project (browser mode). */
+  projectsDir: string;
 }

@@ -3,7 +3,10 @@
 // transport (Electron IPC, WebSocket, in-process) reaches them with params already validated.
 import { basename, extname, join, resolve } from 'node:path';
 import { assertWritableTarget } from './output-path.js';
+import { checkExportTarget } from './export/staged-output.js';
 import {
+  EXPORT_FORMAT_INFO,
+  EXPORT_PRESETS,
   StirError,
   type ParamsOut,
   type ResultOf,
@@ -41,6 +44,7 @@ export type CoreMethod =
   | 'updateSettings'
   | 'startRender'
   | 'startExport'
+  | 'listExportPresets'
   | 'cancelJob';
 
 /** Quality of streamed preview frames: high enough to judge motion, small enough to stream live. */
@@ -223,7 +227,8 @@ export class CoreService implements Pick<StirService, CoreMethod> {
   async startRender(params: P<'startRender'>): R<'startRender'> {
     const doc = this.#docs.get(params.docId);
     const settings = { ...doc.settings };
-    const regions = regionSpecs(doc.regions);
+    const only = params.regionIds === null ? null : new Set(params.regionIds);
+    const regions = regionSpecs(doc.regions).filter((region) => only === null || only.has(region.id));
     this.#ports.engines.check(settings, regions);
     const size = fitLongSide(doc.photo.width, doc.photo.height, params.previewLongSide);
     const bus = this.#bus;
@@ -270,7 +275,8 @@ export class CoreService implements Pick<StirService, CoreMethod> {
 
   async startExport(params: P<'startExport'>): R<'startExport'> {
     const doc = this.#docs.get(params.docId);
-    const settings = { ...doc.settings };
+    // The export's own frame rate (a preset's or an explicit one) renders the clip at that rate.
+    const settings = { ...doc.settings, fps: params.fps ?? doc.settings.fps };
     const regions = regionSpecs(doc.regions);
     this.#ports.engines.check(settings, regions);
     const extension = this.#ports.exporter.extension(params.format);
@@ -280,7 +286,11 @@ export class CoreService implements Pick<StirService, CoreMethod> {
           this.#ports.exportDir,
           `${basename(doc.name, extname(doc.name))}-stir-${timestamp()}${extension}`,
         );
-    await assertWritableTarget(path, params.overwrite);
+    if (EXPORT_FORMAT_INFO[params.format].folder) {
+      await checkExportTarget(path, { folder: true, overwrite: params.overwrite });
+    } else {
+      await assertWritableTarget(path, params.overwrite);
+    }
     const size = fitLongSide(doc.photo.width, doc.photo.height, params.longSide);
 
     return this.jobs.start('export', async (job) => {
@@ -293,24 +303,38 @@ export class CoreService implements Pick<StirService, CoreMethod> {
       try {
         const written = await this.#ports.exporter.export(
           animation,
-          { format: params.format, path, overwrite: params.overwrite },
+          {
+            format: params.format,
+            path,
+            overwrite: params.overwrite,
+            quality: params.quality,
+            loops: params.loops,
+            pingPong: params.pingPong,
+            matte: params.matte,
+            mattes: regions.map((region) => region.mask),
+          },
           scaledControl(job, 0.2, 1),
         );
         return {
           path: written.path,
           bytes: written.bytes,
           format: params.format,
-          width: animation.width,
-          height: animation.height,
-          frameCount: animation.frameCount,
-          fps: animation.fps,
+          width: written.width ?? animation.width,
+          height: written.height ?? animation.height,
+          frameCount: written.frameCount ?? animation.frameCount,
+          fps: written.fps ?? animation.fps,
           millis: performance.now() - started,
           downloadUrl: this.#ports.publishDownload?.(written.path) ?? null,
+          mattePath: written.mattePath ?? null,
         };
       } finally {
         await animation.dispose();
       }
     });
+  }
+
+  async listExportPresets(_params: P<'listExportPresets'>): R<'listExportPresets'> {
+    return [...EXPORT_PRESETS];
   }
 
   async cancelJob(params: P<'cancelJob'>): R<'cancelJob'> {

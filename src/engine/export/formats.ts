@@ -1,0 +1,188 @@
+// How each export format is encoded with ffmpeg: the encoders it needs, its filter chain and codec
+// options. Choices follow what editing software and browsers open without a conversion step:
+// - YUV formats convert with the BT.709 matrix and say so in the file (colour tags), so Resolve, Premiere
+//   and browsers show the photo's colours; swscale's default is BT.601, which would shift them.
+// - H.264 and H.265 in 4:2:0 need even sides: an odd last column or row is cropped off (never scaled, so
+//   every other pixel stays where it was). ProRes, VP9, WebP, GIF and PNG keep odd sizes as they are.
+// - H.265 is tagged hvc1, the tag Apple's players (QuickTime, Photos, Final Cut) require to open HEVC in MP4.
+// - ProRes uses prores_ks (profile 3 = 422 HQ, 4 = 4444) with Apple's vendor id, as Apple's encoder writes.
+// - VP9 with alpha disables alt-ref frames: libvpx cannot encode them together with an alpha plane.
+import type { ExportFormat } from '../../shared/index.js';
+import type { Needs } from './ffmpeg-locate.js';
+
+/** What the encoder is fed and what it must keep. */
+export interface EncodeSetup {
+  /** The frames' size as fed to ffmpeg. */
+  width: number;
+  height: number;
+  fps: number;
+  /** rgba: the clip; gray: the separate black-and-white matte clip. */
+  input: 'rgba' | 'gray';
+  /** Write an alpha channel (only for formats that have one). */
+  alpha: boolean;
+  /** 1-100. */
+  quality: number;
+  /** Plays stored in the file (GIF, WebP, APNG): 0 forever. */
+  plays: number;
+}
+
+export interface FormatSpec {
+  needs: Needs;
+  /** The codec needs even sides (4:2:0 chroma). */
+  evenSides: boolean;
+  /** Video filters after the input (crop, colour conversion, pixel format), comma-separated. */
+  filters(setup: EncodeSetup): string[];
+  /** Codec and muxer options, ending with `-f <muxer>`. */
+  outputArgs(setup: EncodeSetup): string[];
+}
+
+const BT709_TAGS = ['-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709'];
+const TV_RANGE = ['-color_range', 'tv'];
+
+/** RGB to Y'CbCr with the BT.709 matrix in limited range, then the encoder's pixel format. */
+function toYuv(pixelFormat: string): string[] {
+  return ['scale=out_color_matrix=bt709:out_range=tv', `format=${pixelFormat}`];
+}
+
+/** Quality 1-100 onto a CRF scale: 100 -> best, 1 -> worst. */
+function crf(quality: number, best: number, worst: number): string {
+  return String(Math.round(worst - ((worst - best) * (quality - 1)) / 99));
+}
+
+const h264: FormatSpec = {
+  needs: { encoders: ['libx264'], filters: ['scale', 'crop'] },
+  evenSides: true,
+  filters: () => toYuv('yuv420p'),
+  // Quality 75 -> CRF 21, a little better than x264's default 23 (visually clean at 1080p).
+  outputArgs: (s) => [
+    ...['-c:v', 'libx264', '-preset', 'medium', '-crf', crf(s.quality, 12, 40), '-profile:v', 'high'],
+    ...BT709_TAGS,
+    ...TV_RANGE,
+    ...['-movflags', '+faststart', '-f', 'mp4'],
+  ],
+};
+
+const h265: FormatSpec = {
+  needs: { encoders: ['libx265'], filters: ['scale', 'crop'] },
+  evenSides: true,
+  filters: () => toYuv('yuv420p'),
+  // x265's CRF runs about 4-5 above x264's for the same look: quality 75 -> 25.
+  outputArgs: (s) => [
+    ...['-c:v', 'libx265', '-preset', 'medium', '-crf', crf(s.quality, 16, 44)],
+    ...['-tag:v', 'hvc1', '-x265-params', 'log-level=error'],
+    ...BT709_TAGS,
+    ...TV_RANGE,
+    ...['-movflags', '+faststart', '-f', 'mp4'],
+  ],
+};
+
+function prores(profile: 3 | 4): FormatSpec {
+  return {
+    needs: { encoders: ['prores_ks'], filters: ['scale'] },
+    evenSides: false,
+    filters: (s) => toYuv(profile === 3 ? 'yuv422p10le' : s.alpha ? 'yuva444p10le' : 'yuv444p10le'),
+    outputArgs: (s) => [
+      ...['-c:v', 'prores_ks', '-profile:v', String(profile), '-vendor', 'apl0'],
+      ...(s.alpha ? ['-alpha_bits', '16'] : []),
+      // prores_ks writes the frame's own colour fields (unset here), so the bitstream filter sets them.
+      ...['-bsf:v', 'prores_metadata=color_primaries=bt709:color_trc=bt709:colorspace=bt709'],
+      ...BT709_TAGS,
+      ...TV_RANGE,
+      // write_colr: the colour atom Final Cut and Premiere read (a flag ffmpeg 4.1's mov muxer needs).
+      ...['-movflags', '+write_colr', '-f', 'mov'],
+    ],
+  };
+}
+
+const vp9: FormatSpec = {
+  needs: { encoders: ['libvpx-vp9'], filters: ['scale'] },
+  evenSides: false,
+  filters: (s) => toYuv(s.alpha ? 'yuva420p' : 'yuv420p'),
+  // Constant quality (-b:v 0); quality 75 -> CRF 26. cpu-used 4 and row-mt keep it quick on few cores.
+  outputArgs: (s) => [
+    ...['-c:v', 'libvpx-vp9', '-crf', crf(s.quality, 10, 55), '-b:v', '0'],
+    ...['-deadline', 'good', '-cpu-used', '4', '-row-mt', '1'],
+    ...(s.alpha ? ['-auto-alt-ref', '0'] : []),
+    ...BT709_TAGS,
+    ...TV_RANGE,
+    ...['-f', 'webm'],
+  ],
+};
+
+/** GIF plays in hundredths of a second; ffmpeg's gif muxer spreads rounding over frames to keep the rate. */
+export function gifLoopValue(plays: number): string {
+  // The Netscape extension counts repeats after the first play; -1 writes none (play once).
+  return String(plays === 0 ? 0 : plays === 1 ? -1 : plays - 1);
+}
+
+/** GIF's encoding is two passes (see gif.ts); this spec gives the shared parts. */
+const gif: FormatSpec = {
+  needs: { encoders: ['gif', 'png'], filters: ['palettegen', 'paletteuse'] },
+  evenSides: false,
+  filters: () => [],
+  outputArgs: (s) => ['-loop', gifLoopValue(s.plays), '-f', 'gif'],
+};
+
+const webp: FormatSpec = {
+  needs: { encoders: ['libwebp_anim'], filters: [] },
+  evenSides: false,
+  // libwebp takes BGRA and converts to its own YUV; it stores alpha only when a frame has transparency.
+  filters: () => ['format=bgra'],
+  outputArgs: (s) => [
+    ...['-c:v', 'libwebp_anim', '-lossless', '0', '-q:v', String(s.quality), '-compression_level', '4'],
+    ...['-loop', String(s.plays), '-f', 'webp'],
+  ],
+};
+
+function pngPixelFormat(s: EncodeSetup): string {
+  return s.input === 'gray' ? 'gray' : s.alpha ? 'rgba' : 'rgb24';
+}
+
+const apng: FormatSpec = {
+  needs: { encoders: ['apng'], filters: [] },
+  evenSides: false,
+  filters: (s) => [`format=${pngPixelFormat(s)}`],
+  outputArgs: (s) => ['-c:v', 'apng', '-plays', String(s.plays), '-f', 'apng'],
+};
+
+const pngSequence: FormatSpec = {
+  needs: { encoders: ['png'], filters: [] },
+  evenSides: false,
+  filters: (s) => [`format=${pngPixelFormat(s)}`],
+  outputArgs: () => ['-c:v', 'png', '-start_number', '0', '-f', 'image2'],
+};
+
+export const FORMAT_SPECS: Readonly<Record<ExportFormat, FormatSpec>> = {
+  'mp4-h264': h264,
+  'mp4-h265': h265,
+  'mov-prores-422hq': prores(3),
+  'mov-prores-4444': prores(4),
+  'webm-vp9': vp9,
+  gif,
+  webp,
+  apng,
+  'png-sequence': pngSequence,
+};
+
+/** The clip's size: the render's, less an odd last column or row where the codec needs even sides. */
+export function outputSize(
+  format: ExportFormat,
+  width: number,
+  height: number,
+): { width: number; height: number } {
+  if (!FORMAT_SPECS[format].evenSides) return { width, height };
+  return { width: width - (width % 2), height: height - (height % 2) };
+}
+
+/** The crop filter that drops the odd column/row, when there is one. */
+export function cropFilter(fromWidth: number, fromHeight: number, to: { width: number; height: number }) {
+  return fromWidth === to.width && fromHeight === to.height ? [] : [`crop=${to.width}:${to.height}:0:0`];
+}
+
+/** ffmpeg's arguments to read raw frames from stdin. */
+export function rawInputArgs(setup: EncodeSetup): string[] {
+  return [
+    ...['-f', 'rawvideo', '-pix_fmt', setup.input === 'gray' ? 'gray' : 'rgba'],
+    ...['-s', `${setup.width}x${setup.height}`, '-framerate', String(setup.fps), '-i', 'pipe:0'],
+  ];
+}

@@ -1,0 +1,161 @@
+// Reading exports back for tests: ffprobe for the stream's facts, ffmpeg (or sharp, for animated WebP,
+// which Debian's ffmpeg 5.1 cannot decode) for the first frame as RGBA.
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import sharp from 'sharp';
+import { findOnPath } from '../../../src/engine/export/ffmpeg-locate.js';
+import type { RgbaImage } from '../../../src/engine/image/types.js';
+
+const run = promisify(execFile);
+
+async function tool(name: 'ffprobe' | 'ffmpeg'): Promise<string> {
+  const override = name === 'ffprobe' ? process.env.STIR_FFPROBE : undefined;
+  const path = override ?? (await findOnPath(name));
+  if (!path) throw new Error(`${name} is needed to check exports: install ffmpeg (apt-get install ffmpeg)`);
+  return path;
+}
+
+export interface StreamFacts {
+  codec: string;
+  codecTag: string;
+  pixelFormat: string;
+  width: number;
+  height: number;
+  frameCount: number;
+  /** Frames per second from the frame count and the stream's duration. */
+  fps: number;
+  colorSpace: string | null;
+  /** VP9 in WebM keeps its alpha in a side stream that the container flags. */
+  alphaMode: boolean;
+}
+
+interface ProbeJson {
+  streams: Array<Record<string, unknown> & { tags?: Record<string, string> }>;
+  format: { duration?: string };
+}
+
+function fraction(value: unknown): number {
+  const [num, den] = String(value).split('/').map(Number);
+  return den ? (num ?? 0) / den : (num ?? 0);
+}
+
+export async function probe(path: string): Promise<StreamFacts> {
+  const { stdout } = await run(await tool('ffprobe'), [
+    ...['-v', 'error', '-count_frames', '-select_streams', 'v:0'],
+    ...['-show_entries', 'stream:stream_tags:format=duration', '-of', 'json', path],
+  ]);
+  const json = JSON.parse(stdout) as ProbeJson;
+  const stream = json.streams[0];
+  if (!stream) throw new Error(`${path} has no video stream`);
+  const frameCount = Number(stream.nb_read_frames);
+  const duration = Number(stream.duration ?? json.format.duration);
+  const tags = Object.fromEntries(Object.entries(stream.tags ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  return {
+    codec: String(stream.codec_name),
+    codecTag: String(stream.codec_tag_string),
+    pixelFormat: String(stream.pix_fmt),
+    width: Number(stream.width),
+    height: Number(stream.height),
+    frameCount,
+    fps: Number.isFinite(duration) && duration > 0 ? frameCount / duration : fraction(stream.avg_frame_rate),
+    colorSpace: typeof stream.color_space === 'string' ? stream.color_space : null,
+    alphaMode: tags.alpha_mode === '1',
+  };
+}
+
+/** Frame `index` of a clip (or the first PNG of a sequence folder) as RGBA. */
+export async function decodeFrame(path: string, index = 0): Promise<RgbaImage> {
+  if (path.endsWith('.webp')) {
+    const { data, info } = await sharp(path, { page: index })
+      .ensureAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, data: new Uint8Array(data) };
+  }
+  // Only libvpx's own decoder reads VP9's alpha side stream; ffmpeg's native one drops it.
+  const decoder = path.endsWith('.webm') ? ['-c:v', 'libvpx-vp9'] : [];
+  const { stdout: facts } = await run(await tool('ffprobe'), [
+    ...[
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=width,height',
+      '-of',
+      'csv=p=0',
+      path,
+    ],
+  ]);
+  const [width, height] = facts.trim().split(',').map(Number);
+  const { stdout } = await run(
+    await tool('ffmpeg'),
+    [
+      ...['-v', 'error', ...decoder, '-i', path],
+      ...['-vf', `select=eq(n\\,${index})`, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1'],
+    ],
+    { encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 },
+  );
+  if (!width || !height || stdout.length !== width * height * 4) {
+    throw new Error(`decoded ${stdout.length} bytes from ${path}, expected ${width}x${height} RGBA`);
+  }
+  return { width, height, data: new Uint8Array(stdout) };
+}
+
+/** The numbered PNGs of a sequence folder, in order. */
+export async function sequenceFrames(folder: string): Promise<string[]> {
+  return (await readdir(folder))
+    .filter((name) => name.endsWith('.png'))
+    .sort()
+    .map((name) => join(folder, name));
+}
+
+export async function readSidecar(folder: string): Promise<Record<string, unknown>> {
+  return JSON.parse(await readFile(join(folder, 'sequence.json'), 'utf8')) as Record<string, unknown>;
+}
+
+/** The reference cropped to the decoded size (H.264 and H.265 drop an odd last column/row). */
+export function cropTo(image: RgbaImage, width: number, height: number): RgbaImage {
+  if (image.width === width && image.height === height) return image;
+  const data = new Uint8Array(width * height * 4);
+  for (let y = 0; y < height; y++) {
+    data.set(image.data.subarray(y * image.width * 4, (y * image.width + width) * 4), y * width * 4);
+  }
+  return { width, height, data };
+}
+
+/**
+ * PSNR of the colour channels in dB (Infinity when equal). With `where`, only pixels whose weight is
+ * above zero count: colours under full transparency are not part of an image (encoders may change them).
+ */
+export function psnr(expected: RgbaImage, actual: RgbaImage, where?: (pixel: number) => boolean): number {
+  if (expected.width !== actual.width || expected.height !== actual.height) {
+    throw new Error(`sizes differ: ${expected.width}x${expected.height} vs ${actual.width}x${actual.height}`);
+  }
+  let sum = 0;
+  let count = 0;
+  for (let p = 0; p < expected.width * expected.height; p++) {
+    if (where && !where(p)) continue;
+    for (let c = 0; c < 3; c++) {
+      const d = (expected.data[p * 4 + c] ?? 0) - (actual.data[p * 4 + c] ?? 0);
+      sum += d * d;
+      count++;
+    }
+  }
+  if (sum === 0) return Infinity;
+  return 10 * Math.log10((255 * 255) / (sum / count));
+}
+
+/** Alpha values: how many pixels are fully opaque, fully transparent, and between. */
+export function alphaCounts(image: RgbaImage): { opaque: number; clear: number; partial: number } {
+  const counts = { opaque: 0, clear: 0, partial: 0 };
+  for (let i = 3; i < image.data.length; i += 4) {
+    const a = image.data[i] ?? 0;
+    if (a === 255) counts.opaque++;
+    else if (a === 0) counts.clear++;
+    else counts.partial++;
+  }
+  return counts;
+}
