@@ -293,7 +293,7 @@ export const ExportResultSchema = z.object({
   path: z.string(),
   bytes: z.int().min(0),
   format: ExportFormatSchema,
-  /** The clip's size; one less than the render where a codec needs even sides (H.264, H.265). */
+  /** The clip's size: an odd last row or column is cropped where the codec needs even sides (H.264 and H.265 both, ProRes 422 HQ the width). */
   width: z.int().positive(),
   height: z.int().positive(),
   /** Frames in the file, ping-pong and repeats included. */

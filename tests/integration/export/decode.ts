@@ -10,6 +10,10 @@ import type { RgbaImage } from '../../../src/engine/image/types.js';
 
 const run = promisify(execFile);
 
+// libvips caches decoded images by file name and by buffer address; a test that rewrites a file (or gets a
+// reused buffer) would read a stale image.
+sharp.cache(false);
+
 async function tool(name: 'ffprobe' | 'ffmpeg'): Promise<string> {
   const override = name === 'ffprobe' ? process.env.STIR_FFPROBE : undefined;
   const path = override ?? (await findOnPath(name));
@@ -158,4 +162,51 @@ export function alphaCounts(image: RgbaImage): { opaque: number; clear: number; 
     else counts.partial++;
   }
   return counts;
+}
+
+/** GIF's Netscape loop count (repeats after the first play, 0 forever), or null when absent (plays once). */
+export async function gifLoopCount(path: string): Promise<number | null> {
+  const bytes = await readFile(path);
+  const at = bytes.indexOf('NETSCAPE2.0');
+  if (at < 0) return null;
+  // NETSCAPE2.0, then a sub-block: size 3, id 1, count (little-endian 16 bits).
+  return bytes.readUInt16LE(at + 11 + 2);
+}
+
+/** APNG's acTL chunk: frames and plays (0 forever). */
+export async function apngControl(path: string): Promise<{ frames: number; plays: number } | null> {
+  const bytes = await readFile(path);
+  const at = bytes.indexOf('acTL');
+  if (at < 0) return null;
+  return { frames: bytes.readUInt32BE(at + 4), plays: bytes.readUInt32BE(at + 8) };
+}
+
+/** Animated WebP as sharp (libwebp) reads it: frames, per-frame delays, loop count, alpha. */
+export async function probeWebp(
+  path: string,
+): Promise<{
+  frames: number;
+  delays: number[];
+  loop: number;
+  hasAlpha: boolean;
+  width: number;
+  height: number;
+}> {
+  const meta = await sharp(await readFile(path), { animated: true }).metadata();
+  return {
+    frames: meta.pages ?? 1,
+    delays: meta.delay ?? [],
+    loop: meta.loop ?? 0,
+    hasAlpha: meta.hasAlpha ?? false,
+    width: meta.width ?? 0,
+    height: meta.pageHeight ?? meta.height ?? 0,
+  };
+}
+
+/** Whether the MP4's index (moov) comes before the media (mdat): what +faststart does for the web. */
+export async function moovFirst(path: string): Promise<boolean> {
+  const bytes = await readFile(path);
+  const moov = bytes.indexOf('moov');
+  const mdat = bytes.indexOf('mdat');
+  return moov >= 0 && mdat >= 0 && moov < mdat;
 }
