@@ -7,6 +7,7 @@ import { DocumentStore } from './documents.js';
 import { JobManager } from './jobs/job-manager.js';
 import type { EnginePorts } from './ports.js';
 import { CoreService } from './service.js';
+import { ModelsService } from './models/install/service.js';
 
 export interface EngineHandle {
   service: StirService;
@@ -40,7 +41,8 @@ export function createService(ports: EnginePorts): EngineHandle {
   const jobs = new JobManager(bus);
   const docs = new DocumentStore();
   const core = bindMethods(new CoreService(ports, bus, jobs, docs));
-  const service: StirService = { ...core };
+  const models = bindMethods(new ModelsService(ports.models, bus, jobs));
+  const service: StirService = { ...core, ...models };
   return {
     service,
     bus,

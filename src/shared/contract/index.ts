@@ -10,6 +10,13 @@ import { jobMethods, JobFailedSchema, JobKindSchema, JobProgressSchema } from '.
 import { renderMethods, RenderFrameSchema, RenderResultSchema } from './render.js';
 import { exportMethods, ExportResultSchema } from './export.js';
 import { systemMethods } from './system.js';
+import {
+  modelMethods,
+  JobDeviceSchema,
+  PackInstallProgressSchema,
+  PackInstallResultSchema,
+  PacksChangedSchema,
+} from './models.js';
 
 export const methods = {
   ...systemMethods,
@@ -19,12 +26,14 @@ export const methods = {
   ...renderMethods,
   ...exportMethods,
   ...jobMethods,
+  ...modelMethods,
 } satisfies Record<string, MethodSpec>;
 
 /** What a finished job gives back, by kind. */
 export const JobDoneSchema = z.discriminatedUnion('kind', [
   z.object({ jobId: z.string(), kind: z.literal('render'), result: RenderResultSchema }),
   z.object({ jobId: z.string(), kind: z.literal('export'), result: ExportResultSchema }),
+  z.object({ jobId: z.string(), kind: z.literal('pack-install'), result: PackInstallResultSchema }),
 ]);
 export type JobDone = z.infer<typeof JobDoneSchema>;
 
@@ -33,6 +42,9 @@ export const events = {
   renderFrame: RenderFrameSchema,
   jobDone: JobDoneSchema,
   jobFailed: JobFailedSchema,
+  packInstallProgress: PackInstallProgressSchema,
+  packsChanged: PacksChangedSchema,
+  jobDevice: JobDeviceSchema,
 } satisfies Record<string, z.ZodType>;
 
 export { JobKindSchema };
@@ -78,3 +90,4 @@ export * from './jobs.js';
 export * from './render.js';
 export * from './export.js';
 export * from './system.js';
+export * from './models.js';
