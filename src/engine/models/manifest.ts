@@ -289,6 +289,13 @@ export const PackManifestSchema = z
         'frameCoefficients',
       ]);
     }
+    if (c.unet?.controlResiduals && !c.controlnet) {
+      issue('the UNet declares controlResiduals but the pack has no components.controlnet to make them', [
+        'components',
+        'unet',
+        'controlResiduals',
+      ]);
+    }
     if (c.controlnet && !has.has('pose')) {
       issue('components.controlnet is present but "pose" is not among the capabilities', ['capabilities']);
     }

@@ -246,6 +246,8 @@ function sessionOptions(provider: ProviderId, threads: number | undefined): Infe
   const options: InferenceSession.SessionOptions = {
     executionProviders: provider === 'cpu' ? ['cpu'] : [provider, 'cpu'],
     graphOptimizationLevel: 'all',
+    // Errors only: shape-merge warnings of exported graphs would fill the person's log.
+    logSeverityLevel: 3,
   };
   if (threads !== undefined) return { ...options, intraOpNumThreads: threads };
   return options;

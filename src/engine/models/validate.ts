@@ -235,7 +235,7 @@ export async function checkPackSessions(
   if (problems.length > 0) {
     throw new StirError(
       'PACK_INVALID',
-      `The model pack "${pack.manifest.name}" does not fit Stir's contract: ${problems.join('; ')}.`,
+      `The model pack "${pack.manifest.name}" cannot be used: ${problems.join('; ')}.`,
       {
         hint: 'The pack was exported with other inputs or outputs than its manifest says; get a pack made for Stir.',
         details: { dir: pack.dir, problems },

@@ -1,0 +1,176 @@
+// The diffusion engine (ARCHITECTURE.md, "Two engines, one interface"): the same render request and the
+// same Animation as the built-in engine, made with an installed model pack. The pack is loaded and checked
+// when first needed; its sessions load when first needed and stay loaded between renders until
+// `release()` (the editor calls it under memory pressure or when the pack changes).
+import { StirError, throwIfCancelled } from '../../shared/index.js';
+import { scaledControl } from '../jobs/scaled-control.js';
+import { contractsOf } from '../models/contract.js';
+import type { DdimConfig, PackManifest } from '../models/manifest.js';
+import { planProviders, type ProviderPreference } from '../models/providers.js';
+import { LazySession } from '../models/sessions.js';
+import { loadPack, type LoadedPack } from '../models/validate.js';
+import type { AnimateInput, Animation, AnimationEngine, JobControl } from '../render/types.js';
+import { DiffusionAnimation } from './animation.js';
+import { FollowYourClickPipeline, type PipelineComponents, type StepInfo } from './pipeline.js';
+import { combineSeeds } from './rng.js';
+import { PromptEncoder } from './text-encoder.js';
+import { generatedFrameTimes } from './timeline.js';
+import type { DenoisingScheduler, PromptTokenizer } from './types.js';
+
+export interface DiffusionEngineOptions {
+  packDir: string;
+  /** 'auto' (default) or a provider id (cpu, cuda, tensorrt, dml, coreml, webgpu). */
+  provider?: string;
+  /** Denoising steps; the pack's default when left out. */
+  steps?: number;
+  /** Classifier-free guidance scale; the pack's default (the paper: 7.5) when left out. */
+  guidance?: number;
+  /** Long side of the working size (a multiple of 64); the pack's default (512) when left out. */
+  workingLongSide?: number;
+  /** Check every file's sha256 when the pack is first loaded (the installer already did). */
+  verifyHashes?: boolean;
+  /** Called after each denoising step (tests and benchmarks). */
+  onStepEnd?: (step: StepInfo) => void;
+}
+
+/** The pieces written elsewhere (tokenizer/, scheduler/), passed in so each can be swapped in tests. */
+export interface DiffusionParts {
+  createScheduler(config: DdimConfig): DenoisingScheduler;
+  loadTokenizer(vocabPath: string, mergesPath: string): Promise<PromptTokenizer>;
+}
+
+export class DiffusionEngine implements AnimationEngine {
+  readonly id = 'diffusion' as const;
+  readonly #options: DiffusionEngineOptions;
+  readonly #parts: DiffusionParts;
+  readonly #provider: ProviderPreference;
+  #pack: Promise<LoadedPack> | null = null;
+  #components: PipelineComponents | null = null;
+
+  constructor(options: DiffusionEngineOptions, parts: DiffusionParts) {
+    this.#options = options;
+    this.#parts = parts;
+    this.#provider = (options.provider ?? 'auto') as ProviderPreference;
+    planProviders(this.#provider); // an unknown or unavailable provider is refused now, in words
+  }
+
+  /** The pack, loaded and checked once (files present with their sizes; hashes when asked). */
+  pack(): Promise<LoadedPack> {
+    if (this.#pack === null) {
+      const loading = loadPack(this.#options.packDir, { verifyHashes: this.#options.verifyHashes ?? false });
+      loading.catch(() => {
+        if (this.#pack === loading) this.#pack = null;
+      });
+      this.#pack = loading;
+    }
+    return this.#pack;
+  }
+
+  async prepare(input: AnimateInput, control: JobControl): Promise<Animation> {
+    control.progress('Checking the model pack', 0);
+    const pack = await this.pack();
+    const { manifest } = pack;
+    if (!manifest.capabilities.includes('diffusion')) {
+      throw new StirError(
+        'PACK_INVALID',
+        `The model pack "${manifest.name}" cannot animate; it only segments.`,
+        {
+          hint: 'Choose a pack with a video model, or the built-in motion engine.',
+        },
+      );
+    }
+    throwIfCancelled(control.signal);
+    const timing = { seconds: input.timing.seconds, fps: input.timing.fps, loop: input.timing.loop };
+    const defaults = manifest.defaults;
+    const regions = input.regions;
+    if (regions.length === 0) {
+      return DiffusionAnimation.create({
+        photo: input.photo,
+        size: input.size,
+        generated: [],
+        regions: [],
+        timing,
+        dilation: defaults.regionDilation,
+        feather: defaults.regionFeather,
+      });
+    }
+    const frames = manifest.components.unet!.frames;
+    // Pose keyframes are read at the times the generated frames are shown (the first posed region's window).
+    const posed = regions.find((r) => r.pose !== null) ?? regions[0]!;
+    const pipeline = new FollowYourClickPipeline(this.#componentsFor(pack));
+    const result = await pipeline.run(
+      {
+        photo: input.photo,
+        regions: regions.map((r) => ({ mask: r.mask, prompt: r.prompt, strength: r.strength, pose: r.pose })),
+        seed: combineSeeds(regions.map((r) => r.seed)),
+        steps: this.#options.steps ?? defaults.steps,
+        guidance: this.#options.guidance ?? defaults.guidance,
+        negativePrompt: defaults.negativePrompt,
+        eta: manifest.scheduler?.eta ?? 0,
+        loop: timing.loop,
+        frameTimes: generatedFrameTimes(timing, { start: posed.start, end: posed.end }, frames),
+        workingLongSide: this.#options.workingLongSide ?? defaults.workingLongSide,
+        fps: defaults.fps,
+        onStepEnd: this.#options.onStepEnd,
+      },
+      scaledControl(control, 0.02, 0.97),
+    );
+    control.progress('Compositing onto the photo', 0.97);
+    const animation = await DiffusionAnimation.create({
+      photo: input.photo,
+      size: input.size,
+      generated: result.frames,
+      regions: regions.map((r) => ({ mask: r.mask, window: { start: r.start, end: r.end } })),
+      timing,
+      dilation: defaults.regionDilation,
+      feather: defaults.regionFeather,
+    });
+    control.progress('Ready', 1);
+    return animation;
+  }
+
+  /** Frees every session (they load again when next needed) and the cached prompt embeddings. */
+  async release(): Promise<void> {
+    const components = this.#components;
+    this.#components = null;
+    if (!components) return;
+    components.prompts.clear();
+    await Promise.all(
+      [components.vaeEncoder, components.vaeDecoder, components.unet, components.controlnet].map((s) =>
+        s?.release(),
+      ),
+    );
+  }
+
+  async dispose(): Promise<void> {
+    await this.release();
+  }
+
+  #componentsFor(pack: LoadedPack): PipelineComponents {
+    if (this.#components) return this.#components;
+    const manifest: PackManifest = pack.manifest;
+    const contracts = contractsOf(manifest);
+    const { textEncoder, vae, unet, controlnet } = manifest.components;
+    const session = (file: string) =>
+      new LazySession(pack.path(file), contracts.get(file)!, { provider: this.#provider });
+    let tokenizer: Promise<PromptTokenizer> | null = null;
+    const loadTokenizer = () => {
+      tokenizer ??= this.#parts.loadTokenizer(
+        pack.path(textEncoder!.tokenizer.vocab),
+        pack.path(textEncoder!.tokenizer.merges),
+      );
+      return tokenizer;
+    };
+    const schedulerConfig = manifest.scheduler!.config;
+    this.#components = {
+      manifest,
+      prompts: new PromptEncoder(session(textEncoder!.model), loadTokenizer, textEncoder!),
+      vaeEncoder: session(vae!.encoder),
+      vaeDecoder: session(vae!.decoder),
+      unet: session(unet!.model),
+      controlnet: controlnet && unet!.controlResiduals ? session(controlnet.model) : null,
+      createScheduler: () => this.#parts.createScheduler(schedulerConfig),
+    };
+    return this.#components;
+  }
+}

@@ -1,0 +1,21 @@
+// Finding and creating the SAM segmenter: from a pack folder, or the first installed pack that can segment.
+import { loadPack, type LoadedPack } from '../../models/validate.js';
+import { SamSegmenter, type SamSegmenterOptions } from './sam-segmenter.js';
+
+export { SamSegmenter, type SamSegmenterOptions } from './sam-segmenter.js';
+
+/** The first pack that declares the segmenter capability, or null (then the classic segmenter is used). */
+export function pickSegmenterPack(packs: readonly LoadedPack[]): LoadedPack | null {
+  return (
+    packs.find((p) => p.manifest.capabilities.includes('segmenter') && p.manifest.components.segmenter) ??
+    null
+  );
+}
+
+/** Loads the pack in `dir` (files checked by size; hashes are the installer's job) and makes its segmenter. */
+export async function createSamSegmenter(
+  dir: string,
+  options: SamSegmenterOptions = {},
+): Promise<SamSegmenter> {
+  return new SamSegmenter(await loadPack(dir), options);
+}
