@@ -1,0 +1,213 @@
+// A Gaussian mixture colour model over superpixels, as GrabCut keeps one for the object and one for the
+// background (Rother et al., "GrabCut", SIGGRAPH 2004, section 3). Each superpixel brings its pixel count,
+// its mean colour and its within-superpixel covariance, so a component's covariance is exactly what it
+// would be over the pixels themselves, at the cost of a few thousand samples instead of a few hundred
+// thousand.
+import type { Superpixels } from './superpixels.js';
+
+const COMPONENTS = 5;
+/** Added to every covariance's diagonal (Lab units squared): keeps tiny or flat samples invertible. */
+const REGULARISATION = 2;
+
+interface Component {
+  weight: number;
+  mean: [number, number, number];
+  /** Inverse covariance, symmetric, 6 numbers (xx, xy, xz, yy, yz, zz). */
+  inverse: Float64Array;
+  /** log(weight) - 0.5 log det(covariance) - 1.5 log(2 pi). */
+  logNorm: number;
+}
+
+export class ColourModel {
+  readonly #components: Component[];
+
+  private constructor(components: Component[]) {
+    this.#components = components;
+  }
+
+  /**
+   * Fits the model to the chosen superpixels: k-means++ seeding on their mean colours, then a few rounds of
+   * hard assignment (GrabCut assigns each sample to its most likely component, then re-estimates).
+   */
+  static fit(superpixels: Superpixels, members: readonly number[]): ColourModel {
+    const k = Math.min(COMPONENTS, Math.max(1, members.length));
+    let assignment = seedComponents(superpixels, members, k);
+    let components = estimate(superpixels, members, assignment, k);
+    for (let round = 0; round < 3; round++) {
+      assignment = members.map((s) => mostLikely(components, superpixels, s));
+      components = estimate(superpixels, members, assignment, k);
+    }
+    return new ColourModel(components);
+  }
+
+  /**
+   * Minus the log-likelihood of a superpixel's pixels, per pixel: the expected value of -log p over a
+   * Gaussian with the superpixel's mean and covariance, under the best component.
+   */
+  cost(superpixels: Superpixels, s: number): number {
+    let best = -Infinity;
+    for (const component of this.#components) best = Math.max(best, logLikelihood(component, superpixels, s));
+    return -best;
+  }
+}
+
+function logLikelihood(component: Component, superpixels: Superpixels, s: number): number {
+  const m = superpixels.mean;
+  const c = superpixels.covariance;
+  const inv = component.inverse;
+  const d0 = m[s * 3]! - component.mean[0];
+  const d1 = m[s * 3 + 1]! - component.mean[1];
+  const d2 = m[s * 3 + 2]! - component.mean[2];
+  const mahalanobis =
+    inv[0]! * d0 * d0 +
+    inv[3]! * d1 * d1 +
+    inv[5]! * d2 * d2 +
+    2 * (inv[1]! * d0 * d1 + inv[2]! * d0 * d2 + inv[4]! * d1 * d2);
+  // E[(x - mu)^T S^-1 (x - mu)] over the superpixel's pixels adds trace(S^-1 C).
+  const o = s * 6;
+  const trace =
+    inv[0]! * c[o]! +
+    inv[3]! * c[o + 3]! +
+    inv[5]! * c[o + 5]! +
+    2 * (inv[1]! * c[o + 1]! + inv[2]! * c[o + 2]! + inv[4]! * c[o + 4]!);
+  return component.logNorm - 0.5 * (mahalanobis + trace);
+}
+
+function mostLikely(components: Component[], superpixels: Superpixels, s: number): number {
+  let best = 0;
+  let bestValue = -Infinity;
+  components.forEach((component, i) => {
+    const value = logLikelihood(component, superpixels, s);
+    if (value > bestValue) {
+      bestValue = value;
+      best = i;
+    }
+  });
+  return best;
+}
+
+/** k-means++ seeding on mean colours (weighted by size), then 4 Lloyd rounds. */
+function seedComponents(superpixels: Superpixels, members: readonly number[], k: number): number[] {
+  const m = superpixels.mean;
+  const distance2 = (s: number, centre: number[]) =>
+    (m[s * 3]! - centre[0]!) ** 2 + (m[s * 3 + 1]! - centre[1]!) ** 2 + (m[s * 3 + 2]! - centre[2]!) ** 2;
+  const centres: number[][] = [];
+  // Deterministic k-means++: the first centre is the largest superpixel, then the farthest (by weighted
+  // squared distance) from the centres chosen so far. Same input, same model, same mask.
+  let first = members[0]!;
+  for (const s of members) if (superpixels.size[s]! > superpixels.size[first]!) first = s;
+  centres.push([m[first * 3]!, m[first * 3 + 1]!, m[first * 3 + 2]!]);
+  while (centres.length < k) {
+    let far = members[0]!;
+    let farValue = -1;
+    for (const s of members) {
+      let nearest = Infinity;
+      for (const centre of centres) nearest = Math.min(nearest, distance2(s, centre));
+      const value = nearest * superpixels.size[s]!;
+      if (value > farValue) {
+        farValue = value;
+        far = s;
+      }
+    }
+    centres.push([m[far * 3]!, m[far * 3 + 1]!, m[far * 3 + 2]!]);
+  }
+  let assignment: number[] = [];
+  for (let round = 0; round < 4; round++) {
+    assignment = members.map((s) => {
+      let best = 0;
+      for (let c = 1; c < centres.length; c++) {
+        if (distance2(s, centres[c]!) < distance2(s, centres[best]!)) best = c;
+      }
+      return best;
+    });
+    const sums = centres.map(() => [0, 0, 0, 0]);
+    members.forEach((s, i) => {
+      const sum = sums[assignment[i]!]!;
+      const w = superpixels.size[s]!;
+      sum[0]! += m[s * 3]! * w;
+      sum[1]! += m[s * 3 + 1]! * w;
+      sum[2]! += m[s * 3 + 2]! * w;
+      sum[3]! += w;
+    });
+    sums.forEach((sum, c) => {
+      if (sum[3]! > 0) centres[c] = [sum[0]! / sum[3]!, sum[1]! / sum[3]!, sum[2]! / sum[3]!];
+    });
+  }
+  return assignment;
+}
+
+function estimate(
+  superpixels: Superpixels,
+  members: readonly number[],
+  assignment: readonly number[],
+  k: number,
+): Component[] {
+  const m = superpixels.mean;
+  const c = superpixels.covariance;
+  const weight = new Float64Array(k);
+  const sum = new Float64Array(k * 3);
+  const outer = new Float64Array(k * 6);
+  let total = 0;
+  members.forEach((s, i) => {
+    const j = assignment[i]!;
+    const w = superpixels.size[s]!;
+    const l = m[s * 3]!;
+    const a = m[s * 3 + 1]!;
+    const b = m[s * 3 + 2]!;
+    weight[j] = weight[j]! + w;
+    total += w;
+    sum[j * 3] = sum[j * 3]! + w * l;
+    sum[j * 3 + 1] = sum[j * 3 + 1]! + w * a;
+    sum[j * 3 + 2] = sum[j * 3 + 2]! + w * b;
+    // Second moments of the pixels: the superpixel's own covariance plus its mean's outer product.
+    const o = s * 6;
+    const q = j * 6;
+    outer[q] = outer[q]! + w * (c[o]! + l * l);
+    outer[q + 1] = outer[q + 1]! + w * (c[o + 1]! + l * a);
+    outer[q + 2] = outer[q + 2]! + w * (c[o + 2]! + l * b);
+    outer[q + 3] = outer[q + 3]! + w * (c[o + 3]! + a * a);
+    outer[q + 4] = outer[q + 4]! + w * (c[o + 4]! + a * b);
+    outer[q + 5] = outer[q + 5]! + w * (c[o + 5]! + b * b);
+  });
+  const components: Component[] = [];
+  for (let j = 0; j < k; j++) {
+    const w = weight[j]!;
+    if (w <= 0) continue;
+    const mean: [number, number, number] = [sum[j * 3]! / w, sum[j * 3 + 1]! / w, sum[j * 3 + 2]! / w];
+    const q = j * 6;
+    const cov = [
+      outer[q]! / w - mean[0] * mean[0] + REGULARISATION,
+      outer[q + 1]! / w - mean[0] * mean[1],
+      outer[q + 2]! / w - mean[0] * mean[2],
+      outer[q + 3]! / w - mean[1] * mean[1] + REGULARISATION,
+      outer[q + 4]! / w - mean[1] * mean[2],
+      outer[q + 5]! / w - mean[2] * mean[2] + REGULARISATION,
+    ] as const;
+    const { inverse, determinant } = invertSymmetric3(cov);
+    components.push({
+      weight: w / total,
+      mean,
+      inverse,
+      logNorm: Math.log(w / total) - 0.5 * Math.log(determinant) - 1.5 * Math.log(2 * Math.PI),
+    });
+  }
+  return components;
+}
+
+function invertSymmetric3(c: readonly [number, number, number, number, number, number]): {
+  inverse: Float64Array;
+  determinant: number;
+} {
+  const [a, b, d, e, f, i] = c; // [[a b d] [b e f] [d f i]]
+  const c00 = e * i - f * f;
+  const c01 = d * f - b * i;
+  const c02 = b * f - d * e;
+  const c11 = a * i - d * d;
+  const c12 = b * d - a * f;
+  const c22 = a * e - b * b;
+  const determinant = Math.max(1e-9, a * c00 + b * c01 + d * c02);
+  return {
+    inverse: Float64Array.from([c00, c01, c02, c11, c12, c22].map((v) => v / determinant)),
+    determinant,
+  };
+}
