@@ -174,10 +174,13 @@ export function planProviders(
     return { candidates: order.filter((id) => id === 'cpu' || available.has(id)), forced: false };
   }
   if (!(PROVIDER_IDS as readonly string[]).includes(preference)) {
-    throw new StirError('BAD_REQUEST', `Unknown execution provider "${String(preference)}".`, {
-      hint: `Choose one of: auto, ${PROVIDER_IDS.join(', ')}.`,
-      details: { allowed: ['auto', ...PROVIDER_IDS] },
-    });
+    throw new StirError(
+      'BAD_REQUEST',
+      `Unknown execution provider "${String(preference)}" (choose one of: auto, ${PROVIDER_IDS.join(', ')}).`,
+      {
+        details: { allowed: ['auto', ...PROVIDER_IDS] },
+      },
+    );
   }
   const chosen = providers.find((p) => p.id === preference);
   if (chosen && !chosen.available) {

@@ -44,6 +44,8 @@ export class SamSegmenter implements Segmenter {
   readonly #results = new Map<string, PastResult[]>();
   readonly #photosCached: number;
   readonly #resultsCached: number;
+  /** Runs so far (diagnostics; tests check that the encoder runs once per photo). */
+  readonly stats = { encoderRuns: 0, decoderRuns: 0, refinements: 0 };
 
   constructor(pack: LoadedPack, options: SamSegmenterOptions = {}) {
     const config = pack.manifest.components.segmenter;
@@ -69,6 +71,8 @@ export class SamSegmenter implements Segmenter {
     const prior = request.previous ? this.#priorFor(request.photoKey, request.previous) : null;
 
     const decoder = await this.#decoder.get();
+    this.stats.decoderRuns++;
+    if (prior) this.stats.refinements++;
     const out = await decoder.run(
       {
         image_embeddings: { data: embedding.data, dims: [1, 256, 64, 64] },
@@ -142,6 +146,7 @@ export class SamSegmenter implements Segmenter {
         this.#config.pixelStd,
       );
       const encoder = await this.#encoder.get();
+      this.stats.encoderRuns++;
       const out = await encoder.run({ image: { data: tensor, dims: [1, 3, side, side] } }, signal);
       return { width: photo.width, height: photo.height, frame, data: out.image_embeddings!.data };
     })();
