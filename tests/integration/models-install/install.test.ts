@@ -3,7 +3,7 @@
 // leaves the models folder exactly as it was (its full listing, sizes and hashes, before and after).
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { listing, tempDir, zipEntries, zipFolder } from '../../unit/models-install/helpers/files.js';
 import { PackServer } from '../../unit/models-install/helpers/pack-server.js';
@@ -14,6 +14,7 @@ import {
   writeManifest,
   writeTinyPack,
 } from '../../unit/models-install/helpers/tiny-pack.js';
+import { downloadPath } from '../../../src/engine/models/install/installer.js';
 import { harness, type Harness } from './helpers.js';
 
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -132,6 +133,21 @@ describe('installing model packs', () => {
     expect(run.error).toBeNull();
     expect(run.result).toMatchObject({ restarts: 1, resumedAt: [] });
     expect(server.requests.map((r) => r.status)).toEqual([200, 200]);
+  });
+
+  it('resumes a download that a crashed engine left half done', async () => {
+    const bytes = readFileSync(zipOf(pack('crash').dir));
+    const url = server.serve('/crash/pack.zip', { body: bytes, etag: '"crash-1"' });
+    const part = downloadPath(h.modelsDir, new URL(url));
+    mkdirSync(dirname(part));
+    const half = Math.floor(bytes.length / 2);
+    writeFileSync(`${part}.part`, bytes.subarray(0, half));
+    writeFileSync(`${part}.part.json`, JSON.stringify({ url, etag: '"crash-1"', lastModified: null }));
+    const run = await h.install({ source: url, sha256: sha(bytes) });
+    expect(run.error).toBeNull();
+    expect(run.result?.resumedAt).toEqual([half]);
+    expect(server.requests.map((r) => [r.range, r.ifRange])).toEqual([[`bytes=${half}-`, '"crash-1"']]);
+    expect(listing(h.modelsDir).filter((l) => !l.startsWith('tiny-sam'))).toEqual([]);
   });
 
   it('refuses a downloaded .zip with one corrupted byte: nothing installed, folder as it was', async () => {

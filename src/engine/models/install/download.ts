@@ -53,6 +53,8 @@ interface PartialInfo {
 }
 
 const PROGRESS_INTERVAL_MS = 200;
+/** Bytes gathered before a write to disk. */
+const WRITE_BYTES = 1 << 20;
 const MAX_RETRY_DELAY_MS = 10_000;
 /** Hard ceiling on request attempts of one download, whatever happens (pauses included). */
 const MAX_ATTEMPTS = 10_000;
@@ -176,15 +178,31 @@ async function download(req: DownloadRequest, partPath: string, infoPath: string
         }
 
         // 3. Write what arrives, hashing as it goes.
-        for await (const chunk of response.body as AsyncIterable<Buffer>) {
-          if (total !== null && offset + chunk.length > total) {
-            throw failed(req.url, `the server sent more than the ${total} bytes it announced`, false);
+        // Network reads are small (16-64 kB); they are gathered and written a megabyte at a time. What
+        // has arrived is always written before the loop is left, so a cut or a pause loses nothing.
+        const pending: Buffer[] = [];
+        let pendingBytes = 0;
+        const flush = async () => {
+          if (pendingBytes === 0) return;
+          await writeAllAt(file, pending, offset);
+          for (const chunk of pending) hash.update(chunk);
+          offset += pendingBytes;
+          pending.length = 0;
+          pendingBytes = 0;
+        };
+        try {
+          for await (const chunk of response.body as AsyncIterable<Buffer>) {
+            if (total !== null && offset + pendingBytes + chunk.length > total) {
+              throw failed(req.url, `the server sent more than the ${total} bytes it announced`, false);
+            }
+            pending.push(chunk);
+            pendingBytes += chunk.length;
+            meter.add(chunk.length);
+            if (pendingBytes >= WRITE_BYTES) await flush();
+            report('downloading');
           }
-          await writeAt(file, chunk, offset);
-          hash.update(chunk);
-          offset += chunk.length;
-          meter.add(chunk.length);
-          report('downloading');
+        } finally {
+          await flush();
         }
         if (total === null) {
           total = offset; // no length announced: the end of the body is the end of the file
@@ -320,11 +338,23 @@ function asDownloadError(caught: unknown, url: string): StirError {
   });
 }
 
-async function writeAt(file: FileHandle, chunk: Buffer, position: number): Promise<void> {
-  let written = 0;
-  while (written < chunk.length) {
-    const { bytesWritten } = await file.write(chunk, written, chunk.length - written, position + written);
-    written += bytesWritten;
+async function writeAllAt(file: FileHandle, chunks: Buffer[], position: number): Promise<void> {
+  let buffers = chunks;
+  let at = position;
+  while (buffers.length > 0) {
+    const { bytesWritten } = await file.writev(buffers, at);
+    at += bytesWritten;
+    // A short write (rare: a full disk, a signal) continues with what is left.
+    let skip = bytesWritten;
+    const rest: Buffer[] = [];
+    for (const buffer of buffers) {
+      if (skip >= buffer.length) skip -= buffer.length;
+      else {
+        rest.push(skip > 0 ? buffer.subarray(skip) : buffer);
+        skip = 0;
+      }
+    }
+    buffers = rest;
   }
 }
 

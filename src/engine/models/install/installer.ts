@@ -85,6 +85,7 @@ export async function installPack(request: InstallRequest, ctx: InstallContext):
   const transfers: DownloadOutcome[] = [];
   const progress = new InstallProgress(ctx.onUpdate);
   let release: (() => void) | null = null;
+  let succeeded = false;
   await mkdir(staging);
   try {
     // 1. Stage the pack's files.
@@ -130,6 +131,7 @@ export async function installPack(request: InstallRequest, ctx: InstallContext):
     const record: InstallRecord = { source: request.source, installedAt: new Date().toISOString() };
     await writeFile(join(root, INSTALL_RECORD_NAME), `${JSON.stringify(record, null, 2)}\n`);
     const replacedVersion = await moveIntoPlace(root, target, ctx.modelsDir, existing?.version ?? null);
+    succeeded = true;
     return {
       id: manifest.id,
       dir: target,
@@ -142,7 +144,10 @@ export async function installPack(request: InstallRequest, ctx: InstallContext):
   } finally {
     release?.();
     await rm(staging, { recursive: true, force: true });
-    if (!downloadsExisted) await rmdir(join(ctx.modelsDir, DOWNLOADS_DIR)).catch(() => undefined);
+    // The downloads folder goes when it is empty (it stays when another download waits there), unless a
+    // failed install found it there, empty, before: then the models folder is left exactly as it was.
+    if (!downloadsExisted || succeeded)
+      await rmdir(join(ctx.modelsDir, DOWNLOADS_DIR)).catch(() => undefined);
   }
 }
 
@@ -317,16 +322,14 @@ async function fetchToDownloads(
   ctx: InstallContext,
   report: PhaseReporter,
 ): Promise<DownloadOutcome> {
-  const downloads = join(ctx.modelsDir, DOWNLOADS_DIR);
-  await mkdir(downloads, { recursive: true });
-  const key = createHash('sha256').update(url.href).digest('hex').slice(0, 32);
+  await mkdir(join(ctx.modelsDir, DOWNLOADS_DIR), { recursive: true });
   if (expect.size !== null) await assertFreeSpace(ctx.modelsDir, expect.size, `downloading ${url.href}`);
   // Two installs of one address would write the same partial file.
   const release = ctx.claim(`download of ${url.href}`);
   try {
     return await downloadFile({
       url: url.href,
-      path: join(downloads, key),
+      path: downloadPath(ctx.modelsDir, url),
       sha256: expect.sha256,
       size: expect.size,
       dispatcher: ctx.dispatcher,
@@ -347,6 +350,11 @@ async function fetchToDownloads(
   } finally {
     release();
   }
+}
+
+/** Where a download from `url` is kept until it is complete: the same place every time, to resume. */
+export function downloadPath(modelsDir: string, url: URL): string {
+  return join(modelsDir, DOWNLOADS_DIR, createHash('sha256').update(url.href).digest('hex').slice(0, 32));
 }
 
 async function parseDownloadedManifest(

@@ -70,7 +70,20 @@ export class PackStore {
       return { removed: false, bytes: 0 };
     const bytes = (await listFolderFiles(dir).catch(() => [])).reduce((sum, f) => sum + f.bytes, 0);
     const trash = join(this.modelsDir, `${TRASH_PREFIX}${process.pid}-${randomUUID()}`);
-    await rename(dir, trash);
+    try {
+      await rename(dir, trash);
+    } catch (caught) {
+      const code = typeof caught === 'object' && caught !== null && 'code' in caught ? caught.code : null;
+      if (code === 'EBUSY' || code === 'EPERM' || code === 'EACCES') {
+        // Windows will not rename a folder with open files: a render or the segmenter still uses the pack.
+        throw new StirError('BUSY', `The pack "${id}" is in use and cannot be removed now.`, {
+          hint: 'Close the photos that use it (or wait for the render to end) and try again.',
+          details: { id },
+          cause: caught,
+        });
+      }
+      throw caught;
+    }
     await rm(trash, { recursive: true, force: true });
     return { removed: true, bytes };
   }

@@ -144,19 +144,16 @@ export class ModelsService implements Pick<StirService, ModelsMethod> {
 
   async pauseJob(params: P<'pauseJob'>): R<'pauseJob'> {
     const install = this.#installs.get(params.jobId);
-    if (!install) return { paused: false };
-    const paused = install.pause.pause();
-    if (paused)
-      this.#send(install, { ...install.progress, state: 'paused', bytesPerSecond: null, etaSeconds: null });
-    return { paused };
+    // Only a download can pause: unpacking and checking are local and short next to it.
+    if (!install?.progress.canPause) return { paused: false };
+    // The download stops its request at once and reports 'paused' itself.
+    return { paused: install.pause.pause() };
   }
 
   async resumeJob(params: P<'resumeJob'>): R<'resumeJob'> {
     const install = this.#installs.get(params.jobId);
     if (!install) return { resumed: false };
-    const resumed = install.pause.resume();
-    if (resumed) this.#send(install, { ...install.progress, state: 'connecting' });
-    return { resumed };
+    return { resumed: install.pause.resume() };
   }
 
   async verifyPack(params: P<'verifyPack'>): R<'verifyPack'> {
@@ -251,12 +248,13 @@ export class ModelsService implements Pick<StirService, ModelsMethod> {
     const install = this.#installs.get(job.jobId);
     if (!install) return;
     const { fraction, ...rest } = update;
-    job.progress(stageText(update), fraction);
     const progress: PackInstallProgress = { ...install.progress, ...rest };
     const changed = progress.state !== install.progress.state || progress.file !== install.progress.file;
     install.progress = progress;
-    if (changed || performance.now() - install.lastSent >= PROGRESS_INTERVAL_MS)
-      this.#send(install, progress);
+    // Unpacking and hashing report every read: only a few a second go out, and every change of state.
+    if (!changed && performance.now() - install.lastSent < PROGRESS_INTERVAL_MS) return;
+    job.progress(stageText(update), fraction);
+    this.#send(install, progress);
   }
 
   #send(install: RunningInstall, progress: PackInstallProgress): void {
