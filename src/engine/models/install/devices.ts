@@ -8,7 +8,14 @@ import {
   type DeviceInfo,
   type Devices,
 } from '../../../shared/index.js';
-import { PROVIDER_NAMES, planProviders, type ProviderInfo } from '../providers.js';
+import {
+  PROVIDER_NAMES,
+  listExecutionProviders,
+  planProviders,
+  type ProviderInfo,
+  type ProviderPreference,
+} from '../providers.js';
+import { ModelsSettingsFile } from './settings.js';
 
 /** Best first, among the available ones. TensorRT is fastest once built, but builds for minutes per shape. */
 const RANK: readonly DeviceId[] = ['cuda', 'tensorrt', 'dml', 'coreml', 'webgpu', 'cpu'];
@@ -27,6 +34,21 @@ export function describeDevices(choice: DeviceChoice, providers: readonly Provid
     active: best,
     note: `${PROVIDER_NAMES[choice]} was chosen but cannot be used here (${chosen?.reason ?? 'unknown'}); ${PROVIDER_NAMES[best]} is used instead.`,
   };
+}
+
+/**
+ * What sessions should be created with, from the saved choice (`settingsPath`, the models settings file):
+ * the chosen device when it can run here, else 'auto'. Read at each job, so a new choice applies at once.
+ */
+export async function readProviderPreference(
+  settingsPath: string,
+  providers: readonly ProviderInfo[] = listExecutionProviders(),
+): Promise<ProviderPreference> {
+  const { choice, active } = describeDevices(
+    (await new ModelsSettingsFile(settingsPath).read()).device,
+    providers,
+  );
+  return choice !== 'auto' && choice === active ? choice : 'auto';
 }
 
 /** What 'auto' picks: the providers module's order for this platform, the CPU when nothing else is there. */

@@ -13,7 +13,7 @@ import type { EventBus } from '../../../shared/rpc/event-bus.js';
 import type { JobContext, JobManager } from '../../jobs/job-manager.js';
 import type { ModelsPorts } from '../../ports.js';
 import { listExecutionProviders, type ProviderInfo, type ProviderPreference } from '../providers.js';
-import { assertChoosable, describeDevices, offerCpu } from './devices.js';
+import { assertChoosable, describeDevices, offerCpu, readProviderPreference } from './devices.js';
 import { formatBytes } from './disk-space.js';
 import { createDownloadClient } from './http-client.js';
 import { installPack, type InstallUpdate } from './installer.js';
@@ -193,8 +193,7 @@ export class ModelsService implements Pick<StirService, ModelsMethod> {
   /** What sessions should be created with: the chosen device when it can run here, else 'auto'. */
   async providerPreference(): Promise<ProviderPreference> {
     if (!this.#ports) return 'auto';
-    const { choice, active } = describeDevices((await this.#settings().read()).device, this.#providers());
-    return choice !== 'auto' && choice === active ? choice : 'auto';
+    return readProviderPreference(this.#ports.settingsPath, this.#providers());
   }
 
   /** Tells the editor which device a job's models ran on (and what failed first, if it fell back). */
