@@ -2,8 +2,9 @@
 // GIF is two: the first pass builds a 256-colour palette from every frame (palettegen), the second maps the
 // frames onto it (paletteuse). Doing it in one ffmpeg call would buffer every frame until the palette is
 // ready; two passes render the frames twice but keep memory bounded.
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { rm, writeFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
 import type { ExportFormat } from '../../shared/index.js';
 import { encodeFrames } from './ffmpeg-run.js';
 import { FORMAT_SPECS, cropFilter, rawInputArgs, type EncodeSetup } from './formats.js';
@@ -17,6 +18,11 @@ export interface EncodeJob {
   /** A fresh stream of the frames each time it is called (GIF reads them twice). */
   frames: () => AsyncIterable<Uint8Array>;
   frameTotal: number;
+  /**
+   * Plays of the encoded frames in the file. Above 1 (video files), the frames are encoded once and the
+   * result is concatenated by stream copy: the same file as encoding the frames again, in a fraction of the time.
+   */
+  repeats: number;
   /** Where ffmpeg writes: a file, or for image sequences an ffmpeg pattern inside the folder. */
   output: string;
   /** For messages: the path the person asked for. */
@@ -32,6 +38,30 @@ function chain(filters: string[]): string[] {
 }
 
 export async function encode(job: EncodeJob): Promise<void> {
+  const { remux } = FORMAT_SPECS[job.format];
+  if (job.repeats <= 1 || remux === null) {
+    await encodeOnce(job);
+    return;
+  }
+  const token = randomBytes(4).toString('hex');
+  const cycle = join(job.scratchDir, `.stir-cycle-${token}${extname(job.output)}`);
+  const list = join(job.scratchDir, `.stir-cycle-${token}.txt`);
+  try {
+    await encodeOnce({ ...job, output: cycle, progress: (stage, f) => job.progress(stage, 0.95 * f) });
+    // The concat demuxer's list: the same file `repeats` times (quotes escaped as its syntax wants).
+    const line = `file '${cycle.replaceAll("'", "'\\''")}'\n`;
+    await writeFile(list, line.repeat(job.repeats));
+    const args = ['-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', ...remux, job.output];
+    await encodeFrames(job.ffmpegPath, args, noFrames(), job.target, job.signal, () => undefined);
+    job.progress('Encoding', 1);
+  } finally {
+    await Promise.all([rm(cycle, { force: true }), rm(list, { force: true })]);
+  }
+}
+
+async function* noFrames(): AsyncGenerator<Uint8Array> {}
+
+async function encodeOnce(job: EncodeJob): Promise<void> {
   const { setup, size } = job;
   const spec = FORMAT_SPECS[job.format];
   const crop = cropFilter(setup.width, setup.height, size);

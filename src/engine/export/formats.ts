@@ -36,6 +36,8 @@ export interface FormatSpec {
   filters(setup: EncodeSetup): string[];
   /** Codec and muxer options, ending with `-f <muxer>`. */
   outputArgs(setup: EncodeSetup): string[];
+  /** Muxer options to repeat an encoded cycle by stream copy (video files); null where frames repeat. */
+  remux: string[] | null;
 }
 
 const BT709_TAGS = ['-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709'];
@@ -62,6 +64,7 @@ const h264: FormatSpec = {
     ...TV_RANGE,
     ...['-movflags', '+faststart', '-f', 'mp4'],
   ],
+  remux: ['-movflags', '+faststart', '-f', 'mp4'],
 };
 
 const h265: FormatSpec = {
@@ -76,6 +79,7 @@ const h265: FormatSpec = {
     ...TV_RANGE,
     ...['-movflags', '+faststart', '-f', 'mp4'],
   ],
+  remux: ['-tag:v', 'hvc1', '-movflags', '+faststart', '-f', 'mp4'],
 };
 
 function prores(profile: 3 | 4): FormatSpec {
@@ -93,6 +97,7 @@ function prores(profile: 3 | 4): FormatSpec {
       // write_colr: the colour atom Final Cut and Premiere read (a flag ffmpeg 4.1's mov muxer needs).
       ...['-movflags', '+write_colr', '-f', 'mov'],
     ],
+    remux: ['-movflags', '+write_colr', '-f', 'mov'],
   };
 }
 
@@ -109,6 +114,7 @@ const vp9: FormatSpec = {
     ...TV_RANGE,
     ...['-f', 'webm'],
   ],
+  remux: ['-f', 'webm'],
 };
 
 /** GIF plays in hundredths of a second; ffmpeg's gif muxer spreads rounding over frames to keep the rate. */
@@ -123,6 +129,7 @@ const gif: FormatSpec = {
   even: 'none',
   filters: () => [],
   outputArgs: (s) => ['-loop', gifLoopValue(s.plays), '-f', 'gif'],
+  remux: null,
 };
 
 const webp: FormatSpec = {
@@ -134,6 +141,7 @@ const webp: FormatSpec = {
     ...['-c:v', 'libwebp_anim', '-lossless', '0', '-q:v', String(s.quality), '-compression_level', '4'],
     ...['-loop', String(s.plays), '-f', 'webp'],
   ],
+  remux: null,
 };
 
 function pngPixelFormat(s: EncodeSetup): string {
@@ -145,6 +153,7 @@ const apng: FormatSpec = {
   even: 'none',
   filters: (s) => [`format=${pngPixelFormat(s)}`],
   outputArgs: (s) => ['-c:v', 'apng', '-plays', String(s.plays), '-f', 'apng'],
+  remux: null,
 };
 
 const pngSequence: FormatSpec = {
@@ -152,6 +161,7 @@ const pngSequence: FormatSpec = {
   even: 'none',
   filters: (s) => [`format=${pngPixelFormat(s)}`],
   outputArgs: () => ['-c:v', 'png', '-start_number', '0', '-f', 'image2'],
+  remux: null,
 };
 
 export const FORMAT_SPECS: Readonly<Record<ExportFormat, FormatSpec>> = {

@@ -117,6 +117,10 @@ export async function exportClip(
     repeats: info.loopMetadata ? 1 : loops,
   };
   const frameTotal = totalFrames(plan);
+  // Video files repeat an encoded cycle by stream copy; the frames are rendered and encoded once.
+  const copyRepeats = FORMAT_SPECS[format].remux !== null && plan.repeats > 1;
+  const encodePlan: FramePlan = copyRepeats ? { ...plan, repeats: 1 } : plan;
+  const encodeRepeats = copyRepeats ? plan.repeats : 1;
   const matte =
     matteMode === 'none' ? null : await unionMatte(request.mattes ?? [], animation.width, animation.height);
 
@@ -135,7 +139,7 @@ export async function exportClip(
     if (matteStage) staged.push(matteStage);
 
     const clipShare = matteStage ? 0.9 : 1;
-    const { first, all, close } = await peeked(planFrames(animation, plan, signal));
+    const { first, all, close } = await peeked(planFrames(animation, encodePlan, signal));
     closeFrames = close;
     const alpha = info.alpha && (matteMode === 'alpha' || hasTransparency(first));
     const setup: EncodeSetup = {
@@ -150,7 +154,7 @@ export async function exportClip(
     // GIF reads the frames twice: the first stream is the one already started, later ones start afresh.
     let fresh: AsyncIterable<RgbaImage> | null = all;
     const clipFrames = () => {
-      const source = fresh ?? planFrames(animation, plan, signal);
+      const source = fresh ?? planFrames(animation, encodePlan, signal);
       fresh = null;
       return rawFrames(source, matteMode === 'alpha' ? matte : null);
     };
@@ -160,7 +164,8 @@ export async function exportClip(
       setup,
       size,
       frames: clipFrames,
-      frameTotal,
+      frameTotal: totalFrames(encodePlan),
+      repeats: encodeRepeats,
       output: outputOf(main),
       target: request.path,
       scratchDir: join(main.tempPath, '..'),
@@ -174,8 +179,9 @@ export async function exportClip(
         format,
         setup: { ...setup, input: 'gray', alpha: false },
         size,
-        frames: () => repeated(matte, frameTotal),
-        frameTotal,
+        frames: () => repeated(matte, totalFrames(encodePlan)),
+        frameTotal: totalFrames(encodePlan),
+        repeats: encodeRepeats,
         output: outputOf(matteStage),
         target: matteStage.finalPath,
         scratchDir: join(matteStage.tempPath, '..'),

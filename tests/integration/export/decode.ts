@@ -182,9 +182,7 @@ export async function apngControl(path: string): Promise<{ frames: number; plays
 }
 
 /** Animated WebP as sharp (libwebp) reads it: frames, per-frame delays, loop count, alpha. */
-export async function probeWebp(
-  path: string,
-): Promise<{
+export async function probeWebp(path: string): Promise<{
   frames: number;
   delays: number[];
   loop: number;

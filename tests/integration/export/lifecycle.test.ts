@@ -9,7 +9,7 @@ import { findOnPath } from '../../../src/engine/export/ffmpeg-locate.js';
 import { createClipExporter, type ClipExporterOptions } from '../../../src/engine/export/index.js';
 import type { ExportRequest, ExportWritten } from '../../../src/engine/ports.js';
 import { StirError, type ExportFormat } from '../../../src/shared/index.js';
-import { sequenceFrames } from './decode.js';
+import { probe, sequenceFrames } from './decode.js';
 import { makeTestClip, type TestClip } from './test-animation.js';
 
 let root: string;
@@ -81,18 +81,13 @@ function unmount(path: string): void {
 
 describe.sequential('export progress, cancel and failure', () => {
   it('reports progress up to 1 and keeps at most one frame ahead of ffmpeg', async () => {
-    const clip = await makeTestClip({ seconds: 4, fps: 12, longSide: 96 });
+    const clip = await makeTestClip({ seconds: 8, fps: 12, longSide: 96 });
     const dir = await freshDir('progress');
     let ahead = 0;
-    const run = startExport(
-      clip,
-      { format: 'mp4-h264', path: join(dir, 'a.mp4'), loops: 2 },
-      {},
-      (_s, fraction) => {
-        const written = Math.round(fraction * 96);
-        ahead = Math.max(ahead, clip.rendered() - written);
-      },
-    );
+    const run = startExport(clip, { format: 'mp4-h264', path: join(dir, 'a.mp4') }, {}, (_s, fraction) => {
+      const written = Math.round(fraction * 96);
+      ahead = Math.max(ahead, clip.rendered() - written);
+    });
     const written = await run.written;
     expect(written.frameCount).toBe(96);
     const fractions = run.progress.map((p) => p.fraction);
@@ -103,6 +98,20 @@ describe.sequential('export progress, cancel and failure', () => {
     // Rendered frames never run more than the one peeked frame ahead of what ffmpeg took: memory is bounded.
     expect(ahead).toBeLessThanOrEqual(1);
     expect(clip.rendered()).toBe(96);
+  });
+
+  it('repeats a video by stream copy: frames rendered once, every play in the file', async () => {
+    const clip = await makeTestClip({ longSide: 96 });
+    const dir = await freshDir('repeats');
+    const run = startExport(clip, { format: 'mp4-h265', path: join(dir, 'a.mp4'), loops: 3, pingPong: true });
+    const written = await run.written;
+    expect(written.frameCount).toBe(3 * 22);
+    expect(clip.rendered()).toBe(22);
+    const facts = await probe(written.path);
+    expect(facts).toMatchObject({ codec: 'hevc', codecTag: 'hvc1', frameCount: 66 });
+    expect(facts.fps).toBeCloseTo(12, 1);
+    expect(run.progress.at(-1)?.fraction).toBe(1);
+    expect(await readdir(dir)).toEqual(['a.mp4']);
   });
 
   for (const [format, extra] of [
