@@ -156,7 +156,7 @@ export async function exportClip(
     const clipFrames = () => {
       const source = fresh ?? planFrames(animation, encodePlan, signal);
       fresh = null;
-      return rawFrames(source, matteMode === 'alpha' ? matte : null);
+      return rawFrames(source, matteMode === 'alpha' ? matte : null, animation.width, animation.height);
     };
     await encode({
       ffmpegPath: ffmpeg.path,
@@ -244,11 +244,22 @@ function outputOf(stage: StagedOutput): string {
   return stage.folder ? join(stage.tempPath, framePattern(stage)) : stage.tempPath;
 }
 
+/** The frames as ffmpeg reads them; a frame of another size would shear every frame after it. */
 async function* rawFrames(
   frames: AsyncIterable<RgbaImage>,
   matte: Uint8Array | null,
+  width: number,
+  height: number,
 ): AsyncGenerator<Uint8Array> {
-  for await (const image of frames) yield matte ? withMatteAlpha(image, matte) : image.data;
+  for await (const image of frames) {
+    if (image.width !== width || image.height !== height || image.data.length !== width * height * 4) {
+      throw new StirError(
+        'INTERNAL',
+        `The animation gave a ${image.width}x${image.height} frame for a ${width}x${height} clip.`,
+      );
+    }
+    yield matte ? withMatteAlpha(image, matte) : image.data;
+  }
 }
 
 async function* repeated(frame: Uint8Array, count: number): AsyncGenerator<Uint8Array> {
