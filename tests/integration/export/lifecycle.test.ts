@@ -22,9 +22,7 @@ afterAll(async () => {
 });
 
 async function freshDir(name: string): Promise<string> {
-  const dir = join(root, name);
-  await mkdir(dir);
-  return dir;
+  return mkdtemp(join(root, `${name}-`));
 }
 
 interface Run {
@@ -116,11 +114,13 @@ describe.sequential('export progress, cancel and failure', () => {
 
   for (const [format, extra] of [
     ['mp4-h264', {}],
+    ['mp4-h264', { loops: 3 }],
     ['gif', {}],
     ['png-sequence', {}],
     ['mov-prores-422hq', { matte: 'separate' }],
   ] as const) {
-    it(`a cancelled ${format} export${'matte' in extra ? ' with its matte' : ''} leaves nothing behind`, async () => {
+    const what = 'matte' in extra ? ' with its matte' : 'loops' in extra ? ' repeated by copy' : '';
+    it(`a cancelled ${format} export${what} leaves nothing behind`, async () => {
       const clip = await makeTestClip({ seconds: 2, fps: 12, frameDelayMs: 15 });
       const dir = await freshDir(`cancel-${format}`);
       const run = startExport(clip, { format, path: join(dir, 'clip'), ...extra }, {}, (_stage, fraction) => {
