@@ -2,7 +2,7 @@
 // export formats, writing a temporary name that is renamed only when complete. Cancel or failure removes
 // everything partial; a full disk or an unwritable folder is a StirError in words.
 import { writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   EXPORT_FORMAT_INFO,
   StirError,
@@ -168,7 +168,7 @@ export async function exportClip(
       repeats: encodeRepeats,
       output: outputOf(main),
       target: request.path,
-      scratchDir: join(main.tempPath, '..'),
+      scratchDir: dirname(main.tempPath),
       signal,
       progress: (stage, fraction) => control.progress(stage, clipShare * fraction),
     });
@@ -184,7 +184,7 @@ export async function exportClip(
         repeats: encodeRepeats,
         output: outputOf(matteStage),
         target: matteStage.finalPath,
-        scratchDir: join(matteStage.tempPath, '..'),
+        scratchDir: dirname(matteStage.tempPath),
         signal,
         progress: (_stage, fraction) =>
           control.progress('Encoding the matte', clipShare + (1 - clipShare) * fraction),
