@@ -8,6 +8,7 @@ import { JobManager } from './jobs/job-manager.js';
 import type { EnginePorts } from './ports.js';
 import { CoreService } from './service.js';
 import { ModelsService } from './models/install/service.js';
+import { ProjectService } from './project/service.js';
 
 export interface EngineHandle {
   service: StirService;
@@ -42,7 +43,10 @@ export function createService(ports: EnginePorts): EngineHandle {
   const docs = new DocumentStore();
   const core = bindMethods(new CoreService(ports, bus, jobs, docs));
   const models = bindMethods(new ModelsService(ports.models, bus, jobs));
-  const service: StirService = { ...core, ...models };
+  const projects = bindMethods(
+    new ProjectService({ docs, ports: ports.projects ?? null, publishDownload: ports.publishDownload }),
+  );
+  const service: StirService = { ...core, ...models, ...projects };
   return {
     service,
     bus,

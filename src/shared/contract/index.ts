@@ -10,6 +10,7 @@ import { jobMethods, JobFailedSchema, JobKindSchema, JobProgressSchema } from '.
 import { renderMethods, RenderFrameSchema, RenderResultSchema } from './render.js';
 import { exportMethods, ExportResultSchema } from './export.js';
 import { systemMethods } from './system.js';
+import { projectMethods } from './project.js';
 import {
   modelMethods,
   JobDeviceSchema,
@@ -27,6 +28,7 @@ export const methods = {
   ...exportMethods,
   ...jobMethods,
   ...modelMethods,
+  ...projectMethods,
 } satisfies Record<string, MethodSpec>;
 
 /** What a finished job gives back, by kind. */
@@ -90,4 +92,5 @@ export * from './jobs.js';
 export * from './render.js';
 export * from './export.js';
 export * from './system.js';
+export * from './project.js';
 export * from './models.js';

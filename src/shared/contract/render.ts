@@ -7,6 +7,11 @@ export const StartRenderParamsSchema = z.object({
   docId: z.string(),
   /** Long side of the preview frames in pixels; the photo's own size when larger than the photo. */
   previewLongSide: z.int().min(64).max(8192).default(512),
+  /**
+   * Animate only these regions (over the photo) instead of every visible one: the editor re-renders just
+   * what a change affects and composes it with the frames it already has. Null renders every visible region.
+   */
+  regionIds: z.array(z.string()).max(64).nullable().default(null),
 });
 export type StartRenderParams = z.input<typeof StartRenderParamsSchema>;
 

@@ -40,10 +40,10 @@ export function websocketTransport(url: string): ClientTransport & { ready: Prom
     );
   });
 
-  socket.addEventListener('message', (event: MessageEvent<ArrayBuffer>) => {
+  socket.addEventListener('message', (event: MessageEvent) => {
     let message: WireMessage;
     try {
-      message = decodeFrame(new Uint8Array(event.data)) as WireMessage;
+      message = decodeFrame(new Uint8Array(event.data as ArrayBuffer)) as WireMessage;
     } catch (error) {
       console.error('stir: malformed message from the engine', error);
       return;

@@ -1,0 +1,106 @@
+// "Changing one region re-renders only what it affects." The preview remembers what each region looked like
+// when its frames were rendered. After an edit it compares: if the clip itself changed (duration, fps, loop,
+// engine, size) everything renders again; otherwise only the changed regions' areas are re-rendered, with
+// every region that reaches into those areas, and composed into the frames already there.
+// Valid because the built-in engine moves pixels only within a region's dilated mask (QUALITY.md: the
+// background outside it is unchanged); the diffusion engine's regions interact, so it always renders whole.
+
+export interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface RenderedRegion {
+  /** Everything about the region that changes its pixels (mask version, motion, pose), as one string. */
+  signature: string;
+  /** Bounds of its mask in photo pixels; null for an empty mask. */
+  bounds: Rect | null;
+}
+
+export interface RenderSnapshot {
+  /** Everything about the clip as a whole (duration, fps, loop, engine, preview size). */
+  clipKey: string;
+  /** Visible regions only, bottom to top. */
+  regions: ReadonlyMap<string, RenderedRegion>;
+}
+
+export type RenderPlan =
+  { kind: 'none' } | { kind: 'full' } | { kind: 'partial'; regionIds: string[]; rects: Rect[] };
+
+export function planRender(
+  before: RenderSnapshot | null,
+  after: RenderSnapshot,
+  options: { photoWidth: number; photoHeight: number; margin: number; partialAllowed: boolean },
+): RenderPlan {
+  if (!before || before.clipKey !== after.clipKey) return { kind: 'full' };
+  const changed: Rect[] = [];
+  const ids = new Set([...before.regions.keys(), ...after.regions.keys()]);
+  for (const id of ids) {
+    const a = before.regions.get(id);
+    const b = after.regions.get(id);
+    if (a && b && a.signature === b.signature) continue;
+    for (const bounds of [a?.bounds, b?.bounds]) {
+      if (bounds) changed.push(grow(bounds, options.margin, options.photoWidth, options.photoHeight));
+    }
+  }
+  // Nothing that shows changed (or only empty masks did): the frames are still right.
+  if (changed.length === 0) return { kind: 'none' };
+  if (!options.partialAllowed) return { kind: 'full' };
+  const rects = mergeOverlapping(changed);
+  const reaches = (bounds: Rect | null) => {
+    if (!bounds) return false;
+    const area = grow(bounds, options.margin, options.photoWidth, options.photoHeight);
+    return rects.some((r) => intersects(r, area));
+  };
+  const regionIds = [...after.regions.entries()]
+    .filter(([, region]) => reaches(region.bounds))
+    .map(([id]) => id);
+  // Re-rendering every region is a whole render: do that instead of composing.
+  if (regionIds.length === after.regions.size && after.regions.size > 0) return { kind: 'full' };
+  return { kind: 'partial', regionIds, rects };
+}
+
+export function grow(rect: Rect, margin: number, maxWidth: number, maxHeight: number): Rect {
+  const x0 = Math.max(0, Math.floor(rect.x - margin));
+  const y0 = Math.max(0, Math.floor(rect.y - margin));
+  const x1 = Math.min(maxWidth, Math.ceil(rect.x + rect.width + margin));
+  const y1 = Math.min(maxHeight, Math.ceil(rect.y + rect.height + margin));
+  return { x: x0, y: y0, width: Math.max(0, x1 - x0), height: Math.max(0, y1 - y0) };
+}
+
+export function intersects(a: Rect, b: Rect): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+function union(a: Rect, b: Rect): Rect {
+  const x = Math.min(a.x, b.x);
+  const y = Math.min(a.y, b.y);
+  return {
+    x,
+    y,
+    width: Math.max(a.x + a.width, b.x + b.width) - x,
+    height: Math.max(a.y + a.height, b.y + b.height) - y,
+  };
+}
+
+/** Joins rectangles that overlap until none do, so each area is composed once. */
+export function mergeOverlapping(rects: readonly Rect[]): Rect[] {
+  const out = rects.filter((r) => r.width > 0 && r.height > 0).map((r) => ({ ...r }));
+  let merged = true;
+  while (merged) {
+    merged = false;
+    for (let i = 0; i < out.length && !merged; i++) {
+      for (let j = i + 1; j < out.length; j++) {
+        if (intersects(out[i]!, out[j]!)) {
+          out[i] = union(out[i]!, out[j]!);
+          out.splice(j, 1);
+          merged = true;
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { nextFrame, frameAtTime, previewLongSide } from '../../../src/renderer/src/lib/preview/playback.js';
+import {
+  mergeOverlapping,
+  planRender,
+  type RenderSnapshot,
+} from '../../../src/renderer/src/lib/preview/affected.js';
+
+function run(mode: 'loop' | 'once' | 'pingpong', count: number, ready: number, steps: number): number[] {
+  let state = { frame: 0, direction: 1 as 1 | -1 };
+  const out = [0];
+  for (let i = 0; i < steps; i++) {
+    const next = nextFrame(state.frame, state.direction, count, ready, mode);
+    out.push(next.frame);
+    state = next;
+    if (next.ended) break;
+  }
+  return out;
+}
+
+describe('playback order', () => {
+  it('loops, plays once, and ping-pongs without repeating the end frames', () => {
+    expect(run('loop', 4, 4, 6)).toEqual([0, 1, 2, 3, 0, 1, 2]);
+    expect(run('once', 4, 4, 6)).toEqual([0, 1, 2, 3, 3]);
+    expect(run('pingpong', 4, 4, 8)).toEqual([0, 1, 2, 3, 2, 1, 0, 1, 2]);
+  });
+
+  it('loops over the frames that have arrived while a render is still streaming', () => {
+    expect(run('once', 10, 3, 5)).toEqual([0, 1, 2, 0, 1, 2]);
+  });
+
+  it('maps times to frames and sizes previews to the window in steps', () => {
+    expect(frameAtTime(1.02, 24, 72)).toBe(24);
+    expect(frameAtTime(9, 24, 72)).toBe(71);
+    expect(previewLongSide(700, 4000, 1)).toBe(768);
+    expect(previewLongSide(720, 4000, 1)).toBe(768);
+    expect(previewLongSide(700, 4000, 2)).toBe(1408);
+    expect(previewLongSide(700, 451, 1)).toBe(451);
+    expect(previewLongSide(5000, 8000, 2)).toBe(2048);
+  });
+});
+
+describe('what a change re-renders', () => {
+  const opts = { photoWidth: 1000, photoHeight: 800, margin: 10, partialAllowed: true };
+  const snap = (
+    clipKey: string,
+    regions: Array<[string, string, [number, number, number, number] | null]>,
+  ): RenderSnapshot => ({
+    clipKey,
+    regions: new Map(
+      regions.map(([id, signature, b]) => [
+        id,
+        { signature, bounds: b && { x: b[0], y: b[1], width: b[2], height: b[3] } },
+      ]),
+    ),
+  });
+  const left: [number, number, number, number] = [50, 50, 100, 100];
+  const right: [number, number, number, number] = [700, 500, 100, 100];
+
+  it('renders everything the first time and when the clip changes', () => {
+    const a = snap('3s@24', [['a', '1', left]]);
+    expect(planRender(null, a, opts)).toEqual({ kind: 'full' });
+    expect(planRender(a, snap('3s@30', [['a', '1', left]]), opts)).toEqual({ kind: 'full' });
+  });
+
+  it('renders nothing when nothing that shows changed', () => {
+    const a = snap('k', [
+      ['a', '1', left],
+      ['b', '1', right],
+    ]);
+    expect(
+      planRender(
+        a,
+        snap('k', [
+          ['a', '1', left],
+          ['b', '1', right],
+        ]),
+        opts,
+      ),
+    ).toEqual({ kind: 'none' });
+  });
+
+  it('re-renders only the changed region, in its grown bounds, when the others are far away', () => {
+    const before = snap('k', [
+      ['a', '1', left],
+      ['b', '1', right],
+    ]);
+    const after = snap('k', [
+      ['a', '2', left],
+      ['b', '1', right],
+    ]);
+    expect(planRender(before, after, opts)).toEqual({
+      kind: 'partial',
+      regionIds: ['a'],
+      rects: [{ x: 40, y: 40, width: 120, height: 120 }],
+    });
+  });
+
+  it('covers where a region was and where it is now, and takes in regions that reach into that area', () => {
+    const near: [number, number, number, number] = [165, 60, 40, 40];
+    const before = snap('k', [
+      ['a', '1', left],
+      ['b', '1', right],
+      ['c', '1', near],
+    ]);
+    const after = snap('k', [
+      ['a', '2', [60, 60, 50, 50]],
+      ['b', '1', right],
+      ['c', '1', near],
+    ]);
+    const plan = planRender(before, after, opts);
+    expect(plan).toEqual({
+      kind: 'partial',
+      regionIds: ['a', 'c'],
+      rects: [{ x: 40, y: 40, width: 120, height: 120 }],
+    });
+  });
+
+  it('a deleted or hidden region re-renders its old area with no region in it', () => {
+    const before = snap('k', [
+      ['a', '1', left],
+      ['b', '1', right],
+    ]);
+    const after = snap('k', [['b', '1', right]]);
+    expect(planRender(before, after, opts)).toEqual({
+      kind: 'partial',
+      regionIds: [],
+      rects: [{ x: 40, y: 40, width: 120, height: 120 }],
+    });
+  });
+
+  it('renders whole when the engine cannot compose (diffusion) or every region is involved', () => {
+    const before = snap('k', [['a', '1', left]]);
+    const after = snap('k', [['a', '2', left]]);
+    expect(planRender(before, after, { ...opts, partialAllowed: false })).toEqual({ kind: 'full' });
+    expect(planRender(before, after, opts)).toEqual({ kind: 'full' });
+  });
+
+  it('merges overlapping areas', () => {
+    expect(
+      mergeOverlapping([
+        { x: 0, y: 0, width: 10, height: 10 },
+        { x: 5, y: 5, width: 10, height: 10 },
+        { x: 50, y: 50, width: 1, height: 1 },
+      ]),
+    ).toEqual([
+      { x: 0, y: 0, width: 15, height: 15 },
+      { x: 50, y: 50, width: 1, height: 1 },
+    ]);
+  });
+});
