@@ -20,7 +20,7 @@ export class DDIMScheduler implements DenoisingScheduler {
   readonly alphasCumprod: Float64Array;
   /** a_prev of the last step: 1 (a clean sample) with set_alpha_to_one, else alphas_cumprod[0]. */
   readonly finalAlphaCumprod: number;
-  #timesteps = new Int32Array(0);
+  #timesteps: Int32Array = new Int32Array(0);
   #steps = 0;
 
   constructor(config: Partial<DDIMSchedulerConfig> | Record<string, unknown> = {}) {
