@@ -146,6 +146,26 @@ export class DiffusionEngine implements AnimationEngine {
     await this.release();
   }
 
+  /** Runs and milliseconds inside onnxruntime so far, per loaded session (benchmarks, diagnostics). */
+  sessionStats(): Record<string, { runs: number; runMillis: number; provider: string }> {
+    const stats: Record<string, { runs: number; runMillis: number; provider: string }> = {};
+    const c = this.#components;
+    if (!c) return stats;
+    const all = {
+      textEncoder: c.prompts.session,
+      vaeEncoder: c.vaeEncoder,
+      vaeDecoder: c.vaeDecoder,
+      unet: c.unet,
+      controlnet: c.controlnet,
+    };
+    for (const [name, lazy] of Object.entries(all)) {
+      const session = lazy?.current;
+      if (session)
+        stats[name] = { runs: session.runs, runMillis: session.runMillis, provider: session.provider };
+    }
+    return stats;
+  }
+
   #componentsFor(pack: LoadedPack): PipelineComponents {
     if (this.#components) return this.#components;
     const manifest: PackManifest = pack.manifest;

@@ -12,7 +12,7 @@ import { allFramesConditions, firstFrameConditions, frameCoefficients } from './
 import { PoseControlNet } from './controlnet.js';
 import { blur, dilate, maskCoverage, maskNearest, union } from './masks.js';
 import { poseConditioning } from './pose.js';
-import { blendRegions, guide, imageVideo, keepOutside } from './regions.js';
+import { guideAndBlend, imageVideo, keepOutside } from './regions.js';
 import { SeededRandom } from './rng.js';
 import type { PromptEncoder } from './text-encoder.js';
 import { latentSize, type DenoisingScheduler, type LatentShape } from './types.js';
@@ -62,7 +62,7 @@ export interface PipelineRequest {
 export interface StepInfo {
   index: number;
   timestep: number;
-  /** The guided, blended model output [4, F, h, w]. */
+  /** The guided, blended model output [4, F, h, w] (a buffer reused by the next step: copy to keep). */
   modelOutput: Float32Array;
   latents: Float32Array;
   predOriginalSample: Float32Array;
@@ -157,6 +157,8 @@ export class FollowYourClickPipeline {
 
     // 8. Denoising loop.
     const timesteps = scheduler.timesteps;
+    // Reused each step: DDIM keeps no model outputs between steps (multistep schedulers would).
+    const modelOutput = new Float32Array(latentSize(shape));
     const previewEvery = Math.max(1, Math.floor(timesteps.length / PREVIEWS_PER_RUN));
     for (let i = 0; i < timesteps.length; i++) {
       const t = timesteps[i]!;
@@ -165,12 +167,7 @@ export class FollowYourClickPipeline {
       const predictions = await videoUnet.predict(latents, t, residuals, signal);
       throwIfCancelled(signal);
       // 8b. Classifier-free guidance per region, then the regions blended through their masks.
-      const perRegion = plan.regions.map(({ cond, uncond }) =>
-        uncond === null
-          ? predictions[cond]!
-          : guide(predictions[uncond]!, predictions[cond]!, request.guidance),
-      );
-      const modelOutput = blendRegions(perRegion, masks.blend, shape);
+      guideAndBlend(predictions, plan.regions, request.guidance, masks.blend, shape, modelOutput);
       // 8c. The DDIM step.
       const noise = request.eta > 0 ? random.fillNormal(new Float32Array(latents.length)) : undefined;
       const step = scheduler.step(modelOutput, t, latents, { eta: request.eta, noise });

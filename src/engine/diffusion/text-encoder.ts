@@ -9,7 +9,7 @@ export class PromptEncoder {
   readonly #cache = new Map<string, Float32Array>();
 
   constructor(
-    private readonly session: LazySession,
+    readonly session: LazySession,
     private readonly tokenizer: () => Promise<PromptTokenizer>,
     private readonly config: TextEncoderComponent,
   ) {}

@@ -100,17 +100,28 @@ export function latentPreview(
   const stripWidth = width * picks.length;
   const data = new Uint8Array(stripWidth * height * 4);
   const plane = height * width;
+  const [r0, g0, b0] = LATENT_RGB[0];
+  const [r1, g1, b1] = LATENT_RGB[1];
+  const [r2, g2, b2] = LATENT_RGB[2];
+  const [r3, g3, b3] = LATENT_RGB[3];
+  const byte = (v: number) => (v <= -1 ? 0 : v >= 1 ? 255 : Math.round((v + 1) * 127.5));
   picks.forEach((f, slot) => {
-    for (let p = 0; p < plane; p++) {
-      const x = slot * width + (p % width);
-      const y = Math.floor(p / width);
-      for (let c = 0; c < 3; c++) {
-        let v = 0;
-        for (let k = 0; k < 4; k++) v += latent[(k * frames + f) * plane + p]! * LATENT_RGB[k]![c]!;
-        const byte = (v + 1) * 127.5;
-        data[(y * stripWidth + x) * 4 + c] = byte <= 0 ? 0 : byte >= 255 ? 255 : Math.round(byte);
+    const c0 = latent.subarray((0 * frames + f) * plane, (0 * frames + f + 1) * plane);
+    const c1 = latent.subarray((1 * frames + f) * plane, (1 * frames + f + 1) * plane);
+    const c2 = latent.subarray((2 * frames + f) * plane, (2 * frames + f + 1) * plane);
+    const c3 = latent.subarray((3 * frames + f) * plane, (3 * frames + f + 1) * plane);
+    for (let y = 0, p = 0; y < height; y++) {
+      let o = (y * stripWidth + slot * width) * 4;
+      for (let x = 0; x < width; x++, p++, o += 4) {
+        const l0 = c0[p]!;
+        const l1 = c1[p]!;
+        const l2 = c2[p]!;
+        const l3 = c3[p]!;
+        data[o] = byte(l0 * r0 + l1 * r1 + l2 * r2 + l3 * r3);
+        data[o + 1] = byte(l0 * g0 + l1 * g1 + l2 * g2 + l3 * g3);
+        data[o + 2] = byte(l0 * b0 + l1 * b1 + l2 * b2 + l3 * b3);
+        data[o + 3] = 255;
       }
-      data[(y * stripWidth + x) * 4 + 3] = 255;
     }
   });
   return { width: stripWidth, height, data };

@@ -338,6 +338,7 @@ export async function openSession(
  */
 export class LazySession {
   #session: Promise<OnnxSession> | null = null;
+  #current: OnnxSession | null = null;
 
   constructor(
     readonly path: string,
@@ -349,13 +350,23 @@ export class LazySession {
     return this.#session !== null;
   }
 
+  /** The session once it has loaded (for its run counters), else null. */
+  get current(): OnnxSession | null {
+    return this.#current;
+  }
+
   get(): Promise<OnnxSession> {
     if (this.#session === null) {
       const opening = openSession(this.path, this.contract, this.options);
       // A failed open is not cached: the next call tries again (after the person fixed the pack).
-      opening.catch(() => {
-        if (this.#session === opening) this.#session = null;
-      });
+      opening.then(
+        (session) => {
+          if (this.#session === opening) this.#current = session;
+        },
+        () => {
+          if (this.#session === opening) this.#session = null;
+        },
+      );
       this.#session = opening;
     }
     return this.#session;
@@ -364,6 +375,7 @@ export class LazySession {
   async release(): Promise<void> {
     const pending = this.#session;
     this.#session = null;
+    this.#current = null;
     if (pending) await (await pending.catch(() => null))?.release();
   }
 }

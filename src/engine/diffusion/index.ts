@@ -1,0 +1,17 @@
+// The diffusion engine (the paper's method over an installed model pack), for create-engine.ts and the CLI.
+import { DEFAULT_PARTS } from './default-parts.js';
+import { DiffusionEngine, type DiffusionEngineOptions, type DiffusionParts } from './engine.js';
+
+export { DiffusionEngine, type DiffusionEngineOptions, type DiffusionParts } from './engine.js';
+export type { StepInfo } from './pipeline.js';
+
+/**
+ * The diffusion engine for the pack in `packDir`. Nothing loads until the first render; an unknown or
+ * unavailable provider is refused here, in words.
+ */
+export function createDiffusionEngine(
+  options: DiffusionEngineOptions,
+  parts: DiffusionParts = DEFAULT_PARTS,
+): DiffusionEngine {
+  return new DiffusionEngine(options, parts);
+}
