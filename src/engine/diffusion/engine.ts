@@ -7,7 +7,7 @@ import { scaledControl } from '../jobs/scaled-control.js';
 import { contractsOf } from '../models/contract.js';
 import type { DdimConfig, PackManifest } from '../models/manifest.js';
 import { planProviders, type ProviderPreference } from '../models/providers.js';
-import { LazySession } from '../models/sessions.js';
+import { LazySession, isOutOfMemory } from '../models/sessions.js';
 import { loadPack, type LoadedPack } from '../models/validate.js';
 import type { AnimateInput, Animation, AnimationEngine, JobControl } from '../render/types.js';
 import { DiffusionAnimation } from './animation.js';
@@ -67,6 +67,21 @@ export class DiffusionEngine implements AnimationEngine {
   }
 
   async prepare(input: AnimateInput, control: JobControl): Promise<Animation> {
+    try {
+      return await this.#prepare(input, control);
+    } catch (caught) {
+      // A buffer JavaScript could not allocate (16 frames of pose drawings, a huge photo) is memory too.
+      if (!(caught instanceof StirError) && isOutOfMemory(caught)) {
+        throw new StirError('OUT_OF_MEMORY', 'There was not enough memory for this animation.', {
+          hint: 'Close other programs, or choose a smaller output size or fewer regions.',
+          cause: caught,
+        });
+      }
+      throw caught;
+    }
+  }
+
+  async #prepare(input: AnimateInput, control: JobControl): Promise<Animation> {
     control.progress('Checking the model pack', 0);
     const pack = await this.pack();
     const { manifest } = pack;

@@ -13,7 +13,13 @@ import {
   type SessionContract,
 } from './contract.js';
 import { float16ToFloat32, float32ToFloat16 } from './float16.js';
-import { PROVIDER_NAMES, planProviders, type ProviderId, type ProviderPreference } from './providers.js';
+import {
+  PROVIDER_NAMES,
+  planProviders,
+  type ProviderId,
+  type ProviderPlan,
+  type ProviderPreference,
+} from './providers.js';
 
 export type { ProviderId, ProviderPreference } from './providers.js';
 
@@ -31,6 +37,8 @@ export interface Fetched {
 
 export interface OpenOptions {
   provider?: ProviderPreference;
+  /** Providers to try, when the caller planned them already (planProviders); overrides `provider`. */
+  plan?: ProviderPlan;
   /** Intra-op threads for the CPU provider; onnxruntime's default when left out. */
   threads?: number;
 }
@@ -279,7 +287,7 @@ export async function openSession(
   contract: SessionContract,
   options: OpenOptions = {},
 ): Promise<OnnxSession> {
-  const plan = planProviders(options.provider ?? 'auto');
+  const plan = options.plan ?? planProviders(options.provider ?? 'auto');
   let fallbackReason: string | null = null;
   for (const provider of plan.candidates) {
     let session: InferenceSession;

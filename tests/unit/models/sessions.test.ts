@@ -151,6 +151,27 @@ describe('sessions', () => {
     await unet.release();
   });
 
+  it('names a forced provider that cannot start (PROVIDER_FAILED); auto falls back to the CPU and says why', async () => {
+    const pack = await loadPack(packDir('sam'));
+    const contract = contractsOf(pack.manifest).get('sam/encoder.onnx')!;
+    const path = pack.path('sam/encoder.onnx');
+    // WebGPU is in this build but needs a GPU adapter: where there is none it cannot start.
+    const forced = await openSession(path, contract, { provider: 'webgpu' }).catch((e: unknown) => e);
+    if (forced instanceof StirError) {
+      expect(forced.code).toBe('PROVIDER_FAILED');
+      expect(forced.message).toContain('WebGPU (experimental) could not start for segmenter.encoder');
+      const fallback = await openSession(path, contract, {
+        plan: { candidates: ['webgpu', 'cpu'], forced: false },
+      });
+      expect(fallback.provider).toBe('cpu');
+      expect(fallback.fallbackReason).toContain('WebGPU (experimental) could not start');
+      await fallback.release();
+    } else {
+      expect((forced as { provider: string }).provider).toBe('webgpu');
+      await (forced as { release(): Promise<void> }).release();
+    }
+  });
+
   it('loads a lazy session when first asked, once, and releases it', async () => {
     const pack = await loadPack(packDir('sam'));
     const lazy = new LazySession(

@@ -12,6 +12,7 @@ import {
 } from '../../../src/engine/segment/sam/preprocess.js';
 import {
   createSamSegmenter,
+  findSamSegmenter,
   pickSegmenterPack,
   type SamSegmenter,
 } from '../../../src/engine/segment/sam/index.js';
@@ -187,5 +188,10 @@ describe('SAM segmenter on the tiny pack', () => {
     const packs = [await loadPack(packDir('fyc-plain')), await loadPack(packDir('sam'))];
     expect(pickSegmenterPack(packs)?.manifest.id).toBe('sam');
     expect(pickSegmenterPack(packs.slice(0, 1))).toBeNull();
+    // Broken and segmenter-less packs are passed over; the first that can segment is used.
+    const found = await findSamSegmenter([packDir('bad-missing-file'), packDir('fyc-plain'), packDir('fyc')]);
+    expect(found?.id).toBe('sam');
+    await found?.dispose();
+    expect(await findSamSegmenter([packDir('fyc-plain')])).toBeNull();
   });
 });
