@@ -1,0 +1,178 @@
+// The clicks and motions eval uses on each example photo (examples/photos): regions drawn in code so the
+// numbers do not depend on the segmenter, with motions that fit what is in each photo.
+import type { LoopMode } from '../../shared/index.js';
+import type { SceneShape } from './shapes.js';
+
+export interface SceneRegion {
+  name: string;
+  shape: SceneShape;
+  prompt: string;
+  /** px/frame at a 512-px long side. */
+  strength: number;
+  direction: number | null;
+}
+
+export interface Scene {
+  /** Shown in the table. */
+  name: string;
+  /** The photo's file name (basename) this scene is for. */
+  photo: string;
+  regions: SceneRegion[];
+  /** Which region the strength sweep (1, 2, 4, 8 px/frame) animates. */
+  sweep: number;
+  loop: LoopMode;
+}
+
+export const SCENES: readonly Scene[] = [
+  {
+    name: 'astronaut: flag waves, backdrop drifts',
+    photo: 'astronaut.png',
+    regions: [
+      {
+        name: 'flag',
+        shape: {
+          kind: 'polygon',
+          points: [
+            [0, 0],
+            [0.15, 0],
+            [0.18, 0.22],
+            [0.19, 0.42],
+            [0.13, 0.6],
+            [0.07, 0.78],
+            [0.04, 1],
+            [0, 1],
+          ],
+        },
+        prompt: 'wave',
+        strength: 1.5,
+        direction: 270,
+      },
+      {
+        name: 'backdrop',
+        shape: { kind: 'ellipse', cx: 0.66, cy: 0.13, rx: 0.06, ry: 0.1 },
+        prompt: 'drift',
+        strength: 1,
+        direction: null,
+      },
+    ],
+    sweep: 1,
+    loop: 'loop',
+  },
+  {
+    name: 'chelsea: the cat breathes, the room shimmers',
+    photo: 'chelsea.png',
+    regions: [
+      {
+        name: 'cat',
+        shape: { kind: 'ellipse', cx: 0.5, cy: 0.5, rx: 0.3, ry: 0.38 },
+        prompt: 'breathe',
+        strength: 0.4,
+        direction: null,
+      },
+      {
+        name: 'room',
+        shape: { kind: 'ellipse', cx: 0.93, cy: 0.55, rx: 0.07, ry: 0.3 },
+        prompt: 'shimmer',
+        strength: 0.6,
+        direction: null,
+      },
+    ],
+    sweep: 1,
+    loop: 'loop',
+  },
+  {
+    name: 'coffee: the coffee swirls, the spoon sways',
+    photo: 'coffee.png',
+    regions: [
+      {
+        name: 'coffee',
+        shape: { kind: 'ellipse', cx: 0.48, cy: 0.36, rx: 0.13, ry: 0.12 },
+        prompt: 'swirl',
+        strength: 1.5,
+        direction: null,
+      },
+      {
+        name: 'spoon',
+        shape: {
+          kind: 'polygon',
+          points: [
+            [0.66, 0.17],
+            [0.7, 0.17],
+            [0.67, 0.6],
+            [0.68, 0.8],
+            [0.55, 0.8],
+            [0.56, 0.62],
+            [0.63, 0.6],
+          ],
+        },
+        prompt: 'sway',
+        strength: 0.5,
+        direction: null,
+      },
+    ],
+    sweep: 0,
+    loop: 'loop',
+  },
+  {
+    name: 'grass: wind blows through the grass',
+    photo: 'grass.png',
+    regions: [
+      {
+        name: 'grass',
+        shape: { kind: 'ellipse', cx: 0.5, cy: 0.5, rx: 0.38, ry: 0.3 },
+        prompt: 'blow',
+        strength: 1.5,
+        direction: null,
+      },
+    ],
+    sweep: 0,
+    loop: 'loop',
+  },
+  {
+    name: 'rocket: clouds drift, the rocket trembles',
+    photo: 'rocket.jpg',
+    regions: [
+      {
+        name: 'clouds',
+        shape: {
+          kind: 'polygon',
+          points: [
+            [0.33, 0.84],
+            [0.46, 0.84],
+            [0.46, 0.92],
+            [0.33, 0.92],
+          ],
+        },
+        prompt: 'drift',
+        strength: 1,
+        direction: null,
+      },
+      {
+        name: 'rocket',
+        shape: {
+          kind: 'polygon',
+          points: [
+            [0.5, 0.3],
+            [0.52, 0.3],
+            [0.525, 0.42],
+            [0.525, 0.93],
+            [0.485, 0.93],
+            [0.485, 0.42],
+          ],
+        },
+        prompt: 'tremble',
+        strength: 1,
+        direction: null,
+      },
+    ],
+    sweep: 0,
+    loop: 'loop',
+  },
+  {
+    name: 'astronaut: the camera pushes in',
+    photo: 'astronaut.png',
+    regions: [{ name: 'photo', shape: { kind: 'whole' }, prompt: 'push in', strength: 0.6, direction: null }],
+    sweep: 0,
+    loop: 'loop',
+  },
+];

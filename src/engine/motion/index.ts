@@ -1,0 +1,50 @@
+// Stir's built-in motion engine (ARCHITECTURE.md, "Two engines, one interface"): ambient and physical
+// motions inside each region, from motion fields and layered transforms, on the CPU, with nothing to
+// download. See spec.ts for the primitives, words.ts for the lexicon, prepare.ts for the planning and
+// render-frame.ts for the renderer.
+import { availableParallelism } from 'node:os';
+import { StirError } from '../../shared/index.js';
+import type { AnimateInput, AnimationEngine, JobControl } from '../render/types.js';
+import { MotionAnimation } from './animation.js';
+import { preparePlan } from './prepare.js';
+
+export { MotionAnimation } from './animation.js';
+export type { RegionReport } from './prepare.js';
+export { motionVocabulary, checkMotionRegions } from './lexicon.js';
+
+export interface MotionEngineOptions {
+  /** Render worker threads; 0 renders on the calling thread. Default: one per core. */
+  workers?: number;
+  /** The worker script (a bundled build passes its worker.js); default: worker.ts or .js beside this file. */
+  workerUrl?: URL;
+}
+
+function defaultWorkerUrl(): URL {
+  return new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
+}
+
+function checkInput(input: AnimateInput): void {
+  const { photo, size } = input;
+  if (!(size.width >= 1 && size.height >= 1 && size.width <= photo.width && size.height <= photo.height)) {
+    throw new StirError(
+      'BAD_REQUEST',
+      `The output size ${size.width}x${size.height} must be at least 1x1 and no larger than the photo (${photo.width}x${photo.height}).`,
+    );
+  }
+  if (!(input.timing.fps > 0 && input.timing.seconds > 0)) {
+    throw new StirError('BAD_REQUEST', 'A clip needs a positive length and frame rate.');
+  }
+}
+
+export function createMotionEngine(options: MotionEngineOptions = {}): AnimationEngine {
+  const workers = Math.max(0, Math.floor(options.workers ?? availableParallelism()));
+  const workerUrl = options.workerUrl ?? defaultWorkerUrl();
+  return {
+    id: 'motion',
+    async prepare(input: AnimateInput, control: JobControl): Promise<MotionAnimation> {
+      checkInput(input);
+      const { plan, regions } = await preparePlan(input, control);
+      return new MotionAnimation(plan, regions, input.timing.fps, workers, workerUrl);
+    },
+  };
+}

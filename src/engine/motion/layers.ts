@@ -1,0 +1,389 @@
+// Rigid and elastic motions of a region as a layer (issue 3, point 2): each is a forward map from a point
+// of the photo to where it is drawn at a given motion time. Every map is built so its inverse is exact
+// (an affine map, or a shear whose displacement is perpendicular to the axis it depends on), so the
+// renderer samples the layer without smearing or tearing, and at motion time 0 every map is the identity,
+// so the first frame is the photo.
+import { seededRandom } from './noise.js';
+import type { LayerPrimitive } from './spec.js';
+
+export type Vec = readonly [number, number];
+
+/** A direction in degrees (counter-clockwise from right) as a unit vector in image coordinates (y down). */
+export function unitVector(degrees: number): [number, number] {
+  const radians = (degrees * Math.PI) / 180;
+  return [Math.cos(radians), -Math.sin(radians)];
+}
+
+/** What a layer motion knows of its region, at the output size. */
+export interface LayerGeometry {
+  centroid: { x: number; y: number };
+  /** Inside pixels, x y pairs (mask.ts regionShape). */
+  samples: Float32Array;
+  /** Top (smallest y) and bottom (largest y) of the region. */
+  top: number;
+  bottom: number;
+}
+
+/** A shear: points move along `dir` by amplitude * profile(s, tau), s = position along `axis`, 0-1. */
+export interface Shear {
+  axis: Vec;
+  dir: Vec;
+  uMin: number;
+  uMax: number;
+  profile(s: number, tau: number): number;
+}
+
+export interface LayerMotion {
+  /** Displacement scale: pixels (shears, translations), radians (rotations) or log-scale (zoom). */
+  amplitude: number;
+  shear: Shear | null;
+  /** Forward affine applied after the shear, [a, b, c, d, e, f]: x' = a x + b y + c, y' = d x + e y + f. */
+  affine(tau: number, out: Float64Array): void;
+  /** Layer opacity (travel fades back in to close its loop). */
+  opacity(tau: number): number;
+}
+
+export interface LayerMotionFamily {
+  /** The motion with displacement scale `amplitude` and `cycles` whole cycles over the span. */
+  build(amplitude: number, cycles: number): LayerMotion;
+  /** Preferred cycle length in frames; null for motions that are not periodic (spin, travel). */
+  periodFrames: number | null;
+  /** True when the displacement grows in proportion to the amplitude (then one calibration step is exact). */
+  linear: boolean;
+  /** False for motions that may leave the region's band (spin, travel): they are clipped, not limited. */
+  bounded: boolean;
+  /** Spin: amplitude is radians per frame, and a loop closes only after whole turns. */
+  wholeTurns: boolean;
+}
+
+function extent(samples: Float32Array, axis: Vec): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < samples.length; i += 2) {
+    const u = samples[i]! * axis[0] + samples[i + 1]! * axis[1];
+    if (u < min) min = u;
+    if (u > max) max = u;
+  }
+  if (!Number.isFinite(min)) return { min: 0, max: 1 };
+  // Samples are a grid with a step of up to a few pixels: widen to the region's true edges.
+  return { min: min - 1, max: max + 1 };
+}
+
+const IDENTITY = [1, 0, 0, 0, 1, 0] as const;
+
+function setIdentity(out: Float64Array): void {
+  out.set(IDENTITY);
+}
+
+/** Rotation by `angle` (radians, counter-clockwise on screen) and scale `zoom` about (cx, cy), then (tx, ty). */
+function setSimilarity(
+  out: Float64Array,
+  angle: number,
+  zoom: number,
+  cx: number,
+  cy: number,
+  tx = 0,
+  ty = 0,
+): void {
+  const c = Math.cos(angle) * zoom;
+  const s = Math.sin(angle) * zoom;
+  // Image y points down, so a counter-clockwise turn on screen is [c s; -s c].
+  out[0] = c;
+  out[1] = s;
+  out[2] = cx - c * cx - s * cy + tx;
+  out[3] = -s;
+  out[4] = c;
+  out[5] = cy + s * cx - c * cy + ty;
+}
+
+const still = () => 1;
+
+/**
+ * The family of layer motions for a primitive on a region. `span` is the motion's length in frames,
+ * `fps` turns the word's period in seconds into frames, `seed` varies shakes between regions.
+ */
+export function layerFamily(
+  motion: LayerPrimitive,
+  geometry: LayerGeometry,
+  span: number,
+  fps: number,
+  loops: boolean,
+  seed: number,
+): LayerMotionFamily {
+  const { centroid, samples } = geometry;
+  const cx = centroid.x;
+  const cy = centroid.y;
+  const phase = (cycles: number, tau: number) => (2 * Math.PI * cycles * tau) / span;
+
+  switch (motion.primitive) {
+    case 'sway': {
+      // Bends along `dir`, anchored at the base: the base is the region's far side along `axis`
+      // (perpendicular to dir, pointing "down" when dir points right). The top lags a little behind
+      // the middle, as a stem whips (phase lag grows with height).
+      const dir = unitVector(motion.direction);
+      const axis: Vec = [-dir[1], dir[0]];
+      const { min, max } = extent(samples, axis);
+      const lag = 0.8;
+      return {
+        periodFrames: motion.period * fps,
+        linear: true,
+        bounded: true,
+        wholeTurns: false,
+        build(amplitude, cycles) {
+          return {
+            amplitude,
+            shear: {
+              axis,
+              dir,
+              uMin: min,
+              uMax: max,
+              // s runs from the top (0) to the base (1) along the axis; the height above the base is 1 - s.
+              profile: (s, tau) => {
+                const h = 1 - s;
+                return h * Math.sqrt(h) * (Math.sin(phase(cycles, tau) - lag * h) + Math.sin(lag * h));
+              },
+            },
+            affine: (_tau, out) => setIdentity(out),
+            opacity: still,
+          };
+        },
+      };
+    }
+    case 'wave': {
+      // A travelling wave along `dir`, displacing across it; anchored (still) on the side it starts from.
+      // The static term keeps frame 0 flat: displacement = wave(s - t) - wave(s).
+      const axis = unitVector(motion.direction);
+      const dir: Vec = [-axis[1], axis[0]];
+      const { min, max } = extent(samples, axis);
+      const k = (2 * Math.PI) / motion.wavelength;
+      return {
+        periodFrames: motion.period * fps,
+        linear: true,
+        bounded: true,
+        wholeTurns: false,
+        build(amplitude, cycles) {
+          return {
+            amplitude,
+            shear: {
+              axis,
+              dir,
+              uMin: min,
+              uMax: max,
+              profile: (s, tau) => s ** 1.2 * (Math.sin(k * s - phase(cycles, tau)) - Math.sin(k * s)),
+            },
+            affine: (_tau, out) => setIdentity(out),
+            opacity: still,
+          };
+        },
+      };
+    }
+    case 'bob': {
+      const dir = unitVector(motion.direction);
+      const radius = Math.max(8, rmsRadius(samples, cx, cy));
+      return {
+        periodFrames: motion.period * fps,
+        linear: false,
+        bounded: true,
+        wholeTurns: false,
+        build(amplitude, cycles) {
+          return {
+            amplitude,
+            shear: null,
+            affine: (tau, out) => {
+              const wave = Math.sin(phase(cycles, tau));
+              // A bobbing thing tilts a little as it moves (a boat on a swell).
+              const tilt = (motion.tilt * amplitude * Math.sin(phase(cycles, tau) * 2)) / (2 * radius);
+              setSimilarity(out, tilt, 1, cx, cy, dir[0] * amplitude * wave, dir[1] * amplitude * wave);
+            },
+            opacity: still,
+          };
+        },
+      };
+    }
+    case 'bounce': {
+      const dir = unitVector(motion.direction);
+      return {
+        periodFrames: motion.period * fps,
+        linear: true,
+        bounded: true,
+        wholeTurns: false,
+        build(amplitude, cycles) {
+          return {
+            amplitude,
+            shear: null,
+            affine: (tau, out) => {
+              // |sin|: a ballistic-looking hop that lands on its base, `cycles` hops per span.
+              const hop = Math.abs(Math.sin(phase(cycles, tau) / 2));
+              setSimilarity(out, 0, 1, cx, cy, dir[0] * amplitude * hop, dir[1] * amplitude * hop);
+            },
+            opacity: still,
+          };
+        },
+      };
+    }
+    case 'swing': {
+      const pivotY = motion.pivot === 'top' ? geometry.top : geometry.bottom;
+      return {
+        periodFrames: motion.period * fps,
+        linear: false,
+        bounded: true,
+        wholeTurns: false,
+        build(amplitude, cycles) {
+          return {
+            amplitude,
+            shear: null,
+            affine: (tau, out) => setSimilarity(out, amplitude * Math.sin(phase(cycles, tau)), 1, cx, pivotY),
+            opacity: still,
+          };
+        },
+      };
+    }
+    case 'spin': {
+      const sign = motion.clockwise ? -1 : 1;
+      return {
+        periodFrames: null,
+        linear: false,
+        bounded: false,
+        wholeTurns: true,
+        // amplitude: radians per frame; in a loop the calibration rounds it to whole turns per span.
+        build(amplitude) {
+          return {
+            amplitude,
+            shear: null,
+            affine: (tau, out) => setSimilarity(out, sign * amplitude * tau, 1, cx, cy),
+            opacity: still,
+          };
+        },
+      };
+    }
+    case 'shake': {
+      // Three harmonics with seeded phases per axis: irregular, yet periodic over the span.
+      const random = seededRandom(seed);
+      const terms = [1, 2, 3].map((harmonic, i) => ({
+        harmonic,
+        weight: [1, 0.6, 0.35][i]!,
+        px: random() * 2 * Math.PI,
+        py: random() * 2 * Math.PI,
+      }));
+      return {
+        periodFrames: motion.period * fps * 2,
+        linear: true,
+        bounded: true,
+        wholeTurns: false,
+        build(amplitude, cycles) {
+          return {
+            amplitude,
+            shear: null,
+            affine: (tau, out) => {
+              const theta = phase(cycles, tau);
+              let dx = 0;
+              let dy = 0;
+              for (const term of terms) {
+                dx += term.weight * (Math.sin(term.harmonic * theta + term.px) - Math.sin(term.px));
+                dy += term.weight * (Math.sin(term.harmonic * theta + term.py) - Math.sin(term.py));
+              }
+              setSimilarity(out, 0, 1, cx, cy, amplitude * dx, amplitude * dy);
+            },
+            opacity: still,
+          };
+        },
+      };
+    }
+    case 'pulse': {
+      // breathe: a smooth swell; beat: a heartbeat's two quick swells ("lub-dub") then a rest.
+      const swell = motion.beat
+        ? (theta: number) => {
+            const t = ((theta % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
+            return Math.exp(-(((t - 0.9) / 0.35) ** 2)) + 0.6 * Math.exp(-(((t - 2.0) / 0.35) ** 2));
+          }
+        : (theta: number) => (1 - Math.cos(theta)) / 2;
+      const rest = swell(0);
+      return {
+        periodFrames: motion.period * fps,
+        linear: true,
+        bounded: true,
+        wholeTurns: false,
+        build(amplitude, cycles) {
+          return {
+            amplitude,
+            shear: null,
+            affine: (tau, out) =>
+              setSimilarity(out, 0, 1 + amplitude * (swell(phase(cycles, tau)) - rest), cx, cy),
+            opacity: still,
+          };
+        },
+      };
+    }
+    case 'travel': {
+      // Leaves along `dir`, accelerating (distance grows with the square of time), shrinking as it goes.
+      // In a loop it travels for the first three quarters of the span and fades back in place after.
+      const dir = unitVector(motion.direction);
+      const travelPart = loops ? 0.75 : 1;
+      const progress = (tau: number) => Math.min(1, tau / (span * travelPart));
+      return {
+        periodFrames: null,
+        linear: false,
+        bounded: false,
+        wholeTurns: false,
+        build(amplitude) {
+          return {
+            amplitude,
+            shear: null,
+            affine: (tau, out) => {
+              if (loops && tau > span * travelPart) {
+                setIdentity(out);
+                return;
+              }
+              const q = progress(tau);
+              setSimilarity(
+                out,
+                0,
+                1 - motion.shrink * q,
+                cx,
+                cy,
+                dir[0] * amplitude * q * q,
+                dir[1] * amplitude * q * q,
+              );
+            },
+            opacity: (tau) => {
+              if (!loops || tau <= span * travelPart) return 1;
+              const f = (tau - span * travelPart) / (span * (1 - travelPart));
+              return f * f * (3 - 2 * f);
+            },
+          };
+        },
+      };
+    }
+  }
+}
+
+/** Root-mean-square distance of the samples from a point. */
+export function rmsRadius(samples: Float32Array, cx: number, cy: number): number {
+  let sum = 0;
+  for (let i = 0; i < samples.length; i += 2) sum += (samples[i]! - cx) ** 2 + (samples[i + 1]! - cy) ** 2;
+  return Math.sqrt(sum / Math.max(1, samples.length / 2));
+}
+
+/** Moves a point through a layer motion at motion time tau (forward map), into out[0], out[1]. */
+export function forwardPoint(
+  motion: LayerMotion,
+  tau: number,
+  x: number,
+  y: number,
+  affine: Float64Array,
+  out: Float64Array,
+): void {
+  let px = x;
+  let py = y;
+  const shear = motion.shear;
+  if (shear) {
+    const u = x * shear.axis[0] + y * shear.axis[1];
+    const s = Math.min(1, Math.max(0, (u - shear.uMin) / (shear.uMax - shear.uMin || 1)));
+    const d = motion.amplitude * shear.profile(s, tau);
+    px += shear.dir[0] * d;
+    py += shear.dir[1] * d;
+  }
+  motion.affine(tau, affine);
+  out[0] = affine[0]! * px + affine[1]! * py + affine[2]!;
+  out[1] = affine[3]! * px + affine[4]! * py + affine[5]!;
+}

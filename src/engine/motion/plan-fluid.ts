@@ -1,0 +1,317 @@
+// Prepares a fluid motion as a looping Eulerian motion field (Holynski et al., "Animating Pictures with
+// Eulerian Motion Fields", CVPR 2021). A static velocity field M lives inside the region (zero at its
+// edge, so nothing outside is pulled in and nothing outside moves). A frame at cycle time c shows the
+// photo advected forwards by c steps, cross-faded with the photo advected backwards by L - c steps:
+// the second reaches the photo exactly at c = L, so the last frame of a cycle leads into the first.
+// Traces are integrated once here, on a coarse grid (the field is smooth), for every whole step of the
+// cycle; a frame interpolates them. Consecutive frames differ by exactly one step along M at every grid
+// point, so the motion's strength is M's mean magnitude over the region.
+import type { BandSizes } from './band.js';
+import { distanceTransform } from './distance.js';
+import { unitVector } from './layers.js';
+import { boxBlur } from './blur.js';
+import { boxHeight, boxWidth, growBox, type PixelBox, type RegionShape } from './mask.js';
+import { curlNoise } from './noise.js';
+import { sharedFloat32, sharedUint8, type FluidRegionPlan } from './plan.js';
+import type { PlannedRegion } from './plan-layer.js';
+import type { FluidPrimitive } from './spec.js';
+import type { RegionClock } from './timing.js';
+
+export interface FluidRequest {
+  width: number;
+  height: number;
+  shape: RegionShape;
+  motion: FluidPrimitive;
+  seed: number;
+  clock: RegionClock;
+  /** px/frame at a 512-px long side. */
+  strength: number;
+  sizes: BandSizes;
+  photo: Uint8Array;
+}
+
+/**
+ * Longest stretch a texture is carried before the cross-fade renews it, as a share of the long side.
+ * Longer carries smear more at the edge the texture comes from; shorter cycles pulse faster.
+ */
+const CARRY = 0.15;
+/** Longest cycle in frames: bounds the stored traces for long clips (memory stays bounded). */
+const LONGEST_CYCLE = 96;
+
+export function planFluid(request: FluidRequest): PlannedRegion<FluidRegionPlan> {
+  const { width, height, shape, motion, clock, sizes } = request;
+  const long = Math.max(width, height);
+  // The field varies over the noise scale (and ramps at the region's edge over a few pixels): a grid of
+  // a quarter of the noise scale, and no coarser than 1/128 of the long side, follows it closely.
+  const extent = Math.max(boxWidth(shape.box), boxHeight(shape.box));
+  const scale = Math.max(6, ('scale' in motion ? motion.scale : 0.3) * extent);
+  const step = Math.min(12, Math.max(2, Math.min(Math.round(long / 128), Math.floor(scale / 4))));
+  const target = request.strength * sizes.unit;
+
+  // Cycle: a whole number of cycles fills the span; each carries the texture at most CARRY * long, and
+  // at most half across the region, so most of what shows is fresh photo rather than stretched edge.
+  const reach = Math.max(4, Math.min(CARRY * long, 0.5 * extent));
+  const cycles = Math.max(1, Math.ceil((target * clock.span) / reach), Math.ceil(clock.span / LONGEST_CYCLE));
+  const cycle = clock.span / cycles;
+  const steps = Math.max(1, Math.ceil(cycle));
+
+  // Grid: the region's box plus a cell; where the region meets the photo's edge, further out by the
+  // longest carry, so traces can leave the photo (they are sampled mirrored) rather than pile up there.
+  const carry = target * cycle + step;
+  const touches = {
+    left: shape.box.x0 === 0,
+    top: shape.box.y0 === 0,
+    right: shape.box.x1 === width,
+    bottom: shape.box.y1 === height,
+  };
+  const x0 = shape.box.x0 - step - (touches.left ? carry : 0);
+  const y0 = shape.box.y0 - step - (touches.top ? carry : 0);
+  const x1 = shape.box.x1 + step + (touches.right ? carry : 0);
+  const y1 = shape.box.y1 + step + (touches.bottom ? carry : 0);
+  const cols = Math.ceil((x1 - x0) / step) + 1;
+  const rows = Math.ceil((y1 - y0) / step) + 1;
+  const gx0 = Math.floor(x0);
+  const gy0 = Math.floor(y0);
+
+  // Distance inside the region to its edge (the photo's edge is not an edge: the field runs on).
+  const area = growBox(shape.box, 2, width, height);
+  const aw = boxWidth(area);
+  const ah = boxHeight(area);
+  const inside = distanceTransform(
+    aw,
+    ah,
+    (i) => shape.inside[(area.y0 + Math.floor(i / aw)) * width + area.x0 + (i % aw)] === 0,
+  );
+  let deepest = 0;
+  for (let i = 0; i < inside.length; i++) if (inside[i]! < 1e9 && inside[i]! > deepest) deepest = inside[i]!;
+  if (deepest === 0) deepest = long; // no edge at all: the whole photo
+  const ramp = Math.max(1.5, Math.min(0.25 * deepest, 0.03 * long));
+  const depthAt = (x: number, y: number) => {
+    const px = Math.min(area.x1 - 1, Math.max(area.x0, Math.round(x)));
+    const py = Math.min(area.y1 - 1, Math.max(area.y0, Math.round(y)));
+    if (!shape.inside[py * width + px]) return 0;
+    const d = inside[(py - area.y0) * aw + (px - area.x0)]!;
+    return d > 1e9 ? long : d;
+  };
+
+  // Velocity directions at grid points, before scaling to the strength.
+  const seed = request.seed * 7919 + 13;
+  const velocity = new Float32Array(cols * rows * 2);
+  const curl = new Float32Array(cols * rows * 2);
+  let curlSquares = 0;
+  let curlCount = 0;
+  for (let j = 0; j < rows; j++) {
+    for (let i = 0; i < cols; i++) {
+      const x = gx0 + i * step;
+      const y = gy0 + j * step;
+      const [u, v] = curlNoise(x, y, scale, seed);
+      curl[(j * cols + i) * 2] = u;
+      curl[(j * cols + i) * 2 + 1] = v;
+      if (depthAt(x, y) > 0) {
+        curlSquares += u * u + v * v;
+        curlCount++;
+      }
+    }
+  }
+  const curlNorm = 1 / Math.sqrt(curlSquares / Math.max(1, curlCount) || 1);
+  const cx = shape.centroid.x;
+  const cy = shape.centroid.y;
+  const radius = Math.max(4, Math.sqrt(shape.area / Math.PI));
+  for (let j = 0; j < rows; j++) {
+    for (let i = 0; i < cols; i++) {
+      const g = (j * cols + i) * 2;
+      const x = gx0 + i * step;
+      const y = gy0 + j * step;
+      const depth = depthAt(x, y);
+      if (depth <= 0) continue;
+      const t = Math.min(1, depth / ramp);
+      const weight = t * t * (3 - 2 * t);
+      const nx = curl[g]! * curlNorm;
+      const ny = curl[g + 1]! * curlNorm;
+      let vx: number;
+      let vy: number;
+      if (motion.primitive === 'flow') {
+        const [ex, ey] = unitVector(motion.direction);
+        vx = ex + motion.turbulence * nx;
+        vy = ey + motion.turbulence * ny;
+      } else if (motion.primitive === 'ripple') {
+        vx = nx;
+        vy = ny;
+      } else {
+        // Swirl: solid-body turning about the centre (speed grows with the radius), plus turbulence.
+        const sign = motion.clockwise ? -1 : 1;
+        const rx = (x - cx) / radius;
+        const ry = (y - cy) / radius;
+        // Counter-clockwise on screen (y down): velocity (ry, -rx).
+        vx = sign * ry + motion.turbulence * nx;
+        vy = -sign * rx + motion.turbulence * ny;
+      }
+      velocity[g] = vx * weight;
+      velocity[g + 1] = vy * weight;
+    }
+  }
+
+  const grid = { x0: gx0, y0: gy0, step, cols, rows };
+  // Scale to the strength: the mean speed over the region's pixels, as the renderer interpolates it.
+  let total = 0;
+  const samples = shape.samples;
+  const v = new Float64Array(2);
+  for (let k = 0; k < samples.length; k += 2) {
+    sampleGrid(velocity, grid, samples[k]!, samples[k + 1]!, v);
+    total += Math.hypot(v[0]!, v[1]!);
+  }
+  const meanSpeed = total / Math.max(1, samples.length / 2);
+  const gain = meanSpeed > 0 && target > 0 ? target / meanSpeed : 0;
+  let fastest = 0;
+  for (let g = 0; g < velocity.length; g += 2) {
+    velocity[g]! *= gain;
+    velocity[g + 1]! *= gain;
+    fastest = Math.max(fastest, Math.hypot(velocity[g]!, velocity[g + 1]!));
+  }
+
+  const points = cols * rows;
+  const back = sharedFloat32((steps + 1) * points * 2);
+  const ahead = sharedFloat32((steps + 1) * points * 2);
+  if (gain > 0) {
+    trace(velocity, grid, steps, -1, fastest, back);
+    trace(velocity, grid, steps, 1, fastest, ahead);
+  }
+
+  const active = new Uint8Array(
+    new SharedArrayBuffer(Math.max(1, (cols - 1) * (rows - 1))),
+    0,
+    Math.max(0, (cols - 1) * (rows - 1)),
+  );
+  for (let j = 0; j + 1 < rows; j++) {
+    for (let i = 0; i + 1 < cols; i++) {
+      let moving = false;
+      for (const [di, dj] of [
+        [0, 0],
+        [1, 0],
+        [0, 1],
+        [1, 1],
+      ] as const) {
+        const g = ((j + dj) * cols + i + di) * 2;
+        if (velocity[g] !== 0 || velocity[g + 1] !== 0) moving = true;
+      }
+      active[j * (cols - 1) + i] = moving && gain > 0 ? 1 : 0;
+    }
+  }
+
+  // The photo's local mean where the region draws (the grid's cells inside the photo).
+  const meanBox = {
+    x0: Math.max(0, gx0),
+    y0: Math.max(0, gy0),
+    x1: Math.min(width, gx0 + (cols - 1) * step),
+    y1: Math.min(height, gy0 + (rows - 1) * step),
+  };
+  const sigma = Math.max(2, 0.006 * long);
+  const mean = localMean(request.photo, width, height, meanBox, sigma);
+
+  return {
+    plan: { kind: 'fluid', clock, grid, cycle, steps, back, ahead, active, mean, meanBox, grain: 4 * sigma },
+    fieldStrength: (meanSpeed * gain) / sizes.unit,
+  };
+}
+
+type Grid = FluidRegionPlan['grid'];
+
+/** The photo blurred (sigma pixels) over a box, computed from the box grown by three sigmas. */
+function localMean(
+  photo: Uint8Array,
+  width: number,
+  height: number,
+  box: PixelBox,
+  sigma: number,
+): Uint8Array {
+  const grown = growBox(box, 3 * sigma, width, height);
+  const gw = boxWidth(grown);
+  const gh = boxHeight(grown);
+  const work = new Uint8Array(Math.max(0, gw * gh * 4));
+  for (let y = 0; y < gh; y++) {
+    const from = ((grown.y0 + y) * width + grown.x0) * 4;
+    work.set(photo.subarray(from, from + gw * 4), y * gw * 4);
+  }
+  boxBlur(work, gw, gh, sigma);
+  const bw = boxWidth(box);
+  const bh = boxHeight(box);
+  const out = sharedUint8(Math.max(0, bw * bh * 4));
+  for (let y = 0; y < bh; y++) {
+    const from = ((box.y0 - grown.y0 + y) * gw + (box.x0 - grown.x0)) * 4;
+    out.set(work.subarray(from, from + bw * 4), y * bw * 4);
+  }
+  return out;
+}
+
+/** Bilinear sample of a 2-channel grid field at pixel (x, y) into out[0], out[1]; zero outside the grid. */
+export function sampleGrid(field: Float32Array, grid: Grid, x: number, y: number, out: Float64Array): void {
+  const gx = (x - grid.x0) / grid.step;
+  const gy = (y - grid.y0) / grid.step;
+  if (gx < 0 || gy < 0 || gx > grid.cols - 1 || gy > grid.rows - 1) {
+    out[0] = 0;
+    out[1] = 0;
+    return;
+  }
+  const i = Math.min(grid.cols - 2, Math.floor(gx));
+  const j = Math.min(grid.rows - 2, Math.floor(gy));
+  const fx = gx - i;
+  const fy = gy - j;
+  const a = (j * grid.cols + i) * 2;
+  const b = a + 2;
+  const c = a + grid.cols * 2;
+  const d = c + 2;
+  const w00 = (1 - fx) * (1 - fy);
+  const w10 = fx * (1 - fy);
+  const w01 = (1 - fx) * fy;
+  const w11 = fx * fy;
+  out[0] = field[a]! * w00 + field[b]! * w10 + field[c]! * w01 + field[d]! * w11;
+  out[1] = field[a + 1]! * w00 + field[b + 1]! * w10 + field[c + 1]! * w01 + field[d + 1]! * w11;
+}
+
+/**
+ * Follows every grid point along the field for `steps` frames (sign -1: where its content came from;
+ * +1: where it goes), storing the offset after each frame. Each frame is one step p <- p + sign*M(p),
+ * taken in midpoint (RK2) sub-steps no longer than a grid cell so swirls stay round. The trace from a
+ * point continues through its first step p1, so (up to the grid's interpolation) frame k+1 is frame k
+ * moved by M.
+ */
+function trace(
+  velocity: Float32Array,
+  grid: Grid,
+  steps: number,
+  sign: 1 | -1,
+  fastest: number,
+  out: Float32Array,
+): void {
+  const points = grid.cols * grid.rows;
+  const px = new Float64Array(points);
+  const py = new Float64Array(points);
+  for (let j = 0; j < grid.rows; j++) {
+    for (let i = 0; i < grid.cols; i++) {
+      px[j * grid.cols + i] = grid.x0 + i * grid.step;
+      py[j * grid.cols + i] = grid.y0 + j * grid.step;
+    }
+  }
+  const substeps = Math.max(1, Math.ceil(fastest / grid.step));
+  const h = sign / substeps;
+  const a = new Float64Array(2);
+  const b = new Float64Array(2);
+  for (let k = 1; k <= steps; k++) {
+    for (let p = 0; p < points; p++) {
+      let x = px[p]!;
+      let y = py[p]!;
+      for (let s = 0; s < substeps; s++) {
+        sampleGrid(velocity, grid, x, y, a);
+        if (a[0] === 0 && a[1] === 0) break; // outside the field: it stays
+        sampleGrid(velocity, grid, x + 0.5 * h * a[0]!, y + 0.5 * h * a[1]!, b);
+        x += h * b[0]!;
+        y += h * b[1]!;
+      }
+      px[p] = x;
+      py[p] = y;
+      const at = (k * points + p) * 2;
+      out[at] = x - (grid.x0 + (p % grid.cols) * grid.step);
+      out[at + 1] = y - (grid.y0 + Math.floor(p / grid.cols) * grid.step);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+// A prepared animation as plain data: typed arrays on SharedArrayBuffers, so the workers that render
+// frames share the photo, layers and fields with the main thread instead of copying them (issue 3,
+// point 6). Everything a frame needs is here; rendering a frame is a pure function of the plan and the
+// frame index (render-frame.ts), which makes the clip the same whichever worker renders which frame.
+import type { RegionClock } from './timing.js';
+import type { PixelBox } from './mask.js';
+
+/** Per frame: inverse affine [a b c d e f] (output pixel -> layer pixel), opacity, moving (0 or 1). */
+export const POSE_STRIDE = 8;
+
+export interface LayerShearPlan {
+  /** Unit vector: the layer coordinate u = axis . p the displacement depends on. */
+  axis: [number, number];
+  /** Unit vector the displacement points along (perpendicular to axis). */
+  dir: [number, number];
+  /** u of the first table entry; entries are one pixel apart. */
+  origin: number;
+  length: number;
+  /** frameCount * length displacements, in pixels. */
+  tables: Float32Array;
+}
+
+export interface LayerRegionPlan {
+  kind: 'layer';
+  /** Where the region may change pixels: its bounding box grown by the allowed band. */
+  box: PixelBox;
+  /** Box-sized: 1 in the region and most of the band, falling to 0 at the band's edge. */
+  clip: Float32Array;
+  /** Box-sized: the layer's opacity in photo coordinates (1 in the region, feathered outside). */
+  alpha: Float32Array;
+  /** Box-sized RGBA: the photo with the region filled in (inpaint.ts) where it can be uncovered. */
+  background: Uint8Array;
+  poses: Float32Array;
+  shear: LayerShearPlan | null;
+}
+
+export interface FluidRegionPlan {
+  kind: 'fluid';
+  clock: RegionClock;
+  /** Coarse grid the traces live on: point (i, j) is pixel (x0 + i*step, y0 + j*step). */
+  grid: { x0: number; y0: number; step: number; cols: number; rows: number };
+  /** Crossfade cycle in frames (a whole number of cycles fills the span; may be fractional). */
+  cycle: number;
+  /** Stored trace steps: 0..steps. */
+  steps: number;
+  /** (steps+1) * cols * rows * 2: where each grid point's content was k frames ago, minus the point. */
+  back: Float32Array;
+  /** The same, k frames ahead. */
+  ahead: Float32Array;
+  /** (cols-1) * (rows-1): 1 for cells with any motion. */
+  active: Uint8Array;
+  /** Local mean of the photo (blurred RGBA) over `meanBox`, for variance-preserving blending. */
+  mean: Uint8Array;
+  meanBox: PixelBox;
+  /** Distance in pixels beyond which two samples of the photo count as unrelated (4 x the mean's blur). */
+  grain: number;
+}
+
+export interface CameraRegionPlan {
+  kind: 'camera';
+  poses: Float32Array;
+  /** A blurred copy of the photo shown beyond its edges when zooming out; null when never needed. */
+  backdrop: Uint8Array | null;
+}
+
+export type RegionPlan = LayerRegionPlan | FluidRegionPlan | CameraRegionPlan;
+
+export interface FramePlan {
+  width: number;
+  height: number;
+  frameCount: number;
+  /** The photo at the output size, RGBA: frame 0 is exactly this. */
+  photo: Uint8Array;
+  /** Bottom to top; camera regions act on everything below them. */
+  regions: RegionPlan[];
+}
+
+export function sharedFloat32(length: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(Math.max(4, length * 4)), 0, length);
+}
+
+export function sharedUint8(length: number): Uint8Array {
+  return new Uint8Array(new SharedArrayBuffer(Math.max(1, length)), 0, length);
+}

@@ -1,0 +1,99 @@
+// prepare(): from the request to a render plan. Resolves each region's motion word, builds its masks at
+// the output size, and hands it to the planner of its family (fluid, layer, camera).
+import { frameCountOf, throwIfCancelled } from '../../shared/index.js';
+import { resizeRgba } from '../image/encode.js';
+import type { AnimateInput, JobControl } from '../render/types.js';
+import { bandSizes } from './band.js';
+import { motionOf } from './lexicon.js';
+import { isWholePhoto, maskAtSize, regionShape } from './mask.js';
+import { planCamera } from './plan-camera.js';
+import { planFluid } from './plan-fluid.js';
+import { planLayer } from './plan-layer.js';
+import { sharedUint8, type FramePlan, type RegionPlan } from './plan.js';
+import { isCamera, isFluid, withDirection, type LayerPrimitive, type MotionPrimitive } from './spec.js';
+import { moves, regionClock, type RegionClock } from './timing.js';
+
+/** What the engine made of each region, for eval and for people who ask. */
+export interface RegionReport {
+  id: string;
+  word: string;
+  primitive: MotionPrimitive['primitive'];
+  family: RegionPlan['kind'] | 'still';
+  /** Requested strength, px/frame at a 512-px long side. */
+  strength: number;
+  /** The strength of the engine's own displacement field (QUALITY.md), same unit. */
+  fieldStrength: number;
+}
+
+export interface PreparedPlan {
+  plan: FramePlan;
+  regions: RegionReport[];
+}
+
+/** A camera word on a region that is not the whole photo: the region itself zooms or pans, and back. */
+function cameraAsLayer(motion: MotionPrimitive, clock: RegionClock, fps: number): MotionPrimitive {
+  const seconds = Math.max(1, clock.span) / fps;
+  if (motion.primitive === 'zoom') return { primitive: 'pulse', period: seconds, beat: false };
+  if (motion.primitive === 'pan')
+    return { primitive: 'bob', period: seconds, direction: motion.direction, tilt: 0 };
+  return motion;
+}
+
+export async function preparePlan(input: AnimateInput, control: JobControl): Promise<PreparedPlan> {
+  const { width, height } = input.size;
+  const { fps, loop } = input.timing;
+  const frameCount = frameCountOf(input.timing);
+  control.progress('Preparing the photo', 0);
+  const resized = await resizeRgba(input.photo, width, height);
+  const photo = sharedUint8(resized.data.length);
+  photo.set(resized.data);
+  throwIfCancelled(control.signal);
+
+  const sizes = bandSizes(width, height);
+  const regions: RegionPlan[] = [];
+  const reports: RegionReport[] = [];
+  for (const [n, region] of input.regions.entries()) {
+    throwIfCancelled(control.signal);
+    control.progress('Building motion fields', (n + 0.1) / input.regions.length);
+    const resolved = motionOf(region);
+    let motion = withDirection(resolved.motion, resolved.direction);
+    const clock = regionClock({ frameCount, fps, loop }, region.start, region.end);
+    const report: RegionReport = {
+      id: region.id,
+      word: resolved.word,
+      primitive: motion.primitive,
+      family: 'still',
+      strength: region.strength,
+      fieldStrength: 0,
+    };
+    reports.push(report);
+    if (!moves(clock) || region.strength <= 0) continue;
+    const whole = isWholePhoto(region.mask);
+    const shape = regionShape(maskAtSize(region.mask, width, height), width, height);
+    if (shape.area === 0) continue;
+    const common = { width, height, clock, frameCount, strength: region.strength, sizes };
+    let planned: { plan: RegionPlan; fieldStrength: number };
+    if (isCamera(motion) && whole) {
+      planned = planCamera({ ...common, photo, motion });
+    } else {
+      if (isCamera(motion)) motion = cameraAsLayer(motion, clock, fps);
+      if (isFluid(motion)) {
+        planned = planFluid({ ...common, photo, shape, motion, seed: region.seed });
+      } else {
+        planned = planLayer({
+          ...common,
+          photo,
+          shape,
+          motion: motion as LayerPrimitive,
+          seed: region.seed,
+          fps,
+        });
+      }
+    }
+    regions.push(planned.plan);
+    report.family = planned.plan.kind;
+    report.fieldStrength = planned.fieldStrength;
+  }
+  control.progress('Building motion fields', 1);
+  return { plan: { width, height, frameCount, photo, regions }, regions: reports };
+}

@@ -1,0 +1,185 @@
+// Renders frames of one plan on worker threads (issue 3, point 6: rendering uses every core), with the
+// main thread standing in until the first worker is up, so the first frames never wait for workers to
+// start. Cancellation reaches a frame in flight through a shared epoch counter (worker.ts).
+import type { Worker } from 'node:worker_threads';
+import { StirError } from '../../shared/index.js';
+import type { RgbaImage } from '../image/types.js';
+import type { FramePlan } from './plan.js';
+import { createScratch, renderFrameInto } from './render-frame.js';
+import { startWorker } from './start-worker.js';
+import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
+
+interface Job {
+  id: number;
+  index: number;
+  signal: AbortSignal | undefined;
+  resolve(image: RgbaImage): void;
+  reject(error: unknown): void;
+  onAbort: (() => void) | null;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  dead: boolean;
+  job: Job | null;
+}
+
+const cancelled = () => new StirError('CANCELLED', 'The job was cancelled.');
+
+export class RenderPool {
+  readonly #plan: FramePlan;
+  readonly #epoch = new Int32Array(new SharedArrayBuffer(4));
+  readonly #slots: Slot[] = [];
+  readonly #queue: Job[] = [];
+  readonly #scratch = createScratch();
+  #nextId = 1;
+  #inlineScheduled = false;
+  #closed = false;
+
+  constructor(plan: FramePlan, workers: number, workerUrl: URL) {
+    this.#plan = plan;
+    for (let i = 0; i < workers; i++) this.#startSlot(workerUrl);
+  }
+
+  get workerCount(): number {
+    return this.#slots.filter((slot) => !slot.dead).length;
+  }
+
+  render(index: number, signal?: AbortSignal): Promise<RgbaImage> {
+    if (this.#closed) return Promise.reject(new StirError('INTERNAL', 'The animation was disposed.'));
+    if (signal?.aborted) return Promise.reject(cancelled());
+    return new Promise<RgbaImage>((resolve, reject) => {
+      const job: Job = { id: this.#nextId++, index, signal, resolve, reject, onAbort: null };
+      if (signal) {
+        job.onAbort = () => this.#abort(job);
+        signal.addEventListener('abort', job.onAbort, { once: true });
+      }
+      this.#queue.push(job);
+      this.#pump();
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    Atomics.add(this.#epoch, 0, 1);
+    for (const job of this.#queue.splice(0))
+      this.#finish(job, null, new StirError('CANCELLED', 'The animation was disposed.'));
+    await Promise.all(this.#slots.map((slot) => slot.worker.terminate().catch(() => 0)));
+    for (const slot of this.#slots) if (slot.job) this.#finish(slot.job, null, cancelled());
+  }
+
+  #startSlot(url: URL): void {
+    const worker = startWorker(url);
+    const slot: Slot = { worker, ready: false, dead: false, job: null };
+    this.#slots.push(slot);
+    worker.on('message', (reply: WorkerReply) => this.#reply(slot, reply));
+    worker.on('error', (error) => this.#lose(slot, error));
+    worker.on('exit', () => this.#lose(slot, null));
+    worker.postMessage({ type: 'plan', plan: this.#plan, epoch: this.#epoch } satisfies WorkerRequest);
+  }
+
+  #reply(slot: Slot, reply: WorkerReply): void {
+    if (reply.type === 'ready') {
+      slot.ready = true;
+      this.#pump();
+      return;
+    }
+    const job = slot.job;
+    slot.job = null;
+    if (job && job.id === reply.id) {
+      if (reply.type === 'frame') {
+        this.#finish(
+          job,
+          { width: this.#plan.width, height: this.#plan.height, data: new Uint8Array(reply.buffer) },
+          null,
+        );
+      } else if (reply.cancelled && !job.signal?.aborted && !this.#closed) {
+        // Stopped for someone else's cancellation: render it again.
+        this.#queue.unshift(job);
+      } else {
+        this.#finish(
+          job,
+          null,
+          reply.cancelled
+            ? cancelled()
+            : new StirError('INTERNAL', `A frame could not be rendered: ${reply.message}`),
+        );
+      }
+    }
+    this.#pump();
+  }
+
+  #lose(slot: Slot, error: Error | null): void {
+    if (slot.dead) return;
+    slot.dead = true;
+    slot.ready = false;
+    const job = slot.job;
+    slot.job = null;
+    if (job && this.#closed) this.#finish(job, null, cancelled());
+    else if (job) {
+      // Another worker (or the main thread) takes the frame over.
+      this.#queue.unshift(job);
+      if (error) process.emitWarning(`A render worker stopped: ${error.message}`);
+    }
+    this.#pump();
+  }
+
+  #abort(job: Job): void {
+    const queued = this.#queue.indexOf(job);
+    if (queued >= 0) {
+      this.#queue.splice(queued, 1);
+      this.#finish(job, null, cancelled());
+      return;
+    }
+    if (this.#slots.some((slot) => slot.job === job)) Atomics.add(this.#epoch, 0, 1);
+  }
+
+  #finish(job: Job, image: RgbaImage | null, error: unknown): void {
+    if (job.onAbort) job.signal?.removeEventListener('abort', job.onAbort);
+    job.onAbort = null;
+    if (image) job.resolve(image);
+    else job.reject(error);
+  }
+
+  #pump(): void {
+    if (this.#closed) return;
+    for (const slot of this.#slots) {
+      if (!slot.ready || slot.dead || slot.job) continue;
+      const job = this.#queue.shift();
+      if (!job) return;
+      slot.job = job;
+      slot.worker.postMessage({
+        type: 'render',
+        id: job.id,
+        index: job.index,
+        epoch: Atomics.load(this.#epoch, 0),
+      } satisfies WorkerRequest);
+    }
+    // No worker up yet (or none at all): the main thread renders, one frame per turn of the event loop.
+    const anyReady = this.#slots.some((slot) => slot.ready && !slot.dead);
+    if (!anyReady && this.#queue.length > 0 && !this.#inlineScheduled) {
+      this.#inlineScheduled = true;
+      setImmediate(() => {
+        this.#inlineScheduled = false;
+        if (this.#closed || this.#slots.some((slot) => slot.ready && !slot.dead)) {
+          this.#pump();
+          return;
+        }
+        const job = this.#queue.shift();
+        if (job) this.#renderInline(job);
+        this.#pump();
+      });
+    }
+  }
+
+  #renderInline(job: Job): void {
+    const data = new Uint8Array(this.#plan.width * this.#plan.height * 4);
+    try {
+      renderFrameInto(this.#plan, job.index, data, this.#scratch, () => job.signal?.aborted === true);
+      this.#finish(job, { width: this.#plan.width, height: this.#plan.height, data }, null);
+    } catch (caught) {
+      this.#finish(job, null, StirError.fromCaught(caught));
+    }
+  }
+}

@@ -1,0 +1,66 @@
+// The motion primitives the built-in engine renders, with their parameters. A lexicon word names one
+// primitive and fills in its parameters (words.ts); the planner turns it into fields and layers (plan.ts).
+//
+// Three families (issue 3, point 2):
+// - fluid: a static Eulerian motion field inside the region, looped forwards and backwards
+//   (Holynski et al., "Animating Pictures with Eulerian Motion Fields", CVPR 2021);
+// - layer: the region cut out with a feathered edge and moved by a rigid or elastic transform over an
+//   inpainted background;
+// - camera: a whole-photo region moved as a camera would (zoom, pan).
+
+/** Directions are degrees counter-clockwise from pointing right (0 right, 90 up, 180 left, 270 down). */
+export type Degrees = number;
+
+export type FluidPrimitive =
+  /** Texture streams along a direction, with curl-noise turbulence (flow, pour, rise, drift, storm...). */
+  | { primitive: 'flow'; direction: Degrees; turbulence: number; scale: number }
+  /** Turbulence only, no mean direction: water ripples, heat shimmer. */
+  | { primitive: 'ripple'; scale: number }
+  /** Rotation about the region's centre, as a stirred drink or a whirlpool. */
+  | { primitive: 'swirl'; turbulence: number; clockwise: boolean };
+
+export type LayerPrimitive =
+  /** Bends to and fro along `direction`, anchored at the region's base (trees, grass, plants). */
+  | { primitive: 'sway'; period: number; direction: Degrees }
+  /** A wave travelling along `direction`, away from the region's anchored side (a flag, a hand, a banner). */
+  | { primitive: 'wave'; period: number; wavelength: number; direction: Degrees }
+  /** Moves to and fro along a direction (default up and down), optionally tilting a little. */
+  | { primitive: 'bob'; period: number; direction: Degrees; tilt: number }
+  /** Hops along a direction and lands back on its base. */
+  | { primitive: 'bounce'; period: number; direction: Degrees }
+  /** Rotates to and fro about a pivot at the region's top (pendulum) or base (a rocking boat). */
+  | { primitive: 'swing'; period: number; pivot: 'top' | 'base' }
+  /** Turns continuously about the region's centre. */
+  | { primitive: 'spin'; clockwise: boolean }
+  /** Jitters in place; period is the fastest jitter. */
+  | { primitive: 'shake'; period: number }
+  /** Grows and shrinks about its centre; beat = a heartbeat's double pulse rather than a smooth breath. */
+  | { primitive: 'pulse'; period: number; beat: boolean }
+  /** Leaves along a direction, accelerating (launch, fly away, drive forward). */
+  | { primitive: 'travel'; direction: Degrees; shrink: number };
+
+export type CameraPrimitive =
+  /** sign 1 zooms in, -1 zooms out; eased = a slow push rather than a zoom. */
+  | { primitive: 'zoom'; sign: 1 | -1; eased: boolean }
+  /** The view moves along a direction inside the photo (zoomed in just enough to stay inside it). */
+  | { primitive: 'pan'; direction: Degrees; zoom: number };
+
+export type MotionPrimitive = FluidPrimitive | LayerPrimitive | CameraPrimitive;
+export type PrimitiveName = MotionPrimitive['primitive'];
+
+export const FLUID_PRIMITIVES: readonly PrimitiveName[] = ['flow', 'ripple', 'swirl'];
+export const CAMERA_PRIMITIVES: readonly PrimitiveName[] = ['zoom', 'pan'];
+
+export function isFluid(motion: MotionPrimitive): motion is FluidPrimitive {
+  return FLUID_PRIMITIVES.includes(motion.primitive);
+}
+
+export function isCamera(motion: MotionPrimitive): motion is CameraPrimitive {
+  return CAMERA_PRIMITIVES.includes(motion.primitive);
+}
+
+/** Replaces the primitive's own direction with the person's, where it has one. */
+export function withDirection(motion: MotionPrimitive, direction: Degrees | null): MotionPrimitive {
+  if (direction === null || !('direction' in motion)) return motion;
+  return { ...motion, direction };
+}
