@@ -19,7 +19,7 @@ import type { BenchRow, BenchSuite } from './harness.js';
 const REPO = fileURLToPath(new URL('..', import.meta.url));
 const PACKS = join(REPO, 'tests/fixtures/generated/packs');
 const PHOTO = join(REPO, 'examples/photos/astronaut.png'); // 512 x 512
-const STEPS = 12;
+const STEPS = 25;
 
 function halves(size: number): Mask[] {
   return [0, 1].map((half) => {

@@ -13,8 +13,10 @@ export interface GuidancePair {
 /**
  * Classifier-free guidance per region, uncond + scale * (cond - uncond), then the regions' guided
  * predictions [4, F, h, w] blended through their soft weights [h, w], bottom to top (a later region over
- * an earlier one, as in the render request); where no region reaches, the mean of them. One pass, into
- * `out`, so a step allocates nothing here (this runs once per denoising step on 262k values per item).
+ * an earlier one, as in the render request). The bottom region's prediction is the base where no region
+ * reaches: there every region's UNet run keeps the photo still (first-frame layout), the latent is held
+ * to the photo (PIA's layout), and the composite restores the photo's pixels anyway. Written into `out`,
+ * so a step allocates nothing here (this runs once per denoising step, 262k values per item).
  */
 export function guideAndBlend(
   predictions: readonly Float32Array[],
@@ -24,37 +26,33 @@ export function guideAndBlend(
   shape: LatentShape,
   out: Float32Array,
 ): Float32Array {
-  // Whole-array passes in small monomorphic functions, one region at a time: V8 compiles each to a tight
-  // loop (one function branching over the regions ran several times slower).
+  // Whole-array passes in small monomorphic functions: V8 compiles each to a tight loop (one function
+  // branching over the regions per element ran several times slower).
   const plane = shape.height * shape.width;
-  const share = 1 / pairs.length;
-  out.fill(0);
-  for (const pair of pairs) {
+  const guided = (pair: GuidancePair) => {
     const cond = predictions[pair.cond]!;
-    const uncond = pair.uncond === null ? cond : predictions[pair.uncond]!;
-    addGuided(out, cond, uncond, pair.uncond === null ? 1 : scale, share);
+    return {
+      cond,
+      uncond: pair.uncond === null ? cond : predictions[pair.uncond]!,
+      scale: pair.uncond === null ? 1 : scale,
+    };
+  };
+  const base = guided(pairs[0]!);
+  writeGuided(out, base.cond, base.uncond, base.scale);
+  // Drawing the bottom region over itself would change nothing: start from the second.
+  for (let r = 1; r < pairs.length; r++) {
+    const g = guided(pairs[r]!);
+    drawGuidedOver(out, g.cond, g.uncond, g.scale, weights[r]!, plane);
   }
-  if (pairs.length === 1) return out;
-  pairs.forEach((pair, r) => {
-    const cond = predictions[pair.cond]!;
-    const uncond = pair.uncond === null ? cond : predictions[pair.uncond]!;
-    drawGuidedOver(out, cond, uncond, pair.uncond === null ? 1 : scale, weights[r]!, plane);
-  });
   return out;
 }
 
-/** out += share * (uncond + scale * (cond - uncond)). */
-function addGuided(
-  out: Float32Array,
-  cond: Float32Array,
-  uncond: Float32Array,
-  scale: number,
-  share: number,
-): void {
+/** out = uncond + scale * (cond - uncond). */
+function writeGuided(out: Float32Array, cond: Float32Array, uncond: Float32Array, scale: number): void {
   const n = out.length;
   for (let i = 0; i < n; i++) {
     const u = uncond[i]!;
-    out[i] = out[i]! + share * (u + scale * (cond[i]! - u));
+    out[i] = u + scale * (cond[i]! - u);
   }
 }
 

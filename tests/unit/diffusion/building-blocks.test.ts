@@ -158,7 +158,7 @@ describe('guidance and regions', () => {
     ).toEqual([8.5, -13, 1]);
   });
 
-  it('blends bottom to top through the masks, the mean where no region reaches', () => {
+  it('blends bottom to top through the masks, the bottom region where none reaches', () => {
     const out = run(
       [Float32Array.of(1, 1, 1), Float32Array.of(3, 3, 3)],
       [
@@ -167,7 +167,7 @@ describe('guidance and regions', () => {
       ],
       [Float32Array.of(1, 1, 0), Float32Array.of(0, 1, 0)],
     );
-    expect(out).toEqual([1, 3, 2]);
+    expect(out).toEqual([1, 3, 1]);
   });
 
   it('keeps the reference outside the moving area', () => {
