@@ -12,6 +12,8 @@ export default defineConfig({
           index: resolve('src/main/index.ts'),
           // The engine runs in a utilityProcess of its own (ARCHITECTURE.md).
           'engine-host': resolve('src/main/engine-host.ts'),
+          // The built-in motion engine renders frames on worker threads started from this file.
+          'motion-worker': resolve('src/engine/motion/worker.ts'),
         },
       },
     },

@@ -2,7 +2,6 @@
 // (model packs, projects) are services of their own, merged with this one in create-service.ts. Every
 // transport (Electron IPC, WebSocket, in-process) reaches them with params already validated.
 import { basename, extname, join, resolve } from 'node:path';
-import { assertWritableTarget } from './output-path.js';
 import { checkExportTarget } from './export/staged-output.js';
 import {
   EXPORT_FORMAT_INFO,
@@ -286,11 +285,7 @@ export class CoreService implements Pick<StirService, CoreMethod> {
           this.#ports.exportDir,
           `${basename(doc.name, extname(doc.name))}-stir-${timestamp()}${extension}`,
         );
-    if (EXPORT_FORMAT_INFO[params.format].folder) {
-      await checkExportTarget(path, { folder: true, overwrite: params.overwrite });
-    } else {
-      await assertWritableTarget(path, params.overwrite);
-    }
+    await checkExportTarget(path, { folder: EXPORT_FORMAT_INFO[params.format].folder, overwrite: params.overwrite });
     const size = fitLongSide(doc.photo.width, doc.photo.height, params.longSide);
 
     return this.jobs.start('export', async (job) => {

@@ -2,6 +2,7 @@
 // menu, native dialogs, and the engine host. Every call from the renderer is checked (sender, method,
 // payload) before it reaches the engine.
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, shell, type IpcMainInvokeEvent } from 'electron';
 import { isMethodName, StirError, type CallEnvelope } from '../shared/index.js';
 import { parseParams } from '../shared/rpc/validate.js';
@@ -103,7 +104,8 @@ async function main(): Promise<void> {
     {
       exportDir: app.getPath('videos'),
       dataDir: app.getPath('userData'),
-      renderWorkerDir: import.meta.dirname,
+      // The motion engine's render worker is bundled beside this file (electron.vite.config.ts).
+      motionWorkerUrl: pathToFileURL(join(import.meta.dirname, 'motion-worker.js')).href,
     },
     (event, payload) => {
       for (const window of BrowserWindow.getAllWindows()) window.webContents.send(IPC.event, event, payload);

@@ -5,14 +5,16 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  EXPORT_FORMAT_INFO,
   LIMITS,
+  StartExportParamsSchema,
   StirError,
   runJob,
   type StirClient,
   type EngineId,
   type LoopMode,
 } from '../../shared/index.js';
-import { assertWritableTarget } from '../../engine/output-path.js';
+import { checkExportTarget } from '../../engine/export/staged-output.js';
 import type { CliCommand, CliContext } from '../command.js';
 import { progressPrinter } from '../progress.js';
 import { parseRegionSpec, type CliRegion } from '../region-spec.js';
@@ -191,7 +193,12 @@ export const animateCommand: CliCommand = {
         : null,
     };
     const exportOptions = exportOptionsFromArgs(values);
-    await assertWritableTarget(options.output, true);
+    // Refuse an unwritable output before any work: the contract resolves the format a preset implies.
+    const resolved = StartExportParamsSchema.parse({ docId: '-', path: options.output, ...exportOptions });
+    await checkExportTarget(options.output, {
+      folder: EXPORT_FORMAT_INFO[resolved.format].folder,
+      overwrite: resolved.overwrite,
+    });
 
     const client = await context.client();
     const docId = await buildDocument(client, options);

@@ -51,7 +51,9 @@ export async function runDoctor(probes: DoctorProbes): Promise<DoctorReport> {
     settle(probes.sharp, null),
   ]);
   const electron = electronStatus();
-  const accelerated = onnxruntime?.providers.filter((p) => p !== 'cpu') ?? [];
+  // WebGPU is bundled with onnxruntime-node but experimental, and "available" only means bundled: it does not
+  // count as acceleration until a session has run on it.
+  const accelerated = onnxruntime?.providers.filter((p) => p !== 'cpu' && p !== 'webgpu') ?? [];
 
   const checks: DoctorCheck[] = [
     {

@@ -1,0 +1,115 @@
+// Wires the engine's parts together: the one place that knows which segmenter, animation engines,
+// exporter and probes Stir uses. The CLI, the browser mode and the Electron engine host call this.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { createService, type EngineHandle } from './create-service.js';
+import type { EnginePorts } from './ports.js';
+import { createMotionEngine, checkMotionRegions, motionVocabulary } from './motion/index.js';
+import { createClassicSegmenter } from './segment/classic/classic-segmenter.js';
+import { createSegmenterProvider } from './segment/provider.js';
+import { findSamSegmenter, type SamSegmenter } from './segment/sam/index.js';
+import { openCvVersion } from './segment/opencv.js';
+import { createClipExporter, locateFfmpeg, locateFfprobe } from './export/index.js';
+import { listExecutionProviders } from './models/providers.js';
+import { PackStore } from './models/install/pack-store.js';
+import { readProviderPreference } from './models/install/devices.js';
+import { DefaultEngineProvider } from './render/engine-provider.js';
+import { runDoctor } from './system/doctor.js';
+
+export type { EngineHandle } from './create-service.js';
+
+export interface EngineOptions {
+  /** Where exports without a path go (default: the Videos folder). */
+  exportDir?: string;
+  /** Per-user data: installed model packs, settings, autosave (default: the platform's app-data folder). */
+  dataDir?: string;
+  /** The bundled motion worker (the Electron build); the source worker otherwise. */
+  motionWorkerUrl?: string;
+  /** Render worker threads (default: one per core). */
+  workers?: number;
+  /** Browser mode: a URL that downloads a finished export. */
+  publishDownload?: (path: string) => string | null;
+}
+
+export function defaultDataDir(): string {
+  if (process.env.STIR_DATA_DIR) return process.env.STIR_DATA_DIR;
+  if (process.platform === 'win32')
+    return join(process.env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Stir');
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Stir');
+  return join(process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'stir');
+}
+
+export function defaultExportDir(): string {
+  return process.env.STIR_EXPORT_DIR ?? join(homedir(), 'Videos');
+}
+
+export function createEngine(options: EngineOptions = {}): EngineHandle {
+  const dataDir = options.dataDir ?? defaultDataDir();
+  const models = { dir: join(dataDir, 'models'), settingsPath: join(dataDir, 'settings', 'models.json') };
+  const packStore = new PackStore(models.dir);
+  const device = () => readProviderPreference(models.settingsPath);
+
+  const engines = new DefaultEngineProvider({
+    motion: createMotionEngine({
+      workers: options.workers,
+      workerUrl: options.motionWorkerUrl ? new URL(options.motionWorkerUrl) : undefined,
+    }),
+    checkMotionRegions,
+    packs: () => packStore.list(),
+    device,
+  });
+
+  // SAM from the first installed pack that can segment, looked up once and again after packs change.
+  let sam: Promise<SamSegmenter | null> | null = null;
+  const findSam = async () => {
+    const dirs = (await packStore.list()).filter((p) => p.status === 'ready').map((p) => p.dir);
+    return findSamSegmenter(dirs, { provider: await device() });
+  };
+  const segmenters = createSegmenterProvider({
+    classic: createClassicSegmenter(),
+    sam: () => (sam ??= findSam()),
+  });
+
+  const ports: EnginePorts = {
+    vocabulary: motionVocabulary,
+    engines,
+    segmenters,
+    exporter: createClipExporter(),
+    doctor: () =>
+      runDoctor({
+        ffmpeg: () => locateFfmpeg(),
+        ffprobe: () => locateFfprobe(),
+        onnxruntime: async () => {
+          const ort = await import('onnxruntime-node');
+          const providers = listExecutionProviders()
+            .filter((p) => p.available)
+            .map((p) => p.id);
+          return { version: ort.env.versions.node ?? 'unknown', providers };
+        },
+        opencv: () => openCvVersion(),
+        sharp: async () => sharp.versions.vips,
+      }),
+    exportDir: options.exportDir ?? defaultExportDir(),
+    publishDownload: options.publishDownload,
+    models,
+    projects: { dataDir, projectsDir: join(options.exportDir ?? defaultExportDir(), '..', 'Stir projects') },
+  };
+  const handle = createService(ports);
+
+  // New packs or a new device choice: drop loaded sessions so the next job uses what is there now.
+  handle.bus.subscribe((event) => {
+    if (event !== 'packsChanged') return;
+    const old = sam;
+    sam = null;
+    void old?.then((segmenter) => segmenter?.dispose());
+    void engines.release();
+  });
+  const dispose = handle.dispose.bind(handle);
+  handle.dispose = async () => {
+    await dispose();
+    await engines.release();
+    await (await sam)?.dispose();
+  };
+  return handle;
+}

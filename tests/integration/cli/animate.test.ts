@@ -1,0 +1,158 @@
+// The CLI end to end on real photos: a clip that ffprobe/ffmpeg decode back, and clear refusals that
+// write nothing.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/index.js';
+import type { CliIO } from '../../../src/cli/command.js';
+import { photoPath } from '../../helpers/photos.js';
+
+const run = promisify(execFile);
+const STIR = fileURLToPath(new URL('../../../bin/stir.js', import.meta.url));
+
+function captureIO(): CliIO & { stdout: string; stderr: string } {
+  const io = {
+    stdout: '',
+    stderr: '',
+    interactive: false,
+    out(text: string) {
+      io.stdout += text;
+    },
+    err(text: string) {
+      io.stderr += text;
+    },
+  };
+  return io;
+}
+
+async function probe(
+  path: string,
+): Promise<{ codec: string; width: number; height: number; pixFmt: string; fps: string; frames: number }> {
+  const { stdout } = await run('ffprobe', [
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-count_frames',
+    '-show_entries',
+    'stream=codec_name,width,height,pix_fmt,r_frame_rate,nb_read_frames',
+    '-of',
+    'json',
+    path,
+  ]);
+  const stream = (JSON.parse(stdout) as { streams: Array<Record<string, string | number>> }).streams[0] ?? {};
+  return {
+    codec: String(stream.codec_name),
+    width: Number(stream.width),
+    height: Number(stream.height),
+    pixFmt: String(stream.pix_fmt),
+    fps: String(stream.r_frame_rate),
+    frames: Number(stream.nb_read_frames),
+  };
+}
+
+describe('stir animate', () => {
+  it('renders a real photo to an MP4 that decodes back with the right frames, size and fps', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stir-cli-'));
+    const out = join(dir, 'cat.mp4');
+    const { stdout } = await run(
+      process.execPath,
+      [
+        STIR,
+        'animate',
+        photoPath('chelsea.png'),
+        '--region',
+        '300,160:sway:3',
+        '--region',
+        '80,60:flow:2',
+        '--seconds',
+        '1.5',
+        '--fps',
+        '12',
+        '-o',
+        out,
+      ],
+      { timeout: 120_000 },
+    );
+    expect(stdout).toContain(`Wrote ${out}`);
+    const info = await probe(out);
+    // chelsea.png is 451x300: H.264 4:2:0 needs even sizes.
+    expect(info).toMatchObject({ codec: 'h264', pixFmt: 'yuv420p', fps: '12/1', frames: 18 });
+    expect(info.width % 2).toBe(0);
+    expect(info.height % 2).toBe(0);
+    expect(Math.abs(info.width - 451)).toBeLessThanOrEqual(1);
+    expect(info.height).toBe(300);
+    // Nothing but the clip is left in the folder (no temporary files).
+    expect(readdirSync(dir)).toEqual(['cat.mp4']);
+  });
+
+  const refusals: Array<[string, (dir: string) => string[], RegExp]> = [
+    [
+      'a missing photo',
+      (dir) => ['animate', join(dir, 'nope.jpg'), '--region', '1,1:sway', '-o', join(dir, 'o.mp4')],
+      /no file at/,
+    ],
+    [
+      'a file that is not an image',
+      (dir) => {
+        writeFileSync(join(dir, 'notes.png'), 'hello, not a photo');
+        return ['animate', join(dir, 'notes.png'), '--region', '1,1:sway', '-o', join(dir, 'o.mp4')];
+      },
+      /not a photo Stir can open/,
+    ],
+    [
+      'a click outside the image',
+      (dir) => ['animate', photoPath('chelsea.png'), '--region', '900,10:sway', '-o', join(dir, 'o.mp4')],
+      /outside the photo, which is 451x300/,
+    ],
+    [
+      'an unknown motion word',
+      (dir) => [
+        'animate',
+        photoPath('chelsea.png'),
+        '--region',
+        '100,100:wigglify',
+        '-o',
+        join(dir, 'o.mp4'),
+      ],
+      /wigglify/,
+    ],
+    [
+      'an unwritable output path',
+      (dir) => [
+        'animate',
+        photoPath('chelsea.png'),
+        '--region',
+        '100,100:sway',
+        '-o',
+        join(dir, 'missing-folder', 'o.mp4'),
+      ],
+      /does not exist/,
+    ],
+    [
+      'an output path that is a folder',
+      (dir) => ['animate', photoPath('chelsea.png'), '--region', '100,100:sway', '-o', dir],
+      /is a folder/,
+    ],
+  ];
+
+  it.each(refusals)(
+    'refuses %s with a clear message, a non-zero exit and nothing written',
+    async (_what, args, message) => {
+      const dir = mkdtempSync(join(tmpdir(), 'stir-cli-'));
+      const before = readdirSync(dir, { recursive: true }).length;
+      const argv = args(dir);
+      const io = captureIO();
+      const code = await runCli(argv, io);
+      expect(code).not.toBe(0);
+      expect(io.stderr).toMatch(message);
+      expect(existsSync(join(dir, 'o.mp4'))).toBe(false);
+      // Only what the test itself made is there.
+      expect(readdirSync(dir, { recursive: true }).length).toBeLessThanOrEqual(before + 3);
+    },
+  );
+});
