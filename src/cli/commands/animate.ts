@@ -76,16 +76,15 @@ export async function buildDocument(client: StirClient, options: AnimateOptions)
   for (const region of options.regions) {
     const resolution = await client.resolveMotion({ prompt: region.prompt, engine: options.engine });
     if (!resolution.ok) {
-      throw new StirError(
-        'UNKNOWN_MOTION',
-        resolution.message ?? `"${region.prompt}" is not a motion Stir knows.`,
-        {
-          details: { suggestions: resolution.suggestions },
-          hint: resolution.suggestions.length
-            ? `Closest words: ${resolution.suggestions.join(', ')}.`
-            : undefined,
-        },
-      );
+      const message = resolution.message ?? `"${region.prompt}" is not a motion Stir knows.`;
+      const named = resolution.suggestions.every((word) => message.includes(word));
+      throw new StirError('UNKNOWN_MOTION', message, {
+        details: { suggestions: resolution.suggestions },
+        hint:
+          named || resolution.suggestions.length === 0
+            ? undefined
+            : `Closest words: ${resolution.suggestions.join(', ')}.`,
+      });
     }
   }
   const doc = await client.openPhoto({ source: { kind: 'path', path: options.photo } });

@@ -115,11 +115,16 @@ describe('stir animate', () => {
         'animate',
         photoPath('chelsea.png'),
         '--region',
-        '100,100:wigglify',
+        '100,100:teleport',
         '-o',
         join(dir, 'o.mp4'),
       ],
-      /wigglify/,
+      /does not know the motion .teleport.\. The closest are: \w+/,
+    ],
+    [
+      'a word only the diffusion engine does',
+      (dir) => ['animate', photoPath('chelsea.png'), '--region', '100,100:smile', '-o', join(dir, 'o.mp4')],
+      /only the diffusion engine/,
     ],
     [
       'an unwritable output path',
