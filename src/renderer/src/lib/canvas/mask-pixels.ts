@@ -69,7 +69,7 @@ export function overlaySize(mask: Mask, maxSide: number): { width: number; heigh
 
 /**
  * RGBA pixels of a region's overlay at the given size: the region's colour at `fillAlpha` inside, fully
- * opaque on the outline (inside pixels with a 4-neighbour outside), transparent elsewhere.
+ * opaque on the outline (inside pixels within `outline` pixels of the outside), transparent elsewhere.
  */
 export function overlayPixels(
   mask: Mask,
@@ -77,6 +77,7 @@ export function overlayPixels(
   width: number,
   height: number,
   fillAlpha = 96,
+  outline = 2,
 ): Uint8ClampedArray {
   const inside = new Uint8Array(width * height);
   const sx = mask.width / width;
@@ -90,19 +91,16 @@ export function overlayPixels(
   }
   const out = new Uint8ClampedArray(width * height * 4);
   const [r, g, b] = rgb;
+  const isOut = (x: number, y: number) =>
+    x < 0 || y < 0 || x >= width || y >= height || !inside[y * width + x];
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       if (!inside[i]) continue;
-      const edge =
-        x === 0 ||
-        y === 0 ||
-        x === width - 1 ||
-        y === height - 1 ||
-        !inside[i - 1] ||
-        !inside[i + 1] ||
-        !inside[i - width] ||
-        !inside[i + width];
+      let edge = false;
+      for (let d = 1; d <= outline && !edge; d++) {
+        edge = isOut(x - d, y) || isOut(x + d, y) || isOut(x, y - d) || isOut(x, y + d);
+      }
       out[i * 4] = r;
       out[i * 4 + 1] = g;
       out[i * 4 + 2] = b;

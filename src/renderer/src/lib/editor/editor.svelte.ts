@@ -1,0 +1,608 @@
+// The editor's document and every edit a person can make to it. Each edit goes to the engine (which holds
+// the document for rendering) and is recorded as a snapshot for undo; edits run one at a time, in order.
+// Edits that need the engine's answer first (a click becomes a mask) wait for it; edits the engine cannot
+// refuse (a name, a strength) show at once and reach the engine just after.
+import {
+  DEFAULT_SETTINGS,
+  DEFAULT_STRENGTH,
+  LIMITS,
+  StirError,
+  type AnimationSettings,
+  type Box,
+  type Click,
+  type Mask,
+  type PhotoDocument,
+  type Point,
+  type Pose,
+  type Region,
+  type RegionMotion,
+  type StirClient,
+} from '@shared/index.js';
+import type { ShellApi } from '../../../../preload/api.js';
+import { History } from './history.js';
+import { Notices } from './notices.svelte.js';
+import { Jobs } from './jobs.svelte.js';
+import { Catalog } from './catalog.svelte.js';
+import { Preview } from '../preview/preview.svelte.js';
+import { maskArea, maskBounds } from '../canvas/mask-pixels.js';
+import { standingPose } from '../pose/skeleton.js';
+
+export type Tool = 'click' | 'box' | 'brush' | 'eraser' | 'pose' | 'hand';
+
+/** What undo restores: the document's regions and settings (selection rides along). */
+export interface DocState {
+  regions: readonly Region[];
+  settings: AnimationSettings;
+  selectedId: string | null;
+}
+
+export interface OpenDocument {
+  docId: string;
+  name: string;
+  width: number;
+  height: number;
+  format: string;
+  /** Object URL of the displayed photo. */
+  imageUrl: string;
+}
+
+/** How a click on the photo changes the regions. */
+export type ClickIntent = 'auto' | 'new' | 'add' | 'remove';
+
+const HISTORY_LIMIT = 100;
+const AUTOSAVE_DELAY_MS = 1500;
+
+export class Editor {
+  readonly client: StirClient;
+  readonly shell: ShellApi;
+  readonly notices = new Notices();
+  readonly jobs = new Jobs();
+  readonly catalog: Catalog;
+  readonly preview: Preview;
+
+  doc = $state.raw<OpenDocument | null>(null);
+  regions = $state.raw<readonly Region[]>([]);
+  settings = $state.raw<AnimationSettings>(DEFAULT_SETTINGS);
+  selectedId = $state<string | null>(null);
+  hoverId = $state<string | null>(null);
+  /** The .stir file this document was opened from or saved to. */
+  projectPath = $state<string | null>(null);
+  photo = $state.raw<ImageBitmap | null>(null);
+
+  tool = $state<Tool>('click');
+  /** Brush and eraser diameter in photo pixels. */
+  brushSize = $state(32);
+  /** The next click makes a new region even where one is (N). */
+  newRegionNext = $state(false);
+  /** What the engine is doing for the last edit, in words ("Finding the region…"). */
+  busy = $state<string | null>(null);
+  /** Which segmenter made the last mask. */
+  segmenter = $state<string | null>(null);
+  autosavedAt = $state<string | null>(null);
+
+  /** Bumped on every history change, so undo/redo state is reactive. */
+  #historyVersion = $state(0);
+  #savedState = $state.raw<DocState | null>(null);
+  #history = new History<DocState>(
+    { regions: [], settings: DEFAULT_SETTINGS, selectedId: null },
+    HISTORY_LIMIT,
+  );
+  #queue: Promise<unknown> = Promise.resolve();
+  #autosaveTimer: ReturnType<typeof setTimeout> | null = null;
+
+  selected = $derived(this.regions.find((r) => r.id === this.selectedId) ?? null);
+
+  constructor(client: StirClient, shell: ShellApi) {
+    this.client = client;
+    this.shell = shell;
+    this.catalog = new Catalog(client);
+    this.preview = new Preview(client, this.jobs, this.notices, () => ({
+      docId: this.doc?.docId ?? null,
+      width: this.doc?.width ?? 1,
+      height: this.doc?.height ?? 1,
+      regions: this.regions,
+      settings: this.settings,
+      photo: this.photo,
+    }));
+  }
+
+  get canUndo(): boolean {
+    void this.#historyVersion;
+    return this.#history.canUndo;
+  }
+  get canRedo(): boolean {
+    void this.#historyVersion;
+    return this.#history.canRedo;
+  }
+  get undoLabel(): string | null {
+    void this.#historyVersion;
+    return this.#history.undoLabel;
+  }
+  get redoLabel(): string | null {
+    void this.#historyVersion;
+    return this.#history.redoLabel;
+  }
+  /** Edits since the last save (or since opening). */
+  get dirty(): boolean {
+    void this.#historyVersion;
+    return this.doc !== null && this.#history.present !== this.#savedState;
+  }
+
+  // --- documents ------------------------------------------------------------------------------------
+
+  /** Shows a document the engine has opened (a photo, a project, a recovered autosave). */
+  async load(
+    document: PhotoDocument,
+    projectPath: string | null,
+    options: { dirty?: boolean } = {},
+  ): Promise<void> {
+    const previous = this.doc;
+    const blob = new Blob([document.image as Uint8Array<ArrayBuffer>], { type: document.imageMime });
+    const photo = await createImageBitmap(blob);
+    if (previous) {
+      URL.revokeObjectURL(previous.imageUrl);
+      void this.#closeInEngine(previous.docId);
+    }
+    this.doc = {
+      docId: document.docId,
+      name: document.name,
+      width: document.width,
+      height: document.height,
+      format: document.format,
+      imageUrl: URL.createObjectURL(blob),
+    };
+    this.photo = photo;
+    this.regions = document.regions;
+    this.settings = document.settings;
+    this.selectedId = null;
+    this.hoverId = null;
+    this.projectPath = projectPath;
+    this.autosavedAt = null;
+    const state = this.#state();
+    this.#history.reset(state);
+    this.#savedState = options.dirty ? null : state;
+    this.#historyVersion++;
+    this.preview.reset(document.settings);
+    if (document.regions.length > 0) this.preview.invalidate();
+  }
+
+  /** Back to the start screen; the document's autosave goes (the person chose to leave it). */
+  async close(): Promise<void> {
+    const previous = this.doc;
+    if (!previous) return;
+    this.preview.reset(DEFAULT_SETTINGS);
+    URL.revokeObjectURL(previous.imageUrl);
+    this.doc = null;
+    this.photo = null;
+    this.regions = [];
+    this.selectedId = null;
+    this.projectPath = null;
+    this.#history.reset(this.#state());
+    this.#savedState = null;
+    this.#historyVersion++;
+    await this.#closeInEngine(previous.docId);
+  }
+
+  /** The state on disk now matches the present one. */
+  markSaved(path: string): void {
+    this.projectPath = path;
+    this.#savedState = this.#history.present;
+    this.#history.seal();
+    this.#historyVersion++;
+    if (this.#autosaveTimer) clearTimeout(this.#autosaveTimer);
+    this.#autosaveTimer = null;
+  }
+
+  async #closeInEngine(docId: string): Promise<void> {
+    if (this.#autosaveTimer) clearTimeout(this.#autosaveTimer);
+    this.#autosaveTimer = null;
+    await this.client.discardRecovery({ id: docId }).catch(() => undefined);
+    await this.client.closeDocument({ docId }).catch(() => undefined);
+  }
+
+  // --- selection and tools --------------------------------------------------------------------------
+
+  select(id: string | null): void {
+    this.selectedId = id;
+    if (this.doc) this.#history.amend(this.#state());
+  }
+
+  selectNeighbour(step: 1 | -1): void {
+    if (this.regions.length === 0) return;
+    const index = this.regions.findIndex((r) => r.id === this.selectedId);
+    const next = index < 0 ? (step > 0 ? 0 : this.regions.length - 1) : index + step;
+    const region = this.regions[Math.min(this.regions.length - 1, Math.max(0, next))];
+    if (region) this.select(region.id);
+  }
+
+  setTool(tool: Tool): void {
+    this.tool = tool;
+  }
+
+  // --- regions from clicks, boxes and brushes -------------------------------------------------------
+
+  /** A click on the photo: a new region, or more or less of the selected one (Shift adds, Alt removes). */
+  clickAt(point: Point, intent: ClickIntent, hitId: string | null): Promise<void> {
+    const target = this.selected;
+    if (intent === 'auto' && hitId && !this.newRegionNext) {
+      this.select(hitId);
+      return Promise.resolve();
+    }
+    if ((intent === 'add' || intent === 'remove') && target) {
+      return this.#refine(target.id, { ...point, positive: intent === 'add' });
+    }
+    if (intent === 'remove') {
+      this.notices.info('Select a region first: Alt-click removes a part from the selected region.');
+      return Promise.resolve();
+    }
+    this.newRegionNext = false;
+    return this.#enqueue('Finding the region…', async () => {
+      const doc = this.#requireDoc();
+      const click: Click = { ...point, positive: true };
+      const result = await this.client.segment({
+        docId: doc.docId,
+        clicks: [click],
+        box: null,
+        previous: null,
+      });
+      this.segmenter = result.segmenter;
+      if (!this.#nonEmpty(result.mask)) return;
+      await this.#createRegion({ mask: result.mask, clicks: [click], box: null }, 'Add region');
+    });
+  }
+
+  /** A box dragged on the photo: a new region (or, with Shift, the selected region's box). */
+  boxAt(box: Box, addToSelected: boolean): Promise<void> {
+    const target = addToSelected ? this.selected : null;
+    return this.#enqueue('Finding the region…', async () => {
+      const doc = this.#requireDoc();
+      const result = await this.client.segment({
+        docId: doc.docId,
+        clicks: target ? target.clicks : [],
+        box,
+        previous: target ? target.mask : null,
+      });
+      this.segmenter = result.segmenter;
+      if (!this.#nonEmpty(result.mask)) return;
+      if (target) {
+        const updated = await this.client.updateRegion({
+          docId: doc.docId,
+          regionId: target.id,
+          patch: { box, mask: result.mask },
+        });
+        this.#commit('Box', this.#withRegion(updated));
+      } else {
+        await this.#createRegion({ mask: result.mask, clicks: [], box }, 'Add region');
+      }
+    });
+  }
+
+  /** Removes one click marker from a region and finds the region again from the clicks left. */
+  removeClick(regionId: string, index: number): Promise<void> {
+    return this.#enqueue('Finding the region…', async () => {
+      const doc = this.#requireDoc();
+      const region = this.#region(regionId);
+      const clicks = region.clicks.filter((_, i) => i !== index);
+      if (!clicks.some((c) => c.positive) && !region.box) {
+        // Nothing left to find the region from: the region goes (undo brings it back).
+        await this.client.deleteRegion({ docId: doc.docId, regionId });
+        this.#commit('Remove click', {
+          ...this.#state(),
+          regions: this.regions.filter((r) => r.id !== regionId),
+          selectedId: null,
+        });
+        return;
+      }
+      const result = await this.client.segment({ docId: doc.docId, clicks, box: region.box, previous: null });
+      this.segmenter = result.segmenter;
+      const updated = await this.client.updateRegion({
+        docId: doc.docId,
+        regionId,
+        patch: { clicks, mask: result.mask },
+      });
+      this.#commit('Remove click', this.#withRegion(updated));
+    });
+  }
+
+  /** A finished brush or eraser stroke: the region's new mask (a new region when none was selected). */
+  paintMask(regionId: string | null, mask: Mask, erase: boolean): Promise<void> {
+    return this.#enqueue(null, async () => {
+      const doc = this.#requireDoc();
+      if (regionId === null) {
+        if (!erase && maskArea(mask) > 0)
+          await this.#createRegion({ mask, clicks: [], box: null }, 'Paint region');
+        return;
+      }
+      if (maskArea(mask) === 0) {
+        await this.client.deleteRegion({ docId: doc.docId, regionId });
+        this.#commit('Erase region', {
+          ...this.#state(),
+          regions: this.regions.filter((r) => r.id !== regionId),
+          selectedId: null,
+        });
+        return;
+      }
+      const updated = await this.client.updateRegion({ docId: doc.docId, regionId, patch: { mask } });
+      this.#commit(erase ? 'Erase' : 'Paint', this.#withRegion(updated));
+    });
+  }
+
+  #refine(regionId: string, click: Click): Promise<void> {
+    return this.#enqueue('Refining the region…', async () => {
+      const doc = this.#requireDoc();
+      const region = this.#region(regionId);
+      const clicks = [...region.clicks, click];
+      const result = await this.client.segment({
+        docId: doc.docId,
+        clicks,
+        box: region.box,
+        previous: region.mask,
+      });
+      this.segmenter = result.segmenter;
+      if (maskArea(result.mask) === 0) {
+        this.notices.info('That would leave the region empty; delete the region instead (Delete).');
+        return;
+      }
+      const updated = await this.client.updateRegion({
+        docId: doc.docId,
+        regionId,
+        patch: { clicks, mask: result.mask },
+      });
+      this.#commit(click.positive ? 'Add to region' : 'Remove from region', this.#withRegion(updated));
+    });
+  }
+
+  async #createRegion(parts: { mask: Mask; clicks: Click[]; box: Box | null }, label: string): Promise<void> {
+    const doc = this.#requireDoc();
+    if (this.regions.length >= LIMITS.regionsMax) {
+      throw new StirError('BAD_REQUEST', `A photo can have at most ${LIMITS.regionsMax} regions.`, {
+        hint: 'Delete a region, or add to one with Shift-click.',
+      });
+    }
+    const region = await this.client.createRegion({
+      docId: doc.docId,
+      region: { ...parts, motion: this.#defaultMotion() },
+    });
+    this.#commit(label, { ...this.#state(), regions: [...this.regions, region], selectedId: region.id });
+  }
+
+  #defaultMotion(): RegionMotion {
+    const word = this.catalog.defaultMotion();
+    return {
+      prompt: word.word,
+      strength: word.defaultStrength || DEFAULT_STRENGTH,
+      direction: null,
+      seed: 0,
+      start: 0,
+      end: null,
+    };
+  }
+
+  #nonEmpty(mask: Mask): boolean {
+    if (maskBounds(mask)) return true;
+    this.notices.info('Nothing was found there. Click inside the object, or drag a box around it (R).');
+    return false;
+  }
+
+  // --- region properties ----------------------------------------------------------------------------
+
+  setMotion(regionId: string, patch: Partial<RegionMotion>, coalesceKey: string | null = null): void {
+    const region = this.#region(regionId);
+    const next = { ...region, motion: { ...region.motion, ...patch } };
+    const label = `Change ${Object.keys(patch).join(', ')}`;
+    this.#edit(label, this.#withRegion(next), coalesceKey, (docId) =>
+      this.client.updateRegion({ docId, regionId, patch: { motion: patch } }),
+    );
+  }
+
+  rename(regionId: string, name: string): void {
+    const trimmed = name.trim().slice(0, 80);
+    if (!trimmed || trimmed === this.#region(regionId).name) return;
+    this.#edit(
+      'Rename region',
+      this.#withRegion({ ...this.#region(regionId), name: trimmed }),
+      null,
+      (docId) => this.client.updateRegion({ docId, regionId, patch: { name: trimmed } }),
+    );
+  }
+
+  setVisible(regionId: string, visible: boolean): void {
+    this.#edit(
+      visible ? 'Show region' : 'Hide region',
+      this.#withRegion({ ...this.#region(regionId), visible }),
+      null,
+      (docId) => this.client.updateRegion({ docId, regionId, patch: { visible } }),
+    );
+  }
+
+  setPose(regionId: string, pose: Pose | null, label: string, coalesceKey: string | null = null): void {
+    this.#edit(label, this.#withRegion({ ...this.#region(regionId), pose }), coalesceKey, (docId) =>
+      this.client.updateRegion({ docId, regionId, patch: { pose } }),
+    );
+  }
+
+  /** A person skeleton fitted to the region, keyed at the current time. */
+  addPose(regionId: string): void {
+    const region = this.#region(regionId);
+    const bounds = maskBounds(region.mask) ?? {
+      x: 0,
+      y: 0,
+      width: region.mask.width,
+      height: region.mask.height,
+    };
+    this.setPose(
+      regionId,
+      { keyframes: [{ time: this.preview.time, joints: standingPose(bounds) }] },
+      'Add skeleton',
+    );
+  }
+
+  deleteRegion(regionId: string): void {
+    const regions = this.regions.filter((r) => r.id !== regionId);
+    const selectedId = this.selectedId === regionId ? null : this.selectedId;
+    this.#edit('Delete region', { ...this.#state(), regions, selectedId }, null, (docId) =>
+      this.client.deleteRegion({ docId, regionId }),
+    );
+  }
+
+  /** Moves a region up (+1, drawn over more) or down (-1) the stack. */
+  moveRegion(regionId: string, step: number): void {
+    const from = this.regions.findIndex((r) => r.id === regionId);
+    const to = Math.min(this.regions.length - 1, Math.max(0, from + step));
+    if (from < 0 || from === to) return;
+    this.reorder(from, to);
+  }
+
+  reorder(from: number, to: number): void {
+    const regions = [...this.regions];
+    const [moved] = regions.splice(from, 1);
+    if (!moved || from === to) return;
+    regions.splice(to, 0, moved);
+    const order = regions.map((r) => r.id);
+    this.#edit('Reorder regions', { ...this.#state(), regions }, null, (docId) =>
+      this.client.reorderRegions({ docId, order }),
+    );
+  }
+
+  setSettings(patch: Partial<AnimationSettings>, coalesceKey: string | null = null): void {
+    const settings = { ...this.settings, ...patch };
+    this.#edit(
+      `Change ${Object.keys(patch).join(', ')}`,
+      { ...this.#state(), settings },
+      coalesceKey,
+      (docId) => this.client.updateSettings({ docId, patch }),
+    );
+  }
+
+  // --- undo -----------------------------------------------------------------------------------------
+
+  undo(): void {
+    const state = this.#history.undo();
+    if (state) this.#restore(state);
+  }
+
+  redo(): void {
+    const state = this.#history.redo();
+    if (state) this.#restore(state);
+  }
+
+  #restore(state: DocState): void {
+    this.#apply(state);
+    this.#historyVersion++;
+    this.#afterEdit();
+    void this.#enqueue(null, async () => {
+      const doc = this.#requireDoc();
+      await this.client.setDocumentState({
+        docId: doc.docId,
+        regions: [...state.regions],
+        settings: state.settings,
+      });
+    });
+  }
+
+  // --- plumbing -------------------------------------------------------------------------------------
+
+  /** An edit shown at once and sent to the engine after; if the engine refuses, it is taken back. */
+  #edit(
+    label: string,
+    next: DocState,
+    coalesceKey: string | null,
+    send: (docId: string) => Promise<unknown>,
+  ): void {
+    const doc = this.doc;
+    if (!doc) return;
+    this.#commit(label, next, coalesceKey);
+    void this.#enqueue(null, async () => {
+      try {
+        await send(doc.docId);
+      } catch (caught) {
+        // Put the engine and the editor back where they agreed, then say why.
+        this.undo();
+        throw caught;
+      }
+    });
+  }
+
+  #commit(label: string, next: DocState, coalesceKey: string | null = null): void {
+    this.#apply(next);
+    this.#history.push(next, label, coalesceKey);
+    this.#historyVersion++;
+    this.#afterEdit();
+  }
+
+  #apply(state: DocState): void {
+    this.regions = state.regions;
+    this.settings = state.settings;
+    this.selectedId =
+      state.selectedId && state.regions.some((r) => r.id === state.selectedId) ? state.selectedId : null;
+  }
+
+  #afterEdit(): void {
+    this.preview.invalidate();
+    this.#scheduleAutosave();
+  }
+
+  #scheduleAutosave(): void {
+    if (this.#autosaveTimer) clearTimeout(this.#autosaveTimer);
+    this.#autosaveTimer = setTimeout(() => {
+      this.#autosaveTimer = null;
+      void this.autosaveNow();
+    }, AUTOSAVE_DELAY_MS);
+  }
+
+  /** Writes the recovery copy now (after edits settle; also before the page goes away). */
+  async autosaveNow(): Promise<void> {
+    const doc = this.doc;
+    if (!doc || !this.dirty) return;
+    await this.#queue;
+    try {
+      const { savedAt } = await this.client.autosaveProject({
+        docId: doc.docId,
+        projectPath: this.projectPath,
+      });
+      if (this.doc?.docId === doc.docId) this.autosavedAt = savedAt;
+    } catch (caught) {
+      this.notices.fail(caught, 'Autosave failed');
+    }
+  }
+
+  /** Runs engine work one piece at a time; a failure is shown and the queue goes on. */
+  #enqueue(busy: string | null, work: () => Promise<void>): Promise<void> {
+    const run = this.#queue.then(async () => {
+      if (busy) this.busy = busy;
+      try {
+        await work();
+      } catch (caught) {
+        this.notices.fail(caught);
+      } finally {
+        if (busy) this.busy = null;
+      }
+    });
+    this.#queue = run;
+    return run;
+  }
+
+  /** Waits for every edit sent so far to reach the engine (before saving or exporting). */
+  settled(): Promise<unknown> {
+    return this.#queue;
+  }
+
+  #state(): DocState {
+    return { regions: this.regions, settings: this.settings, selectedId: this.selectedId };
+  }
+
+  #withRegion(region: Region): DocState {
+    return { ...this.#state(), regions: this.regions.map((r) => (r.id === region.id ? region : r)) };
+  }
+
+  #region(id: string): Region {
+    const region = this.regions.find((r) => r.id === id);
+    if (!region) throw new StirError('NOT_FOUND', 'That region no longer exists.');
+    return region;
+  }
+
+  #requireDoc(): OpenDocument {
+    if (!this.doc) throw new StirError('NOT_FOUND', 'Open a photo first.');
+    return this.doc;
+  }
+}

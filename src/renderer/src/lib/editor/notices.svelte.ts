@@ -1,0 +1,56 @@
+// What the editor tells the person: errors in a banner (what happened, what to do), and short confirmations
+// ("Saved to …") that go away by themselves. Errors stay until dismissed: they are read, not glimpsed.
+import { StirError } from '@shared/index.js';
+
+export interface Notice {
+  id: number;
+  kind: 'error' | 'info';
+  message: string;
+  hint: string | null;
+  /** A link to act on (a download in browser mode). */
+  link: { href: string; label: string; download?: string } | null;
+}
+
+const INFO_MILLIS = 8000;
+
+export class Notices {
+  items = $state.raw<readonly Notice[]>([]);
+  #next = 1;
+
+  get error(): Notice | null {
+    return this.items.findLast((n) => n.kind === 'error') ?? null;
+  }
+  get infos(): Notice[] {
+    return this.items.filter((n) => n.kind === 'info');
+  }
+
+  /** Shows an error; a cancelled job is not an error and is ignored. */
+  fail(caught: unknown, context?: string): void {
+    const error = StirError.fromCaught(caught);
+    if (error.code === 'CANCELLED') return;
+    if (error.code === 'INTERNAL') console.error(caught);
+    const message = context && error.code === 'INTERNAL' ? `${context}: ${error.message}` : error.message;
+    this.#add({ kind: 'error', message, hint: error.hint ?? null, link: null });
+  }
+
+  info(message: string, link: Notice['link'] = null, hint: string | null = null): void {
+    const id = this.#add({ kind: 'info', message, hint, link });
+    setTimeout(() => this.dismiss(id), link ? INFO_MILLIS * 2 : INFO_MILLIS);
+  }
+
+  dismiss(id: number): void {
+    this.items = this.items.filter((n) => n.id !== id);
+  }
+
+  clearErrors(): void {
+    this.items = this.items.filter((n) => n.kind !== 'error');
+  }
+
+  #add(notice: Omit<Notice, 'id'>): number {
+    const id = this.#next++;
+    // One error at a time: the newest replaces the last, so the banner never stacks up.
+    const kept = notice.kind === 'error' ? this.items.filter((n) => n.kind !== 'error') : this.items;
+    this.items = [...kept.slice(-3), { ...notice, id }];
+    return id;
+  }
+}
