@@ -32,14 +32,16 @@ describe('mask pixels', () => {
   });
 
   it('the overlay is opaque on the outline, translucent inside, clear outside', () => {
-    const solid = { width: 5, height: 5, data: new Uint8Array(25) };
-    for (let y = 1; y <= 3; y++) for (let x = 1; x <= 3; x++) solid.data[y * 5 + x] = 255;
-    const px = overlayPixels(solid, [10, 20, 30], 5, 5, 96);
-    const alpha = (x: number, y: number) => px[(y * 5 + x) * 4 + 3];
-    expect(alpha(2, 2)).toBe(96);
+    const solid = { width: 9, height: 9, data: new Uint8Array(81) };
+    for (let y = 1; y <= 7; y++) for (let x = 1; x <= 7; x++) solid.data[y * 9 + x] = 255;
+    const px = overlayPixels(solid, [10, 20, 30], 9, 9, 96, 2);
+    const alpha = (x: number, y: number) => px[(y * 9 + x) * 4 + 3];
+    expect(alpha(4, 4)).toBe(96);
     expect(alpha(1, 1)).toBe(255);
+    expect(alpha(2, 4)).toBe(255);
+    expect(alpha(3, 4)).toBe(96);
     expect(alpha(0, 0)).toBe(0);
-    expect([...px.slice((2 * 5 + 2) * 4, (2 * 5 + 2) * 4 + 3)]).toEqual([10, 20, 30]);
+    expect([...px.slice((4 * 9 + 4) * 4, (4 * 9 + 4) * 4 + 3)]).toEqual([10, 20, 30]);
   });
 });
 
