@@ -77,7 +77,7 @@ export const SCENES: readonly Scene[] = [
         direction: null,
       },
     ],
-    sweep: 1,
+    sweep: 0,
     loop: 'loop',
   },
   {
@@ -86,7 +86,7 @@ export const SCENES: readonly Scene[] = [
     regions: [
       {
         name: 'coffee',
-        shape: { kind: 'ellipse', cx: 0.48, cy: 0.36, rx: 0.13, ry: 0.12 },
+        shape: { kind: 'ellipse', cx: 0.48, cy: 0.37, rx: 0.115, ry: 0.1 },
         prompt: 'swirl',
         strength: 1.5,
         direction: null,
@@ -137,10 +137,10 @@ export const SCENES: readonly Scene[] = [
         shape: {
           kind: 'polygon',
           points: [
-            [0.33, 0.84],
-            [0.46, 0.84],
-            [0.46, 0.92],
-            [0.33, 0.92],
+            [0.34, 0.84],
+            [0.44, 0.84],
+            [0.44, 0.93],
+            [0.34, 0.93],
           ],
         },
         prompt: 'drift',

@@ -33,6 +33,10 @@ export interface FlowOptions {
   coarsest?: number;
 }
 
+/** Weight of a pixel identical in both frames in its moving neighbours' windows (none: see refineLevel). */
+const STILL_WEIGHT = 0;
+/** A pixel whose (2r+1)^2 neighbourhood is identical in both frames has no motion. */
+const STILL_RADIUS = 2;
 /** Radius of the confidence-weighted smoothing after each level (two box passes). */
 const SMOOTHING_RADIUS = 4;
 
@@ -64,11 +68,16 @@ function upsample(flow: FlowField, width: number, height: number): FlowField {
       const x1 = Math.min(flow.width - 1, x0 + 1);
       const tx = fx - x0;
       const i = y * width + x;
-      const mix = (a: Float32Array) =>
-        (a[r0 + x0]! * (1 - tx) + a[r0 + x1]! * tx) * (1 - ty) +
-        (a[r1 + x0]! * (1 - tx) + a[r1 + x1]! * tx) * ty;
-      u[i] = mix(flow.u) / sx;
-      v[i] = mix(flow.v) / sy;
+      const w00 = (1 - tx) * (1 - ty);
+      const w10 = tx * (1 - ty);
+      const w01 = (1 - tx) * ty;
+      const w11 = tx * ty;
+      u[i] =
+        (flow.u[r0 + x0]! * w00 + flow.u[r0 + x1]! * w10 + flow.u[r1 + x0]! * w01 + flow.u[r1 + x1]! * w11) /
+        sx;
+      v[i] =
+        (flow.v[r0 + x0]! * w00 + flow.v[r0 + x1]! * w10 + flow.v[r1 + x0]! * w01 + flow.v[r1 + x1]! * w11) /
+        sy;
     }
   }
   return { width, height, u, v };
@@ -87,6 +96,9 @@ function refineLevel(
   const gx0 = new Float32Array(n);
   const gy0 = new Float32Array(n);
   gradients(first.data, width, height, gx0, gy0);
+  // Pixels identical in both frames: they say nothing about the motion of their moving neighbours.
+  const still = new Uint8Array(n);
+  for (let i = 0; i < n; i++) still[i] = first.data[i] === second.data[i] ? 1 : 0;
   const warped = new Float32Array(n);
   const gx1 = new Float32Array(n);
   const gy1 = new Float32Array(n);
@@ -111,11 +123,12 @@ function refineLevel(
       const gx = 0.5 * (gx0[i]! + gx1[i]!);
       const gy = 0.5 * (gy0[i]! + gy1[i]!);
       const it1 = warped[i]! - first.data[i]!;
-      pxx[i] = gx * gx;
-      pxy[i] = gx * gy;
-      pyy[i] = gy * gy;
-      pxt[i] = gx * it1;
-      pyt[i] = gy * it1;
+      const w = still[i]! ? STILL_WEIGHT : 1;
+      pxx[i] = w * gx * gx;
+      pxy[i] = w * gx * gy;
+      pyy[i] = w * gy * gy;
+      pxt[i] = w * gx * it1;
+      pyt[i] = w * gy * it1;
     }
     for (let k = 0; k < 5; k++) windowSum(products[k]!, width, height, radius, sums[k]!, scratch);
     const [sxx, sxy, syy, sxt, syt] = sums as [
@@ -241,6 +254,6 @@ export function estimateFlow(first: GreyImage, second: GreyImage, options: FlowO
     smoothByConfidence(flow, confidence, SMOOTHING_RADIUS);
   }
   const result = flow!;
-  zeroWhereStill(first, second, result, 2 * window);
+  zeroWhereStill(first, second, result, STILL_RADIUS);
   return result;
 }

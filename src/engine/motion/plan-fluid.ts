@@ -7,7 +7,7 @@
 // cycle; a frame interpolates them. Consecutive frames differ by exactly one step along M at every grid
 // point, so the motion's strength is M's mean magnitude over the region.
 import type { BandSizes } from './band.js';
-import { distanceTransform } from './distance.js';
+import { regionDepth } from './depth.js';
 import { unitVector } from './layers.js';
 import { boxBlur } from './blur.js';
 import { boxHeight, boxWidth, growBox, type PixelBox, type RegionShape } from './mask.js';
@@ -35,6 +35,10 @@ export interface FluidRequest {
  * Longer carries smear more at the edge the texture comes from; shorter cycles pulse faster.
  */
 const CARRY = 0.15;
+/** Longest carry across the region, as a share of its larger side. */
+const REACH = 1;
+/** Shortest cycle in frames. */
+const SHORTEST_CYCLE = 8;
 /** Longest cycle in frames: bounds the stored traces for long clips (memory stays bounded). */
 const LONGEST_CYCLE = 96;
 
@@ -49,9 +53,16 @@ export function planFluid(request: FluidRequest): PlannedRegion<FluidRegionPlan>
   const target = request.strength * sizes.unit;
 
   // Cycle: a whole number of cycles fills the span; each carries the texture at most CARRY * long, and
-  // at most half across the region, so most of what shows is fresh photo rather than stretched edge.
-  const reach = Math.max(4, Math.min(CARRY * long, 0.5 * extent));
-  const cycles = Math.max(1, Math.ceil((target * clock.span) / reach), Math.ceil(clock.span / LONGEST_CYCLE));
+  // at most REACH across the region (what piles up at the region's edge is faded out, render-frame.ts).
+  // Cycles are never shorter than SHORTEST_CYCLE frames: a faster cross-fade would flicker, and read to
+  // optical flow more as a fade than as motion.
+  const reach = Math.max(4, Math.min(CARRY * long, REACH * extent));
+  const most = Math.max(1, Math.floor(clock.span / SHORTEST_CYCLE));
+  const cycles = Math.max(
+    1,
+    Math.min(most, Math.ceil((target * clock.span) / reach)),
+    Math.ceil(clock.span / LONGEST_CYCLE),
+  );
   const cycle = clock.span / cycles;
   const steps = Math.max(1, Math.ceil(cycle));
 
@@ -73,26 +84,7 @@ export function planFluid(request: FluidRequest): PlannedRegion<FluidRegionPlan>
   const gx0 = Math.floor(x0);
   const gy0 = Math.floor(y0);
 
-  // Distance inside the region to its edge (the photo's edge is not an edge: the field runs on).
-  const area = growBox(shape.box, 2, width, height);
-  const aw = boxWidth(area);
-  const ah = boxHeight(area);
-  const inside = distanceTransform(
-    aw,
-    ah,
-    (i) => shape.inside[(area.y0 + Math.floor(i / aw)) * width + area.x0 + (i % aw)] === 0,
-  );
-  let deepest = 0;
-  for (let i = 0; i < inside.length; i++) if (inside[i]! < 1e9 && inside[i]! > deepest) deepest = inside[i]!;
-  if (deepest === 0) deepest = long; // no edge at all: the whole photo
-  const ramp = Math.max(1.5, Math.min(0.25 * deepest, 0.03 * long));
-  const depthAt = (x: number, y: number) => {
-    const px = Math.min(area.x1 - 1, Math.max(area.x0, Math.round(x)));
-    const py = Math.min(area.y1 - 1, Math.max(area.y0, Math.round(y)));
-    if (!shape.inside[py * width + px]) return 0;
-    const d = inside[(py - area.y0) * aw + (px - area.x0)]!;
-    return d > 1e9 ? long : d;
-  };
+  const { depthAt, deepest, ramp } = regionDepth(shape, width, height);
 
   // Velocity directions at grid points, before scaling to the strength.
   const seed = request.seed * 7919 + 13;
@@ -114,9 +106,25 @@ export function planFluid(request: FluidRequest): PlannedRegion<FluidRegionPlan>
     }
   }
   const curlNorm = 1 / Math.sqrt(curlSquares / Math.max(1, curlCount) || 1);
-  const cx = shape.centroid.x;
-  const cy = shape.centroid.y;
-  const radius = Math.max(4, Math.sqrt(shape.area / Math.PI));
+  // Swirl: a stream function of the depth inside the region, psi = F(depth), so the liquid circulates
+  // along the region's own outline (its depth contours) and never runs out of it, whatever its shape.
+  // F' = (deepest - depth) * ramp: speed grows towards the rim as in a turning disc, and falls to zero
+  // right at the edge. Velocity is the perpendicular gradient of psi: divergence-free, nothing piles up.
+  const stream = motion.primitive === 'swirl' ? new Float32Array(cols * rows) : null;
+  if (stream) {
+    const table: number[] = [0];
+    const dd = 0.25;
+    for (let d = dd; d <= deepest + dd; d += dd) {
+      const t = Math.min(1, d / ramp);
+      table.push(table[table.length - 1]! + Math.max(0, deepest - d) * t * t * (3 - 2 * t) * dd);
+    }
+    for (let j = 0; j < rows; j++) {
+      for (let i = 0; i < cols; i++) {
+        const d = Math.min(deepest, depthAt(gx0 + i * step, gy0 + j * step));
+        stream[j * cols + i] = table[Math.min(table.length - 1, Math.round(d / dd))]! / deepest;
+      }
+    }
+  }
   for (let j = 0; j < rows; j++) {
     for (let i = 0; i < cols; i++) {
       const g = (j * cols + i) * 2;
@@ -138,13 +146,15 @@ export function planFluid(request: FluidRequest): PlannedRegion<FluidRegionPlan>
         vx = nx;
         vy = ny;
       } else {
-        // Swirl: solid-body turning about the centre (speed grows with the radius), plus turbulence.
         const sign = motion.clockwise ? -1 : 1;
-        const rx = (x - cx) / radius;
-        const ry = (y - cy) / radius;
-        // Counter-clockwise on screen (y down): velocity (ry, -rx).
-        vx = sign * ry + motion.turbulence * nx;
-        vy = -sign * rx + motion.turbulence * ny;
+        const at = (ii: number, jj: number) =>
+          stream![Math.min(rows - 1, Math.max(0, jj)) * cols + Math.min(cols - 1, Math.max(0, ii))]!;
+        const dpx = (at(i + 1, j) - at(i - 1, j)) / (2 * step);
+        const dpy = (at(i, j + 1) - at(i, j - 1)) / (2 * step);
+        // Counter-clockwise on screen (y down): (-dpsi/dy, dpsi/dx), psi growing inwards.
+        velocity[g] = -sign * dpy + motion.turbulence * nx * weight;
+        velocity[g + 1] = sign * dpx + motion.turbulence * ny * weight;
+        continue;
       }
       velocity[g] = vx * weight;
       velocity[g + 1] = vy * weight;

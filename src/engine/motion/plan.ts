@@ -56,6 +56,20 @@ export interface FluidRegionPlan {
   grain: number;
 }
 
+export interface WarpRegionPlan {
+  kind: 'warp';
+  clock: RegionClock;
+  grid: { x0: number; y0: number; step: number; cols: number; rows: number };
+  /** Whole sway cycles over the span. */
+  cycles: number;
+  /** Per grid point: sway amplitude in pixels (zero outside the region), phase, unit direction (x y). */
+  amplitude: Float32Array;
+  phase: Float32Array;
+  direction: Float32Array;
+  /** (cols-1) * (rows-1): 1 for cells with any motion. */
+  active: Uint8Array;
+}
+
 export interface CameraRegionPlan {
   kind: 'camera';
   poses: Float32Array;
@@ -63,7 +77,7 @@ export interface CameraRegionPlan {
   backdrop: Uint8Array | null;
 }
 
-export type RegionPlan = LayerRegionPlan | FluidRegionPlan | CameraRegionPlan;
+export type RegionPlan = LayerRegionPlan | FluidRegionPlan | WarpRegionPlan | CameraRegionPlan;
 
 export interface FramePlan {
   width: number;

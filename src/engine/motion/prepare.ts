@@ -9,8 +9,16 @@ import { isWholePhoto, maskAtSize, regionShape } from './mask.js';
 import { planCamera } from './plan-camera.js';
 import { planFluid } from './plan-fluid.js';
 import { planLayer } from './plan-layer.js';
+import { planWarp } from './plan-warp.js';
 import { sharedUint8, type FramePlan, type RegionPlan } from './plan.js';
-import { isCamera, isFluid, withDirection, type LayerPrimitive, type MotionPrimitive } from './spec.js';
+import {
+  isCamera,
+  isFluid,
+  isWarp,
+  withDirection,
+  type LayerPrimitive,
+  type MotionPrimitive,
+} from './spec.js';
 import { moves, regionClock, type RegionClock } from './timing.js';
 
 /** What the engine made of each region, for eval and for people who ask. */
@@ -77,7 +85,9 @@ export async function preparePlan(input: AnimateInput, control: JobControl): Pro
       planned = planCamera({ ...common, photo, motion });
     } else {
       if (isCamera(motion)) motion = cameraAsLayer(motion, clock, fps);
-      if (isFluid(motion)) {
+      if (isWarp(motion)) {
+        planned = planWarp({ ...common, shape, motion, seed: region.seed, fps });
+      } else if (isFluid(motion)) {
         planned = planFluid({ ...common, photo, shape, motion, seed: region.seed });
       } else {
         planned = planLayer({

@@ -8,6 +8,7 @@ import {
   type FluidRegionPlan,
   type FramePlan,
   type LayerRegionPlan,
+  type WarpRegionPlan,
 } from './plan.js';
 import { motionTime } from './timing.js';
 
@@ -40,6 +41,20 @@ function mirror(v: number, size: number): number {
   let m = v % (2 * last);
   if (m < 0) m += 2 * last;
   return m > last ? 2 * last - m : m;
+}
+
+/** Index into a box-sized RGBA array of the pixel nearest (x, y), clamped to the box. */
+function meanIndex(
+  x: number,
+  y: number,
+  box: { x0: number; y0: number; x1: number; y1: number },
+  boxWidth: number,
+): number {
+  let px = (x + 0.5) | 0;
+  let py = (y + 0.5) | 0;
+  px = px < box.x0 ? box.x0 : px >= box.x1 ? box.x1 - 1 : px;
+  py = py < box.y0 ? box.y0 : py >= box.y1 ? box.y1 - 1 : py;
+  return ((py - box.y0) * boxWidth + (px - box.x0)) * 4;
 }
 
 function cancelledError(): StirError {
@@ -271,7 +286,7 @@ function drawFluid(
           // "High-Performance By-Example Noise using a Histogram-Preserving Blending Operator", HPG
           // 2018): deviations from the local mean are mixed with weights whose squares sum to one, so
           // mid-cycle frames keep the photo's contrast instead of washing out and pulsing once per
-          // cycle. The local mean is read at the output pixel (one read, no sampling).
+          // cycle.
           const wb =
             blend[g00 >> 1]! * w00 + blend[g10 >> 1]! * w10 + blend[g01 >> 1]! * w01 + blend[g11 >> 1]! * w11;
           const wa = 1 - wb;
@@ -293,6 +308,8 @@ function drawFluid(
           let sy = mirror(y + bay, height);
           if (sx > width - EDGE) sx = width - EDGE;
           if (sy > height - EDGE) sy = height - EDGE;
+          // The local mean travels with each content (nearest sample: the mean is smooth).
+          const ma = meanIndex(sx, sy, meanBox, meanWidth);
           let x0 = sx | 0;
           let y0 = sy | 0;
           let fx2 = sx - x0;
@@ -311,6 +328,7 @@ function drawFluid(
           sy = mirror(y + aby, height);
           if (sx > width - EDGE) sx = width - EDGE;
           if (sy > height - EDGE) sy = height - EDGE;
+          const mbi = meanIndex(sx, sy, meanBox, meanWidth);
           x0 = sx | 0;
           y0 = sy | 0;
           fx2 = sx - x0;
@@ -325,12 +343,11 @@ function drawFluid(
           g += photo[p + 1]! * w0 + photo[p + 5]! * w1 + photo[q + 1]! * w2 + photo[q + 5]! * w3;
           b += photo[p + 2]! * w0 + photo[p + 6]! * w1 + photo[q + 2]! * w2 + photo[q + 6]! * w3;
           o += photo[p + 3]! * w0 + photo[p + 7]! * w1 + photo[q + 3]! * w2 + photo[q + 7]! * w3;
-          // Restore the contrast the cross-fade loses, about the local mean here.
+          // Restore the contrast the cross-fade loses, about the blended local mean.
           const oi = (y * width + x) * 4;
-          const mi = ((y - meanBox.y0) * meanWidth + (x - meanBox.x0)) * 4;
-          const mr = mean[mi]!;
-          const mg = mean[mi + 1]!;
-          const mb = mean[mi + 2]!;
+          const mr = wa * mean[ma]! + wb * mean[mbi]!;
+          const mg = wa * mean[ma + 1]! + wb * mean[mbi + 1]!;
+          const mb = wa * mean[ma + 2]! + wb * mean[mbi + 2]!;
           r = mr + (r - mr) * norm;
           g = mg + (g - mg) * norm;
           b = mb + (b - mb) * norm;
@@ -338,6 +355,81 @@ function drawFluid(
           out[oi + 1] = g < 0 ? 0 : g > 255 ? 255 : g + 0.5;
           out[oi + 2] = b < 0 ? 0 : b > 255 ? 255 : b + 0.5;
           out[oi + 3] = o + 0.5;
+        }
+      }
+    }
+  }
+}
+
+function drawWarp(
+  plan: FramePlan,
+  region: WarpRegionPlan,
+  frame: number,
+  out: Uint8Array,
+  scratch: RenderScratch,
+  cancelled?: CancelCheck,
+): void {
+  const tau = motionTime(region.clock, frame);
+  const theta = (2 * Math.PI * region.cycles * tau) / Math.max(1e-9, region.clock.span);
+  if (Math.abs(Math.sin(theta / 2)) < 1e-9) return; // a whole number of cycles: at rest
+  const { grid, amplitude, phase, direction, active } = region;
+  const points = grid.cols * grid.rows;
+  if (scratch.back.length < points * 2) {
+    scratch.back = new Float32Array(points * 2);
+    scratch.ahead = new Float32Array(points * 2);
+  }
+  const d = scratch.back;
+  for (let p = 0; p < points; p++) {
+    const s = amplitude[p]! * (Math.sin(theta - phase[p]!) + Math.sin(phase[p]!));
+    d[p * 2] = s * direction[p * 2]!;
+    d[p * 2 + 1] = s * direction[p * 2 + 1]!;
+  }
+  const { width, height, photo } = plan;
+  const step = grid.step;
+  const cols = grid.cols;
+  for (let j = 0; j + 1 < grid.rows; j++) {
+    if (cancelled && (j & 3) === 0 && cancelled()) throw cancelledError();
+    const py0 = grid.y0 + j * step;
+    const ye = Math.min(height, py0 + step);
+    for (let i = 0; i + 1 < cols; i++) {
+      if (!active[j * (cols - 1) + i]) continue;
+      const px0 = grid.x0 + i * step;
+      const xe = Math.min(width, px0 + step);
+      const g00 = (j * cols + i) * 2;
+      const g10 = g00 + 2;
+      const g01 = g00 + cols * 2;
+      const g11 = g01 + 2;
+      for (let y = py0; y < ye; y++) {
+        const fy = (y - py0) / step;
+        for (let x = px0; x < xe; x++) {
+          const fx = (x - px0) / step;
+          const w00 = (1 - fx) * (1 - fy);
+          const w10 = fx * (1 - fy);
+          const w01 = (1 - fx) * fy;
+          const w11 = fx * fy;
+          const dx = d[g00]! * w00 + d[g10]! * w10 + d[g01]! * w01 + d[g11]! * w11;
+          const dy = d[g00 + 1]! * w00 + d[g10 + 1]! * w10 + d[g01 + 1]! * w01 + d[g11 + 1]! * w11;
+          if (Math.abs(dx) + Math.abs(dy) < 1e-4) continue;
+          // The content at x came from x - d (d is smooth and small: the inverse is close enough).
+          let sx = mirror(x - dx, width);
+          let sy = mirror(y - dy, height);
+          if (sx > width - EDGE) sx = width - EDGE;
+          if (sy > height - EDGE) sy = height - EDGE;
+          const x0 = sx | 0;
+          const y0 = sy | 0;
+          const tx = sx - x0;
+          const ty = sy - y0;
+          const p = (y0 * width + x0) << 2;
+          const q = p + (width << 2);
+          const a = (1 - tx) * (1 - ty);
+          const b = tx * (1 - ty);
+          const c = (1 - tx) * ty;
+          const e = tx * ty;
+          const oi = (y * width + x) << 2;
+          out[oi] = photo[p]! * a + photo[p + 4]! * b + photo[q]! * c + photo[q + 4]! * e + 0.5;
+          out[oi + 1] = photo[p + 1]! * a + photo[p + 5]! * b + photo[q + 1]! * c + photo[q + 5]! * e + 0.5;
+          out[oi + 2] = photo[p + 2]! * a + photo[p + 6]! * b + photo[q + 2]! * c + photo[q + 6]! * e + 0.5;
+          out[oi + 3] = photo[p + 3]! * a + photo[p + 7]! * b + photo[q + 3]! * c + photo[q + 7]! * e + 0.5;
         }
       }
     }
@@ -406,6 +498,7 @@ export function renderFrameInto(
     if (cancelled?.()) throw cancelledError();
     if (region.kind === 'layer') drawLayer(plan, region, index, out, cancelled);
     else if (region.kind === 'fluid') drawFluid(plan, region, index, out, scratch, cancelled);
+    else if (region.kind === 'warp') drawWarp(plan, region, index, out, scratch, cancelled);
     else if (region.poses[index * POSE_STRIDE + 7]) {
       scratch.frame ??= new Uint8Array(out.length);
       scratch.frame.set(out);

@@ -1,9 +1,10 @@
 // The motion primitives the built-in engine renders, with their parameters. A lexicon word names one
 // primitive and fills in its parameters (words.ts); the planner turns it into fields and layers (plan.ts).
 //
-// Three families (issue 3, point 2):
+// Four families (issue 3, point 2):
 // - fluid: a static Eulerian motion field inside the region, looped forwards and backwards
 //   (Holynski et al., "Animating Pictures with Eulerian Motion Fields", CVPR 2021);
+// - warp: an elastic displacement field inside the region, each point swaying about its rest position;
 // - layer: the region cut out with a feathered edge and moved by a rigid or elastic transform over an
 //   inpainted background;
 // - camera: a whole-photo region moved as a camera would (zoom, pan).
@@ -18,6 +19,13 @@ export type FluidPrimitive =
   | { primitive: 'ripple'; scale: number }
   /** Rotation about the region's centre, as a stirred drink or a whirlpool. */
   | { primitive: 'swirl'; turbulence: number; clockwise: boolean };
+
+/**
+ * Gusts: every point of the region sways about its own rest position, in waves that run across the
+ * region along `direction` (wind over grass, through fur or leaves). An elastic warp that fades to
+ * nothing at the region's edge: no cross-fade, no uncovered background, an exact loop.
+ */
+export type WarpPrimitive = { primitive: 'gust'; direction: Degrees; period: number; wavelength: number };
 
 export type LayerPrimitive =
   /** Bends to and fro along `direction`, anchored at the region's base (trees, grass, plants). */
@@ -45,7 +53,7 @@ export type CameraPrimitive =
   /** The view moves along a direction inside the photo (zoomed in just enough to stay inside it). */
   | { primitive: 'pan'; direction: Degrees; zoom: number };
 
-export type MotionPrimitive = FluidPrimitive | LayerPrimitive | CameraPrimitive;
+export type MotionPrimitive = FluidPrimitive | WarpPrimitive | LayerPrimitive | CameraPrimitive;
 export type PrimitiveName = MotionPrimitive['primitive'];
 
 export const FLUID_PRIMITIVES: readonly PrimitiveName[] = ['flow', 'ripple', 'swirl'];
@@ -53,6 +61,10 @@ export const CAMERA_PRIMITIVES: readonly PrimitiveName[] = ['zoom', 'pan'];
 
 export function isFluid(motion: MotionPrimitive): motion is FluidPrimitive {
   return FLUID_PRIMITIVES.includes(motion.primitive);
+}
+
+export function isWarp(motion: MotionPrimitive): motion is WarpPrimitive {
+  return motion.primitive === 'gust';
 }
 
 export function isCamera(motion: MotionPrimitive): motion is CameraPrimitive {

@@ -149,9 +149,16 @@ export const MOTION_WORDS: readonly MotionWord[] = [
   {
     word: 'blow',
     aliases: ['wind', 'breeze', 'windy', 'in the wind', 'gust'],
-    description: 'Wind blows through grass, fur or leaves along the arrow.',
-    defaultStrength: 1.5,
-    motion: { primitive: 'flow', direction: RIGHT, turbulence: 0.55, scale: 0.2 },
+    description: 'Gusts of wind run through grass, fur or leaves along the arrow.',
+    defaultStrength: 0.8,
+    motion: { primitive: 'gust', direction: RIGHT, period: 1.2, wavelength: 0.5 },
+  },
+  {
+    word: 'rustle',
+    aliases: ['rustling leaves', 'leaves in the wind', 'foliage'],
+    description: 'Leaves rustle: quick, small gusts.',
+    defaultStrength: 0.8,
+    motion: { primitive: 'gust', direction: RIGHT, period: 0.5, wavelength: 0.25 },
   },
   {
     word: 'storm',
@@ -165,7 +172,7 @@ export const MOTION_WORDS: readonly MotionWord[] = [
     aliases: ['stir', 'whirl', 'whirlpool', 'vortex', 'eddy'],
     description: 'Liquid turns in a whirl about the middle of the region.',
     defaultStrength: 1.5,
-    motion: { primitive: 'swirl', turbulence: 0.2, clockwise: false },
+    motion: { primitive: 'swirl', turbulence: 0.05, clockwise: false },
   },
   // --- layers: rigid and elastic transforms of the region ------------------------------------------
   {

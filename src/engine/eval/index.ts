@@ -1,0 +1,6 @@
+// Measuring animations (QUALITY.md): `stir eval` runs runEval and prints formatEvalTable.
+export { runEval, formatEvalTable, scenesFor, EVAL_TARGETS } from './run.js';
+export type { EvalReport, EvalRow, EvalOptions, EvalRegionResult, EvalSweepPoint } from './run.js';
+export * from './metrics.js';
+export { SCENES, type Scene, type SceneRegion } from './scenes.js';
+export { rasterize, type SceneShape } from './shapes.js';

@@ -1,0 +1,404 @@
+// `stir eval`: animates each example photo with the clicks and motions of scenes.ts and measures the
+// clips with the metrics of QUALITY.md, printing a table and writing eval.json.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { EngineId, LoopMode } from '../../shared/index.js';
+import { flowWhereChanged, toGrey, type GreyImage } from '../flow/index.js';
+import { decodePhoto } from '../image/decode.js';
+import { resizeRgba } from '../image/encode.js';
+import { fitLongSide, type RgbaImage } from '../image/types.js';
+import { createMotionEngine, MotionAnimation } from '../motion/index.js';
+import type { AnimationEngine, JobControl, RegionSpec } from '../render/types.js';
+import {
+  BackgroundStability,
+  dilatedRegions,
+  i1Mse,
+  MaskCorrespondence,
+  maskAt,
+  meanAbsoluteDifference,
+  meanFlowInside,
+  loopSeam,
+  ssim,
+  strengthFit,
+} from './metrics.js';
+import { SCENES, type Scene } from './scenes.js';
+import { rasterize } from './shapes.js';
+
+/** QUALITY.md's targets for a good built-in engine result. */
+export const EVAL_TARGETS = {
+  i1Mse: { below: 1 },
+  maskCorrespondence: { atLeast: 0.95 },
+  backgroundPsnr: { atLeast: 45 },
+  strengthSlope: { from: 0.8, to: 1.25 },
+  strengthR2: { atLeast: 0.95 },
+  loopSeam: { atMost: 1.2 },
+} as const;
+
+export interface EvalRegionResult {
+  name: string;
+  prompt: string;
+  /** Requested, px/frame at a 512-px long side. */
+  strength: number;
+  /** Mean optical-flow magnitude measured inside the region over the clip. */
+  measured: number;
+  /** The engine's own displacement field's strength (built-in engine only). */
+  field: number | null;
+}
+
+export interface EvalSweepPoint {
+  strength: number;
+  measured: number;
+  field: number | null;
+}
+
+export interface EvalRow {
+  scene: string;
+  photo: string;
+  engine: EngineId;
+  loop: LoopMode;
+  width: number;
+  height: number;
+  frameCount: number;
+  regions: EvalRegionResult[];
+  i1Mse: number;
+  /** null when nothing moved. */
+  maskCorrespondence: number | null;
+  /** dB; 100 = identical; null when the region is the whole photo (there is no background). */
+  backgroundPsnr: number | null;
+  /** Which region the strength sweep animated. */
+  sweepRegion: string;
+  sweep: EvalSweepPoint[];
+  strengthSlope: number;
+  strengthR2: number;
+  /** Mean SSIM between consecutive frames. */
+  temporalConsistency: number;
+  /** null for clips that do not loop. */
+  loopSeam: number | null;
+  pass: boolean;
+  failures: string[];
+  seconds: number;
+}
+
+export interface EvalReport {
+  createdAt: string;
+  engine: EngineId;
+  longSide: number;
+  seconds: number;
+  fps: number;
+  sweepStrengths: number[];
+  targets: typeof EVAL_TARGETS;
+  rows: EvalRow[];
+  pass: boolean;
+}
+
+export interface EvalOptions {
+  /** Photo files; each is animated with the scenes written for its file name (or a default scene). */
+  photos: string[];
+  /** Where eval.json goes. */
+  outDir: string;
+  /** Default: the built-in motion engine. */
+  engine?: AnimationEngine;
+  /** Output long side (default 512, where QUALITY.md measures flow). */
+  longSide?: number;
+  seconds?: number;
+  fps?: number;
+  sweepStrengths?: number[];
+  sweepSeconds?: number;
+  /** One line per step, for a progress display. */
+  onProgress?: (line: string) => void;
+}
+
+const control = (): JobControl => ({ signal: new AbortController().signal, progress: () => undefined });
+
+/** A scene for a photo eval has no scene for: a soft ellipse in the middle that ripples. */
+function defaultScene(photo: string): Scene {
+  return {
+    name: `${photo}: the middle ripples`,
+    photo,
+    regions: [
+      {
+        name: 'middle',
+        shape: { kind: 'ellipse', cx: 0.5, cy: 0.5, rx: 0.25, ry: 0.25 },
+        prompt: 'ripple',
+        strength: 1,
+        direction: null,
+      },
+    ],
+    sweep: 0,
+    loop: 'loop',
+  };
+}
+
+export function scenesFor(photoPath: string): Scene[] {
+  const name = basename(photoPath);
+  const found = SCENES.filter((scene) => scene.photo === name);
+  return found.length > 0 ? found : [defaultScene(name)];
+}
+
+interface ClipStats {
+  frames: number;
+  i1Mse: number;
+  mask: number | null;
+  background: number | null;
+  /** Per region: mean measured flow inside it. */
+  measured: number[];
+  temporal: number;
+  seam: number | null;
+  fields: (number | null)[];
+}
+
+async function measureClip(
+  engine: AnimationEngine,
+  photo: RgbaImage,
+  regions: RegionSpec[],
+  seconds: number,
+  fps: number,
+  loop: LoopMode,
+  size: { width: number; height: number },
+  full: boolean,
+): Promise<ClipStats> {
+  const animation = await engine.prepare({ photo, regions, timing: { seconds, fps, loop }, size }, control());
+  try {
+    const reference = await resizeRgba(photo, size.width, size.height);
+    const insides = regions.map((region) => maskAt(region.mask, size.width, size.height));
+    const dilated = dilatedRegions(
+      regions.map((region) => region.mask),
+      size.width,
+      size.height,
+    );
+    const background = new BackgroundStability(reference, dilated);
+    const mask = new MaskCorrespondence(dilated);
+    const measured = regions.map(() => 0);
+    let pairs = 0;
+    let ssimTotal = 0;
+    const steps: number[] = [];
+    let first: RgbaImage | null = null;
+    let previous: RgbaImage | null = null;
+    let previousGrey: GreyImage | null = null;
+    let firstMse = 0;
+    for await (const { index, image } of animation.frames()) {
+      const grey = toGrey(image);
+      if (index === 0) {
+        first = image;
+        firstMse = i1Mse(image, reference);
+      }
+      if (full) background.add(image);
+      if (previous && previousGrey) {
+        const flow = flowWhereChanged(previousGrey, grey);
+        if (full) mask.add(flow);
+        insides.forEach((inside, k) => (measured[k]! += meanFlowInside(flow, inside)));
+        pairs++;
+        if (full) {
+          ssimTotal += ssim(previousGrey, grey);
+          steps.push(meanAbsoluteDifference(previous, image));
+        }
+      }
+      previous = image;
+      previousGrey = grey;
+    }
+    const fields =
+      animation instanceof MotionAnimation
+        ? regions.map((region) => animation.regions.find((r) => r.id === region.id)?.fieldStrength ?? null)
+        : regions.map(() => null);
+    return {
+      frames: animation.frameCount,
+      i1Mse: firstMse,
+      mask: mask.value(),
+      background: regions.some((region) => region.mask.data.every((v) => v === 255))
+        ? null
+        : background.psnr(),
+      measured: measured.map((m) => m / Math.max(1, pairs)),
+      temporal: pairs > 0 ? ssimTotal / pairs : 1,
+      seam: loop === 'loop' && previous && first ? loopSeam(previous, first, steps) : null,
+      fields,
+    };
+  } finally {
+    await animation.dispose();
+  }
+}
+
+function regionSpecs(
+  scene: Scene,
+  width: number,
+  height: number,
+  only?: { index: number; strength: number },
+): RegionSpec[] {
+  return scene.regions
+    .map((region, index) => ({ region, index }))
+    .filter(({ index }) => only === undefined || index === only.index)
+    .map(({ region, index }) => ({
+      id: `${index}`,
+      mask: rasterize(region.shape, width, height),
+      prompt: region.prompt,
+      strength: only ? only.strength : region.strength,
+      direction: region.direction,
+      seed: 1 + index,
+      start: 0,
+      end: null,
+      pose: null,
+    }));
+}
+
+function failuresOf(row: Omit<EvalRow, 'pass' | 'failures'>): string[] {
+  const t = EVAL_TARGETS;
+  const failures: string[] = [];
+  if (!(row.i1Mse < t.i1Mse.below)) failures.push('I1-MSE');
+  if (row.maskCorrespondence !== null && !(row.maskCorrespondence >= t.maskCorrespondence.atLeast))
+    failures.push('mask');
+  if (row.backgroundPsnr !== null && !(row.backgroundPsnr >= t.backgroundPsnr.atLeast))
+    failures.push('background');
+  if (!(row.strengthSlope >= t.strengthSlope.from && row.strengthSlope <= t.strengthSlope.to))
+    failures.push('slope');
+  if (!(row.strengthR2 >= t.strengthR2.atLeast)) failures.push('R2');
+  if (row.loopSeam !== null && !(row.loopSeam <= t.loopSeam.atMost)) failures.push('seam');
+  return failures;
+}
+
+export async function runEval(options: EvalOptions): Promise<EvalReport> {
+  const engine = options.engine ?? createMotionEngine();
+  const longSide = options.longSide ?? 512;
+  const seconds = options.seconds ?? 3;
+  const fps = options.fps ?? 24;
+  const sweepStrengths = options.sweepStrengths ?? [1, 2, 4, 8];
+  const sweepSeconds = options.sweepSeconds ?? 2;
+  const rows: EvalRow[] = [];
+  for (const path of options.photos) {
+    const { image: photo } = await decodePhoto({ kind: 'path', path });
+    const size = fitLongSide(photo.width, photo.height, longSide);
+    for (const scene of scenesFor(path)) {
+      const started = performance.now();
+      options.onProgress?.(`${scene.name}: rendering and measuring`);
+      const clip = await measureClip(
+        engine,
+        photo,
+        regionSpecs(scene, photo.width, photo.height),
+        seconds,
+        fps,
+        scene.loop,
+        size,
+        true,
+      );
+      const sweep: EvalSweepPoint[] = [];
+      for (const strength of sweepStrengths) {
+        options.onProgress?.(`${scene.name}: strength ${strength}`);
+        const specs = regionSpecs(scene, photo.width, photo.height, { index: scene.sweep, strength });
+        const point = await measureClip(engine, photo, specs, sweepSeconds, fps, scene.loop, size, false);
+        sweep.push({ strength, measured: point.measured[0]!, field: point.fields[0]! });
+      }
+      const fit = strengthFit(
+        sweep.map((p) => p.strength),
+        sweep.map((p) => p.measured),
+      );
+      const row = {
+        scene: scene.name,
+        photo: basename(path),
+        engine: engine.id,
+        loop: scene.loop,
+        width: size.width,
+        height: size.height,
+        frameCount: clip.frames,
+        regions: scene.regions.map((region, k) => ({
+          name: region.name,
+          prompt: region.prompt,
+          strength: region.strength,
+          measured: clip.measured[k]!,
+          field: clip.fields[k]!,
+        })),
+        i1Mse: clip.i1Mse,
+        maskCorrespondence: clip.mask,
+        backgroundPsnr: clip.background,
+        sweepRegion: scene.regions[scene.sweep]!.name,
+        sweep,
+        strengthSlope: fit.slope,
+        strengthR2: fit.r2,
+        temporalConsistency: clip.temporal,
+        loopSeam: clip.seam,
+        seconds: (performance.now() - started) / 1000,
+      };
+      const failures = failuresOf(row);
+      rows.push({ ...row, pass: failures.length === 0, failures });
+    }
+  }
+  const report: EvalReport = {
+    createdAt: new Date().toISOString(),
+    engine: engine.id,
+    longSide,
+    seconds,
+    fps,
+    sweepStrengths,
+    targets: EVAL_TARGETS,
+    rows,
+    pass: rows.every((row) => row.pass),
+  };
+  await mkdir(options.outDir, { recursive: true });
+  await writeFile(join(options.outDir, 'eval.json'), `${JSON.stringify(report, null, 2)}\n`);
+  return report;
+}
+
+const fixed = (value: number | null, digits: number) => (value === null ? 'n/a' : value.toFixed(digits));
+
+/** The report as a plain-text table (one row per scene, then the targets). */
+export function formatEvalTable(report: EvalReport): string {
+  const header = [
+    'scene',
+    'I1-MSE',
+    'mask corr',
+    'bg PSNR dB',
+    'slope',
+    'R^2',
+    'tem-consis',
+    'loop seam',
+    'result',
+  ];
+  const lines = report.rows.map((row) => [
+    row.scene,
+    fixed(row.i1Mse, 3),
+    fixed(row.maskCorrespondence, 3),
+    row.backgroundPsnr === 100 ? 'identical' : fixed(row.backgroundPsnr, 1),
+    fixed(row.strengthSlope, 3),
+    fixed(row.strengthR2, 4),
+    fixed(row.temporalConsistency, 4),
+    fixed(row.loopSeam, 3),
+    row.pass ? 'pass' : `FAIL (${row.failures.join(', ')})`,
+  ]);
+  const t = report.targets;
+  const targets = [
+    'target',
+    `< ${t.i1Mse.below}`,
+    `>= ${t.maskCorrespondence.atLeast}`,
+    `>= ${t.backgroundPsnr.atLeast}`,
+    `${t.strengthSlope.from}-${t.strengthSlope.to}`,
+    `>= ${t.strengthR2.atLeast}`,
+    '',
+    `<= ${t.loopSeam.atMost}`,
+    '',
+  ];
+  const all = [header, ...lines, targets];
+  const widths = header.map((_, c) => Math.max(...all.map((line) => line[c]!.length)));
+  const render = (line: string[]) =>
+    line.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  const sweeps = report.rows.map(
+    (row) =>
+      `  ${row.scene} — ${row.sweepRegion}: ` +
+      row.sweep
+        .map(
+          (p) =>
+            `${p.strength}→${p.measured.toFixed(2)}${p.field === null ? '' : ` (field ${p.field.toFixed(2)})`}`,
+        )
+        .join(', '),
+  );
+  return [
+    `Stir eval: ${report.engine} engine, ${report.longSide}-px long side, ${report.seconds} s at ${report.fps} fps`,
+    render(header),
+    rule,
+    ...lines.map(render),
+    rule,
+    render(targets),
+    '',
+    `Strength sweep (requested → measured flow, px/frame at 512):`,
+    ...sweeps,
+    '',
+    report.pass ? 'All scenes meet the targets.' : 'Some scenes miss the targets (see "result").',
+  ].join('\n');
+}
