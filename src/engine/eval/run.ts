@@ -207,7 +207,8 @@ async function measureClip(
       background: regions.some((region) => region.mask.data.every((v) => v === 255))
         ? null
         : background.psnr(),
-      measured: measured.map((m) => m / Math.max(1, pairs)),
+      // Flow is in output pixels; strength is pixels at a 512-px long side.
+      measured: measured.map((m) => ((m / Math.max(1, pairs)) * 512) / Math.max(size.width, size.height)),
       temporal: pairs > 0 ? ssimTotal / pairs : 1,
       seam: loop === 'loop' && previous && first ? loopSeam(previous, first, steps) : null,
       fields,

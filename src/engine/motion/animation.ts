@@ -5,7 +5,7 @@ import type { RgbaImage } from '../image/types.js';
 import type { Animation } from '../render/types.js';
 import type { FramePlan } from './plan.js';
 import type { RegionReport } from './prepare.js';
-import { RenderPool } from './render-pool.js';
+import type { RenderPool } from './render-pool.js';
 
 export class MotionAnimation implements Animation {
   readonly engine = 'motion' as const;
@@ -17,13 +17,15 @@ export class MotionAnimation implements Animation {
   readonly regions: readonly RegionReport[];
   readonly #pool: RenderPool;
 
-  constructor(plan: FramePlan, regions: RegionReport[], fps: number, workers: number, workerUrl: URL) {
+  /** `pool` was started before the plan was built; it gets the plan here. */
+  constructor(plan: FramePlan, regions: RegionReport[], fps: number, pool: RenderPool) {
     this.width = plan.width;
     this.height = plan.height;
     this.frameCount = plan.frameCount;
     this.fps = fps;
     this.regions = regions;
-    this.#pool = new RenderPool(plan, workers, workerUrl);
+    this.#pool = pool;
+    pool.setPlan(plan);
   }
 
   renderFrame(index: number, signal?: AbortSignal): Promise<RgbaImage> {

@@ -6,7 +6,9 @@ import { availableParallelism } from 'node:os';
 import { StirError } from '../../shared/index.js';
 import type { AnimateInput, AnimationEngine, JobControl } from '../render/types.js';
 import { MotionAnimation } from './animation.js';
+import { checkMotionRegions } from './lexicon.js';
 import { preparePlan } from './prepare.js';
+import { RenderPool } from './render-pool.js';
 
 export { MotionAnimation } from './animation.js';
 export type { RegionReport } from './prepare.js';
@@ -43,8 +45,16 @@ export function createMotionEngine(options: MotionEngineOptions = {}): Animation
     id: 'motion',
     async prepare(input: AnimateInput, control: JobControl): Promise<MotionAnimation> {
       checkInput(input);
-      const { plan, regions } = await preparePlan(input, control);
-      return new MotionAnimation(plan, regions, input.timing.fps, workers, workerUrl);
+      checkMotionRegions(input.regions);
+      // Workers start loading now and are ready by the time the plan is (prepare.ts takes a while).
+      const pool = new RenderPool(workers, workerUrl);
+      try {
+        const { plan, regions } = await preparePlan(input, control);
+        return new MotionAnimation(plan, regions, input.timing.fps, pool);
+      } catch (caught) {
+        await pool.close();
+        throw caught;
+      }
     },
   };
 }

@@ -74,7 +74,16 @@ export function maskAtSize(mask: Mask, width: number, height: number): Float32Ar
   const cols = areaWeights(mask.width, width);
   const rows = areaWeights(mask.height, height);
   const horizontal = new Float32Array(width * mask.height);
+  // Only rows with something on them (a region is usually a small part of a large photo).
+  const used = new Uint8Array(mask.height);
+  for (let i = 0; i < mask.data.length; i++) {
+    if (mask.data[i] === 0) continue;
+    const y = Math.floor(i / mask.width);
+    used[y] = 1;
+    i = (y + 1) * mask.width - 1; // on to the next row
+  }
   for (let y = 0; y < mask.height; y++) {
+    if (!used[y]) continue;
     let k = 0;
     const row = y * mask.width;
     for (let x = 0; x < width; x++) {
@@ -86,6 +95,7 @@ export function maskAtSize(mask: Mask, width: number, height: number): Float32Ar
   let k = 0;
   for (let y = 0; y < height; y++) {
     for (let j = 0; j < rows.count[y]!; j++, k++) {
+      if (!used[rows.index[k]!]) continue;
       const source = rows.index[k]! * width;
       const w = rows.weight[k]!;
       for (let x = 0; x < width; x++) out[y * width + x]! += horizontal[source + x]! * w;

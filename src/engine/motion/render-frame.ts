@@ -1,7 +1,7 @@
 // Renders one frame of a plan: the photo, then each region bottom to top. A pure function of the plan and
 // the frame index, shared by the worker threads and the main thread. Inner loops work only inside each
 // region's box, sample bilinearly from typed arrays and allocate nothing per pixel.
-import { StirError } from '../../shared/index.js';
+import { StirError } from '../../shared/errors.js';
 import {
   POSE_STRIDE,
   type CameraRegionPlan,
@@ -66,11 +66,15 @@ function drawLayer(
   region: LayerRegionPlan,
   frame: number,
   out: Uint8Array,
+  covered: boolean,
   cancelled?: CancelCheck,
-): void {
+): boolean {
   const poses = region.poses;
   const at = frame * POSE_STRIDE;
-  if (!poses[at + 7]) return;
+  if (!poses[at + 7]) {
+    if (covered) restoreLayer(plan, region, out);
+    return false;
+  }
   const ia = poses[at]!;
   const ib = poses[at + 1]!;
   const ic = poses[at + 2]!;
@@ -167,6 +171,7 @@ function drawLayer(
       out[oi + 3] = o + 0.5;
     }
   }
+  return true;
 }
 
 /**
@@ -229,12 +234,17 @@ function drawFluid(
   frame: number,
   out: Uint8Array,
   scratch: RenderScratch,
+  covered: boolean,
   cancelled?: CancelCheck,
-): void {
+): boolean {
   const tau = motionTime(region.clock, frame);
   const cycle = region.cycle;
   let c = tau - Math.floor(tau / cycle + 1e-9) * cycle;
-  if (c < 1e-6 || cycle - c < 1e-6) return; // at the start of a cycle the frame is the photo
+  if (c < 1e-6 || cycle - c < 1e-6) {
+    // At the start of a cycle the region is the photo.
+    if (covered) restoreCells(plan, region.grid, region.active, out);
+    return false;
+  }
   if (c < 0) c = 0;
   const { grid, steps, active } = region;
   const points = grid.cols * grid.rows;
@@ -359,6 +369,7 @@ function drawFluid(
       }
     }
   }
+  return true;
 }
 
 function drawWarp(
@@ -367,11 +378,16 @@ function drawWarp(
   frame: number,
   out: Uint8Array,
   scratch: RenderScratch,
+  covered: boolean,
   cancelled?: CancelCheck,
-): void {
+): boolean {
   const tau = motionTime(region.clock, frame);
   const theta = (2 * Math.PI * region.cycles * tau) / Math.max(1e-9, region.clock.span);
-  if (Math.abs(Math.sin(theta / 2)) < 1e-9) return; // a whole number of cycles: at rest
+  if (Math.abs(Math.sin(theta / 2)) < 1e-9) {
+    // A whole number of cycles: at rest, the photo.
+    if (covered) restoreCells(plan, region.grid, region.active, out);
+    return false;
+  }
   const { grid, amplitude, phase, direction, active } = region;
   const points = grid.cols * grid.rows;
   if (scratch.back.length < points * 2) {
@@ -431,6 +447,48 @@ function drawWarp(
           out[oi + 2] = photo[p + 2]! * a + photo[p + 6]! * b + photo[q + 2]! * c + photo[q + 6]! * e + 0.5;
           out[oi + 3] = photo[p + 3]! * a + photo[p + 7]! * b + photo[q + 3]! * c + photo[q + 7]! * e + 0.5;
         }
+      }
+    }
+  }
+  return true;
+}
+
+/** A layer at rest over regions that moved: its footprint shows the photo again. */
+function restoreLayer(plan: FramePlan, region: LayerRegionPlan, out: Uint8Array): void {
+  const { box, clip } = region;
+  const bw = box.x1 - box.x0;
+  const photo = plan.photo;
+  for (let y = box.y0; y < box.y1; y++) {
+    let i = (y - box.y0) * bw;
+    for (let x = box.x0; x < box.x1; x++, i++) {
+      const c = clip[i]!;
+      if (c <= 0) continue;
+      const oi = (y * plan.width + x) * 4;
+      for (let k = 0; k < 4; k++) out[oi + k] = c * photo[oi + k]! + (1 - c) * out[oi + k]! + 0.5;
+    }
+  }
+}
+
+/** A field at rest over regions that moved: its cells show the photo again. */
+function restoreCells(
+  plan: FramePlan,
+  grid: FluidRegionPlan['grid'],
+  active: Uint8Array,
+  out: Uint8Array,
+): void {
+  const { width, height, photo } = plan;
+  for (let j = 0; j + 1 < grid.rows; j++) {
+    for (let i = 0; i + 1 < grid.cols; i++) {
+      if (!active[j * (grid.cols - 1) + i]) continue;
+      const xs = Math.max(0, grid.x0 + i * grid.step);
+      const xe = Math.min(width, grid.x0 + (i + 1) * grid.step);
+      if (xs >= xe) continue;
+      for (
+        let y = Math.max(0, grid.y0 + j * grid.step);
+        y < Math.min(height, grid.y0 + (j + 1) * grid.step);
+        y++
+      ) {
+        out.set(photo.subarray((y * width + xs) * 4, (y * width + xe) * 4), (y * width + xs) * 4);
       }
     }
   }
@@ -494,15 +552,21 @@ export function renderFrameInto(
   cancelled?: CancelCheck,
 ): void {
   out.set(plan.photo);
+  // Whether a region below has drawn: a region at rest then still covers it with the photo (later
+  // regions are on top, moving or not).
+  let covered = false;
   for (const region of plan.regions) {
     if (cancelled?.()) throw cancelledError();
-    if (region.kind === 'layer') drawLayer(plan, region, index, out, cancelled);
-    else if (region.kind === 'fluid') drawFluid(plan, region, index, out, scratch, cancelled);
-    else if (region.kind === 'warp') drawWarp(plan, region, index, out, scratch, cancelled);
+    let drew = false;
+    if (region.kind === 'layer') drew = drawLayer(plan, region, index, out, covered, cancelled);
+    else if (region.kind === 'fluid') drew = drawFluid(plan, region, index, out, scratch, covered, cancelled);
+    else if (region.kind === 'warp') drew = drawWarp(plan, region, index, out, scratch, covered, cancelled);
     else if (region.poses[index * POSE_STRIDE + 7]) {
       scratch.frame ??= new Uint8Array(out.length);
       scratch.frame.set(out);
       drawCamera(plan, region, index, scratch.frame, out, cancelled);
+      drew = true;
     }
+    covered ||= drew;
   }
 }

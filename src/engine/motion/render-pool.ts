@@ -28,7 +28,7 @@ interface Slot {
 const cancelled = () => new StirError('CANCELLED', 'The job was cancelled.');
 
 export class RenderPool {
-  readonly #plan: FramePlan;
+  #plan: FramePlan | null = null;
   readonly #epoch = new Int32Array(new SharedArrayBuffer(4));
   readonly #slots: Slot[] = [];
   readonly #queue: Job[] = [];
@@ -37,9 +37,16 @@ export class RenderPool {
   #inlineScheduled = false;
   #closed = false;
 
-  constructor(plan: FramePlan, workers: number, workerUrl: URL) {
-    this.#plan = plan;
+  /** Starts the workers at once, so they load while the plan is being built (prepare). */
+  constructor(workers: number, workerUrl: URL) {
     for (let i = 0; i < workers; i++) this.#startSlot(workerUrl);
+  }
+
+  /** Hands the workers the plan; frames can be asked for from now on. */
+  setPlan(plan: FramePlan): void {
+    this.#plan = plan;
+    for (const slot of this.#slots) this.#sendPlan(slot);
+    this.#pump();
   }
 
   get workerCount(): number {
@@ -76,7 +83,11 @@ export class RenderPool {
     worker.on('message', (reply: WorkerReply) => this.#reply(slot, reply));
     worker.on('error', (error) => this.#lose(slot, error));
     worker.on('exit', () => this.#lose(slot, null));
-    worker.postMessage({ type: 'plan', plan: this.#plan, epoch: this.#epoch } satisfies WorkerRequest);
+  }
+
+  #sendPlan(slot: Slot): void {
+    if (this.#plan && !slot.dead)
+      slot.worker.postMessage({ type: 'plan', plan: this.#plan, epoch: this.#epoch } satisfies WorkerRequest);
   }
 
   #reply(slot: Slot, reply: WorkerReply): void {
@@ -89,11 +100,8 @@ export class RenderPool {
     slot.job = null;
     if (job && job.id === reply.id) {
       if (reply.type === 'frame') {
-        this.#finish(
-          job,
-          { width: this.#plan.width, height: this.#plan.height, data: new Uint8Array(reply.buffer) },
-          null,
-        );
+        const { width, height } = this.#plan!;
+        this.#finish(job, { width, height, data: new Uint8Array(reply.buffer) }, null);
       } else if (reply.cancelled && !job.signal?.aborted && !this.#closed) {
         // Stopped for someone else's cancellation: render it again.
         this.#queue.unshift(job);
@@ -143,7 +151,7 @@ export class RenderPool {
   }
 
   #pump(): void {
-    if (this.#closed) return;
+    if (this.#closed || !this.#plan) return;
     for (const slot of this.#slots) {
       if (!slot.ready || slot.dead || slot.job) continue;
       const job = this.#queue.shift();
@@ -174,10 +182,11 @@ export class RenderPool {
   }
 
   #renderInline(job: Job): void {
-    const data = new Uint8Array(this.#plan.width * this.#plan.height * 4);
+    const plan = this.#plan!;
+    const data = new Uint8Array(plan.width * plan.height * 4);
     try {
-      renderFrameInto(this.#plan, job.index, data, this.#scratch, () => job.signal?.aborted === true);
-      this.#finish(job, { width: this.#plan.width, height: this.#plan.height, data }, null);
+      renderFrameInto(plan, job.index, data, this.#scratch, () => job.signal?.aborted === true);
+      this.#finish(job, { width: plan.width, height: plan.height, data }, null);
     } catch (caught) {
       this.#finish(job, null, StirError.fromCaught(caught));
     }

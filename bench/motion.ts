@@ -1,0 +1,163 @@
+// Motion engine speed (issue 3, point 6; issue 2's render times): rendering on every core, the first
+// preview frame's latency, and memory over a long full-size clip. Run through bench/index.ts.
+import { availableParallelism } from 'node:os';
+import sharp from 'sharp';
+import { decodePhoto } from '../src/engine/image/decode.js';
+import type { RgbaImage } from '../src/engine/image/types.js';
+import { fitLongSide } from '../src/engine/image/types.js';
+import { SCENES } from '../src/engine/eval/scenes.js';
+import { rasterize } from '../src/engine/eval/shapes.js';
+import { createMotionEngine } from '../src/engine/motion/index.js';
+import type { AnimationEngine, JobControl, RegionSpec } from '../src/engine/render/types.js';
+import type { BenchRow, BenchSuite } from './harness.js';
+import { timeMedian } from './harness.js';
+
+const PHOTOS = new URL('../examples/photos/', import.meta.url);
+const control = (): JobControl => ({ signal: new AbortController().signal, progress: () => undefined });
+
+/** The coffee photo and its two eval regions (a fluid swirl and a swaying spoon), scaled to a size. */
+async function coffeeAt(width: number, height: number): Promise<{ photo: RgbaImage; regions: RegionSpec[] }> {
+  const scene = SCENES.find((s) => s.photo === 'coffee.png')!;
+  const { image } = await decodePhoto({ kind: 'path', path: new URL('coffee.png', PHOTOS).pathname });
+  const { data, info } = await sharp(image.data, {
+    raw: { width: image.width, height: image.height, channels: 4 },
+  })
+    .resize(width, height, { fit: 'fill', kernel: 'lanczos3' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const photo = {
+    width: info.width,
+    height: info.height,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+  };
+  const regions = scene.regions.map((region, i) => ({
+    id: `r${i}`,
+    mask: rasterize(region.shape, width, height),
+    prompt: region.prompt,
+    strength: region.strength,
+    direction: region.direction,
+    seed: 1,
+    start: 0,
+    end: null,
+    pose: null,
+  }));
+  return { photo, regions };
+}
+
+async function renderAll(
+  engine: AnimationEngine,
+  photo: RgbaImage,
+  regions: RegionSpec[],
+  seconds: number,
+  size = { width: photo.width, height: photo.height },
+): Promise<number> {
+  const animation = await engine.prepare(
+    { photo, regions, timing: { seconds, fps: 24, loop: 'loop' }, size },
+    control(),
+  );
+  let frames = 0;
+  try {
+    for await (const _frame of animation.frames()) frames++;
+  } finally {
+    await animation.dispose();
+  }
+  return frames;
+}
+
+export const benchMotion: BenchSuite = async () => {
+  const rows: BenchRow[] = [];
+  const cores = availableParallelism();
+  const engine = createMotionEngine();
+
+  // 1920x1080, 2 regions, 3 s at 24 fps: prepare + every frame, workers on every core.
+  const hd = await coffeeAt(1920, 1080);
+  await renderAll(engine, hd.photo, hd.regions, 1); // warm-up (module compilation, JIT)
+  const clipMs = await timeMedian(() => renderAll(engine, hd.photo, hd.regions, 3), 3, 0);
+  rows.push({
+    group: 'motion',
+    name: `render 1920x1080, 2 regions, 3 s at 24 fps (${cores} workers)`,
+    value: clipMs / 1000,
+    unit: 's',
+    target: '< 3 s',
+  });
+  rows.push({
+    group: 'motion',
+    name: 'render throughput 1920x1080, 2 regions',
+    value: (72 * 1000) / clipMs,
+    unit: 'fps',
+  });
+
+  // The first preview frame at a 512-px long side: from the request (prepare) to frame 0 in hand.
+  const preview = fitLongSide(hd.photo.width, hd.photo.height, 512);
+  const firstMs = await timeMedian(
+    async () => {
+      const animation = await engine.prepare(
+        {
+          photo: hd.photo,
+          regions: hd.regions,
+          timing: { seconds: 3, fps: 24, loop: 'loop' },
+          size: preview,
+        },
+        control(),
+      );
+      for await (const _frame of animation.frames()) break;
+      await animation.dispose();
+    },
+    5,
+    1,
+  );
+  rows.push({
+    group: 'motion',
+    name: 'first preview frame at 512 px (prepare + frame 0)',
+    value: firstMs,
+    unit: 'ms',
+    target: '< 300 ms',
+  });
+
+  // Render time per frame (issue 2): 1024x768 and a photo's full size, one worker, frames in the middle
+  // of the clip (moving, not at rest).
+  const single = createMotionEngine({ workers: 0 });
+  for (const [label, size] of [
+    ['1024x768', { width: 1024, height: 768 }],
+    ['full size 600x400 (coffee.png)', null],
+  ] as const) {
+    const scene = size ? await coffeeAt(size.width, size.height) : await coffeeAt(600, 400);
+    const animation = await single.prepare(
+      {
+        photo: scene.photo,
+        regions: scene.regions,
+        timing: { seconds: 3, fps: 24, loop: 'loop' },
+        size: { width: scene.photo.width, height: scene.photo.height },
+      },
+      control(),
+    );
+    let index = 5;
+    const ms = await timeMedian(() => animation.renderFrame((index++ % 60) + 5), 9, 2);
+    await animation.dispose();
+    rows.push({
+      group: 'motion',
+      name: `render per frame, ${label}, 2 regions, one thread`,
+      value: ms,
+      unit: 'ms',
+    });
+  }
+
+  // Memory over a 10 s full-size (1920x1080) clip: peak resident set growth while rendering.
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  try {
+    await renderAll(engine, hd.photo, hd.regions, 10);
+  } finally {
+    clearInterval(timer);
+  }
+  peak = Math.max(peak, process.memoryUsage().rss);
+  rows.push({
+    group: 'motion',
+    name: 'peak RSS growth, 10 s clip at 1920x1080 (240 frames)',
+    value: (peak - before) / 2 ** 20,
+    unit: 'MB',
+    note: 'frames are streamed, not kept',
+  });
+  return rows;
+};

@@ -1,0 +1,216 @@
+// Invariants of every motion primitive (issue 3, point 7): first frame, still background, loop closure,
+// strength, determinism; and the engine's contract: windows, loop modes, overlaps, workers, cancellation.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LoopMode } from '../../../src/shared/index.js';
+import { dilatedRegions, loopSeam, meanAbsoluteDifference } from '../../../src/engine/eval/metrics.js';
+import { rasterize, type SceneShape } from '../../../src/engine/eval/shapes.js';
+import { resizeRgba } from '../../../src/engine/image/encode.js';
+import type { RgbaImage } from '../../../src/engine/image/types.js';
+import { createMotionEngine, MotionAnimation } from '../../../src/engine/motion/index.js';
+import type { JobControl, RegionSpec } from '../../../src/engine/render/types.js';
+import { loadPhoto } from '../../helpers/photos.js';
+
+const SIZE = { width: 150, height: 100 };
+const COFFEE: SceneShape = { kind: 'ellipse', cx: 0.48, cy: 0.37, rx: 0.13, ry: 0.13 };
+const SPOON: SceneShape = { kind: 'ellipse', cx: 0.62, cy: 0.55, rx: 0.1, ry: 0.25 };
+const WHOLE: SceneShape = { kind: 'whole' };
+
+let photo: RgbaImage;
+let reference: RgbaImage;
+const inline = createMotionEngine({ workers: 0 });
+const control = (signal = new AbortController().signal): JobControl => ({
+  signal,
+  progress: () => undefined,
+});
+
+beforeAll(async () => {
+  photo = (await loadPhoto('coffee.png')).image;
+  reference = await resizeRgba(photo, SIZE.width, SIZE.height);
+});
+
+function spec(prompt: string, shape: SceneShape, extra: Partial<RegionSpec> = {}): RegionSpec {
+  return {
+    id: prompt,
+    mask: rasterize(shape, photo.width, photo.height),
+    prompt,
+    strength: 2,
+    direction: null,
+    seed: 3,
+    start: 0,
+    end: null,
+    pose: null,
+    ...extra,
+  };
+}
+
+async function render(regions: RegionSpec[], loop: LoopMode = 'loop', engine = inline, seconds = 2) {
+  const animation = (await engine.prepare(
+    { photo, regions, timing: { seconds, fps: 12, loop }, size: SIZE },
+    control(),
+  )) as MotionAnimation;
+  const frames: RgbaImage[] = [];
+  try {
+    for await (const { image } of animation.frames()) frames.push(image);
+  } finally {
+    await animation.dispose();
+  }
+  return { frames, regions: animation.regions };
+}
+
+const equal = (a: RgbaImage, b: RgbaImage) => Buffer.compare(Buffer.from(a.data), Buffer.from(b.data)) === 0;
+
+describe.each([
+  ['flow', COFFEE],
+  ['ripple', COFFEE],
+  ['swirl', COFFEE],
+  ['blow', COFFEE],
+  ['sway', SPOON],
+  ['wave', SPOON],
+  ['bob', SPOON],
+  ['bounce', SPOON],
+  ['swing', SPOON],
+  ['spin', COFFEE],
+  ['shake', SPOON],
+  ['pulse', COFFEE],
+  ['launch', SPOON],
+  ['zoom in', COFFEE],
+  ['zoom in', WHOLE],
+  ['zoom out', WHOLE],
+  ['pan', WHOLE],
+])('%s (%o)', (prompt, shape) => {
+  let frames: RgbaImage[];
+  let field: number;
+  beforeAll(async () => {
+    const result = await render([spec(prompt, shape)]);
+    frames = result.frames;
+    field = result.regions[0]!.fieldStrength;
+  });
+
+  it('starts on the photo, at the output size', () => {
+    expect(frames).toHaveLength(24);
+    expect(frames[0]!.width).toBe(SIZE.width);
+    expect(equal(frames[0]!, reference)).toBe(true);
+  });
+
+  it('moves', () => {
+    expect(frames.some((frame) => !equal(frame, reference))).toBe(true);
+  });
+
+  it('leaves every pixel beyond the region and its 2% band as it was, in every frame', () => {
+    if (shape.kind === 'whole') return;
+    const band = dilatedRegions([rasterize(shape, photo.width, photo.height)], SIZE.width, SIZE.height, 0.02);
+    let changed = 0;
+    let checked = 0;
+    for (const frame of frames) {
+      for (let p = 0; p < band.length; p++) {
+        if (band[p]) continue;
+        checked++;
+        for (let c = 0; c < 4; c++) if (frame.data[p * 4 + c] !== reference.data[p * 4 + c]) changed++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+    expect(changed).toBe(0);
+  });
+
+  it('closes its loop: the step from the last frame to the first is like the steps within', () => {
+    const steps = frames.slice(1).map((frame, i) => meanAbsoluteDifference(frames[i]!, frame));
+    const seam = meanAbsoluteDifference(frames[frames.length - 1]!, frames[0]!);
+    expect(seam, prompt).toBeLessThanOrEqual(1.05 * Math.max(...steps));
+    expect(loopSeam(frames[frames.length - 1]!, frames[0]!, steps), prompt).toBeLessThan(2);
+  });
+
+  it('has the requested strength in its own displacement field', () => {
+    if (prompt === 'spin') return; // whole turns per loop: checked below
+    expect(field).toBeCloseTo(2, 1);
+  });
+});
+
+describe('motion engine', () => {
+  it('scales strength linearly on its own field, and spins whole turns in a loop', async () => {
+    for (const prompt of ['flow', 'blow', 'bob', 'pulse']) {
+      const one = (await render([{ ...spec(prompt, COFFEE), strength: 1 }])).regions[0]!.fieldStrength;
+      const four = (await render([{ ...spec(prompt, COFFEE), strength: 4 }])).regions[0]!.fieldStrength;
+      expect(four / one).toBeCloseTo(4, 2);
+    }
+    const spin = await render([spec('spin', COFFEE)], 'once');
+    expect(spin.regions[0]!.fieldStrength).toBeCloseTo(2, 1);
+  });
+
+  it('is deterministic for a seed, and the seed matters', async () => {
+    const regions = [spec('storm', COFFEE), spec('shake', SPOON)];
+    const a = await render(regions);
+    const b = await render(regions);
+    a.frames.forEach((frame, i) => expect(equal(frame, b.frames[i]!)).toBe(true));
+    const c = await render(regions.map((r) => ({ ...r, seed: 4 })));
+    expect(c.frames.some((frame, i) => !equal(frame, a.frames[i]!))).toBe(true);
+  });
+
+  it('renders the same frames on worker threads as inline', async () => {
+    const regions = [spec('flow', COFFEE), spec('sway', SPOON)];
+    const a = await render(regions, 'loop', inline, 1);
+    const b = await render(regions, 'loop', createMotionEngine({ workers: 2 }), 1);
+    a.frames.forEach((frame, i) => expect(equal(frame, b.frames[i]!)).toBe(true));
+  });
+
+  it('plays ping-pong: forwards, then the same frames backwards', async () => {
+    const { frames } = await render([spec('flow', COFFEE), spec('bob', SPOON)], 'pingpong');
+    for (let t = 1; t < 12; t++) expect(equal(frames[t]!, frames[24 - t]!)).toBe(true);
+    expect(equal(frames[1]!, frames[0]!)).toBe(false);
+  });
+
+  it('moves a region only between its start and end', async () => {
+    const { frames } = await render([spec('ripple', COFFEE, { start: 0.5, end: 1.25 })], 'once');
+    for (let t = 0; t <= 6; t++) expect(equal(frames[t]!, reference)).toBe(true);
+    expect(equal(frames[9]!, reference)).toBe(false);
+    for (let t = 15; t < 24; t++) expect(equal(frames[t]!, reference)).toBe(true);
+  });
+
+  it('draws later regions over earlier ones', async () => {
+    const top = spec('sway', COFFEE);
+    const both = await render([spec('swirl', COFFEE), top]);
+    const alone = await render([top]);
+    // Deep inside the top region the picture is the top region's alone.
+    const inner = rasterize(
+      { kind: 'ellipse', cx: 0.48, cy: 0.37, rx: 0.08, ry: 0.08 },
+      SIZE.width,
+      SIZE.height,
+    );
+    for (const [i, frame] of both.frames.entries()) {
+      let differ = 0;
+      for (let p = 0; p < inner.data.length; p++) {
+        if (inner.data[p] && frame.data[p * 4] !== alone.frames[i]!.data[p * 4]) differ++;
+      }
+      expect(differ).toBe(0);
+    }
+  });
+
+  it('stops when cancelled, and refuses words it cannot do', async () => {
+    const controller = new AbortController();
+    const animation = await inline.prepare(
+      { photo, regions: [spec('flow', COFFEE)], timing: { seconds: 2, fps: 12, loop: 'loop' }, size: SIZE },
+      control(),
+    );
+    const seen: number[] = [];
+    await expect(
+      (async () => {
+        for await (const { index } of animation.frames({ signal: controller.signal })) {
+          seen.push(index);
+          if (index === 3) controller.abort();
+        }
+      })(),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(seen).toEqual([0, 1, 2, 3]);
+    await animation.dispose();
+    await expect(
+      inline.prepare(
+        {
+          photo,
+          regions: [spec('smile', COFFEE)],
+          timing: { seconds: 1, fps: 12, loop: 'loop' },
+          size: SIZE,
+        },
+        control(),
+      ),
+    ).rejects.toMatchObject({ code: 'NEEDS_DIFFUSION' });
+  });
+});
