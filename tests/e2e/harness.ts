@@ -31,6 +31,7 @@ export interface RecordedCall {
 
 export interface EditorSession {
   browser: Browser;
+  /** The editor's tab (a test may replace it with one from newPage). */
   page: Page;
   engine: EngineHandle;
   server: WebServer;
@@ -143,6 +144,8 @@ export interface EditorState {
   longSide: number;
   dirty: boolean;
   busy: string | null;
+  /** Edits the engine has not answered yet. */
+  pending: number;
   canUndo: boolean;
   tool: string;
 }
@@ -285,7 +288,7 @@ export async function dragPhoto(
 
 /** Waits for the engine to finish what the last edit asked of it. */
 export async function settle(page: Page): Promise<EditorState> {
-  return waitForState(page, (s) => s.busy === null, 'the editor to be idle');
+  return waitForState(page, (s) => s.busy === null && s.pending === 0, 'the editor to be idle');
 }
 
 /** A digest of the canvas pixels over a photo area: changes when what is shown there changes. */
@@ -325,4 +328,23 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 /** Methods the page called since `from` (an index into calls). */
 export function callsSince(session: EditorSession, from: number, method?: string): RecordedCall[] {
   return session.calls.slice(from).filter((c) => method === undefined || c.method === method);
+}
+
+/** Drops a file on the editor window, as dragging it from a file manager does. */
+export async function dropFile(page: Page, path: string, mime: string): Promise<void> {
+  const { readFile } = await import('node:fs/promises');
+  const { basename } = await import('node:path');
+  const args = { b64: (await readFile(path)).toString('base64'), name: basename(path), mime };
+  // A string, so this file compiles without the DOM's types; it runs in the page.
+  await page.evaluate(`(() => {
+    const args = ${JSON.stringify(args)};
+    const binary = atob(args.b64);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    const data = new DataTransfer();
+    data.items.add(new File([bytes], args.name, { type: args.mime }));
+    for (const type of ['dragenter', 'dragover', 'drop']) {
+      window.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+    }
+  })()`);
 }

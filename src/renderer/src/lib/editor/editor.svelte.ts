@@ -79,6 +79,8 @@ export class Editor {
   /** Which segmenter made the last mask. */
   segmenter = $state<string | null>(null);
   autosavedAt = $state<string | null>(null);
+  /** Edits sent to the engine that it has not answered yet. */
+  pending = $state(0);
 
   /** Bumped on every history change, so undo/redo state is reactive. */
   #historyVersion = $state(0);
@@ -568,6 +570,7 @@ export class Editor {
 
   /** Runs engine work one piece at a time; a failure is shown and the queue goes on. */
   #enqueue(busy: string | null, work: () => Promise<void>): Promise<void> {
+    this.pending++;
     const run = this.#queue.then(async () => {
       if (busy) this.busy = busy;
       try {
@@ -576,6 +579,7 @@ export class Editor {
         this.notices.fail(caught);
       } finally {
         if (busy) this.busy = null;
+        this.pending--;
       }
     });
     this.#queue = run;

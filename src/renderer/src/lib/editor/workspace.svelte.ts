@@ -80,6 +80,8 @@ export class Workspace {
       case 'tool-eraser':
         return editor.setTool('eraser');
       case 'tool-pose':
+        // Joints are keyed at the playhead's frame: hold it still while posing.
+        editor.preview.pause();
         return editor.setTool('pose');
       case 'tool-hand':
         return editor.setTool('hand');
