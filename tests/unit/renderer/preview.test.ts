@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { nextFrame, frameAtTime, previewLongSide } from '../../../src/renderer/src/lib/preview/playback.js';
+import {
+  nextFrame,
+  frameAtTime,
+  memoryCappedLongSide,
+  previewLongSide,
+} from '../../../src/renderer/src/lib/preview/playback.js';
 import {
   mergeOverlapping,
   planRender,
@@ -37,6 +42,15 @@ describe('playback order', () => {
     expect(previewLongSide(700, 4000, 2)).toBe(1408);
     expect(previewLongSide(700, 451, 1)).toBe(451);
     expect(previewLongSide(5000, 8000, 2)).toBe(2048);
+  });
+
+  it('keeps the frames of a long clip within the memory budget', () => {
+    expect(memoryCappedLongSide(2048, 72, 4000, 3000)).toBe(2048);
+    const capped = memoryCappedLongSide(2048, 600, 4000, 3000);
+    expect(capped).toBeLessThan(2048);
+    const bytes = 600 * capped * capped * 0.75 * 4;
+    expect(bytes).toBeLessThanOrEqual(1024 ** 3);
+    expect(capped % 64).toBe(0);
   });
 });
 

@@ -49,3 +49,22 @@ export function previewLongSide(shownLongSide: number, photoLongSide: number, de
   const wanted = Math.ceil((shownLongSide * devicePixelRatio) / 128) * 128;
   return Math.max(128, Math.min(wanted, photoLongSide, 2048));
 }
+
+/** Decoded preview frames kept in memory at most (RGBA): a 10 s clip at 60 fps must not exhaust the tab. */
+export const PREVIEW_MEMORY_BYTES = 1024 ** 3;
+
+/**
+ * The long side at which `frameCount` RGBA frames of a width x height photo fit in the memory budget, in
+ * steps of 64 px, never more than `longSide`.
+ */
+export function memoryCappedLongSide(
+  longSide: number,
+  frameCount: number,
+  width: number,
+  height: number,
+  budgetBytes = PREVIEW_MEMORY_BYTES,
+): number {
+  const aspect = Math.min(width, height) / Math.max(width, height);
+  const fits = Math.sqrt(budgetBytes / (4 * Math.max(1, frameCount) * aspect));
+  return Math.max(64, Math.min(longSide, Math.floor(fits / 64) * 64));
+}

@@ -13,7 +13,7 @@ import type { Jobs } from '../editor/jobs.svelte.js';
 import type { Notices } from '../editor/notices.svelte.js';
 import { maskBounds } from '../canvas/mask-pixels.js';
 import { planRender, type Rect, type RenderPlan, type RenderSnapshot } from './affected.js';
-import { nextFrame } from './playback.js';
+import { memoryCappedLongSide, nextFrame } from './playback.js';
 
 export interface PreviewSource {
   docId: string | null;
@@ -179,7 +179,7 @@ export class Preview {
         () =>
           this.#client.startRender({
             docId,
-            previewLongSide: this.longSide,
+            previewLongSide: this.#renderLongSide(source),
             regionIds: plan.kind === 'partial' ? plan.regionIds : null,
           }),
         'render',
@@ -363,6 +363,11 @@ export class Preview {
       });
     }
     return { clipKey, regions };
+  }
+
+  /** The window's size, unless that many frames would not fit in memory. */
+  #renderLongSide(source: PreviewSource): number {
+    return memoryCappedLongSide(this.longSide, frameCountOf(source.settings), source.width, source.height);
   }
 
   #maskId(data: Uint8Array): number {
