@@ -108,14 +108,17 @@ export function planFluid(request: FluidRequest): PlannedRegion<FluidRegionPlan>
   const curlNorm = 1 / Math.sqrt(curlSquares / Math.max(1, curlCount) || 1);
   // Swirl: a stream function of the depth inside the region, psi = F(depth), so the liquid circulates
   // along the region's own outline (its depth contours) and never runs out of it, whatever its shape.
-  // F' = (deepest - depth) * ramp: speed grows towards the rim as in a turning disc, and falls to zero
-  // right at the edge. Velocity is the perpendicular gradient of psi: divergence-free, nothing piles up.
+  // F' = (deepest - depth) * ramp: speed grows outwards as in a turning disc, then falls to zero at the
+  // edge. Velocity is the perpendicular gradient of psi: divergence-free, nothing piles up.
   const stream = motion.primitive === 'swirl' ? new Float32Array(cols * rows) : null;
   if (stream) {
     const table: number[] = [0];
     const dd = 0.25;
+    // The rim turns slower than the middle of the liquid (it drags on the cup): the fastest ring sits
+    // a third of the way in.
+    const rim = Math.max(ramp, 0.35 * deepest);
     for (let d = dd; d <= deepest + dd; d += dd) {
-      const t = Math.min(1, d / ramp);
+      const t = Math.min(1, d / rim);
       table.push(table[table.length - 1]! + Math.max(0, deepest - d) * t * t * (3 - 2 * t) * dd);
     }
     for (let j = 0; j < rows; j++) {
@@ -142,7 +145,7 @@ export function planFluid(request: FluidRequest): PlannedRegion<FluidRegionPlan>
         const [ex, ey] = unitVector(motion.direction);
         vx = ex + motion.turbulence * nx;
         vy = ey + motion.turbulence * ny;
-      } else if (motion.primitive === 'ripple') {
+      } else if (motion.primitive === 'churn') {
         vx = nx;
         vy = ny;
       } else {

@@ -47,7 +47,8 @@ export function planWarp(request: WarpRequest): PlannedRegion<WarpRegionPlan> {
 
   const extent = Math.max(boxWidth(shape.box), boxHeight(shape.box));
   const wavelength = Math.max(8, motion.wavelength * extent);
-  const [ex, ey] = unitVector(motion.direction);
+  const [ex, ey] = motion.primitive === 'gust' ? unitVector(motion.direction) : [0, 0];
+  const { x: cx0, y: cy0 } = shape.centroid;
   const seed = request.seed * 7919 + 29;
   const points = cols * rows;
   const amplitude = sharedFloat32(points);

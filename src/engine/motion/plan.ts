@@ -73,7 +73,7 @@ export interface WarpRegionPlan {
 export interface CameraRegionPlan {
   kind: 'camera';
   poses: Float32Array;
-  /** A blurred copy of the photo shown beyond its edges when zooming out; null when never needed. */
+  /** A blurred copy of the photo, shown full frame behind it when zooming out; null when never needed. */
   backdrop: Uint8Array | null;
 }
 

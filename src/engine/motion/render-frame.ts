@@ -519,9 +519,10 @@ function drawCamera(
       const qx = ia * x + ib * y + ic;
       const qy = id * x + ie * y + iff;
       const outside = qx < -0.5 || qy < -0.5 || qx > width - 0.5 || qy > height - 0.5;
+      // Beyond the photo's edge (zooming out): the blurred photo, full frame, behind the shrunk one.
       const from = outside && backdrop ? backdrop : src;
-      let sx = outside && backdrop ? mirror(qx, width) : qx;
-      let sy = outside && backdrop ? mirror(qy, height) : qy;
+      let sx = outside && backdrop ? x : qx;
+      let sy = outside && backdrop ? y : qy;
       sx = sx < 0 ? 0 : sx > width - EDGE ? width - EDGE : sx;
       sy = sy < 0 ? 0 : sy > height - EDGE ? height - EDGE : sy;
       const x0 = sx | 0;

@@ -15,17 +15,21 @@ export type Degrees = number;
 export type FluidPrimitive =
   /** Texture streams along a direction, with curl-noise turbulence (flow, pour, rise, drift, storm...). */
   | { primitive: 'flow'; direction: Degrees; turbulence: number; scale: number }
-  /** Turbulence only, no mean direction: water ripples, heat shimmer. */
-  | { primitive: 'ripple'; scale: number }
+  /** Turbulence only, no mean direction: a surface that churns in place (boiling). */
+  | { primitive: 'churn'; scale: number }
   /** Rotation about the region's centre, as a stirred drink or a whirlpool. */
   | { primitive: 'swirl'; turbulence: number; clockwise: boolean };
 
 /**
- * Gusts: every point of the region sways about its own rest position, in waves that run across the
- * region along `direction` (wind over grass, through fur or leaves). An elastic warp that fades to
- * nothing at the region's edge: no cross-fade, no uncovered background, an exact loop.
+ * Elastic warps: every point of the region sways about its own rest position, in waves; the warp fades
+ * to nothing at the region's edge: no cross-fade, no uncovered background, an exact loop.
+ * - gust: waves run across the region along `direction` (wind over grass, through fur or leaves);
+ * - ripple: rings run out from the region's middle (water), or, with `haze`, a fine random shimmer.
+ * Wavelengths are shares of the region's larger side.
  */
-export type WarpPrimitive = { primitive: 'gust'; direction: Degrees; period: number; wavelength: number };
+export type WarpPrimitive =
+  | { primitive: 'gust'; direction: Degrees; period: number; wavelength: number }
+  | { primitive: 'ripple'; period: number; wavelength: number; haze: boolean };
 
 export type LayerPrimitive =
   /** Bends to and fro along `direction`, anchored at the region's base (trees, grass, plants). */
@@ -56,7 +60,7 @@ export type CameraPrimitive =
 export type MotionPrimitive = FluidPrimitive | WarpPrimitive | LayerPrimitive | CameraPrimitive;
 export type PrimitiveName = MotionPrimitive['primitive'];
 
-export const FLUID_PRIMITIVES: readonly PrimitiveName[] = ['flow', 'ripple', 'swirl'];
+export const FLUID_PRIMITIVES: readonly PrimitiveName[] = ['flow', 'churn', 'swirl'];
 export const CAMERA_PRIMITIVES: readonly PrimitiveName[] = ['zoom', 'pan'];
 
 export function isFluid(motion: MotionPrimitive): motion is FluidPrimitive {
@@ -64,7 +68,7 @@ export function isFluid(motion: MotionPrimitive): motion is FluidPrimitive {
 }
 
 export function isWarp(motion: MotionPrimitive): motion is WarpPrimitive {
-  return motion.primitive === 'gust';
+  return motion.primitive === 'gust' || motion.primitive === 'ripple';
 }
 
 export function isCamera(motion: MotionPrimitive): motion is CameraPrimitive {

@@ -65,23 +65,23 @@ export const MOTION_WORDS: readonly MotionWord[] = [
   {
     word: 'ripple',
     aliases: ['water ripples', 'lap', 'waves on water'],
-    description: 'Small ripples move over a water surface without going anywhere.',
+    description: 'Rings of small ripples run out over a water surface.',
     defaultStrength: 0.8,
-    motion: { primitive: 'ripple', scale: 0.18 },
+    motion: { primitive: 'ripple', period: 1, wavelength: 0.3, haze: false },
   },
   {
     word: 'shimmer',
     aliases: ['heat haze', 'glimmer', 'mirage'],
     description: 'A fine, quick shimmer, as of heat haze or light on water.',
     defaultStrength: 0.4,
-    motion: { primitive: 'ripple', scale: 0.07 },
+    motion: { primitive: 'ripple', period: 0.4, wavelength: 0.12, haze: true },
   },
   {
     word: 'boil',
     aliases: ['bubble', 'simmer', 'seethe'],
     description: 'A surface churns in place, as a boiling pot.',
     defaultStrength: 1,
-    motion: { primitive: 'ripple', scale: 0.12 },
+    motion: { primitive: 'churn', scale: 0.12 },
   },
   {
     word: 'drift',

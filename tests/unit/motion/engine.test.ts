@@ -62,6 +62,8 @@ const equal = (a: RgbaImage, b: RgbaImage) => Buffer.compare(Buffer.from(a.data)
 describe.each([
   ['flow', COFFEE],
   ['ripple', COFFEE],
+  ['shimmer', COFFEE],
+  ['boil', COFFEE],
   ['swirl', COFFEE],
   ['blow', COFFEE],
   ['sway', SPOON],
