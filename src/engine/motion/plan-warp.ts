@@ -33,6 +33,8 @@ export interface WarpRequest {
 const SHORTEST_CYCLE = 4;
 /** Largest sway, as a share of the long side, before the gust gets quicker instead of wider. */
 const WIDEST = 0.012;
+/** Steepest slope of the warp: the largest share of a wavelength by which neighbours may move apart. */
+const STEEPEST = 0.4;
 
 export function planWarp(request: WarpRequest): PlannedRegion<WarpRegionPlan> {
   const { width, height, shape, motion, clock, frameCount, sizes } = request;
@@ -48,7 +50,6 @@ export function planWarp(request: WarpRequest): PlannedRegion<WarpRegionPlan> {
   const extent = Math.max(boxWidth(shape.box), boxHeight(shape.box));
   const wavelength = Math.max(8, motion.wavelength * extent);
   const [ex, ey] = motion.primitive === 'gust' ? unitVector(motion.direction) : [0, 0];
-  const { x: cx0, y: cy0 } = shape.centroid;
   const seed = request.seed * 7919 + 29;
   const points = cols * rows;
   const amplitude = sharedFloat32(points);
@@ -60,15 +61,25 @@ export function planWarp(request: WarpRequest): PlannedRegion<WarpRegionPlan> {
       const x = x0 + i * step;
       const y = y0 + j * step;
       const t = Math.min(1, depthAt(x, y) / ramp);
-      // Gusts vary in strength from place to place, and bend a little around their direction.
+      // Waves vary in strength from place to place.
       const variety = 0.65 + 0.35 * fractalNoise(x / wavelength, y / wavelength, seed);
       amplitude[p] = t * t * (3 - 2 * t) * variety;
-      phase[p] =
-        (2 * Math.PI * (x * ex + y * ey)) / wavelength +
-        1.5 * fractalNoise(x / wavelength + 7.3, y / wavelength - 3.1, seed + 1);
+      const wobble = fractalNoise(x / wavelength + 7.3, y / wavelength - 3.1, seed + 1);
       const [cx, cy] = curlNoise(x, y, wavelength, seed + 2);
-      const dx = ex + 0.3 * cx;
-      const dy = ey + 0.3 * cy;
+      let dx: number;
+      let dy: number;
+      if (motion.primitive === 'gust') {
+        // Wind: fronts along the direction, bent by noise; points sway along the wind.
+        phase[p] = (2 * Math.PI * (x * ex + y * ey)) / wavelength + 1.5 * wobble;
+        dx = ex + 0.3 * cx;
+        dy = ey + 0.3 * cy;
+      } else {
+        // Water: patches of the surface heave to and fro in slowly drifting phase; heat haze: every
+        // spot shivers on its own (a much faster-varying phase).
+        phase[p] = (motion.haze ? 4 * Math.PI : 1.5) * wobble;
+        dx = cx;
+        dy = cy;
+      }
       const norm = Math.hypot(dx, dy) || 1;
       direction[p * 2] = dx / norm;
       direction[p * 2 + 1] = dy / norm;
@@ -114,8 +125,11 @@ export function planWarp(request: WarpRequest): PlannedRegion<WarpRegionPlan> {
   let gain = solve(cycles);
   const widest = measureMover(mover(gain, cycles), samples, pairs).maxDisplacement;
   const most = Math.max(cycles, Math.floor(clock.span / SHORTEST_CYCLE));
-  if (widest > WIDEST * long && cycles < most) {
-    cycles = Math.min(most, Math.ceil((cycles * widest) / (WIDEST * long)));
+  // Wider than WIDEST, or so wide against the wavelength that the warp would fold over itself (its
+  // slope, amplitude x 2 pi / wavelength, kept under STEEPEST): quicker instead.
+  const limit = Math.min(WIDEST * long, (STEEPEST * wavelength) / (2 * Math.PI));
+  if (widest > limit && cycles < most) {
+    cycles = Math.min(most, Math.ceil((cycles * widest) / limit));
     gain = solve(cycles);
   }
   for (let p = 0; p < points; p++) amplitude[p]! *= gain;

@@ -426,9 +426,30 @@ function drawWarp(
           const dx = d[g00]! * w00 + d[g10]! * w10 + d[g01]! * w01 + d[g11]! * w11;
           const dy = d[g00 + 1]! * w00 + d[g10 + 1]! * w10 + d[g01 + 1]! * w01 + d[g11 + 1]! * w11;
           if (Math.abs(dx) + Math.abs(dy) < 1e-4) continue;
-          // The content at x came from x - d (d is smooth and small: the inverse is close enough).
-          let sx = mirror(x - dx, width);
-          let sy = mirror(y - dy, height);
+          // The content at x came from p with p + d(p) = x: one fixed-point step from p = x - d(x)
+          // (the warp is smooth and never steeper than STEEPEST, so this converges quickly).
+          const qx = (x - dx - grid.x0) / step;
+          const qy = (y - dy - grid.y0) / step;
+          let ex = dx;
+          let ey = dy;
+          if (qx >= 0 && qy >= 0 && qx < cols - 1 && qy < grid.rows - 1) {
+            const ci = qx | 0;
+            const cj = qy | 0;
+            const ux = qx - ci;
+            const uy = qy - cj;
+            const h00 = (cj * cols + ci) * 2;
+            const h10 = h00 + 2;
+            const h01 = h00 + cols * 2;
+            const h11 = h01 + 2;
+            const v00 = (1 - ux) * (1 - uy);
+            const v10 = ux * (1 - uy);
+            const v01 = (1 - ux) * uy;
+            const v11 = ux * uy;
+            ex = d[h00]! * v00 + d[h10]! * v10 + d[h01]! * v01 + d[h11]! * v11;
+            ey = d[h00 + 1]! * v00 + d[h10 + 1]! * v10 + d[h01 + 1]! * v01 + d[h11 + 1]! * v11;
+          }
+          let sx = mirror(x - ex, width);
+          let sy = mirror(y - ey, height);
           if (sx > width - EDGE) sx = width - EDGE;
           if (sy > height - EDGE) sy = height - EDGE;
           const x0 = sx | 0;

@@ -24,7 +24,7 @@ export type FluidPrimitive =
  * Elastic warps: every point of the region sways about its own rest position, in waves; the warp fades
  * to nothing at the region's edge: no cross-fade, no uncovered background, an exact loop.
  * - gust: waves run across the region along `direction` (wind over grass, through fur or leaves);
- * - ripple: rings run out from the region's middle (water), or, with `haze`, a fine random shimmer.
+ * - ripple: patches of a water surface heave to and fro, or, with `haze`, a fine random shimmer.
  * Wavelengths are shares of the region's larger side.
  */
 export type WarpPrimitive =

@@ -65,7 +65,7 @@ export const MOTION_WORDS: readonly MotionWord[] = [
   {
     word: 'ripple',
     aliases: ['water ripples', 'lap', 'waves on water'],
-    description: 'Rings of small ripples run out over a water surface.',
+    description: 'Small ripples play over a water surface.',
     defaultStrength: 0.8,
     motion: { primitive: 'ripple', period: 1, wavelength: 0.3, haze: false },
   },
