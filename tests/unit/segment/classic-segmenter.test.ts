@@ -237,3 +237,41 @@ describe('classic segmenter, negative clicks, boxes and refinement', () => {
     await expect(run).rejects.toMatchObject({ code: 'CANCELLED' });
   });
 });
+
+describe('classic segmenter, a positive click is never lost', () => {
+  // A click beside an edge lands in a superpixel that straddles it; the edge snap used to move the
+  // boundary past the click, and keeping the pieces at the click then left nothing (EMPTY_MASK).
+  it("a click on the rim of the cat's right eye gives the eye (chelsea.png)", async () => {
+    const { mask } = await segment('chelsea.png', [pos(310, 115)]);
+    expectPlausible(mask, {
+      width: 451,
+      height: 300,
+      area: [0.005, 0.05],
+      inside: [
+        [310, 115],
+        [320, 140] /* the eye's middle */,
+      ],
+      outside: [
+        [170, 115] /* the other eye */,
+        [250, 60],
+        [430, 150],
+      ],
+    });
+  });
+
+  it('every click of a coarse grid over grass.png gives a region holding the click', async () => {
+    // The grid holds clicks that came back empty before: (380,20), (20,140), (20,380), (500,500).
+    const { image } = await loadPhoto('grass.png');
+    const misses: string[] = [];
+    for (let y = 20; y < image.height; y += 120) {
+      for (let x = 20; x < image.width; x += 120) {
+        const outcome = await segment('grass.png', [pos(x, y)]).then(
+          ({ mask }) => (at(mask, [x, y]) === 255 ? null : 'click outside the mask'),
+          (error: unknown) => (error instanceof StirError ? error.code : String(error)),
+        );
+        if (outcome) misses.push(`(${x},${y}): ${outcome}`);
+      }
+    }
+    expect(misses).toEqual([]);
+  });
+});

@@ -86,7 +86,7 @@ export class ClassicSegmenter implements Segmenter {
     } else {
       const labels = this.#newObject(context, positives, negatives, request.box, toWorking);
       throwIfCancelled(signal);
-      refined = this.#toGuide(cv, context, labels);
+      refined = this.#toGuide(cv, context, labels, positives.map(fixedClick(sp, toWorking, toGuide)));
     }
 
     // A new region is the pieces holding a positive click; a refined one keeps every piece it had but the
@@ -191,17 +191,26 @@ export class ClassicSegmenter implements Segmenter {
     return neg.length > 0 ? context.finder.remove(object, neg, pos) : object;
   }
 
-  #toGuide(cv: OpenCv, context: PhotoContext, labels: Uint8Array): Uint8Array {
+  /**
+   * The superpixel labelling at the guide's size, snapped to the photo's edges. `fixed` are the superpixels
+   * the cut took as hard constraints (the clicked ones): they keep their label whatever the snap says. The
+   * guided filter only smooths toward edges, and a click beside an edge sits in a superpixel that straddles
+   * it (a click on the rim of the cat's eye), so the snap can move the boundary past the click itself;
+   * the pieces kept are then those at the clicks, and none would be left.
+   */
+  #toGuide(cv: OpenCv, context: PhotoContext, labels: Uint8Array, fixed: FixedClick[]): Uint8Array {
     const sp = context.superpixels;
     const working = new Uint8Array(sp.width * sp.height);
     for (let i = 0; i < working.length; i++) working[i] = labels[sp.labels[i]!] ? 255 : 0;
     const guide = context.guide;
     // Radius about a superpixel's half-width at the guide's size: boundaries move to an edge within it.
     const step = Math.sqrt((sp.width * sp.height) / sp.count) * (guide.width / sp.width);
-    return snapToEdges(cv, guide, working, sp.width, sp.height, {
+    const snapped = snapToEdges(cv, guide, working, sp.width, sp.height, {
       radius: Math.max(2, Math.round(step * 0.6)),
       epsilon: 1e-3,
     });
+    if (fixed.length > 0) keepSuperpixelLabels(snapped, guide, sp, labels, fixed);
+    return snapped;
   }
 
   // --- refining a region --------------------------------------------------------------------------
@@ -233,7 +242,8 @@ export class ClassicSegmenter implements Segmenter {
     const after = before.slice();
     const inPrevious = (c: PixelPoint) => maskHas(previous.data, previous.width, previous.height, c);
     const clicked = (c: Scaled) => superpixelAt(sp, c.x * toWorking, c.y * toWorking);
-    const adding = positives.filter((c) => !inPrevious(c)).map(clicked);
+    const addingClicks = positives.filter((c) => !inPrevious(c));
+    const adding = addingClicks.map(clicked);
     const removing = negatives.filter((c) => inPrevious(c)).map(clicked);
     const working = resampleMask(cv, previous.data, previous.width, previous.height, sp.width, sp.height);
     const object = superpixelMajority(sp, working);
@@ -243,7 +253,12 @@ export class ClassicSegmenter implements Segmenter {
       const outside = new Uint8Array(sp.count);
       for (const c of negatives) outside[clicked(c).superpixel] = 1;
       const added = context.finder.find({ positives: adding, outside, box: null }).labels;
-      const addedMask = this.#toGuide(cv, context, added);
+      const addedMask = this.#toGuide(
+        cv,
+        context,
+        added,
+        addingClicks.map(fixedClick(sp, toWorking, toGuide)),
+      );
       for (let i = 0; i < after.length; i++) if (addedMask[i]) after[i] = 255;
       for (let s = 0; s < sp.count; s++) if (added[s]) object[s] = 1;
       throwIfCancelled(signal);
@@ -252,7 +267,13 @@ export class ClassicSegmenter implements Segmenter {
       const kept = context.finder.remove(object, removing, positives.map(clicked));
       const removed = new Uint8Array(sp.count);
       for (let s = 0; s < sp.count; s++) removed[s] = object[s] && !kept[s] ? 1 : 0;
-      const removedMask = this.#toGuide(cv, context, removed);
+      // Positive clicks are hard object constraints of the removal: the snapped removal never covers them.
+      const removedMask = this.#toGuide(
+        cv,
+        context,
+        removed,
+        positives.map(fixedClick(sp, toWorking, toGuide)),
+      );
       for (let i = 0; i < after.length; i++) if (removedMask[i]) after[i] = 0;
       // The clicked spot itself always leaves, even where edge snapping kept a sliver around it.
       for (const c of negatives) clearDisc(after, guide.width, guide.height, c.x * toGuide, c.y * toGuide, 2);
@@ -282,6 +303,50 @@ function superpixelsInBox(
     if (x >= box.x0 && x <= box.x1 && y >= box.y0 && y <= box.y1) out[s] = 1;
   }
   return out;
+}
+
+/** A clicked superpixel, and the click in guide pixels. */
+interface FixedClick {
+  superpixel: number;
+  x: number;
+  y: number;
+}
+
+function fixedClick(sp: Superpixels, toWorking: number, toGuide: number) {
+  return (c: { x: number; y: number }): FixedClick => ({
+    superpixel: superpixelAt(sp, c.x * toWorking, c.y * toWorking).superpixel,
+    x: c.x * toGuide,
+    y: c.y * toGuide,
+  });
+}
+
+/**
+ * Sets the guide-size mask to `labels` (0 or 255) on every pixel of the fixed clicks' superpixels, and on
+ * the clicked pixels themselves (the working and guide sizes round differently, and the pieces kept are
+ * flooded from exactly those pixels).
+ */
+function keepSuperpixelLabels(
+  mask: Uint8Array,
+  guide: Guide,
+  sp: Superpixels,
+  labels: Uint8Array,
+  fixed: FixedClick[],
+): void {
+  const isFixed = new Uint8Array(sp.count);
+  for (const c of fixed) isFixed[c.superpixel] = 1;
+  for (let y = 0; y < guide.height; y++) {
+    const wy = Math.min(sp.height - 1, Math.floor(((y + 0.5) * sp.height) / guide.height));
+    for (let x = 0; x < guide.width; x++) {
+      const wx = Math.min(sp.width - 1, Math.floor(((x + 0.5) * sp.width) / guide.width));
+      const s = sp.labels[wy * sp.width + wx]!;
+      if (isFixed[s]) mask[y * guide.width + x] = labels[s] ? 255 : 0;
+    }
+  }
+  for (const c of fixed) {
+    const x = Math.min(guide.width - 1, Math.max(0, Math.round(c.x)));
+    const y = Math.min(guide.height - 1, Math.max(0, Math.round(c.y)));
+    mask[y * guide.width + x] = labels[c.superpixel] ? 255 : 0;
+  }
 }
 
 /** 1 per superpixel that is mostly inside the mask (at the working size). */
