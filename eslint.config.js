@@ -5,12 +5,38 @@ import tseslint from 'typescript-eslint';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
-const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'child_process', 'worker_threads', 'crypto', 'http', 'https', 'net', 'url', 'stream', 'zlib'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'path',
+  'os',
+  'child_process',
+  'worker_threads',
+  'crypto',
+  'http',
+  'https',
+  'net',
+  'url',
+  'stream',
+  'zlib',
+];
 const layer = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 const forbid = (group, message) => ({ group, message });
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'out/', 'dist/', 'release/', 'output/', 'tests/fixtures/generated/', 'coverage/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'out/',
+      'dist/',
+      'release/',
+      'output/',
+      'tests/fixtures/generated/',
+      'coverage/',
+      '.scratch/',
+      'docs/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs['flat/recommended'],
@@ -38,22 +64,37 @@ export default tseslint.config(
   {
     files: ['src/shared/**/*.ts'],
     rules: layer([
-      forbid(['**/engine/**', '**/main/**', '**/preload/**', '**/renderer/**', '**/cli/**', '**/web/**'], 'src/shared imports nothing else of ours.'),
-      forbid(['electron', ...nodeBuiltins], 'src/shared runs everywhere, the renderer included: no Node, no electron.'),
+      forbid(
+        ['**/engine/**', '**/main/**', '**/preload/**', '**/renderer/**', '**/cli/**', '**/web/**'],
+        'src/shared imports nothing else of ours.',
+      ),
+      forbid(
+        ['electron', ...nodeBuiltins],
+        'src/shared runs everywhere, the renderer included: no Node, no electron.',
+      ),
     ]),
   },
   {
     files: ['src/engine/**/*.ts'],
     rules: layer([
       forbid(['electron'], 'The engine never imports electron (ARCHITECTURE.md).'),
-      forbid(['**/main/**', '**/preload/**', '**/renderer/**', '**/cli/**', '**/web/**'], 'The engine imports only src/shared.'),
+      forbid(
+        ['**/main/**', '**/preload/**', '**/renderer/**', '**/cli/**', '**/web/**'],
+        'The engine imports only src/shared.',
+      ),
     ]),
   },
   {
     files: ['src/renderer/**/*.ts', 'src/renderer/**/*.svelte'],
     rules: layer([
-      forbid(['electron', ...nodeBuiltins], 'The renderer never touches Node or electron: use the typed API.'),
-      forbid(['**/engine/**', '**/main/**', '**/cli/**', '**/web/**'], 'The renderer imports only src/shared and the preload API type.'),
+      forbid(
+        ['electron', ...nodeBuiltins],
+        'The renderer never touches Node or electron: use the typed API.',
+      ),
+      forbid(
+        ['**/engine/**', '**/main/**', '**/cli/**', '**/web/**'],
+        'The renderer imports only src/shared and the preload API type.',
+      ),
     ]),
   },
   {
@@ -65,6 +106,11 @@ export default tseslint.config(
   },
   {
     files: ['src/main/**/*.ts', 'src/preload/**/*.ts'],
-    rules: layer([forbid(['**/renderer/**', '**/cli/**', '**/web/**'], 'The Electron shell does not import the renderer, the CLI or the web server.')]),
+    rules: layer([
+      forbid(
+        ['**/renderer/**', '**/cli/**', '**/web/**'],
+        'The Electron shell does not import the renderer, the CLI or the web server.',
+      ),
+    ]),
   },
 );

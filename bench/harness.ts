@@ -15,7 +15,11 @@ export interface BenchRow {
 export type BenchSuite = () => Promise<BenchRow[]>;
 
 /** Median of `runs` timed calls (after `warmup` untimed ones), in milliseconds. */
-export async function timeMedian(fn: () => Promise<unknown> | unknown, runs = 5, warmup = 1): Promise<number> {
+export async function timeMedian(
+  fn: () => Promise<unknown> | unknown,
+  runs = 5,
+  warmup = 1,
+): Promise<number> {
   for (let i = 0; i < warmup; i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {

@@ -33,13 +33,18 @@ function tryInstall(name, script, what, args = [], env = process.env) {
   if (result.status === 0) {
     console.log(`stir: ${what} ready.`);
   } else {
-    const reason = (result.stderr?.toString() ?? '').match(/(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|getaddrinfo)[^\n]*/)?.[0];
-    console.log(`stir: ${what} could not be downloaded${reason ? ` (${reason.trim()})` : ''}; skipped. ${hints[name]}`);
+    const reason = (result.stderr?.toString() ?? '').match(
+      /(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|getaddrinfo)[^\n]*/,
+    )?.[0];
+    console.log(
+      `stir: ${what} could not be downloaded${reason ? ` (${reason.trim()})` : ''}; skipped. ${hints[name]}`,
+    );
   }
 }
 
 const hints = {
-  electron: 'The editor still runs in a browser with `npm run web`; run `npm run setup:downloads` with internet for the desktop app.',
+  electron:
+    'The editor still runs in a browser with `npm run web`; run `npm run setup:downloads` with internet for the desktop app.',
   'ffmpeg-static': 'Stir will use another ffmpeg (see `npm run stir -- doctor`).',
   'onnxruntime-node': 'The CPU provider is bundled and works; the CUDA provider needs this download.',
 };

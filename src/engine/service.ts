@@ -285,7 +285,10 @@ export class CoreService implements Pick<StirService, CoreMethod> {
           this.#ports.exportDir,
           `${basename(doc.name, extname(doc.name))}-stir-${timestamp()}${extension}`,
         );
-    await checkExportTarget(path, { folder: EXPORT_FORMAT_INFO[params.format].folder, overwrite: params.overwrite });
+    await checkExportTarget(path, {
+      folder: EXPORT_FORMAT_INFO[params.format].folder,
+      overwrite: params.overwrite,
+    });
     const size = fitLongSide(doc.photo.width, doc.photo.height, params.longSide);
 
     return this.jobs.start('export', async (job) => {

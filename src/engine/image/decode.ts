@@ -2,7 +2,7 @@
 // Every way a file can be wrong becomes an error a person understands.
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import sharp, { type Metadata, type Sharp } from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { LIMITS, StirError } from '../../shared/index.js';
 import type { RgbaImage } from './types.js';
 

@@ -1,5 +1,5 @@
 // Encoding and resizing RGBA images (previews, display copies, PNG sequences).
-import sharp, { type Metadata, type Sharp } from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { RgbaImage } from './types.js';
 
 function toSharp(image: RgbaImage): Sharp {
