@@ -108,9 +108,6 @@ export interface EvalOptions {
   onProgress?: (line: string) => void;
 }
 
-/** Optical flow is measured on one consecutive pair in this many. */
-const FLOW_EVERY: number = 2;
-
 const control = (): JobControl => ({ signal: new AbortController().signal, progress: () => undefined });
 
 /** A scene for a photo eval has no scene for: a soft ellipse in the middle that ripples. */
@@ -187,14 +184,11 @@ async function measureClip(
       }
       if (full) background.add(image);
       if (previous && previousGrey) {
-        // Flow on every other pair of frames: the same averages (every part of a cycle is still
-        // sampled), in half the time.
-        if (index % FLOW_EVERY === 1 % FLOW_EVERY) {
-          const flow = flowWhereChanged(previousGrey, grey);
-          if (full) mask.add(flow);
-          insides.forEach((inside, k) => (measured[k]! += meanFlowInside(flow, inside)));
-          pairs++;
-        }
+        // Every pair: measuring one pair in k would alias with motions whose period is a multiple of k.
+        const flow = flowWhereChanged(previousGrey, grey);
+        if (full) mask.add(flow);
+        insides.forEach((inside, k) => (measured[k]! += meanFlowInside(flow, inside)));
+        pairs++;
         if (full) {
           ssimTotal += ssim(previousGrey, grey);
           steps.push(meanAbsoluteDifference(previous, image));
