@@ -6,7 +6,7 @@ import { StirError } from '../../shared/index.js';
 import type { RgbaImage } from '../image/types.js';
 import type { FramePlan } from './plan.js';
 import { createScratch, renderFrameInto } from './render-frame.js';
-import { startWorker } from './start-worker.js';
+import { spawnWorker } from '../workers/spawn.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 interface Job {
@@ -77,7 +77,7 @@ export class RenderPool {
   }
 
   #startSlot(url: URL): void {
-    const worker = startWorker(url);
+    const worker = spawnWorker(url);
     const slot: Slot = { worker, ready: false, dead: false, job: null };
     this.#slots.push(slot);
     worker.on('message', (reply: WorkerReply) => this.#reply(slot, reply));
