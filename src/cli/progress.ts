@@ -1,13 +1,7 @@
 // Job progress on the terminal: one line redrawn in place when interactive, a line every few seconds
 // otherwise (logs, CI).
-import type { JobProgress } from '../shared/index.js';
+import { formatEta, type JobProgress } from '../shared/index.js';
 import type { CliIO } from './command.js';
-
-export function formatEta(seconds: number | null): string {
-  if (seconds === null) return '';
-  if (seconds < 60) return `${Math.ceil(seconds)} s left`;
-  return `${Math.floor(seconds / 60)} min ${Math.ceil(seconds % 60)} s left`;
-}
 
 export function progressPrinter(
   io: CliIO,
@@ -18,7 +12,7 @@ export function progressPrinter(
   return {
     update(progress) {
       const percent = Math.round(progress.fraction * 100);
-      const eta = formatEta(progress.etaSeconds);
+      const eta = formatEta(progress.etaSeconds) ?? '';
       const text = `${label}: ${progress.stage} ${percent}%${eta ? ` (${eta})` : ''}`;
       if (io.interactive) {
         const width = 24;

@@ -1,5 +1,6 @@
 export * from './errors.js';
 export * from './model.js';
+export * from './format.js';
 export * from './contract/index.js';
 export { createClient } from './rpc/client.js';
 export { runJob, type RunJobHandlers, type JobResult } from './rpc/run-job.js';

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   StirError,
+  formatBytes,
   runJob,
   DeviceChoiceSchema,
   DeviceIdSchema,
@@ -195,18 +196,6 @@ async function devices(args: string[], context: CliContext): Promise<number> {
 
 function noArguments(args: string[], sub: string): void {
   if (args.length > 0) throw new StirError('BAD_REQUEST', `stir models ${sub} takes no arguments.`);
-}
-
-/** "1.4 GB", "230 MB": decimal units, as disks and download pages count. */
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }
 
 function table(header: string[], rows: string[][]): string {

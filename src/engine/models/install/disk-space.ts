@@ -1,6 +1,6 @@
 // Refuses work that cannot fit on the disk before it starts, rather than failing gigabytes in.
 import { statfs } from 'node:fs/promises';
-import { StirError } from '../../../shared/index.js';
+import { StirError, formatBytes } from '../../../shared/index.js';
 
 /** Space kept free beyond what the work needs: a full disk breaks everything else on the machine too. */
 const MARGIN_BYTES = 256 * 1024 * 1024;
@@ -18,16 +18,4 @@ export async function assertFreeSpace(dir: string, bytes: number, what: string):
       details: { dir, needed: bytes, free },
     },
   );
-}
-
-/** "1.4 GB", "230 MB", "12 kB": decimal units, as disks and download pages count. */
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'kB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
 }

@@ -2,6 +2,7 @@
 // resumed and cancelled), verify and remove packs; list the devices and remember the chosen one.
 // Merged with the core service in create-service.ts.
 import {
+  formatBytes,
   StirError,
   type DeviceId,
   type PackInstallProgress,
@@ -14,7 +15,6 @@ import type { JobContext, JobManager } from '../../jobs/job-manager.js';
 import type { ModelsPorts } from '../../ports.js';
 import { listExecutionProviders, type ProviderInfo, type ProviderPreference } from '../providers.js';
 import { assertChoosable, describeDevices, offerCpu, readProviderPreference } from './devices.js';
-import { formatBytes } from './disk-space.js';
 import { createDownloadClient } from './http-client.js';
 import { installPack, type InstallUpdate } from './installer.js';
 import { PackStore } from './pack-store.js';

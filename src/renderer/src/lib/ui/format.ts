@@ -1,4 +1,5 @@
-// Numbers shown to people: times, sizes, durations left.
+// Numbers shown to people: times, sizes, durations left (sizes and time left are shared with the CLI).
+export { formatBytes, formatEta } from '@shared/format.js';
 
 /** 0:01.25 for a time on the timeline. */
 export function formatTimecode(seconds: number): string {
@@ -6,21 +7,6 @@ export function formatTimecode(seconds: number): string {
   const minutes = Math.floor(s / 60);
   const rest = s - minutes * 60;
   return `${minutes}:${rest.toFixed(2).padStart(5, '0')}`;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(0)} KB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GB`;
-}
-
-/** "about 12 s left", "about 3 min left"; null when not known yet. */
-export function formatEta(seconds: number | null): string | null {
-  if (seconds === null || !Number.isFinite(seconds)) return null;
-  if (seconds < 1) return 'almost done';
-  if (seconds < 60) return `about ${Math.ceil(seconds)} s left`;
-  return `about ${Math.ceil(seconds / 60)} min left`;
 }
 
 /** "2 min ago" for autosave and recent-project times. */
