@@ -39,6 +39,15 @@ export class MotionAnimation implements Animation {
     }
     return this.#pool.render(index, signal);
   }
+  /** Resolves once every render worker has started (or failed to); rendering does not wait for it. */
+  whenWorkersSettled(): Promise<void> {
+    return this.#pool.whenWorkersSettled();
+  }
+
+  /** Frames rendered by the worker threads and on the calling thread, and the workers alive. */
+  get renderStats(): { workerFrames: number; inlineFrames: number; workersAlive: number } {
+    return this.#pool.stats;
+  }
 
   async *frames(
     options: { from?: number; to?: number; signal?: AbortSignal } = {},

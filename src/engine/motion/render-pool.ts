@@ -36,6 +36,10 @@ export class RenderPool {
   #nextId = 1;
   #inlineScheduled = false;
   #closed = false;
+  /** Frames finished by the workers and on the main thread (tests and benchmarks read them). */
+  readonly #counts = { workerFrames: 0, inlineFrames: 0 };
+  /** Called whenever a worker becomes ready or dies. */
+  readonly #slotChanged = new Set<() => void>();
 
   /** Starts the workers at once, so they load while the plan is being built (prepare). */
   constructor(workers: number, workerUrl: URL) {
@@ -51,6 +55,25 @@ export class RenderPool {
 
   get workerCount(): number {
     return this.#slots.filter((slot) => !slot.dead).length;
+  }
+
+  /** Resolves once every worker is ready or has died (never needed for rendering, which starts at once). */
+  whenWorkersSettled(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.#closed || this.#slots.every((slot) => slot.ready || slot.dead)) {
+          this.#slotChanged.delete(check);
+          resolve();
+        }
+      };
+      this.#slotChanged.add(check);
+      check();
+    });
+  }
+
+  /** How many frames the workers and the main thread have rendered, and how many workers are alive. */
+  get stats(): { workerFrames: number; inlineFrames: number; workersAlive: number } {
+    return { ...this.#counts, workersAlive: this.workerCount };
   }
 
   render(index: number, signal?: AbortSignal): Promise<RgbaImage> {
@@ -93,6 +116,7 @@ export class RenderPool {
   #reply(slot: Slot, reply: WorkerReply): void {
     if (reply.type === 'ready') {
       slot.ready = true;
+      for (const listener of [...this.#slotChanged]) listener();
       this.#pump();
       return;
     }
@@ -100,6 +124,7 @@ export class RenderPool {
     slot.job = null;
     if (job && job.id === reply.id) {
       if (reply.type === 'frame') {
+        this.#counts.workerFrames++;
         const { width, height } = this.#plan!;
         this.#finish(job, { width, height, data: new Uint8Array(reply.buffer) }, null);
       } else if (reply.cancelled && !job.signal?.aborted && !this.#closed) {
@@ -122,6 +147,7 @@ export class RenderPool {
     if (slot.dead) return;
     slot.dead = true;
     slot.ready = false;
+    for (const listener of [...this.#slotChanged]) listener();
     const job = slot.job;
     slot.job = null;
     if (job && this.#closed) this.#finish(job, null, cancelled());
@@ -186,6 +212,7 @@ export class RenderPool {
     const data = new Uint8Array(plan.width * plan.height * 4);
     try {
       renderFrameInto(plan, job.index, data, this.#scratch, () => job.signal?.aborted === true);
+      this.#counts.inlineFrames++;
       this.#finish(job, { width: plan.width, height: plan.height, data }, null);
     } catch (caught) {
       this.#finish(job, null, StirError.fromCaught(caught));
