@@ -107,6 +107,49 @@ export const POSE_JOINTS = [
   'left_ear',
 ] as const;
 
+/** Limbs as joint index pairs, in OpenPose's drawing order (neck-shoulders, arms, legs, head). */
+export const POSE_LIMBS: ReadonlyArray<readonly [number, number]> = [
+  [1, 2],
+  [1, 5],
+  [2, 3],
+  [3, 4],
+  [5, 6],
+  [6, 7],
+  [1, 8],
+  [8, 9],
+  [9, 10],
+  [1, 11],
+  [11, 12],
+  [12, 13],
+  [1, 0],
+  [0, 14],
+  [14, 16],
+  [0, 15],
+  [15, 17],
+];
+
+/** OpenPose's 18 colours (RGB), one per joint and the limb drawn with the same index. */
+export const POSE_COLORS: ReadonlyArray<readonly [number, number, number]> = [
+  [255, 0, 0],
+  [255, 85, 0],
+  [255, 170, 0],
+  [255, 255, 0],
+  [170, 255, 0],
+  [85, 255, 0],
+  [0, 255, 0],
+  [0, 255, 85],
+  [0, 255, 170],
+  [0, 255, 255],
+  [0, 170, 255],
+  [0, 85, 255],
+  [0, 0, 255],
+  [85, 0, 255],
+  [170, 0, 255],
+  [255, 0, 255],
+  [255, 0, 170],
+  [255, 0, 85],
+];
+
 export const PoseKeyframeSchema = z.object({
   /** Seconds from the start of the clip. */
   time: z.number().min(0),

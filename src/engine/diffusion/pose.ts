@@ -2,51 +2,9 @@
 // pose ControlNet is trained on (the paper, section 4.4, "Regional image animation with ControlNet").
 // Colours, limb pairs and stroke widths follow the OpenPose body renderer that ControlNet's annotators use
 // (18 COCO keypoints, 17 limbs, limbs at 60% over black, joints as filled circles).
-import type { Point, Pose } from '../../shared/index.js';
+import { POSE_COLORS, POSE_LIMBS, type Point, type Pose } from '../../shared/index.js';
 
 type Joints = readonly (Point | null)[];
-
-/** Limbs as pairs of joint indices (0-based, POSE_JOINTS order). */
-const LIMBS: readonly (readonly [number, number])[] = [
-  [1, 2],
-  [1, 5],
-  [2, 3],
-  [3, 4],
-  [5, 6],
-  [6, 7],
-  [1, 8],
-  [8, 9],
-  [9, 10],
-  [1, 11],
-  [11, 12],
-  [12, 13],
-  [1, 0],
-  [0, 14],
-  [14, 16],
-  [0, 15],
-  [15, 17],
-];
-
-const COLOURS: readonly (readonly [number, number, number])[] = [
-  [255, 0, 0],
-  [255, 85, 0],
-  [255, 170, 0],
-  [255, 255, 0],
-  [170, 255, 0],
-  [85, 255, 0],
-  [0, 255, 0],
-  [0, 255, 85],
-  [0, 255, 170],
-  [0, 255, 255],
-  [0, 170, 255],
-  [0, 85, 255],
-  [0, 0, 255],
-  [85, 0, 255],
-  [170, 0, 255],
-  [255, 0, 255],
-  [255, 0, 170],
-  [255, 0, 85],
-];
 
 /** The joints at `time` (seconds), linearly between the keyframes around it; held before the first and after the last. */
 export function jointsAt(pose: Pose, time: number): Joints {
@@ -93,14 +51,14 @@ export function drawSkeletons(
       const p = joints[j];
       return p ? { x: p.x * sx, y: p.y * sy } : null;
     };
-    LIMBS.forEach(([a, b], limb) => {
+    POSE_LIMBS.forEach(([a, b], limb) => {
       const p = at(a);
       const q = at(b);
-      if (p && q) drawSegment(p, q, stick, width, height, (x, y) => paint(x, y, COLOURS[limb]!, 0.6));
+      if (p && q) drawSegment(p, q, stick, width, height, (x, y) => paint(x, y, POSE_COLORS[limb]!, 0.6));
     });
     joints.forEach((_, j) => {
       const p = at(j);
-      if (p) drawSegment(p, p, stick, width, height, (x, y) => paint(x, y, COLOURS[j]!, 1));
+      if (p) drawSegment(p, p, stick, width, height, (x, y) => paint(x, y, POSE_COLORS[j]!, 1));
     });
   }
   return rgb;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { POSE_JOINTS, PoseSchema, type Point, type Pose } from '../../../src/shared/index.js';
+import { POSE_COLORS, POSE_JOINTS, PoseSchema, type Point, type Pose } from '../../../src/shared/index.js';
 import {
   addKeyframe,
   poseAt,
@@ -7,12 +7,7 @@ import {
   setJoint,
   translatePose,
 } from '../../../src/renderer/src/lib/pose/interpolate.js';
-import {
-  JOINT_COUNT,
-  LIMBS,
-  POSE_COLORS,
-  standingPose,
-} from '../../../src/renderer/src/lib/pose/skeleton.js';
+import { JOINT_COUNT, LIMBS, standingPose } from '../../../src/renderer/src/lib/pose/skeleton.js';
 
 const joints = (x: number, y = 0): Array<Point | null> =>
   Array.from({ length: 18 }, (_, i) => ({ x: x + i, y }));

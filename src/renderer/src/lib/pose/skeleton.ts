@@ -1,52 +1,12 @@
 // OpenPose's 18-keypoint body model (COCO order, as POSE_JOINTS in the shared model): which joints are
 // joined by limbs, the colours pose ControlNets are trained to read, and a standing figure to start from.
-import type { Point } from '@shared/index.js';
+import { POSE_COLORS, POSE_LIMBS, type Point } from '@shared/index.js';
 
 /** POSE_JOINTS.length: nose, neck, shoulders, elbows, wrists, hips, knees, ankles, eyes, ears. */
 export const JOINT_COUNT = 18;
 
-/** Limbs as joint index pairs, in OpenPose's drawing order (neck-shoulders, arms, legs, head). */
-export const LIMBS: ReadonlyArray<readonly [number, number]> = [
-  [1, 2],
-  [1, 5],
-  [2, 3],
-  [3, 4],
-  [5, 6],
-  [6, 7],
-  [1, 8],
-  [8, 9],
-  [9, 10],
-  [1, 11],
-  [11, 12],
-  [12, 13],
-  [1, 0],
-  [0, 14],
-  [14, 16],
-  [0, 15],
-  [15, 17],
-];
-
-/** OpenPose's 18 colours (RGB), one per joint and the limb drawn with the same index. */
-export const POSE_COLORS: ReadonlyArray<readonly [number, number, number]> = [
-  [255, 0, 0],
-  [255, 85, 0],
-  [255, 170, 0],
-  [255, 255, 0],
-  [170, 255, 0],
-  [85, 255, 0],
-  [0, 255, 0],
-  [0, 255, 85],
-  [0, 255, 170],
-  [0, 255, 255],
-  [0, 170, 255],
-  [0, 85, 255],
-  [0, 0, 255],
-  [85, 0, 255],
-  [170, 0, 255],
-  [255, 0, 255],
-  [255, 0, 170],
-  [255, 0, 85],
-];
+/** Limbs as joint index pairs, in OpenPose's drawing order (shared with the engine's pose drawing). */
+export const LIMBS = POSE_LIMBS;
 
 export function poseColor(index: number): string {
   const [r, g, b] = POSE_COLORS[index % POSE_COLORS.length] ?? [255, 255, 255];
