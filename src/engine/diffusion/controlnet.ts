@@ -23,6 +23,8 @@ export interface ControlNetSetup {
 interface ChunkInputs {
   text: Float32Array;
   cond: Float32Array;
+  /** The chunk's latents frames-first [n * F, 4, h, w], rewritten each step. */
+  sample: Float32Array;
 }
 
 export class PoseControlNet {
@@ -44,7 +46,7 @@ export class PoseControlNet {
       const inputs = this.#chunkInputs(chunk, items);
       const out = await session.run(
         {
-          sample: { data: framesFirst(latents, shape, n), dims: [n * frames, 4, height, width] },
+          sample: { data: framesFirst(latents, shape, inputs.sample), dims: [n * frames, 4, height, width] },
           timestep: this.#timestepFeed(timestep, n * frames),
           encoder_hidden_states: { data: inputs.text, dims: [n * frames, ...textDims] },
           controlnet_cond: { data: inputs.cond, dims: [n * frames, 3, imageSize.height, imageSize.width] },
@@ -81,7 +83,11 @@ export class PoseControlNet {
       for (let f = 0; f < frames; f++) text.set(items[index]!.text, (j * frames + f) * embedding);
       cond.set(drawings, j * drawings.length);
     });
-    inputs = { text, cond };
+    inputs = {
+      text,
+      cond,
+      sample: new Float32Array(n * 4 * frames * this.#setup.shape.height * this.#setup.shape.width),
+    };
     this.#perChunk.set(chunk, inputs);
     return inputs;
   }
@@ -117,19 +123,16 @@ export class PoseControlNet {
   }
 }
 
-/** [4, F, h, w] -> n copies of [F, 4, h, w]: the ControlNet sees frames as a batch of images. */
-function framesFirst(latents: Float32Array, shape: LatentShape, n: number): Float32Array {
+/** [4, F, h, w] -> n copies of [F, 4, h, w] in `out`: the ControlNet sees frames as a batch of images. */
+function framesFirst(latents: Float32Array, shape: LatentShape, out: Float32Array): Float32Array {
   const { frames, height, width } = shape;
   const plane = height * width;
-  const one = new Float32Array(frames * 4 * plane);
   for (let f = 0; f < frames; f++) {
     for (let c = 0; c < 4; c++) {
-      one.set(latents.subarray((c * frames + f) * plane, (c * frames + f + 1) * plane), (f * 4 + c) * plane);
+      out.set(latents.subarray((c * frames + f) * plane, (c * frames + f + 1) * plane), (f * 4 + c) * plane);
     }
   }
-  if (n === 1) return one;
-  const out = new Float32Array(n * one.length);
-  for (let j = 0; j < n; j++) out.set(one, j * one.length);
+  for (let j = 1; j * latents.length < out.length; j++) out.copyWithin(j * latents.length, 0, latents.length);
   return out;
 }
 

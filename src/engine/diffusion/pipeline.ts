@@ -12,7 +12,7 @@ import { allFramesConditions, firstFrameConditions, frameCoefficients } from './
 import { PoseControlNet } from './controlnet.js';
 import { blur, dilate, maskCoverage, maskNearest, union } from './masks.js';
 import { poseConditioning } from './pose.js';
-import { guideAndBlend, imageVideo, keepOutside } from './regions.js';
+import { guideAndBlendPlane, imageVideo, keepOutside, regionLayers } from './regions.js';
 import { SeededRandom } from './rng.js';
 import type { PromptEncoder } from './text-encoder.js';
 import { latentSize, type DenoisingScheduler, type LatentShape } from './types.js';
@@ -62,10 +62,12 @@ export interface PipelineRequest {
 export interface StepInfo {
   index: number;
   timestep: number;
-  /** The guided, blended model output [4, F, h, w] (a buffer reused by the next step: copy to keep). */
+  /** The guided, blended model output [4, F, h, w]. */
   modelOutput: Float32Array;
+  /** x_{t-1} after this step. */
   latents: Float32Array;
   predOriginalSample: Float32Array;
+  // All three are buffers the next step overwrites: copy to keep.
 }
 
 export interface PipelineResult {
@@ -148,17 +150,23 @@ export class FollowYourClickPipeline {
     scheduler.setTimesteps(request.steps);
     const random = new SeededRandom(request.seed);
     const initialNoise = random.fillNormal(new Float32Array(latentSize(shape)));
-    let latents: Float32Array = initialNoise.slice();
+    // Updated in place by every step (x_t becomes x_{t-1}): the loop allocates no latent-sized arrays.
+    const latents = initialNoise.slice();
     const moving = unetConfig.conditioning === 'all-frames+frame-coefficients' ? masks.moving : null;
     const stillImage = moving ? imageVideo(imageLatent, shape) : null;
 
     // 7. Pose conditioning: skeleton drawings per generated frame, through the ControlNet.
     const residuals = await this.#residualSource(request, unetConfig, shape, size, plan.items);
 
-    // 8. Denoising loop.
+    // 8. Denoising loop. Every buffer it writes is made here, once, and a step's own work is one pass
+    // over float32 arrays (MODEL-PACKS.md: next to a GPU's UNet run it must stay a few percent).
     const timesteps = scheduler.timesteps;
-    // Reused each step: DDIM keeps no model outputs between steps (multistep schedulers would).
-    const modelOutput = new Float32Array(latentSize(shape));
+    const plane = shape.height * shape.width;
+    const layers = regionLayers(masks.blend, plane);
+    const modelOutput = new Float32Array(latents.length);
+    const predOriginalSample = new Float32Array(latents.length);
+    const stepNoise = request.eta > 0 ? new Float32Array(latents.length) : null;
+    const stillReference = stillImage ? new Float32Array(latents.length) : null;
     const previewEvery = Math.max(1, Math.floor(timesteps.length / PREVIEWS_PER_RUN));
     for (let i = 0; i < timesteps.length; i++) {
       const t = timesteps[i]!;
@@ -166,17 +174,24 @@ export class FollowYourClickPipeline {
       // 8a. The UNet on every item, in as few runs as the graph allows (ControlNet residuals first).
       const predictions = await videoUnet.predict(latents, t, residuals, signal);
       throwIfCancelled(signal);
-      // 8b. Classifier-free guidance per region, then the regions blended through their masks.
-      guideAndBlend(predictions, plan.regions, request.guidance, masks.blend, shape, modelOutput);
-      // 8c. The DDIM step.
-      const noise = request.eta > 0 ? random.fillNormal(new Float32Array(latents.length)) : undefined;
-      const step = scheduler.step(modelOutput, t, latents, { eta: request.eta, noise });
-      latents = step.prevSample;
+      // 8b-c. One [h, w] plane at a time, so the plane stays in cache from guidance to the DDIM step:
+      //   8b. classifier-free guidance per region, noise_pred = uncond + scale * (cond - uncond), and the
+      //       regions blended through their masks, bottom to top (regions.ts);
+      //   8c. the DDIM step x_t -> x_{t-1} (eq. 12; scheduler/ddim.ts), written over the latents.
+      if (stepNoise) random.fillNormal(stepNoise);
+      const ddim = scheduler.coefficients(t, request.eta);
+      const { guidance } = request;
+      for (let from = 0, to = plane; from < latents.length; from = to, to += plane) {
+        guideAndBlendPlane(predictions, plan.regions, guidance, layers, modelOutput, from);
+        scheduler.stepRange(ddim, latents, modelOutput, stepNoise, latents, predOriginalSample, from, to);
+      }
       // 8d. No region input (PIA): outside the regions, the photo's latent noised to the next timestep.
-      if (moving && stillImage) {
+      if (moving && stillImage && stillReference) {
         const next = timesteps[i + 1];
         const reference =
-          next === undefined ? stillImage : scheduler.addNoise(stillImage, initialNoise, next);
+          next === undefined
+            ? stillImage
+            : scheduler.addNoise(stillImage, initialNoise, next, stillReference);
         keepOutside(latents, reference, moving, shape);
       }
       // 8e. Progress, a preview of the predicted clean frames every few steps, the step callback.
@@ -186,7 +201,7 @@ export class FollowYourClickPipeline {
       );
       if (control.preview && ((i + 1) % previewEvery === 0 || i === timesteps.length - 1)) {
         control.preview(
-          latentPreview(step.predOriginalSample, shape.frames, shape.height, shape.width),
+          latentPreview(predOriginalSample, shape.frames, shape.height, shape.width),
           `step ${i + 1}`,
         );
       }
@@ -195,7 +210,7 @@ export class FollowYourClickPipeline {
         timestep: t,
         modelOutput,
         latents,
-        predOriginalSample: step.predOriginalSample,
+        predOriginalSample,
       });
     }
 

@@ -11,12 +11,58 @@ export interface GuidancePair {
 }
 
 /**
+ * Where each region shows in the [h, w] plane, found once per job from the blend weights so that a step
+ * computes each region's guided prediction only where it can be seen: bottom to top, a region is drawn
+ * alone where its weight is 1 (the bottom region: everywhere), blended over what lies beneath where its
+ * weight is between 0 and 1, and not at all where a region above it has weight 1. Painting in that
+ * order gives exactly the blend of every region in turn.
+ */
+export interface RegionLayers {
+  /** Per region, [start, end) runs of plane cells where it is drawn alone. */
+  opaque: Int32Array[];
+  /** Per region, [start, end) runs of plane cells where it is blended through its weight. */
+  blended: Int32Array[];
+  /** Per region, its weight [h, w] (the bottom region's is never read). */
+  weights: readonly Float32Array[];
+}
+
+export function regionLayers(weights: readonly Float32Array[], plane: number): RegionLayers {
+  const opaque: Int32Array[] = [];
+  const blended: Int32Array[] = [];
+  // Top to bottom, so that what the regions above cover is known when each region is placed.
+  const coveredAbove = new Uint8Array(plane);
+  const kind = new Uint8Array(plane); // 0: hidden or outside, 1: opaque, 2: blended
+  for (let r = weights.length - 1; r >= 0; r--) {
+    const weight = weights[r]!;
+    for (let p = 0; p < plane; p++) {
+      const w = r === 0 ? 1 : weight[p]!;
+      kind[p] = coveredAbove[p] || w <= 0 ? 0 : w >= 1 ? 1 : 2;
+      if (w >= 1) coveredAbove[p] = 1;
+    }
+    opaque[r] = runsOf(kind, 1);
+    blended[r] = runsOf(kind, 2);
+  }
+  return { opaque, blended, weights };
+}
+
+/** [start, end) runs of the cells equal to `value`. */
+function runsOf(cells: Uint8Array, value: number): Int32Array {
+  const runs: number[] = [];
+  for (let p = 0; p < cells.length; p++) {
+    if (cells[p] !== value) continue;
+    const start = p;
+    while (p < cells.length && cells[p] === value) p++;
+    runs.push(start, p);
+  }
+  return Int32Array.from(runs);
+}
+
+/**
  * Classifier-free guidance per region, uncond + scale * (cond - uncond), then the regions' guided
  * predictions [4, F, h, w] blended through their soft weights [h, w], bottom to top (a later region over
  * an earlier one, as in the render request). The bottom region's prediction is the base where no region
  * reaches: there every region's UNet run keeps the photo still (first-frame layout), the latent is held
- * to the photo (PIA's layout), and the composite restores the photo's pixels anyway. Written into `out`,
- * so a step allocates nothing here (this runs once per denoising step, 262k values per item).
+ * to the photo (PIA's layout), and the composite restores the photo's pixels anyway. Written into `out`.
  */
 export function guideAndBlend(
   predictions: readonly Float32Array[],
@@ -26,54 +72,72 @@ export function guideAndBlend(
   shape: LatentShape,
   out: Float32Array,
 ): Float32Array {
-  // Whole-array passes in small monomorphic functions: V8 compiles each to a tight loop (one function
-  // branching over the regions per element ran several times slower).
   const plane = shape.height * shape.width;
-  const guided = (pair: GuidancePair) => {
-    const cond = predictions[pair.cond]!;
-    return {
-      cond,
-      uncond: pair.uncond === null ? cond : predictions[pair.uncond]!,
-      scale: pair.uncond === null ? 1 : scale,
-    };
-  };
-  const base = guided(pairs[0]!);
-  writeGuided(out, base.cond, base.uncond, base.scale);
-  // Drawing the bottom region over itself would change nothing: start from the second.
-  for (let r = 1; r < pairs.length; r++) {
-    const g = guided(pairs[r]!);
-    drawGuidedOver(out, g.cond, g.uncond, g.scale, weights[r]!, plane);
+  const layers = regionLayers(weights, plane);
+  for (let from = 0; from < out.length; from += plane) {
+    guideAndBlendPlane(predictions, pairs, scale, layers, out, from);
   }
   return out;
 }
 
-/** out = uncond + scale * (cond - uncond). */
-function writeGuided(out: Float32Array, cond: Float32Array, uncond: Float32Array, scale: number): void {
-  const n = out.length;
-  for (let i = 0; i < n; i++) {
-    const u = uncond[i]!;
-    out[i] = u + scale * (cond[i]! - u);
+/**
+ * `guideAndBlend` on one [h, w] plane of the [4, F, h, w] arrays, starting at `from`: the denoising loop
+ * follows it with the scheduler's step on the same plane while its values are in cache. Allocates
+ * nothing (this runs for every plane of every step).
+ */
+export function guideAndBlendPlane(
+  predictions: readonly Float32Array[],
+  pairs: readonly GuidancePair[],
+  scale: number,
+  layers: RegionLayers,
+  out: Float32Array,
+  from: number,
+): void {
+  for (let r = 0; r < pairs.length; r++) {
+    const pair = pairs[r]!;
+    const cond = predictions[pair.cond]!;
+    // Without guidance a region's "unconditional" prediction is its conditional one, and the scale 1.
+    const uncond = pair.uncond === null ? cond : predictions[pair.uncond]!;
+    const s = pair.uncond === null ? 1 : scale;
+    writeGuided(out, cond, uncond, s, from, layers.opaque[r]!);
+    drawGuidedOver(out, cond, uncond, s, from, layers.blended[r]!, layers.weights[r]!);
   }
 }
 
-/** out = out + weight * (guided - out), the weight per cell of each [h, w] plane. */
+/** out = uncond + scale * (cond - uncond), on the runs of the plane at `from`. */
+function writeGuided(
+  out: Float32Array,
+  cond: Float32Array,
+  uncond: Float32Array,
+  scale: number,
+  from: number,
+  runs: Int32Array,
+): void {
+  for (let k = 0; k < runs.length; k += 2) {
+    const end = from + runs[k + 1]!;
+    for (let i = from + runs[k]!; i < end; i++) {
+      const u = uncond[i]!;
+      out[i] = u + scale * (cond[i]! - u);
+    }
+  }
+}
+
+/** out = out + weight * (guided - out), on the runs of the plane at `from`, the weight per plane cell. */
 function drawGuidedOver(
   out: Float32Array,
   cond: Float32Array,
   uncond: Float32Array,
   scale: number,
+  from: number,
+  runs: Int32Array,
   weight: Float32Array,
-  plane: number,
 ): void {
-  const n = out.length;
-  for (let base = 0; base < n; base += plane) {
-    for (let p = 0; p < plane; p++) {
-      const w = weight[p]!;
-      if (w === 0) continue;
-      const i = base + p;
+  for (let k = 0; k < runs.length; k += 2) {
+    const end = from + runs[k + 1]!;
+    for (let i = from + runs[k]!, p = runs[k]!; i < end; i++, p++) {
       const u = uncond[i]!;
       const o = out[i]!;
-      out[i] = o + w * (u + scale * (cond[i]! - u) - o);
+      out[i] = o + weight[p]! * (u + scale * (cond[i]! - u) - o);
     }
   }
 }

@@ -24,9 +24,11 @@ export interface UnetChunk {
   readonly items: readonly number[];
   /** How many of `items` are real (the rest is padding for a fixed batch size). */
   readonly real: number;
-  readonly sample: Float32Array | Uint16Array;
+  readonly sample: Float32Array<ArrayBuffer> | Uint16Array<ArrayBuffer>;
   readonly text: Float32Array;
   readonly scalars: Record<string, Feed>;
+  /** The timestep for each item (one value when the graph takes a scalar), filled each step. */
+  readonly timestep: number[];
 }
 
 /** Supplies ControlNet residuals for a chunk at a step, or null when the UNet takes none. */
@@ -44,6 +46,7 @@ export class VideoUnet {
   readonly #half: boolean;
   readonly #timestepRank: number;
   readonly #textDims: readonly [number, number];
+  readonly #predictions: Float32Array[] = [];
 
   /** `textDims`: one embedding's [length, hidden] (77, 768 for SD 1.5). */
   constructor(
@@ -69,7 +72,10 @@ export class VideoUnet {
     }
   }
 
-  /** The UNet's predictions, one [4, F, h, w] per item, for the shared noisy latent at `timestep`. */
+  /**
+   * The UNet's predictions, one [4, F, h, w] per item, for the shared noisy latent at `timestep`. The
+   * returned array is reused by the next call, as are the input buffers.
+   */
   async predict(
     latents: Float32Array,
     timestep: number,
@@ -78,17 +84,19 @@ export class VideoUnet {
   ): Promise<Float32Array[]> {
     const { frames, height, width } = this.#shape;
     const itemSize = 9 * frames * height * width;
-    const latentValues = this.#half ? float32ToFloat16(latents) : latents;
-    const predictions: Float32Array[] = [];
+    const size = 4 * frames * height * width;
+    const predictions = this.#predictions;
+    predictions.length = 0;
     for (const chunk of this.chunks) {
       const n = chunk.items.length;
-      for (let j = 0; j < n; j++) chunk.sample.set(latentValues, j * itemSize);
+      // Channels 0-3 of every item: the noisy latent, written once and copied within the buffer.
+      if (chunk.sample instanceof Uint16Array) float32ToFloat16(latents, chunk.sample.subarray(0, size));
+      else chunk.sample.set(latents);
+      for (let j = 1; j < n; j++) chunk.sample.copyWithin(j * itemSize, 0, size);
+      chunk.timestep.fill(timestep);
       const feeds: Record<string, Feed> = {
         sample: { data: chunk.sample, dims: [n, 9, frames, height, width] },
-        timestep:
-          this.#timestepRank === 0
-            ? { data: [timestep], dims: [] }
-            : { data: new Array<number>(n).fill(timestep), dims: [n] },
+        timestep: { data: chunk.timestep, dims: this.#timestepRank === 0 ? [] : [n] },
         encoder_hidden_states: {
           data: chunk.text,
           dims: [chunk.text.length / (this.#textDims[0] * this.#textDims[1]), ...this.#textDims],
@@ -99,7 +107,6 @@ export class VideoUnet {
       if (extra) Object.assign(feeds, extra);
       const out = await this.#session.run(feeds, signal);
       const data = out.out_sample!.data;
-      const size = 4 * frames * height * width;
       for (let j = 0; j < chunk.real; j++) predictions.push(data.subarray(j * size, (j + 1) * size));
     }
     return predictions;
@@ -132,7 +139,8 @@ export class VideoUnet {
     };
     scalar('motion_strength', (item) => item.strength);
     scalar('fps', (item) => item.fps);
-    return { items: indices, real, sample, text, scalars };
+    const timestep = new Array<number>(this.#timestepRank === 0 ? 1 : n).fill(0);
+    return { items: indices, real, sample, text, scalars, timestep };
   }
 }
 

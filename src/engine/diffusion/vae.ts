@@ -94,35 +94,52 @@ export function latentPreview(
   width: number,
   count = 4,
 ): RgbaImage {
-  const picks = Array.from({ length: Math.min(count, frames) }, (_, i) =>
-    Math.round((i * (frames - 1)) / Math.max(1, Math.min(count, frames) - 1)),
-  );
-  const stripWidth = width * picks.length;
+  const slots = Math.min(count, frames);
+  const stripWidth = width * slots;
   const data = new Uint8Array(stripWidth * height * 4);
+  for (let slot = 0; slot < slots; slot++) {
+    const frame = Math.round((slot * (frames - 1)) / Math.max(1, slots - 1));
+    previewFrame(latent, frames, frame, height, width, data, slot * width, stripWidth);
+  }
+  return { width: stripWidth, height, data };
+}
+
+/**
+ * One frame of the latent into its slot of the strip. Few operations per pixel, written through a
+ * clamped view (which clamps and rounds [-1, 1] * 127.5 + 127.5 to 0..255 itself): the first previews
+ * run before V8 has optimised this loop, inside the denoising step.
+ */
+function previewFrame(
+  latent: Float32Array,
+  frames: number,
+  frame: number,
+  height: number,
+  width: number,
+  data: Uint8Array,
+  left: number,
+  stripWidth: number,
+): void {
+  const bytes = new Uint8ClampedArray(data.buffer, data.byteOffset, data.length);
   const plane = height * width;
   const [r0, g0, b0] = LATENT_RGB[0];
   const [r1, g1, b1] = LATENT_RGB[1];
   const [r2, g2, b2] = LATENT_RGB[2];
   const [r3, g3, b3] = LATENT_RGB[3];
-  const byte = (v: number) => (v <= -1 ? 0 : v >= 1 ? 255 : Math.round((v + 1) * 127.5));
-  picks.forEach((f, slot) => {
-    const c0 = latent.subarray((0 * frames + f) * plane, (0 * frames + f + 1) * plane);
-    const c1 = latent.subarray((1 * frames + f) * plane, (1 * frames + f + 1) * plane);
-    const c2 = latent.subarray((2 * frames + f) * plane, (2 * frames + f + 1) * plane);
-    const c3 = latent.subarray((3 * frames + f) * plane, (3 * frames + f + 1) * plane);
-    for (let y = 0, p = 0; y < height; y++) {
-      let o = (y * stripWidth + slot * width) * 4;
-      for (let x = 0; x < width; x++, p++, o += 4) {
-        const l0 = c0[p]!;
-        const l1 = c1[p]!;
-        const l2 = c2[p]!;
-        const l3 = c3[p]!;
-        data[o] = byte(l0 * r0 + l1 * r1 + l2 * r2 + l3 * r3);
-        data[o + 1] = byte(l0 * g0 + l1 * g1 + l2 * g2 + l3 * g3);
-        data[o + 2] = byte(l0 * b0 + l1 * b1 + l2 * b2 + l3 * b3);
-        data[o + 3] = 255;
-      }
+  const c0 = (0 * frames + frame) * plane;
+  const c1 = (1 * frames + frame) * plane;
+  const c2 = (2 * frames + frame) * plane;
+  const c3 = (3 * frames + frame) * plane;
+  for (let y = 0, p = 0; y < height; y++) {
+    let o = (y * stripWidth + left) * 4;
+    for (let x = 0; x < width; x++, p++, o += 4) {
+      const l0 = latent[c0 + p]!;
+      const l1 = latent[c1 + p]!;
+      const l2 = latent[c2 + p]!;
+      const l3 = latent[c3 + p]!;
+      bytes[o] = (l0 * r0 + l1 * r1 + l2 * r2 + l3 * r3 + 1) * 127.5;
+      bytes[o + 1] = (l0 * g0 + l1 * g1 + l2 * g2 + l3 * g3 + 1) * 127.5;
+      bytes[o + 2] = (l0 * b0 + l1 * b1 + l2 * b2 + l3 * b3 + 1) * 127.5;
+      bytes[o + 3] = 255;
     }
-  });
-  return { width: stripWidth, height, data };
+  }
 }

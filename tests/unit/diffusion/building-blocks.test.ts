@@ -12,7 +12,7 @@ import {
   maskNearest,
 } from '../../../src/engine/diffusion/masks.js';
 import { jointsAt, poseConditioning } from '../../../src/engine/diffusion/pose.js';
-import { guideAndBlend, keepOutside } from '../../../src/engine/diffusion/regions.js';
+import { guideAndBlend, keepOutside, regionLayers } from '../../../src/engine/diffusion/regions.js';
 import { SeededRandom, combineSeeds } from '../../../src/engine/diffusion/rng.js';
 import { framePair, generatedFrameTimes, positionAt } from '../../../src/engine/diffusion/timeline.js';
 import { workingSize } from '../../../src/engine/diffusion/working-size.js';
@@ -168,6 +168,64 @@ describe('guidance and regions', () => {
       [Float32Array.of(1, 1, 0), Float32Array.of(0, 1, 0)],
     );
     expect(out).toEqual([1, 3, 1]);
+  });
+
+  it('equals blending every region in turn, for overlapping soft regions with and without guidance', () => {
+    const random = new SeededRandom(11);
+    const big = { channels: 2, frames: 3, height: 5, width: 7 };
+    const plane = big.height * big.width;
+    const size = big.channels * big.frames * plane;
+    const predictions = Array.from({ length: 5 }, () => random.fillNormal(new Float32Array(size)));
+    const pairs = [
+      { cond: 0, uncond: 1 },
+      { cond: 2, uncond: null },
+      { cond: 3, uncond: 4 },
+    ];
+    // Weights of exactly 0, exactly 1 and in between, overlapping.
+    const weights = pairs.map(() =>
+      Float32Array.from({ length: plane }, () => {
+        const u = random.uniform();
+        return u < 0.3 ? 0 : u > 0.7 ? 1 : u;
+      }),
+    );
+    const expected = new Float32Array(size);
+    for (let i = 0; i < size; i++) {
+      let value = 0;
+      pairs.forEach((pair, r) => {
+        const c = predictions[pair.cond]![i]!;
+        const u = pair.uncond === null ? c : predictions[pair.uncond]![i]!;
+        const guided = pair.uncond === null ? c : u + 7.5 * (c - u);
+        value = r === 0 ? guided : value + weights[r]![i % plane]! * (guided - value);
+      });
+      expected[i] = value;
+    }
+    const out = guideAndBlend(predictions, pairs, 7.5, weights, big, new Float32Array(size));
+    out.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 4));
+  });
+
+  it('computes a region only where it shows: not under a region of weight 1', () => {
+    const hidden = Float32Array.of(Number.NaN, Number.NaN, Number.NaN);
+    const out = run(
+      [Float32Array.of(1, 1, 1), hidden, Float32Array.of(3, 3, 3)],
+      [
+        { cond: 0, uncond: null },
+        { cond: 1, uncond: null },
+        { cond: 2, uncond: null },
+      ],
+      [Float32Array.of(1, 1, 1), Float32Array.of(1, 1, 0), Float32Array.of(1, 1, 0.5)],
+    );
+    // Cells 0-1: region 1 (NaN, were it computed) lies under the top region's weight 1. Cell 2: region 1
+    // has weight 0, the top region 0.5 over the bottom one.
+    expect(out).toEqual([3, 3, 2]);
+    const layers = regionLayers(
+      [Float32Array.of(1, 1, 1), Float32Array.of(1, 1, 0), Float32Array.of(1, 1, 0.5)],
+      3,
+    );
+    expect(Array.from(layers.opaque[0]!)).toEqual([2, 3]);
+    expect(Array.from(layers.opaque[1]!)).toEqual([]);
+    expect(Array.from(layers.blended[1]!)).toEqual([]);
+    expect(Array.from(layers.opaque[2]!)).toEqual([0, 2]);
+    expect(Array.from(layers.blended[2]!)).toEqual([2, 3]);
   });
 
   it('keeps the reference outside the moving area', () => {

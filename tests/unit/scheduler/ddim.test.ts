@@ -204,6 +204,67 @@ describe('DDIMScheduler behaviour', () => {
     expect(() => zeroSnr.step(x, 999, x)).toThrow(/zero-SNR/);
   });
 
+  it('writes into given buffers, in place over the sample, and in pieces, with the same numbers', () => {
+    // The denoising loop's form: preallocated buffers, x_t overwritten by x_{t-1}, one plane at a time.
+    for (const [name, fixture] of fixtures) {
+      const scheduler = new DDIMScheduler(fixture.config);
+      scheduler.setTimesteps(fixture.num_inference_steps);
+      for (const step of fixture.steps) {
+        const output = Float32Array.from(step.model_output);
+        const noise = step.noise ? Float32Array.from(step.noise) : undefined;
+        const fresh = scheduler.step(output, step.timestep, Float32Array.from(step.sample), {
+          eta: step.eta,
+          noise,
+        });
+        const latents = Float32Array.from(step.sample);
+        const x0 = new Float32Array(latents.length).fill(Number.NaN);
+        const inPlace = scheduler.step(output, step.timestep, latents, {
+          eta: step.eta,
+          noise,
+          out: { prevSample: latents, predOriginalSample: x0 },
+        });
+        expect(inPlace.prevSample, name).toBe(latents);
+        expect(Array.from(latents), name).toEqual(Array.from(fresh.prevSample));
+        expect(Array.from(x0), name).toEqual(Array.from(fresh.predOriginalSample));
+
+        const pieces = Float32Array.from(step.sample);
+        const piecesX0 = new Float32Array(pieces.length);
+        const k = scheduler.coefficients(step.timestep, step.eta);
+        const cut = Math.floor(pieces.length / 3);
+        for (const [from, to] of [
+          [0, cut],
+          [cut, pieces.length],
+        ] as const) {
+          scheduler.stepRange(k, pieces, output, noise ?? null, pieces, piecesX0, from, to);
+        }
+        expect(Array.from(pieces), name).toEqual(Array.from(fresh.prevSample));
+        expect(Array.from(piecesX0), name).toEqual(Array.from(fresh.predOriginalSample));
+      }
+      const { timestep, original, noise, noisy } = fixture.add_noise;
+      const out = new Float32Array(original.length);
+      const written = scheduler.addNoise(
+        Float32Array.from(original),
+        Float32Array.from(noise),
+        timestep,
+        out,
+      );
+      expect(written).toBe(out);
+      expectClose(out, noisy);
+    }
+  });
+
+  it('refuses output buffers of the wrong length, and a noisy piece without noise', () => {
+    const scheduler = new DDIMScheduler(FOLLOW_YOUR_CLICK_DDIM);
+    scheduler.setTimesteps(25);
+    const x = new Float32Array(8);
+    const t = scheduler.timesteps[3]!;
+    expect(() =>
+      scheduler.step(x, t, x, { out: { prevSample: new Float32Array(7), predOriginalSample: x } }),
+    ).toThrow(/output buffers/);
+    const k = scheduler.coefficients(t, 1);
+    expect(() => scheduler.stepRange(k, x, x, null, x, x, 0, 8)).toThrow(/needs noise/);
+  });
+
   it("gives exactly N trailing timesteps where numpy's arange would give N + 1 (T / N inexact)", () => {
     const scheduler = new DDIMScheduler({ timestep_spacing: 'trailing' });
     scheduler.setTimesteps(61);
