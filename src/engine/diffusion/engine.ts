@@ -2,11 +2,17 @@
 // same Animation as the built-in engine, made with an installed model pack. The pack is loaded and checked
 // when first needed; its sessions load when first needed and stay loaded between renders until
 // `release()` (the editor calls it under memory pressure or when the pack changes).
-import { StirError, throwIfCancelled } from '../../shared/index.js';
+import { StirError, throwIfCancelled, type DeviceId } from '../../shared/index.js';
 import { scaledControl } from '../jobs/scaled-control.js';
 import { contractsOf } from '../models/contract.js';
+import { offerCpu } from '../models/install/devices.js';
 import type { DdimConfig, PackManifest } from '../models/manifest.js';
-import { planProviders, type ProviderPreference } from '../models/providers.js';
+import {
+  PROVIDER_NAMES,
+  planProviders,
+  type ProviderPlan,
+  type ProviderPreference,
+} from '../models/providers.js';
 import { LazySession, isOutOfMemory } from '../models/sessions.js';
 import { loadPack, type LoadedPack } from '../models/validate.js';
 import type { AnimateInput, Animation, AnimationEngine, JobControl } from '../render/types.js';
@@ -44,6 +50,8 @@ export class DiffusionEngine implements AnimationEngine {
   readonly #options: DiffusionEngineOptions;
   readonly #parts: DiffusionParts;
   readonly #provider: ProviderPreference;
+  /** The providers sessions try, best first (what 'auto' prefers, or the one forced). */
+  readonly #plan: ProviderPlan;
   #pack: Promise<LoadedPack> | null = null;
   #components: PipelineComponents | null = null;
 
@@ -51,7 +59,12 @@ export class DiffusionEngine implements AnimationEngine {
     this.#options = options;
     this.#parts = parts;
     this.#provider = (options.provider ?? 'auto') as ProviderPreference;
-    planProviders(this.#provider); // an unknown or unavailable provider is refused now, in words
+    try {
+      // An unknown or unavailable provider is refused now, in words; an unavailable one offers the CPU.
+      this.#plan = planProviders(this.#provider);
+    } catch (caught) {
+      throw offerCpu(caught, this.#provider as DeviceId);
+    }
   }
 
   /** The pack, loaded and checked once (files present with their sizes; hashes when asked). */
@@ -77,8 +90,18 @@ export class DiffusionEngine implements AnimationEngine {
           cause: caught,
         });
       }
-      throw caught;
+      // A GPU that would not start or ran out of memory: say so, and offer the CPU (issue 7, point 3).
+      throw offerCpu(caught, this.#failedDevice(caught));
     }
+  }
+
+  /** The device a failure is about: the one it names, else the one the UNet runs on, else the preferred one. */
+  #failedDevice(caught: unknown): DeviceId {
+    const named = caught instanceof StirError ? caught.details?.provider : undefined;
+    if (typeof named === 'string' && (this.#plan.candidates as string[]).includes(named)) {
+      return named as DeviceId;
+    }
+    return this.#components?.unet.current?.provider ?? this.#plan.candidates[0] ?? 'cpu';
   }
 
   async #prepare(input: AnimateInput, control: JobControl): Promise<Animation> {
@@ -112,7 +135,9 @@ export class DiffusionEngine implements AnimationEngine {
     const frames = manifest.components.unet!.frames;
     // Pose keyframes are read at the times the generated frames are shown (the first posed region's window).
     const posed = regions.find((r) => r.pose !== null) ?? regions[0]!;
-    const pipeline = new FollowYourClickPipeline(this.#componentsFor(pack));
+    const components = this.#componentsFor(pack);
+    await this.#reportDevice(components, control);
+    const pipeline = new FollowYourClickPipeline(components);
     const result = await pipeline.run(
       {
         photo: input.photo,
@@ -142,6 +167,22 @@ export class DiffusionEngine implements AnimationEngine {
     });
     control.progress('Ready', 1);
     return animation;
+  }
+
+  /**
+   * Loads the UNet (the pipeline would next) and tells the job which device it runs on: the one most of
+   * the time goes to. With 'auto', a session that fell back names the device it fell back from and why.
+   */
+  async #reportDevice(components: PipelineComponents, control: JobControl): Promise<void> {
+    control.progress('Loading the video model', 0.02);
+    const unet = await components.unet.get();
+    const preferred = this.#plan.candidates[0] ?? 'cpu';
+    const fellBack = unet.provider !== preferred;
+    control.device?.({
+      device: unet.provider,
+      fellBackFrom: fellBack ? preferred : null,
+      reason: fellBack ? (unet.fallbackReason ?? `${PROVIDER_NAMES[preferred]} could not be used`) : null,
+    });
   }
 
   /** Frees every session (they load again when next needed) and the cached prompt embeddings. */

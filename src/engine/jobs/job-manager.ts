@@ -60,6 +60,11 @@ export class JobManager {
         lastStage = stage;
         bus.emit('jobProgress', { jobId, kind, stage, fraction: clamped, etaSeconds });
       },
+      device(info) {
+        if (controller.signal.aborted) return;
+        const { device, fellBackFrom, reason } = info;
+        bus.emit('jobDevice', { jobId, device, fellBackFrom, reason });
+      },
     };
 
     const done = (async () => {

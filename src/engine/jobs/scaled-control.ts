@@ -8,5 +8,6 @@ export function scaledControl(control: JobControl, from: number, to: number): Jo
       control.progress(stage, from + (to - from) * Math.min(1, Math.max(0, fraction))),
   };
   if (control.preview) scaled.preview = control.preview.bind(control);
+  if (control.device) scaled.device = control.device.bind(control);
   return scaled;
 }

@@ -1,7 +1,7 @@
 // What every animation engine (the built-in motion engine, the diffusion engine) takes and gives.
 // Both take the same input and give the same Animation, so the preview, the export and the CLI never
 // care which engine ran (ARCHITECTURE.md, "Two engines, one interface").
-import type { EngineId, LoopMode, Mask, Pose } from '../../shared/index.js';
+import type { DeviceId, EngineId, LoopMode, Mask, Pose } from '../../shared/index.js';
 import type { RgbaImage } from '../image/types.js';
 
 /** One region as an engine sees it; masks are at the photo's full size. */
@@ -44,6 +44,16 @@ export interface JobControl {
   progress(stage: string, fraction: number): void;
   /** Optional small previews while a slow engine works (the diffusion engine's predicted clean frames). */
   preview?(image: RgbaImage, note: string): void;
+  /** Optional: the device the job's models run on, once known (issue 7, point 3; the jobDevice event). */
+  device?(info: JobDeviceInfo): void;
+}
+
+export interface JobDeviceInfo {
+  device: DeviceId;
+  /** The device tried first, when it failed and the job fell back (to the CPU); null otherwise. */
+  fellBackFrom: DeviceId | null;
+  /** Why it fell back, in words; null when it did not. */
+  reason: string | null;
 }
 
 /**
