@@ -78,6 +78,8 @@ export class Editor {
   busy = $state<string | null>(null);
   /** Which segmenter made the last mask. */
   segmenter = $state<string | null>(null);
+  /** Where the last diffusion job ran (cpu, cuda...) and what it fell back from, from jobDevice events. */
+  device = $state.raw<{ device: string; fellBackFrom: string | null } | null>(null);
   autosavedAt = $state<string | null>(null);
   /** Edits sent to the engine that it has not answered yet. */
   pending = $state(0);
@@ -98,6 +100,9 @@ export class Editor {
     this.client = client;
     this.shell = shell;
     this.catalog = new Catalog(client);
+    client.on('jobDevice', (event) => {
+      this.device = { device: event.device, fellBackFrom: event.fellBackFrom };
+    });
     this.preview = new Preview(client, this.jobs, this.notices, () => ({
       docId: this.doc?.docId ?? null,
       width: this.doc?.width ?? 1,
