@@ -112,6 +112,28 @@ export function meanFlowInside(flow: FlowField, inside: Uint8Array): number {
   return count > 0 ? sum / count : 0;
 }
 
+/**
+ * Mean flow magnitude over the pixels of `area` (1 inside) that changed between frames a and b by more
+ * than `threshold` grey levels: the speed of a thing that travels, wherever it is along its path (the
+ * still background it leaves behind does not dilute it). null when nothing there changed.
+ */
+export function meanFlowWhereChanged(
+  flow: FlowField,
+  area: Uint8Array,
+  a: GreyImage,
+  b: GreyImage,
+  threshold = 2,
+): number | null {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < area.length; i++) {
+    if (!area[i] || Math.abs(a.data[i]! - b.data[i]!) <= threshold) continue;
+    sum += Math.hypot(flow.u[i]!, flow.v[i]!);
+    count++;
+  }
+  return count > 0 ? sum / count : null;
+}
+
 /** Least-squares fit of measured = slope * requested through the origin, and its R^2. */
 export function strengthFit(
   requested: readonly number[],

@@ -17,6 +17,7 @@ import {
   maskAt,
   meanAbsoluteDifference,
   meanFlowInside,
+  meanFlowWhereChanged,
   loopSeam,
   ssim,
   strengthFit,
@@ -161,14 +162,19 @@ async function measureClip(
   try {
     const reference = await resizeRgba(photo, size.width, size.height);
     const insides = regions.map((region) => maskAt(region.mask, size.width, size.height));
-    const dilated = dilatedRegions(
-      regions.map((region) => region.mask),
-      size.width,
-      size.height,
-    );
+    // Where each region moves: its mask, or for a travel its mask swept along its path (the built-in
+    // engine reports it; QUALITY.md's 2% band is measured around it).
+    const reports = animation instanceof MotionAnimation ? animation.regions : [];
+    const reportOf = (region: RegionSpec) => reports.find((r) => r.id === region.id);
+    const areas = regions.map((region) => reportOf(region)?.motionArea ?? region.mask);
+    const travels = regions.map((region) => reportOf(region)?.primitive === 'travel');
+    const travelAreas = areas.map((area) => maskAt(area, size.width, size.height));
+    const dilated = dilatedRegions(areas, size.width, size.height);
     const background = new BackgroundStability(reference, dilated);
     const mask = new MaskCorrespondence(dilated);
     const measured = regions.map(() => 0);
+    // A travel's speed is measured on what moves, over the pairs where something did.
+    const travelPairs = regions.map(() => 0);
     let pairs = 0;
     let ssimTotal = 0;
     const steps: number[] = [];
@@ -186,8 +192,18 @@ async function measureClip(
       if (previous && previousGrey) {
         // Every pair: measuring one pair in k would alias with motions whose period is a multiple of k.
         const flow = flowWhereChanged(previousGrey, grey);
+        const before = previousGrey;
         if (full) mask.add(flow);
-        insides.forEach((inside, k) => (measured[k]! += meanFlowInside(flow, inside)));
+        insides.forEach((inside, k) => {
+          if (!travels[k]) {
+            measured[k]! += meanFlowInside(flow, inside);
+            return;
+          }
+          const speed = meanFlowWhereChanged(flow, travelAreas[k]!, before, grey);
+          if (speed === null) return;
+          measured[k]! += speed;
+          travelPairs[k]!++;
+        });
         pairs++;
         if (full) {
           ssimTotal += ssim(previousGrey, grey);
@@ -209,7 +225,10 @@ async function measureClip(
         ? null
         : background.psnr(),
       // Flow is in output pixels; strength is pixels at a 512-px long side.
-      measured: measured.map((m) => ((m / Math.max(1, pairs)) * 512) / Math.max(size.width, size.height)),
+      measured: measured.map(
+        (m, k) =>
+          ((m / Math.max(1, travels[k] ? travelPairs[k]! : pairs)) * 512) / Math.max(size.width, size.height),
+      ),
       temporal: pairs > 0 ? ssimTotal / pairs : 1,
       seam: loop === 'loop' && previous && first ? loopSeam(previous, first, steps) : null,
       fields,

@@ -176,6 +176,33 @@ export const SCENES: readonly Scene[] = [
     loop: 'loop',
   },
   {
+    name: 'rocket: the rocket launches (once)',
+    photo: 'rocket.jpg',
+    regions: [
+      {
+        name: 'rocket',
+        shape: {
+          kind: 'polygon',
+          points: [
+            [0.5, 0.3],
+            [0.52, 0.3],
+            [0.525, 0.42],
+            [0.525, 0.93],
+            [0.485, 0.93],
+            [0.485, 0.42],
+          ],
+        },
+        prompt: 'launch',
+        strength: 3,
+        direction: null,
+      },
+    ],
+    sweep: 0,
+    // A travel's strength is its speed while it travels: in a loop, its fade out and back in would be
+    // measured too. Its loop is checked by tests/unit/motion/travel.test.ts.
+    loop: 'once',
+  },
+  {
     name: 'astronaut: the camera pushes in',
     photo: 'astronaut.png',
     regions: [{ name: 'photo', shape: { kind: 'whole' }, prompt: 'push in', strength: 0.6, direction: null }],

@@ -9,19 +9,24 @@ export interface BandSizes {
   band: number;
   /** Width of the clip's fade at the band's outer edge. */
   clipFade: number;
-  /** The layer is fully opaque this far outside the region (takes the region's soft edge with it). */
+  /**
+   * The layer is fully opaque this far outside the region: it takes the region's soft edge with it, and
+   * the object's rim that a segmenter's mask misses, so no outline of it stays behind when it moves.
+   */
   layerGrow: number;
   /** Then fades to transparent over this width: the feathered edge. */
   layerFeather: number;
   /** The largest displacement of a bounded layer motion: the region's edge never reaches the clip's fade. */
   layerTravel: number;
+  /** Beyond the layer's footprint, a ring the background fill takes no colours from (the object's rim). */
+  rimRing: number;
 }
 
 export function bandSizes(width: number, height: number): BandSizes {
   const long = Math.max(width, height);
   const band = Math.max(1, 0.02 * long - 1);
   const clipFade = Math.min(band, Math.max(1.5, 0.006 * long));
-  const layerGrow = Math.max(1, 0.002 * long);
+  const layerGrow = Math.max(2, 0.005 * long);
   const layerFeather = Math.max(1.5, 0.004 * long);
   return {
     unit: long / 512,
@@ -30,5 +35,6 @@ export function bandSizes(width: number, height: number): BandSizes {
     layerGrow,
     layerFeather,
     layerTravel: Math.max(1, band - clipFade),
+    rimRing: Math.max(2, 0.006 * long),
   };
 }

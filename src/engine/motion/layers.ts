@@ -39,7 +39,7 @@ export interface LayerMotion {
   shear: Shear | null;
   /** Forward affine applied after the shear, [a, b, c, d, e, f]: x' = a x + b y + c, y' = d x + e y + f. */
   affine(tau: number, out: Float64Array): void;
-  /** Layer opacity (travel fades back in to close its loop). */
+  /** Layer opacity (a looping travel fades out on its way and back in at rest). */
   opacity(tau: number): number;
 }
 
@@ -315,14 +315,20 @@ export function layerFamily(
       };
     }
     case 'travel': {
-      // Leaves along `dir`, accelerating (distance grows with the square of time), shrinking as it goes.
-      // In a loop it travels for the first three quarters of the span and fades back in place after.
+      // Leaves along `dir` over a path of `amplitude` pixels, shrinking as it goes (perspective). Once and
+      // ping-pong run the path over the whole span (ping-pong then plays it back). A loop must end where
+      // it began, and the thing never comes back along its path (a rocket does not land): it travels,
+      // fully opaque, for most of the span, fades out while it keeps going (it is usually gone from the
+      // frame by then), and then, with nothing left of it anywhere, the original fades back in at rest
+      // over the filled background. Two copies are never seen at once, so there is no ghost of it.
       const dir = unitVector(motion.direction);
-      const travelPart = loops ? 0.75 : 1;
-      const progress = (tau: number) => Math.min(1, tau / (span * travelPart));
+      const pathEnd = loops ? TRAVEL_LOOP.pathEnd * span : span;
+      const opaqueEnd = loops ? TRAVEL_LOOP.opaqueEnd * span : span;
+      const along = travelPace(motion.pace);
+      const smooth = (f: number) => f * f * (3 - 2 * f);
       return {
         periodFrames: null,
-        linear: false,
+        linear: motion.shrink === 0,
         bounded: false,
         wholeTurns: false,
         build(amplitude) {
@@ -330,31 +336,46 @@ export function layerFamily(
             amplitude,
             shear: null,
             affine: (tau, out) => {
-              if (loops && tau > span * travelPart) {
+              if (tau > pathEnd) {
                 setIdentity(out);
                 return;
               }
-              const q = progress(tau);
+              const q = along(Math.min(1, Math.max(0, tau / pathEnd)));
               setSimilarity(
                 out,
                 0,
                 1 - motion.shrink * q,
                 cx,
                 cy,
-                dir[0] * amplitude * q * q,
-                dir[1] * amplitude * q * q,
+                dir[0] * amplitude * q,
+                dir[1] * amplitude * q,
               );
             },
             opacity: (tau) => {
-              if (!loops || tau <= span * travelPart) return 1;
-              const f = (tau - span * travelPart) / (span * (1 - travelPart));
-              return f * f * (3 - 2 * f);
+              if (!loops || tau <= opaqueEnd) return 1;
+              if (tau <= pathEnd) return smooth((pathEnd - tau) / (pathEnd - opaqueEnd));
+              return smooth(Math.min(1, (tau - pathEnd) / (span - pathEnd)));
             },
           };
         },
       };
     }
   }
+}
+
+/**
+ * A travel's loop, as shares of the span: opaque travel until `opaqueEnd`, fading out while it keeps
+ * going until `pathEnd`, then the original fades back in at rest until the end of the span.
+ */
+export const TRAVEL_LOOP = { opaqueEnd: 0.7, pathEnd: 0.85 } as const;
+
+/** Share of the path covered at a share u of the travel time (0 and 1 at the ends). */
+export function travelPace(pace: 'accelerate' | 'steady'): (u: number) => number {
+  if (pace === 'accelerate') return (u) => u * u; // constant acceleration from rest
+  // Speeds up evenly over the first `ramp` of the time, then keeps a constant speed.
+  const ramp = 0.3;
+  const whole = 1 - ramp / 2;
+  return (u) => (u <= ramp ? (u * u) / (2 * ramp) : u - ramp / 2) / whole;
 }
 
 /** Root-mean-square distance of the samples from a point. */

@@ -1,12 +1,15 @@
-// Prepares a layer motion (issue 3, point 2): the region cut out with a feathered edge, a background with
-// the region inpainted where it can be uncovered, a clip that keeps every change inside the 2% band, and
-// the layer's pose in every frame, calibrated to the requested strength.
+// Prepares a layer motion (issue 3, point 2): the region cut out with a feathered edge (grown a little past
+// its mask, to take the object's rim along), a background with the region inpainted where it can be
+// uncovered, a clip that keeps every change inside the 2% band around the region (around its motion area,
+// the mask swept along its path, for a travel), and the layer's pose in every frame, calibrated to the
+// requested strength.
+import type { Mask } from '../../shared/index.js';
 import type { BandSizes } from './band.js';
 import { measureMover, solveAmplitude, thinSamples, type Mover, type TimePairs } from './calibrate.js';
 import { distanceTransform } from './distance.js';
 import { FILL, IGNORE, KNOWN, inpaint } from './inpaint.js';
 import { forwardPoint, layerFamily, type LayerMotion, type LayerMotionFamily } from './layers.js';
-import { boxHeight, boxWidth, growBox, type RegionShape } from './mask.js';
+import { boxHeight, boxWidth, growBox, type PixelBox, type RegionShape } from './mask.js';
 import {
   POSE_STRIDE,
   sharedFloat32,
@@ -15,13 +18,22 @@ import {
   type LayerShearPlan,
 } from './plan.js';
 import type { LayerPrimitive } from './spec.js';
+import { sweepRegion } from './sweep.js';
 import { motionTime, strengthPairs, type RegionClock } from './timing.js';
 
 export interface PlannedRegion<P> {
   plan: P;
   /** The strength the engine's own field has, px/frame at a 512-px long side (QUALITY.md). */
   fieldStrength: number;
+  /**
+   * At the output size, where the region moves when that reaches beyond its own mask (a travel: the mask
+   * swept along its path); absent when the region's area is its mask.
+   */
+  motionArea?: Mask;
 }
+
+/** Share of the long side across which a fill carries bands straight through a hole (inpaint.ts). */
+const NARROW_FILL = 0.03;
 
 /** The shortest cycle a bounded motion may be squeezed into to reach its strength, in frames. */
 const SHORTEST_CYCLE = 4;
@@ -135,20 +147,23 @@ function invertAffine(m: Float64Array, out: Float32Array, at: number): void {
 
 export function planLayer(request: LayerRequest): PlannedRegion<LayerRegionPlan> {
   const { photo, width, height, shape, clock, frameCount, sizes } = request;
-  const box = growBox(shape.box, sizes.band + 1, width, height);
-  const bw = boxWidth(box);
-  const bh = boxHeight(box);
-  const count = bw * bh;
+  const { band, clipFade, layerGrow, layerFeather, rimRing } = sizes;
+  // The layer's box reaches past its feathered edge and the rim ring around it (at small sizes, past the band).
+  const layerBox = growBox(
+    shape.box,
+    Math.max(band, layerGrow + layerFeather + 2 * rimRing) + 1,
+    width,
+    height,
+  );
+  const lw = boxWidth(layerBox);
+  const lh = boxHeight(layerBox);
+  const layerCount = lw * lh;
   const insideAt = (i: number) =>
-    shape.inside[(box.y0 + Math.floor(i / bw)) * width + box.x0 + (i % bw)] === 1;
-  const outside = distanceTransform(bw, bh, insideAt);
-
-  const clip = sharedFloat32(count);
-  const alpha = sharedFloat32(count);
-  const { band, clipFade, layerGrow, layerFeather } = sizes;
-  for (let i = 0; i < count; i++) {
+    shape.inside[(layerBox.y0 + Math.floor(i / lw)) * width + layerBox.x0 + (i % lw)] === 1;
+  const outside = distanceTransform(lw, lh, insideAt);
+  const alpha = sharedFloat32(layerCount);
+  for (let i = 0; i < layerCount; i++) {
     const d = outside[i]!;
-    clip[i] = d <= band - clipFade ? 1 : d >= band ? 0 : (band - d) / clipFade;
     alpha[i] = d <= layerGrow ? 1 : Math.max(0, 1 - (d - layerGrow) / layerFeather);
   }
 
@@ -168,33 +183,175 @@ export function planLayer(request: LayerRequest): PlannedRegion<LayerRegionPlan>
     timePairs(clock, frameCount, motion.opacity),
   );
 
-  // Inpaint the part of the layer's footprint that its motion can uncover (never the deep inside of a
-  // large region that moves a few pixels: it is never seen).
-  const reach = family.bounded ? measured.maxDisplacement + layerFeather + 2 : Infinity;
-  const hole = new Uint8Array(count);
-  for (let i = 0; i < count; i++) hole[i] = outside[i]! <= layerGrow ? 1 : 0;
-  const depth = distanceTransform(bw, bh, (i) => hole[i] === 0);
-  const state = new Uint8Array(count);
-  for (let i = 0; i < count; i++) state[i] = hole[i] === 0 ? KNOWN : depth[i]! <= reach ? FILL : IGNORE;
-  const background = sharedUint8(count * 4);
-  for (let y = 0; y < bh; y++) {
-    const from = ((box.y0 + y) * width + box.x0) * 4;
-    background.set(photo.subarray(from, from + bw * 4), y * bw * 4);
+  // Where the region may change pixels: its mask grown by the band, or for a travel its motion area (the
+  // mask swept along its path) grown by the band. The clip is 1 there and fades out at the band's edge.
+  const travels = request.motion.primitive === 'travel' && motion.amplitude !== 0;
+  let box = layerBox;
+  let clip: Float32Array;
+  let motionArea: Mask | undefined;
+  if (travels) {
+    const swept = sweepRegion(shape, motion, clock.span, band + 1);
+    box = swept.box;
+    clip = sharedFloat32(boxWidth(box) * boxHeight(box));
+    for (let i = 0; i < clip.length; i++) clip[i] = clipOf(swept.distance[i]!, band, clipFade);
+    const data = new Uint8Array(width * height);
+    for (let i = 0; i < data.length; i++) data[i] = swept.inside[i] ? 255 : 0;
+    motionArea = { width, height, data };
+  } else {
+    clip = sharedFloat32(layerCount);
+    for (let i = 0; i < layerCount; i++) clip[i] = clipOf(outside[i]!, band, clipFade);
   }
-  if (motion.amplitude !== 0) inpaint(background, bw, bh, state);
+
+  const background = sharedUint8(layerCount * 4);
+  for (let y = 0; y < lh; y++) {
+    const from = ((layerBox.y0 + y) * width + layerBox.x0) * 4;
+    background.set(photo.subarray(from, from + lw * 4), y * lw * 4);
+  }
+  if (motion.amplitude !== 0) {
+    if (travels) fillBehindTravel(request, layerBox, background);
+    else fillBehindLayer(request, layerBox, outside, reachOf(family, measured, sizes), background);
+  }
 
   return {
     plan: {
       kind: 'layer',
       box,
       clip,
+      layerBox,
       alpha,
       background,
-      poses: layerPoses(motion, clock, frameCount, box),
-      shear: shearTables(motion, clock, frameCount, box),
+      poses: layerPoses(motion, clock, frameCount, layerBox),
+      shear: shearTables(motion, clock, frameCount, layerBox),
+      frameBoxes: travels ? frameBoxesOf(motion, clock, frameCount, layerBox, box) : null,
     },
     fieldStrength: measured.meanSpeed / sizes.unit,
+    motionArea,
   };
+}
+
+/** How deep into a bounded layer's footprint its motion can uncover (never the deep inside of a large region that moves a few pixels). */
+function reachOf(family: LayerMotionFamily, measured: { maxDisplacement: number }, sizes: BandSizes): number {
+  return family.bounded ? measured.maxDisplacement + sizes.layerFeather + 2 : Infinity;
+}
+
+/**
+ * Fills the part of the layer's footprint (everything its opacity reaches) that its motion can uncover.
+ * The ring just outside the footprint is the object's rim where its mask fell short: no source for the
+ * fill. `outside`: layer-box-sized distance to the region.
+ */
+function fillBehindLayer(
+  request: LayerRequest,
+  layerBox: PixelBox,
+  outside: Float32Array,
+  reach: number,
+  background: Uint8Array,
+): void {
+  const { layerGrow, layerFeather, rimRing } = request.sizes;
+  const lw = boxWidth(layerBox);
+  const lh = boxHeight(layerBox);
+  const count = lw * lh;
+  const footprint = layerGrow + layerFeather;
+  const hole = new Uint8Array(count);
+  for (let i = 0; i < count; i++) hole[i] = outside[i]! <= footprint ? 1 : 0;
+  const depth = distanceTransform(lw, lh, (i) => hole[i] === 0);
+  const state = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    if (hole[i]) state[i] = depth[i]! <= reach ? FILL : IGNORE;
+    else state[i] = outside[i]! <= footprint + rimRing ? IGNORE : KNOWN;
+  }
+  const narrow = NARROW_FILL * Math.max(request.width, request.height);
+  inpaint(background, lw, lh, state, { seed: request.seed, narrow });
+}
+
+/**
+ * A travel leaves its footprint entirely: fill it, and the rim ring around it (what its mask missed of
+ * the object must not stay behind as an outline), with texture copied from beside it (offset-fill.ts).
+ * The copy needs room beside the hole, so the fill works on the layer box grown by the hole's size; the
+ * next ring out is no source. The result goes into the layer-box-sized `background`.
+ */
+function fillBehindTravel(request: LayerRequest, layerBox: PixelBox, background: Uint8Array): void {
+  const { photo, width, height, shape, sizes } = request;
+  const { layerGrow, layerFeather, rimRing } = sizes;
+  const room = Math.max(boxWidth(layerBox), boxHeight(layerBox));
+  const fillBox = growBox(layerBox, room, width, height);
+  const fw = boxWidth(fillBox);
+  const fh = boxHeight(fillBox);
+  const count = fw * fh;
+  const outside = distanceTransform(
+    fw,
+    fh,
+    (i) => shape.inside[(fillBox.y0 + Math.floor(i / fw)) * width + fillBox.x0 + (i % fw)] === 1,
+  );
+  const erased = layerGrow + layerFeather + rimRing;
+  const state = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    const d = outside[i]!;
+    state[i] = d <= erased ? FILL : d <= erased + rimRing ? IGNORE : KNOWN;
+  }
+  const rgba = new Uint8Array(count * 4);
+  for (let y = 0; y < fh; y++) {
+    const from = ((fillBox.y0 + y) * width + fillBox.x0) * 4;
+    rgba.set(photo.subarray(from, from + fw * 4), y * fw * 4);
+  }
+  const narrow = NARROW_FILL * Math.max(width, height);
+  inpaint(rgba, fw, fh, state, { seed: request.seed, narrow, copy: true });
+  const lw = boxWidth(layerBox);
+  const dx = layerBox.x0 - fillBox.x0;
+  for (let y = 0; y < boxHeight(layerBox); y++) {
+    const from = ((layerBox.y0 - fillBox.y0 + y) * fw + dx) * 4;
+    background.set(rgba.subarray(from, from + lw * 4), y * lw * 4);
+  }
+}
+
+/** 1 up to the clip's fade, 0 from the band's edge on. */
+function clipOf(distance: number, band: number, fade: number): number {
+  return distance <= band - fade ? 1 : distance >= band ? 0 : (band - distance) / fade;
+}
+
+/**
+ * Per frame, the pixels a travelling layer can change: where the layer box is drawn (its corners moved by
+ * the frame's pose, plus a pixel for bilinear sampling) and the footprint at rest, where the background
+ * is filled; inside `box`.
+ */
+function frameBoxesOf(
+  motion: LayerMotion,
+  clock: RegionClock,
+  frameCount: number,
+  layerBox: PixelBox,
+  box: PixelBox,
+): Int32Array {
+  const boxes = new Int32Array(frameCount * 4);
+  const affine = new Float64Array(6);
+  const moved = new Float64Array(2);
+  const corners = [
+    layerBox.x0,
+    layerBox.y0,
+    layerBox.x1,
+    layerBox.y0,
+    layerBox.x0,
+    layerBox.y1,
+    layerBox.x1,
+    layerBox.y1,
+  ];
+  for (let t = 0; t < frameCount; t++) {
+    const tau = motionTime(clock, t);
+    let x0 = layerBox.x0;
+    let y0 = layerBox.y0;
+    let x1 = layerBox.x1;
+    let y1 = layerBox.y1;
+    for (let i = 0; i < corners.length; i += 2) {
+      forwardPoint(motion, tau, corners[i]!, corners[i + 1]!, affine, moved);
+      x0 = Math.min(x0, Math.floor(moved[0]!) - 1);
+      y0 = Math.min(y0, Math.floor(moved[1]!) - 1);
+      x1 = Math.max(x1, Math.ceil(moved[0]!) + 2);
+      y1 = Math.max(y1, Math.ceil(moved[1]!) + 2);
+    }
+    boxes[t * 4] = Math.max(box.x0, x0);
+    boxes[t * 4 + 1] = Math.max(box.y0, y0);
+    boxes[t * 4 + 2] = Math.min(box.x1, x1);
+    boxes[t * 4 + 3] = Math.min(box.y1, y1);
+  }
+  return boxes;
 }
 
 function shapeGeometry(shape: RegionShape) {

@@ -22,16 +22,29 @@ export interface LayerShearPlan {
 
 export interface LayerRegionPlan {
   kind: 'layer';
-  /** Where the region may change pixels: its bounding box grown by the allowed band. */
+  /**
+   * Where the region may change pixels: its bounding box grown by the allowed band; for a travel, the
+   * bounding box of its motion area (the mask swept along its path, sweep.ts) grown by the band.
+   */
   box: PixelBox;
-  /** Box-sized: 1 in the region and most of the band, falling to 0 at the band's edge. */
+  /** Box-sized: 1 in the region (or motion area) and most of the band, falling to 0 at the band's edge. */
   clip: Float32Array;
-  /** Box-sized: the layer's opacity in photo coordinates (1 in the region, feathered outside). */
+  /** The layer's box at rest: the region's bounding box grown by the band (equal to `box` but for travel). */
+  layerBox: PixelBox;
+  /** layerBox-sized: the layer's opacity in photo coordinates (1 in the region, feathered outside). */
   alpha: Float32Array;
-  /** Box-sized RGBA: the photo with the region filled in (inpaint.ts) where it can be uncovered. */
+  /**
+   * layerBox-sized RGBA: the photo with the region filled in (inpaint.ts) where it can be uncovered.
+   * Outside the layerBox the background is the photo.
+   */
   background: Uint8Array;
   poses: Float32Array;
   shear: LayerShearPlan | null;
+  /**
+   * Travel only (null otherwise): per frame, x0 y0 x1 y1 of the pixels that may differ from the photo in
+   * that frame (the layer where it is drawn, and its footprint at rest), inside `box`.
+   */
+  frameBoxes: Int32Array | null;
 }
 
 export interface FluidRegionPlan {

@@ -1,6 +1,6 @@
 // prepare(): from the request to a render plan. Resolves each region's motion word, builds its masks at
 // the output size, and hands it to the planner of its family (fluid, layer, camera).
-import { frameCountOf, throwIfCancelled } from '../../shared/index.js';
+import { frameCountOf, throwIfCancelled, type Mask } from '../../shared/index.js';
 import { resizeRgba } from '../image/encode.js';
 import type { AnimateInput, JobControl } from '../render/types.js';
 import { bandSizes } from './band.js';
@@ -31,6 +31,13 @@ export interface RegionReport {
   strength: number;
   /** The strength of the engine's own displacement field (QUALITY.md), same unit. */
   fieldStrength: number;
+  /**
+   * Where the region moves (QUALITY.md measures mask correspondence and background stability against it,
+   * grown by 2% of the long side): the region's own mask for every motion but travel; for a travel
+   * (launch, fly away, drive forward, fall...) its mask swept along its path, at the output size.
+   * Masks may be at any size: scale to the frame by nearest pixel.
+   */
+  motionArea: Mask;
 }
 
 export interface PreparedPlan {
@@ -73,6 +80,7 @@ export async function preparePlan(input: AnimateInput, control: JobControl): Pro
       family: 'still',
       strength: region.strength,
       fieldStrength: 0,
+      motionArea: region.mask,
     };
     reports.push(report);
     if (!moves(clock) || region.strength <= 0) continue;
@@ -80,7 +88,7 @@ export async function preparePlan(input: AnimateInput, control: JobControl): Pro
     const shape = regionShape(maskAtSize(region.mask, width, height), width, height);
     if (shape.area === 0) continue;
     const common = { width, height, clock, frameCount, strength: region.strength, sizes };
-    let planned: { plan: RegionPlan; fieldStrength: number };
+    let planned: { plan: RegionPlan; fieldStrength: number; motionArea?: Mask };
     if (isCamera(motion) && whole) {
       planned = planCamera({ ...common, photo, motion });
     } else {
@@ -103,6 +111,7 @@ export async function preparePlan(input: AnimateInput, control: JobControl): Pro
     regions.push(planned.plan);
     report.family = planned.plan.kind;
     report.fieldStrength = planned.fieldStrength;
+    if (planned.motionArea) report.motionArea = planned.motionArea;
   }
   control.progress('Building motion fields', 1);
   return { plan: { width, height, frameCount, photo, regions }, regions: reports };

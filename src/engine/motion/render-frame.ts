@@ -72,7 +72,7 @@ function drawLayer(
   const poses = region.poses;
   const at = frame * POSE_STRIDE;
   if (!poses[at + 7]) {
-    if (covered) restoreLayer(plan, region, out);
+    if (covered) restoreLayer(plan, region, frame, out);
     return false;
   }
   const ia = poses[at]!;
@@ -82,10 +82,20 @@ function drawLayer(
   const ie = poses[at + 4]!;
   const iff = poses[at + 5]!;
   const opacity = poses[at + 6]!;
-  const { box, clip, alpha, background } = region;
+  const { box, clip, layerBox, alpha, background } = region;
   const bw = box.x1 - box.x0;
-  const bh = box.y1 - box.y0;
+  // The layer's opacity and the filled background live in the layer box (the box itself but for travel).
+  const lx0 = layerBox.x0;
+  const ly0 = layerBox.y0;
+  const lw = layerBox.x1 - lx0;
+  const lh = layerBox.y1 - ly0;
   const { width, height, photo } = plan;
+  // A travel changes only the pixels around the layer where it is drawn and its footprint at rest.
+  const frameBoxes = region.frameBoxes;
+  const fx0 = frameBoxes ? frameBoxes[frame * 4]! : box.x0;
+  const fy0 = frameBoxes ? frameBoxes[frame * 4 + 1]! : box.y0;
+  const fx1 = frameBoxes ? frameBoxes[frame * 4 + 2]! : box.x1;
+  const fy1 = frameBoxes ? frameBoxes[frame * 4 + 3]! : box.y1;
   const shear = region.shear;
   const ax = shear ? shear.axis[0] : 0;
   const ay = shear ? shear.axis[1] : 0;
@@ -95,10 +105,11 @@ function drawLayer(
   const length = shear ? shear.length : 0;
   const table = shear ? shear.tables : null;
   const tableAt = frame * length;
-  for (let y = box.y0; y < box.y1; y++) {
+  for (let y = fy0; y < fy1; y++) {
     if (cancelled && (y & 15) === 0 && cancelled()) throw cancelledError();
-    let i = (y - box.y0) * bw;
-    for (let x = box.x0; x < box.x1; x++, i++) {
+    let i = (y - box.y0) * bw + (fx0 - box.x0);
+    const inLayerRow = y >= ly0 && y < ly0 + lh;
+    for (let x = fx0; x < fx1; x++, i++) {
       const c = clip[i]!;
       if (c <= 0) continue;
       let qx = ia * x + ib * y + ic;
@@ -113,32 +124,35 @@ function drawLayer(
         qx -= dx * d;
         qy -= dy * d;
       }
-      // Layer opacity at the source point: bilinear in the box, transparent outside it.
-      const lx = qx - box.x0;
-      const ly = qy - box.y0;
+      // Layer opacity at the source point: bilinear in the layer box, transparent outside it.
+      const lx = qx - lx0;
+      const ly = qy - ly0;
       let a = 0;
-      if (lx > -1 && ly > -1 && lx < bw && ly < bh) {
+      if (lx > -1 && ly > -1 && lx < lw && ly < lh) {
         const x0 = Math.floor(lx);
         const y0 = Math.floor(ly);
         const fx = lx - x0;
         const fy = ly - y0;
         const in0 = x0 >= 0;
-        const in1 = x0 + 1 < bw;
+        const in1 = x0 + 1 < lw;
         const r0 = y0 >= 0;
-        const r1 = y0 + 1 < bh;
-        const base = y0 * bw + x0;
+        const r1 = y0 + 1 < lh;
+        const base = y0 * lw + x0;
         const a00 = in0 && r0 ? alpha[base]! : 0;
         const a10 = in1 && r0 ? alpha[base + 1]! : 0;
-        const a01 = in0 && r1 ? alpha[base + bw]! : 0;
-        const a11 = in1 && r1 ? alpha[base + bw + 1]! : 0;
+        const a01 = in0 && r1 ? alpha[base + lw]! : 0;
+        const a11 = in1 && r1 ? alpha[base + lw + 1]! : 0;
         a = (a00 * (1 - fx) + a10 * fx) * (1 - fy) + (a01 * (1 - fx) + a11 * fx) * fy;
         a *= opacity;
       }
-      const bi = i * 4;
-      let r = background[bi]!;
-      let g = background[bi + 1]!;
-      let b = background[bi + 2]!;
-      let o = background[bi + 3]!;
+      const oi = (y * width + x) * 4;
+      const bi = inLayerRow && x >= lx0 && x < lx0 + lw ? ((y - ly0) * lw + (x - lx0)) * 4 : -1;
+      const from = bi >= 0 ? background : photo;
+      const fi = bi >= 0 ? bi : oi;
+      let r = from[fi]!;
+      let g = from[fi + 1]!;
+      let b = from[fi + 2]!;
+      let o = from[fi + 3]!;
       if (a > 0) {
         const sx = qx < 0 ? 0 : qx > width - EDGE ? width - EDGE : qx;
         const sy = qy < 0 ? 0 : qy > height - EDGE ? height - EDGE : qy;
@@ -158,7 +172,6 @@ function drawLayer(
         b = photo[p + 2]! * w00 + photo[p + 6]! * w10 + photo[q + 2]! * w01 + photo[q + 6]! * w11 + keep * b;
         o = photo[p + 3]! * w00 + photo[p + 7]! * w10 + photo[q + 3]! * w01 + photo[q + 7]! * w11 + keep * o;
       }
-      const oi = (y * width + x) * 4;
       if (c < 1) {
         r = c * r + (1 - c) * out[oi]!;
         g = c * g + (1 - c) * out[oi + 1]!;
@@ -475,13 +488,17 @@ function drawWarp(
 }
 
 /** A layer at rest over regions that moved: its footprint shows the photo again. */
-function restoreLayer(plan: FramePlan, region: LayerRegionPlan, out: Uint8Array): void {
-  const { box, clip } = region;
+function restoreLayer(plan: FramePlan, region: LayerRegionPlan, frame: number, out: Uint8Array): void {
+  const { box, clip, frameBoxes } = region;
   const bw = box.x1 - box.x0;
   const photo = plan.photo;
-  for (let y = box.y0; y < box.y1; y++) {
-    let i = (y - box.y0) * bw;
-    for (let x = box.x0; x < box.x1; x++, i++) {
+  const fx0 = frameBoxes ? frameBoxes[frame * 4]! : box.x0;
+  const fy0 = frameBoxes ? frameBoxes[frame * 4 + 1]! : box.y0;
+  const fx1 = frameBoxes ? frameBoxes[frame * 4 + 2]! : box.x1;
+  const fy1 = frameBoxes ? frameBoxes[frame * 4 + 3]! : box.y1;
+  for (let y = fy0; y < fy1; y++) {
+    let i = (y - box.y0) * bw + (fx0 - box.x0);
+    for (let x = fx0; x < fx1; x++, i++) {
       const c = clip[i]!;
       if (c <= 0) continue;
       const oi = (y * plan.width + x) * 4;

@@ -48,8 +48,13 @@ export type LayerPrimitive =
   | { primitive: 'shake'; period: number }
   /** Grows and shrinks about its centre; beat = a heartbeat's double pulse rather than a smooth breath. */
   | { primitive: 'pulse'; period: number; beat: boolean }
-  /** Leaves along a direction, accelerating (launch, fly away, drive forward). */
-  | { primitive: 'travel'; direction: Degrees; shrink: number };
+  /**
+   * Moves the region out along its path (launch, fly away, drive forward, fall): the region's mask swept
+   * along `direction` over the distance the motion covers is its motion area (sweep.ts). `pace`:
+   * accelerate = from rest with constant acceleration (a launch, a fall); steady = eases into a constant
+   * speed (a glide). `shrink`: the share of its size it has lost at the end of its path (flying away).
+   */
+  | { primitive: 'travel'; direction: Degrees; shrink: number; pace: 'accelerate' | 'steady' };
 
 export type CameraPrimitive =
   /** sign 1 zooms in, -1 zooms out; eased = a slow push rather than a zoom. */

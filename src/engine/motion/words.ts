@@ -127,10 +127,11 @@ export const MOTION_WORDS: readonly MotionWord[] = [
   },
   {
     word: 'fall',
-    aliases: ['falling', 'go down', 'descend'],
-    description: 'Things fall straight down.',
-    defaultStrength: 2,
-    motion: { primitive: 'flow', direction: DOWN, turbulence: 0.1, scale: 0.4 },
+    aliases: ['falling', 'drop', 'go down', 'descend'],
+    description:
+      'Falls straight down, faster and faster as under gravity: moves the region out along its path, uncovering what was behind it.',
+    defaultStrength: 4,
+    motion: { primitive: 'travel', direction: DOWN, shrink: 0, pace: 'accelerate' },
   },
   {
     word: 'snow',
@@ -304,37 +305,42 @@ export const MOTION_WORDS: readonly MotionWord[] = [
   {
     word: 'launch',
     aliases: ['lift off', 'liftoff', 'take off', 'blast off'],
-    description: 'Lifts off along the arrow (up by default), accelerating.',
+    description:
+      'Lifts off along the arrow (up by default), accelerating: moves the region out along its path, uncovering what was behind it.',
     defaultStrength: 6,
-    motion: { primitive: 'travel', direction: UP, shrink: 0 },
+    motion: { primitive: 'travel', direction: UP, shrink: 0, pace: 'accelerate' },
   },
   {
     word: 'fly away',
     aliases: ['fly off', 'fly up', 'soar away'],
-    description: 'Flies off along the arrow, getting smaller.',
+    description:
+      'Flies off along the arrow (up and to the right by default), getting smaller: moves the region out along its path, uncovering what was behind it.',
     defaultStrength: 5,
-    motion: { primitive: 'travel', direction: 60, shrink: 0.4 },
+    motion: { primitive: 'travel', direction: 60, shrink: 0.4, pace: 'accelerate' },
   },
   {
     word: 'drive forward',
     aliases: ['drive', 'drive away', 'roll forward', 'move forward'],
-    description: 'Drives off along the arrow (right by default).',
+    description:
+      'Drives off along the arrow (right by default), accelerating: moves the region out along its path, uncovering what was behind it.',
     defaultStrength: 4,
-    motion: { primitive: 'travel', direction: RIGHT, shrink: 0 },
+    motion: { primitive: 'travel', direction: RIGHT, shrink: 0, pace: 'accelerate' },
   },
   {
     word: 'glide',
     aliases: ['slide', 'sail away'],
-    description: 'Glides smoothly along the arrow.',
+    description:
+      'Glides along the arrow at an even speed: moves the region out along its path, uncovering what was behind it.',
     defaultStrength: 2,
-    motion: { primitive: 'travel', direction: RIGHT, shrink: 0 },
+    motion: { primitive: 'travel', direction: RIGHT, shrink: 0, pace: 'steady' },
   },
   {
     word: 'sink',
     aliases: ['sinking', 'go under'],
-    description: 'Sinks slowly downwards.',
+    description:
+      'Sinks slowly downwards at an even speed: moves the region out along its path, uncovering what was behind it.',
     defaultStrength: 1.5,
-    motion: { primitive: 'travel', direction: DOWN, shrink: 0 },
+    motion: { primitive: 'travel', direction: DOWN, shrink: 0, pace: 'steady' },
   },
   // --- camera: the whole photo -----------------------------------------------------------------------
   {

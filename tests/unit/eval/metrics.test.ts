@@ -10,6 +10,7 @@ import {
   loopSeam,
   MaskCorrespondence,
   meanFlowInside,
+  meanFlowWhereChanged,
   PSNR_IDENTICAL,
   rasterize,
   runEval,
@@ -70,6 +71,44 @@ describe('eval metrics', () => {
     measure.add(flow);
     expect(measure.value()).toBeCloseTo(0.9, 6);
     expect(meanFlowInside(flow, new Uint8Array([1, 1]))).toBe(2);
+  });
+
+  it('measures a travel on what moves: flow over the pixels of its area that changed', () => {
+    const flow: FlowField = {
+      width: 4,
+      height: 1,
+      u: new Float32Array([5, 4, 0.2, 9]),
+      v: new Float32Array([0, 3, 0, 0]),
+    };
+    const grey = (values: number[]): GreyImage => ({ width: 4, height: 1, data: Float32Array.from(values) });
+    const area = new Uint8Array([1, 1, 1, 0]);
+    // Pixel 2 did not change (the still background behind); pixel 3 is outside the area.
+    expect(meanFlowWhereChanged(flow, area, grey([0, 0, 50, 0]), grey([40, 90, 50, 80]))).toBe(5);
+    expect(meanFlowWhereChanged(flow, area, grey([1, 1, 1, 1]), grey([1, 1, 1, 1]))).toBeNull();
+  });
+
+  it('runs a travel scene against its motion area, the mask swept along its path', async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'stir-eval-'));
+    try {
+      const report = await runEval({
+        photos: [photoPath('rocket.jpg')],
+        outDir,
+        engine: createMotionEngine({ workers: 0 }),
+        longSide: 160,
+        seconds: 1,
+        fps: 12,
+        sweepStrengths: [2, 4],
+        sweepSeconds: 1,
+      });
+      const row = report.rows.find((r) => r.regions.some((region) => region.prompt === 'launch'))!;
+      expect(row.loop).toBe('once');
+      // The rocket leaves its own band, yet nothing moves or changes outside the swept area's.
+      expect(row.maskCorrespondence).toBeGreaterThan(0.99);
+      expect(row.backgroundPsnr).toBe(PSNR_IDENTICAL);
+      expect(row.strengthSlope).toBeGreaterThan(0.8);
+    } finally {
+      await rm(outDir, { recursive: true, force: true });
+    }
   });
 
   it('fits strength through the origin', () => {

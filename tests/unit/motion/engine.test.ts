@@ -1,8 +1,13 @@
 // Invariants of every motion primitive (issue 3, point 7): first frame, still background, loop closure,
 // strength, determinism; and the engine's contract: windows, loop modes, overlaps, workers, cancellation.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { LoopMode } from '../../../src/shared/index.js';
-import { dilatedRegions, loopSeam, meanAbsoluteDifference } from '../../../src/engine/eval/metrics.js';
+import type { LoopMode, Mask } from '../../../src/shared/index.js';
+import {
+  dilatedRegions,
+  loopSeam,
+  maskAt,
+  meanAbsoluteDifference,
+} from '../../../src/engine/eval/metrics.js';
 import { rasterize, type SceneShape } from '../../../src/engine/eval/shapes.js';
 import { resizeRgba } from '../../../src/engine/image/encode.js';
 import type { RgbaImage } from '../../../src/engine/image/types.js';
@@ -82,10 +87,12 @@ describe.each([
 ])('%s (%o)', (prompt, shape) => {
   let frames: RgbaImage[];
   let field: number;
+  let area: Mask;
   beforeAll(async () => {
     const result = await render([spec(prompt, shape)]);
     frames = result.frames;
     field = result.regions[0]!.fieldStrength;
+    area = result.regions[0]!.motionArea;
   });
 
   it('starts on the photo, at the output size', () => {
@@ -98,9 +105,19 @@ describe.each([
     expect(frames.some((frame) => !equal(frame, reference))).toBe(true);
   });
 
-  it('leaves every pixel beyond the region and its 2% band as it was, in every frame', () => {
+  it('leaves every pixel beyond its motion area and its 2% band as it was, in every frame', () => {
     if (shape.kind === 'whole') return;
-    const band = dilatedRegions([rasterize(shape, photo.width, photo.height)], SIZE.width, SIZE.height, 0.02);
+    const mask = rasterize(shape, photo.width, photo.height);
+    // The motion area is the region's own mask, but for a travel: the mask swept along its path.
+    if (prompt === 'launch') {
+      const own = maskAt(mask, SIZE.width, SIZE.height);
+      const swept = maskAt(area, SIZE.width, SIZE.height);
+      expect(own.every((v, i) => v === 0 || swept[i] === 1)).toBe(true);
+      expect(swept.reduce((a, b) => a + b, 0)).toBeGreaterThan(1.5 * own.reduce((a, b) => a + b, 0));
+    } else {
+      expect(area).toEqual(mask);
+    }
+    const band = dilatedRegions([area], SIZE.width, SIZE.height, 0.02);
     let changed = 0;
     let checked = 0;
     for (const frame of frames) {

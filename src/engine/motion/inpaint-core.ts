@@ -1,0 +1,135 @@
+// The push-pull fill (Gortler et al., "The Lumigraph", SIGGRAPH 1996) and the pixel states every fill
+// shares (inpaint.ts, offset-fill.ts).
+
+/** What each pixel is to the fill. */
+export const KNOWN = 0;
+export const FILL = 1;
+/** Neither a source nor filled (the object's rim, or the inside of a region deeper than it ever moves). */
+export const IGNORE = 2;
+
+interface Level {
+  width: number;
+  height: number;
+  channels: number;
+  /** Values, normalised by weight after each push. */
+  value: Float32Array;
+  weight: Float32Array;
+}
+
+function pushDown(level: Level): Level {
+  const { channels } = level;
+  const width = Math.max(1, Math.ceil(level.width / 2));
+  const height = Math.max(1, Math.ceil(level.height / 2));
+  const value = new Float32Array(width * height * channels);
+  const weight = new Float32Array(width * height);
+  for (let y = 0; y < level.height; y++) {
+    for (let x = 0; x < level.width; x++) {
+      const i = y * level.width + x;
+      const w = level.weight[i]!;
+      if (w === 0) continue;
+      const o = (y >> 1) * width + (x >> 1);
+      weight[o]! += w;
+      for (let c = 0; c < channels; c++) value[o * channels + c]! += level.value[i * channels + c]! * w;
+    }
+  }
+  for (let o = 0; o < weight.length; o++) {
+    const w = weight[o]!;
+    if (w === 0) continue;
+    for (let c = 0; c < channels; c++) value[o * channels + c]! /= w;
+    weight[o] = Math.min(1, w);
+  }
+  return { width, height, channels, value, weight };
+}
+
+/**
+ * Push-pull: every pixel with weight below 1 takes (1 - weight) of the bilinear value of the coarser
+ * level. `value` (width * height * channels) is filled in place; `weight` is 1 for sources, 0 elsewhere.
+ */
+export function pushPull(
+  value: Float32Array,
+  weight: Float32Array,
+  width: number,
+  height: number,
+  channels: number,
+): void {
+  const base: Level = { width, height, channels, value, weight: Float32Array.from(weight) };
+  const levels = [base];
+  let top = base;
+  while ((top.width > 1 || top.height > 1) && top.weight.some((w) => w < 1)) {
+    top = pushDown(top);
+    levels.push(top);
+  }
+  for (let k = levels.length - 2; k >= 0; k--) {
+    const fine = levels[k]!;
+    const coarse = levels[k + 1]!;
+    for (let y = 0; y < fine.height; y++) {
+      const cy = Math.min(coarse.height - 1, Math.max(0, (y - 0.5) / 2));
+      const y0 = Math.floor(cy);
+      const y1 = Math.min(coarse.height - 1, y0 + 1);
+      const fy = cy - y0;
+      for (let x = 0; x < fine.width; x++) {
+        const i = y * fine.width + x;
+        const w = fine.weight[i]!;
+        if (w >= 1) continue;
+        const cx = Math.min(coarse.width - 1, Math.max(0, (x - 0.5) / 2));
+        const x0 = Math.floor(cx);
+        const x1 = Math.min(coarse.width - 1, x0 + 1);
+        const fx = cx - x0;
+        const a = (y0 * coarse.width + x0) * channels;
+        const b = (y0 * coarse.width + x1) * channels;
+        const d = (y1 * coarse.width + x0) * channels;
+        const e = (y1 * coarse.width + x1) * channels;
+        const cv = coarse.value;
+        for (let c = 0; c < channels; c++) {
+          const up =
+            (cv[a + c]! * (1 - fx) + cv[b + c]! * fx) * (1 - fy) +
+            (cv[d + c]! * (1 - fx) + cv[e + c]! * fx) * fy;
+          fine.value[i * channels + c] = w * fine.value[i * channels + c]! + (1 - w) * up;
+        }
+        fine.weight[i] = 1;
+      }
+    }
+  }
+}
+
+/** Known colours smoothed a little ([1 2 1] twice each way, normalised by weight): fill sources without a single pixel's noise. */
+export function smoothedSources(
+  color: Float32Array,
+  known: Float32Array,
+  width: number,
+  height: number,
+): Float32Array {
+  let value = new Float32Array(width * height * 4);
+  let weight = Float32Array.from(known);
+  for (let i = 0; i < known.length; i++)
+    for (let c = 0; c < 4; c++) value[i * 4 + c] = color[i * 4 + c]! * known[i]!;
+  const pass = (dx: number, dy: number) => {
+    const nextValue = new Float32Array(value.length);
+    const nextWeight = new Float32Array(weight.length);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const i = y * width + x;
+        const xa = Math.max(0, x - dx);
+        const ya = Math.max(0, y - dy);
+        const xb = Math.min(width - 1, x + dx);
+        const yb = Math.min(height - 1, y + dy);
+        const a = ya * width + xa;
+        const b = yb * width + xb;
+        nextWeight[i] = weight[a]! + 2 * weight[i]! + weight[b]!;
+        for (let c = 0; c < 4; c++)
+          nextValue[i * 4 + c] = value[a * 4 + c]! + 2 * value[i * 4 + c]! + value[b * 4 + c]!;
+      }
+    }
+    value = nextValue;
+    weight = nextWeight;
+  };
+  pass(1, 0);
+  pass(1, 0);
+  pass(0, 1);
+  pass(0, 1);
+  for (let i = 0; i < weight.length; i++) {
+    const w = weight[i]!;
+    for (let c = 0; c < 4; c++) value[i * 4 + c] = w > 0 ? value[i * 4 + c]! / w : 0;
+  }
+  return value;
+}

@@ -1,0 +1,99 @@
+// The background fill behind moving layers: it takes the colours of the surroundings, not of the
+// object's rim (IGNORE), and keeps their grain or texture instead of reading as a blur.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resizeRgba } from '../../../src/engine/image/encode.js';
+import type { RgbaImage } from '../../../src/engine/image/types.js';
+import { FILL, IGNORE, KNOWN, inpaint } from '../../../src/engine/motion/inpaint.js';
+import { loadPhoto, type PhotoName } from '../../helpers/photos.js';
+
+const SIZE = 160;
+
+async function patchOf(name: PhotoName, x0: number, y0: number): Promise<RgbaImage> {
+  const { image } = await loadPhoto(name);
+  const data = new Uint8Array(SIZE * SIZE * 4);
+  for (let y = 0; y < SIZE; y++) {
+    const from = ((y0 + y) * image.width + x0) * 4;
+    data.set(image.data.subarray(from, from + SIZE * 4), y * SIZE * 4);
+  }
+  return { width: SIZE, height: SIZE, data };
+}
+
+/** A hole in the middle (an upright ellipse), a 3-px rim around it painted a loud red and marked IGNORE. */
+function holeWithRim(image: RgbaImage): { rgba: Uint8Array; state: Uint8Array } {
+  const rgba = Uint8Array.from(image.data);
+  const state = new Uint8Array(SIZE * SIZE);
+  for (let y = 0; y < SIZE; y++) {
+    for (let x = 0; x < SIZE; x++) {
+      const r = Math.hypot((x - SIZE / 2) / 14, (y - SIZE / 2) / 40);
+      const i = y * SIZE + x;
+      if (r <= 1) state[i] = FILL;
+      else if (r <= 1.2) {
+        state[i] = IGNORE;
+        rgba.set([255, 0, 0], i * 4);
+      } else state[i] = KNOWN;
+    }
+  }
+  return { rgba, state };
+}
+
+/** Mean colour and mean 3x3 detail energy over the pixels where `where` holds. */
+function stats(rgba: Uint8Array, where: (i: number) => boolean): { mean: number[]; detail: number } {
+  const mean = [0, 0, 0];
+  let detail = 0;
+  let n = 0;
+  for (let y = 1; y < SIZE - 1; y++) {
+    for (let x = 1; x < SIZE - 1; x++) {
+      const i = y * SIZE + x;
+      if (!where(i)) continue;
+      for (let c = 0; c < 3; c++) {
+        mean[c]! += rgba[i * 4 + c]!;
+        let local = 0;
+        for (let dy = -1; dy <= 1; dy++)
+          for (let dx = -1; dx <= 1; dx++) local += rgba[(i + dy * SIZE + dx) * 4 + c]!;
+        detail += (rgba[i * 4 + c]! - local / 9) ** 2;
+      }
+      n++;
+    }
+  }
+  return { mean: mean.map((v) => v / n), detail: detail / (3 * n) };
+}
+
+describe.each([
+  ['sky (rocket.jpg)', 'rocket.jpg' as PhotoName, 60, 20],
+  ['grass (grass.png)', 'grass.png' as PhotoName, 170, 170],
+])('fill of %s', (_name, photo, x0, y0) => {
+  let image: RgbaImage;
+  beforeAll(async () => {
+    image = await patchOf(photo, x0, y0);
+  });
+
+  it.each([
+    ['smooth fill with grain', false],
+    ['texture copied from beside the hole', true],
+  ])('%s: takes the surroundings’ colour, not the rim’s, and is not a blur', (_how, copy) => {
+    const { rgba, state } = holeWithRim(image);
+    inpaint(rgba, SIZE, SIZE, state, { seed: 1, narrow: 6, copy });
+    const filled = stats(rgba, (i) => state[i] === FILL);
+    const around = stats(image.data, (i) => state[i] === KNOWN && Math.abs((i % SIZE) - SIZE / 2) < 40);
+    // Not red: within a few levels of the surroundings' mean.
+    for (let c = 0; c < 3; c++)
+      expect(Math.abs(filled.mean[c]! - around.mean[c]!), `channel ${c}`).toBeLessThan(12);
+    // Grain or texture like the surroundings' (a plain push-pull blur has almost none).
+    expect(filled.detail).toBeGreaterThan(0.3 * Math.min(around.detail, 9));
+    // A copied patch has the surroundings' own texture, however strong (noise is capped at grain level).
+    if (copy) expect(filled.detail).toBeGreaterThan(0.5 * around.detail);
+    const stillKnown = (i: number) => state[i] === KNOWN;
+    for (let i = 0; i < state.length; i++) if (stillKnown(i)) expect(rgba[i * 4]).toBe(image.data[i * 4]);
+  });
+});
+
+describe('inpaint', () => {
+  it('is the same for the same seed', async () => {
+    const image = await resizeRgba((await loadPhoto('grass.png')).image, SIZE, SIZE);
+    const a = holeWithRim(image);
+    const b = holeWithRim(image);
+    inpaint(a.rgba, SIZE, SIZE, a.state, { seed: 3, narrow: 6 });
+    inpaint(b.rgba, SIZE, SIZE, b.state, { seed: 3, narrow: 6 });
+    expect(Buffer.compare(Buffer.from(a.rgba), Buffer.from(b.rgba))).toBe(0);
+  });
+});

@@ -1,0 +1,299 @@
+// Travel motions (launch, fly away, drive forward, fall): the object leaves along its path over the
+// distance its strength and the clip's length give, inside its motion area (the mask swept along the
+// path); the background it uncovers is filled; nothing beyond the area changes; and each loop mode ends
+// as it should.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LoopMode } from '../../../src/shared/index.js';
+import { dilatedRegions, maskAt } from '../../../src/engine/eval/metrics.js';
+import { rasterize, type SceneShape } from '../../../src/engine/eval/shapes.js';
+import { resizeRgba } from '../../../src/engine/image/encode.js';
+import type { RgbaImage } from '../../../src/engine/image/types.js';
+import { layerFamily, TRAVEL_LOOP } from '../../../src/engine/motion/layers.js';
+import {
+  createMotionEngine,
+  type MotionAnimation,
+  type RegionReport,
+} from '../../../src/engine/motion/index.js';
+import type { RegionSpec } from '../../../src/engine/render/types.js';
+import { loadPhoto } from '../../helpers/photos.js';
+
+const SIZE = { width: 300, height: 200 };
+const FPS = 12;
+const SECONDS = 2;
+const FRAMES = FPS * SECONDS;
+/** The spoon on the saucer (coffee.png), a small object on a textured table. */
+const SPOON: SceneShape = { kind: 'ellipse', cx: 0.62, cy: 0.55, rx: 0.06, ry: 0.16 };
+const unit = Math.max(SIZE.width, SIZE.height) / 512;
+
+let photo: RgbaImage;
+let reference: RgbaImage;
+const engine = createMotionEngine({ workers: 0 });
+
+beforeAll(async () => {
+  photo = (await loadPhoto('coffee.png')).image;
+  reference = await resizeRgba(photo, SIZE.width, SIZE.height);
+});
+
+function spec(prompt: string, strength: number, direction: number | null = null): RegionSpec {
+  return {
+    id: 'spoon',
+    mask: rasterize(SPOON, photo.width, photo.height),
+    prompt,
+    strength,
+    direction,
+    seed: 5,
+    start: 0,
+    end: null,
+    pose: null,
+  };
+}
+
+async function render(
+  region: RegionSpec,
+  loop: LoopMode,
+): Promise<{ frames: RgbaImage[]; report: RegionReport }> {
+  const animation = (await engine.prepare(
+    { photo, regions: [region], timing: { seconds: SECONDS, fps: FPS, loop }, size: SIZE },
+    { signal: new AbortController().signal, progress: () => undefined },
+  )) as MotionAnimation;
+  const frames: RgbaImage[] = [];
+  try {
+    for await (const { image } of animation.frames()) frames.push(image);
+  } finally {
+    await animation.dispose();
+  }
+  return { frames, report: animation.regions[0]! };
+}
+
+/** The region's pixels at least 2 px inside its edge, at the output size (x y pairs). */
+function innerPixels(): number[] {
+  const inside = maskAt(rasterize(SPOON, photo.width, photo.height), SIZE.width, SIZE.height);
+  const at = (x: number, y: number) => inside[y * SIZE.width + x] === 1;
+  const points: number[] = [];
+  for (let y = 2; y < SIZE.height - 2; y++) {
+    for (let x = 2; x < SIZE.width - 2; x++) {
+      if (at(x, y) && at(x - 2, y) && at(x + 2, y) && at(x, y - 2) && at(x, y + 2)) points.push(x, y);
+    }
+  }
+  return points;
+}
+
+/** Mean squared colour error between the photo's object pixels and the frame at those pixels moved by (dx, dy). */
+function mismatch(frame: RgbaImage, points: number[], dx: number, dy: number): number {
+  let sum = 0;
+  let count = 0;
+  for (let k = 0; k < points.length; k += 2) {
+    const x = points[k]! + dx;
+    const y = points[k + 1]! + dy;
+    if (x < 0 || y < 0 || x > SIZE.width - 2 || y > SIZE.height - 2) continue;
+    const x0 = Math.floor(x);
+    const y0 = Math.floor(y);
+    const fx = x - x0;
+    const fy = y - y0;
+    const p = (points[k + 1]! * SIZE.width + points[k]!) * 4;
+    for (let c = 0; c < 3; c++) {
+      const v = (xx: number, yy: number) => frame.data[(yy * SIZE.width + xx) * 4 + c]!;
+      const sample =
+        (v(x0, y0) * (1 - fx) + v(x0 + 1, y0) * fx) * (1 - fy) +
+        (v(x0, y0 + 1) * (1 - fx) + v(x0 + 1, y0 + 1) * fx) * fy;
+      sum += (sample - reference.data[p + c]!) ** 2;
+    }
+    count++;
+  }
+  return count > 0 ? sum / (count * 3) : Infinity;
+}
+
+/** Where the object is drawn along a direction: the shift (quarter pixels, 0-80 px) that matches it best. */
+function displacement(
+  frame: RgbaImage,
+  points: number[],
+  ux: number,
+  uy: number,
+): { at: number; error: number } {
+  let best = { at: 0, error: Infinity };
+  for (let d = 0; d <= 80; d += 0.25) {
+    const error = mismatch(frame, points, ux * d, uy * d);
+    if (error < best.error) best = { at: d, error };
+  }
+  return best;
+}
+
+describe('travel', () => {
+  it('drives the object right by the distance its strength gives, accelerating from rest (once)', async () => {
+    const strength = 2;
+    const { frames, report } = await render(spec('drive forward', strength), 'once');
+    expect(report.fieldStrength).toBeCloseTo(strength, 2);
+    const points = innerPixels();
+    // Once: the path x(t) = D (t / N)^2 over the N frames; the mean speed over the N - 1 frame pairs is
+    // the strength, so D = strength * unit * N^2 / (N - 1).
+    const travelled = (strength * unit * FRAMES ** 2) / (FRAMES - 1);
+    const expected = (t: number) => travelled * (t / FRAMES) ** 2;
+    let last = -1;
+    for (const t of [6, 12, 18, FRAMES - 1]) {
+      const found = displacement(frames[t]!, points, 1, 0);
+      expect(found.at, `frame ${t}`).toBeCloseTo(expected(t), 0);
+      // And it is the object there: it matches far better than where it stood.
+      expect(found.error, `frame ${t}`).toBeLessThan(0.25 * mismatch(frames[t]!, points, 0, 0));
+      expect(found.at).toBeGreaterThan(last);
+      last = found.at;
+    }
+    // It does not come back: the last frame is far from the photo where the object stood.
+    expect(displacement(frames[FRAMES - 1]!, points, 1, 0).at).toBeGreaterThan(0.8 * travelled);
+  });
+
+  it('changes nothing beyond its motion area (the mask swept along the path) grown by 2%', async () => {
+    const { frames, report } = await render(spec('drive forward', 3), 'once');
+    const area = maskAt(report.motionArea, SIZE.width, SIZE.height);
+    const own = maskAt(rasterize(SPOON, photo.width, photo.height), SIZE.width, SIZE.height);
+    // The area holds the mask and reaches right along the path, not left of it.
+    expect(own.every((v, i) => v === 0 || area[i] === 1)).toBe(true);
+    let right = 0;
+    let left = 0;
+    let x0 = SIZE.width;
+    for (let i = 0; i < own.length; i++) if (own[i]) x0 = Math.min(x0, i % SIZE.width);
+    for (let i = 0; i < area.length; i++) {
+      if (!area[i] || own[i]) continue;
+      if (i % SIZE.width < x0 - 1) left++;
+      else right++;
+    }
+    expect(right).toBeGreaterThan(200);
+    expect(left).toBe(0);
+    const band = dilatedRegions([report.motionArea], SIZE.width, SIZE.height, 0.02);
+    let changed = 0;
+    let checked = 0;
+    for (const frame of frames) {
+      for (let p = 0; p < band.length; p++) {
+        if (band[p]) continue;
+        checked++;
+        for (let c = 0; c < 4; c++) if (frame.data[p * 4 + c] !== reference.data[p * 4 + c]) changed++;
+      }
+    }
+    expect(checked).toBeGreaterThan(0);
+    expect(changed).toBe(0);
+    // Moving pixels did leave the region's own 2% band (it travels, it is not clipped to where it stood).
+    const ownBand = dilatedRegions(
+      [rasterize(SPOON, photo.width, photo.height)],
+      SIZE.width,
+      SIZE.height,
+      0.02,
+    );
+    const last = frames[FRAMES - 1]!;
+    let outside = 0;
+    for (let p = 0; p < ownBand.length; p++) {
+      if (!ownBand[p] && Math.abs(last.data[p * 4]! - reference.data[p * 4]!) > 10) outside++;
+    }
+    expect(outside).toBeGreaterThan(100);
+  });
+
+  it('starts on the photo and fills where the object was with the background around it', async () => {
+    const { frames } = await render(spec('drive forward', 3), 'once');
+    expect(Buffer.compare(Buffer.from(frames[0]!.data), Buffer.from(reference.data))).toBe(0);
+    // Once the spoon has gone, where it stood looks like the table around it, not like the spoon.
+    const own = maskAt(rasterize(SPOON, photo.width, photo.height), SIZE.width, SIZE.height);
+    const ring = dilatedRegions([rasterize(SPOON, photo.width, photo.height)], SIZE.width, SIZE.height, 0.05);
+    const mean = (image: RgbaImage, where: (p: number) => boolean) => {
+      const sum = [0, 0, 0];
+      let n = 0;
+      for (let p = 0; p < own.length; p++) {
+        if (!where(p)) continue;
+        for (let c = 0; c < 3; c++) sum[c]! += image.data[p * 4 + c]!;
+        n++;
+      }
+      return sum.map((v) => v / n);
+    };
+    const around = mean(reference, (p) => ring[p] === 1 && own[p] === 0);
+    const spoon = mean(reference, (p) => own[p] === 1);
+    const filled = mean(frames[FRAMES - 1]!, (p) => own[p] === 1);
+    const distance = (a: number[], b: number[]) => Math.hypot(...a.map((v, c) => v - b[c]!));
+    expect(distance(filled, around)).toBeLessThan(0.5 * distance(spoon, around));
+  });
+
+  it('loops: travels out opaque, then the original fades back in at rest, never two copies at once', async () => {
+    const { frames } = await render(spec('drive forward', 3), 'loop');
+    const points = innerPixels();
+    const span = FRAMES;
+    // While it travels it is opaque and where its path says.
+    const mid = Math.floor(TRAVEL_LOOP.opaqueEnd * span) - 1;
+    const moved = displacement(frames[mid]!, points, 1, 0);
+    expect(moved.at).toBeGreaterThan(10);
+    expect(moved.error).toBeLessThan(0.25 * mismatch(frames[mid]!, points, 0, 0));
+    // After its path ends, nothing is drawn along the path beyond where it stood (and the few pixels of
+    // its filled rim): no ghost.
+    const own = dilatedRegions([rasterize(SPOON, photo.width, photo.height)], SIZE.width, SIZE.height, 0.04);
+    for (let t = Math.ceil(TRAVEL_LOOP.pathEnd * span) + 1; t < FRAMES; t++) {
+      let ghost = 0;
+      for (let p = 0; p < own.length; p++) {
+        if (own[p]) continue;
+        for (let c = 0; c < 3; c++) if (frames[t]!.data[p * 4 + c] !== reference.data[p * 4 + c]) ghost++;
+      }
+      expect(ghost, `frame ${t}`).toBe(0);
+    }
+    // The last frame leads back into the first: the object is (almost) back at full opacity, at rest.
+    expect(displacement(frames[FRAMES - 1]!, points, 1, 0).at).toBe(0);
+  });
+
+  it('plays ping-pong out and back along the same path', async () => {
+    const { frames } = await render(spec('launch', 3), 'pingpong');
+    const points = innerPixels();
+    for (let t = 1; t < FRAMES / 2; t++) {
+      expect(Buffer.compare(Buffer.from(frames[t]!.data), Buffer.from(frames[FRAMES - t]!.data))).toBe(0);
+    }
+    const up = (t: number) => displacement(frames[t]!, points, 0, -1).at;
+    expect(up(FRAMES / 2)).toBeGreaterThan(up(FRAMES / 4));
+    expect(up(FRAMES / 4)).toBeGreaterThan(0);
+  });
+
+  it('takes the object’s rim with it: the layer reaches past the mask', async () => {
+    const { frames } = await render(spec('drive forward', 3), 'once');
+    // Just outside the mask's left edge, the pixels change once the spoon has gone (its rim went with it).
+    const own = maskAt(rasterize(SPOON, photo.width, photo.height), SIZE.width, SIZE.height);
+    const last = frames[FRAMES - 1]!;
+    let rim = 0;
+    let changed = 0;
+    for (let y = 0; y < SIZE.height; y++) {
+      for (let x = 1; x < SIZE.width; x++) {
+        const p = y * SIZE.width + x;
+        if (!own[p] || own[p - 1]) continue;
+        rim++;
+        const q = p - 1;
+        if (Math.abs(last.data[q * 4]! - reference.data[q * 4]!) > 0) changed++;
+      }
+    }
+    expect(rim).toBeGreaterThan(10);
+    expect(changed / rim).toBeGreaterThan(0.9);
+  });
+});
+
+describe('travel path in a loop', () => {
+  it('fades out on its way, then in at rest, and is never seen twice', () => {
+    const samples = Float32Array.from([10, 10, 20, 10, 10, 30, 20, 30]);
+    const family = layerFamily(
+      { primitive: 'travel', direction: 90, shrink: 0, pace: 'accelerate' },
+      { centroid: { x: 15, y: 20 }, samples, top: 10, bottom: 30 },
+      48,
+      24,
+      true,
+      1,
+    );
+    const motion = family.build(100, 1);
+    const m = new Float64Array(6);
+    let previousY = 0;
+    for (let tau = 0; tau <= 48; tau += 0.5) {
+      motion.affine(tau, m);
+      const opacity = motion.opacity(tau);
+      if (tau <= TRAVEL_LOOP.pathEnd * 48) {
+        // On its path: moving up, away, and fading only near the path's end.
+        expect(m[5]!).toBeLessThanOrEqual(previousY);
+        previousY = m[5]!;
+        if (tau <= TRAVEL_LOOP.opaqueEnd * 48) expect(opacity).toBe(1);
+      } else {
+        // Back at rest, fading in.
+        expect(Array.from(m)).toEqual([1, 0, 0, 0, 1, 0]);
+      }
+    }
+    expect(motion.opacity(TRAVEL_LOOP.pathEnd * 48)).toBe(0);
+    expect(motion.opacity(48)).toBe(1);
+    motion.affine(TRAVEL_LOOP.pathEnd * 48, m);
+    expect(m[5]!).toBeCloseTo(-100, 6);
+  });
+});
