@@ -45,6 +45,11 @@ function pushDown(level: Level): Level {
  * Push-pull: every pixel with weight below 1 takes (1 - weight) of the bilinear value of the coarser
  * level. `value` (width * height * channels) is filled in place; `weight` is 1 for sources, 0 elsewhere.
  */
+function hasGap(weight: Float32Array): boolean {
+  for (let i = 0; i < weight.length; i++) if (weight[i]! < 1) return true;
+  return false;
+}
+
 export function pushPull(
   value: Float32Array,
   weight: Float32Array,
@@ -52,10 +57,10 @@ export function pushPull(
   height: number,
   channels: number,
 ): void {
-  const base: Level = { width, height, channels, value, weight: Float32Array.from(weight) };
+  const base: Level = { width, height, channels, value, weight: new Float32Array(weight) };
   const levels = [base];
   let top = base;
-  while ((top.width > 1 || top.height > 1) && top.weight.some((w) => w < 1)) {
+  while ((top.width > 1 || top.height > 1) && hasGap(top.weight)) {
     top = pushDown(top);
     levels.push(top);
   }
@@ -90,46 +95,4 @@ export function pushPull(
       }
     }
   }
-}
-
-/** Known colours smoothed a little ([1 2 1] twice each way, normalised by weight): fill sources without a single pixel's noise. */
-export function smoothedSources(
-  color: Float32Array,
-  known: Float32Array,
-  width: number,
-  height: number,
-): Float32Array {
-  let value = new Float32Array(width * height * 4);
-  let weight = Float32Array.from(known);
-  for (let i = 0; i < known.length; i++)
-    for (let c = 0; c < 4; c++) value[i * 4 + c] = color[i * 4 + c]! * known[i]!;
-  const pass = (dx: number, dy: number) => {
-    const nextValue = new Float32Array(value.length);
-    const nextWeight = new Float32Array(weight.length);
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const i = y * width + x;
-        const xa = Math.max(0, x - dx);
-        const ya = Math.max(0, y - dy);
-        const xb = Math.min(width - 1, x + dx);
-        const yb = Math.min(height - 1, y + dy);
-        const a = ya * width + xa;
-        const b = yb * width + xb;
-        nextWeight[i] = weight[a]! + 2 * weight[i]! + weight[b]!;
-        for (let c = 0; c < 4; c++)
-          nextValue[i * 4 + c] = value[a * 4 + c]! + 2 * value[i * 4 + c]! + value[b * 4 + c]!;
-      }
-    }
-    value = nextValue;
-    weight = nextWeight;
-  };
-  pass(1, 0);
-  pass(1, 0);
-  pass(0, 1);
-  pass(0, 1);
-  for (let i = 0; i < weight.length; i++) {
-    const w = weight[i]!;
-    for (let c = 0; c < 4; c++) value[i * 4 + c] = w > 0 ? value[i * 4 + c]! / w : 0;
-  }
-  return value;
 }

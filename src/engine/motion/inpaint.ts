@@ -6,74 +6,18 @@
 // not of the object's edge that its mask missed.
 //
 // - A hole the object leaves entirely (a travel) takes real texture from beside it (offset-fill.ts).
-// - Otherwise, and where no patch beside the hole is wholly known: near the hole's edge, each pixel is
-//   interpolated along its row and column from the nearest known pixels, so bands crossing a narrow hole
-//   carry on through it; deeper in, a push-pull fill (inpaint-core.ts) takes over. Both are smooth, and a
-//   smooth patch in a photo reads as a blur, so the fine grain of the surroundings is put back: the local
-//   strength of the photo's pixel-scale detail (its deviation from the 3x3 mean) is itself filled in by
-//   push-pull (in the log domain, so a few strong edges nearby do not dominate it) and seeded noise of
-//   that strength is added.
-import { FILL, KNOWN, pushPull, smoothedSources } from './inpaint-core.js';
+// - Otherwise, or where no patch beside the hole fits: push-pull (inpaint-core.ts), a smooth blend of the
+//   colours around the hole. A smooth patch in a photo reads as a blur, so the fine grain of the
+//   surroundings is put back: the local strength of the photo's pixel-scale detail (its deviation from
+//   the 3x3 mean) is itself filled in by push-pull (in the log domain, so a few strong edges nearby do
+//   not dominate it) and seeded noise of that strength is added. (Filling along rows and columns from the
+//   nearest known pixels, to carry bands across narrow holes, was tried: it drew bright streaks from
+//   highlights beside a hole.)
+import { FILL, KNOWN, pushPull } from './inpaint-core.js';
 import { seededRandom } from './noise.js';
 import { offsetFill } from './offset-fill.js';
 
 export { FILL, IGNORE, KNOWN } from './inpaint-core.js';
-
-/**
- * Fills each FILL pixel from the nearest known pixel in each of the four directions along its row and
- * column, weighted by inverse squared distance: across a long, narrow hole (a rocket, a pole, a car) the
- * short way wins, so bands that cross it (a horizon, a cloud bank, a tower's beams) carry on through it
- * instead of melting into a blob. Pixels that see no known pixel in any direction keep what `into` has.
- */
-function directionalFill(
-  sources: Float32Array,
-  state: Uint8Array,
-  width: number,
-  height: number,
-  narrow: number,
-  into: Float32Array,
-): void {
-  const sum = new Float32Array(width * height * 4);
-  const total = new Float32Array(width * height);
-  // Per pixel, the shortest distance to a known pixel along a row or column: how narrow the hole is there.
-  const nearest = new Float32Array(width * height).fill(Infinity);
-  const line = (start: number, step: number, count: number) => {
-    let last = -1;
-    let lastAt = 0;
-    for (let k = 0; k < count; k++) {
-      const i = start + k * step;
-      const s = state[i];
-      if (s === KNOWN) {
-        last = i;
-        lastAt = k;
-      } else if (s === FILL && last >= 0) {
-        const d = k - lastAt;
-        const w = 1 / (d * d);
-        total[i]! += w;
-        if (d < nearest[i]!) nearest[i] = d;
-        for (let c = 0; c < 4; c++) sum[i * 4 + c]! += w * sources[last * 4 + c]!;
-      }
-    }
-  };
-  for (let y = 0; y < height; y++) {
-    line(y * width, 1, width);
-    line(y * width + width - 1, -1, width);
-  }
-  for (let x = 0; x < width; x++) {
-    line(x, width, height);
-    line((height - 1) * width + x, -width, height);
-  }
-  // Deep inside a wide hole single rows and columns disagree and draw a plaid: there the smooth push-pull
-  // fill (already in `into`) takes over, fully beyond three times `narrow` from the nearest known pixel.
-  for (let i = 0; i < total.length; i++) {
-    const w = total[i]!;
-    if (state[i] !== FILL || w === 0) continue;
-    const t = Math.min(1, Math.max(0, (nearest[i]! - narrow) / (2 * narrow)));
-    const keep = t * t * (3 - 2 * t);
-    for (let c = 0; c < 4; c++)
-      into[i * 4 + c] = keep * into[i * 4 + c]! + (1 - keep) * (sum[i * 4 + c]! / w);
-  }
-}
 
 /**
  * Log of the pixel-scale detail energy (mean squared deviation from the 3x3 mean, over the colour
@@ -120,11 +64,6 @@ export interface InpaintOptions {
   seed?: number;
   /** Add grain matched to the surroundings (default true). */
   grain?: boolean;
-  /**
-   * Pixels: up to this far from the nearest known pixel along a row or column, the fill carries bands
-   * across the hole (directional); from three times as far it is the smooth push-pull fill. Default: no limit.
-   */
-  narrow?: number;
   /** Fill with texture copied from beside the hole when a wholly known patch is there (offset-fill.ts). */
   copy?: boolean;
 }
@@ -141,11 +80,12 @@ export function inpaint(
   let any = false;
   for (let i = 0; i < count && !any; i++) any = state[i] === FILL;
   if (!any) return;
-  const color = Float32Array.from(rgba);
-  const weight = Float32Array.from(state, (s) => (s === KNOWN ? 1 : 0));
-  const sources = smoothedSources(color, weight, width, height);
+  // (new Float32Array(typed) copies directly; Float32Array.from goes through an iterator, far slower.)
+  const color = new Float32Array(rgba);
+  const weight = new Float32Array(count);
+  for (let i = 0; i < count; i++) weight[i] = state[i] === KNOWN ? 1 : 0;
   pushPull(color, weight, width, height, 4);
-  if (options.copy && offsetFill(rgba, sources, state, width, height, color)) {
+  if (options.copy && offsetFill(rgba, state, width, height, color)) {
     for (let i = 0; i < count; i++) {
       if (state[i] !== FILL) continue;
       for (let c = 0; c < 4; c++) {
@@ -155,13 +95,12 @@ export function inpaint(
     }
     return;
   }
-  directionalFill(sources, state, width, height, options.narrow ?? Infinity, color);
 
   const grain = options.grain ?? true;
   let spread: Float32Array | null = null;
   if (grain) {
     const { energy, weight: energyWeight } = detailEnergy(rgba, width, height, state);
-    if (energyWeight.some((w) => w > 0)) {
+    if (energyWeight.includes(1)) {
       pushPull(energy, energyWeight, width, height, 1);
       spread = energy;
     }

@@ -7,6 +7,7 @@
 // texture instead of a blurred patch.
 import { distanceTransform } from './distance.js';
 import { FILL, KNOWN, pushPull } from './inpaint-core.js';
+import { boxHeight, boxWidth, growBox } from './mask.js';
 
 /** Directions tried for the offset. */
 const DIRECTIONS = 16;
@@ -25,53 +26,101 @@ interface Candidate {
 
 /**
  * Fills the FILL pixels of `into` (RGBA floats) by copying `rgba` from an offset where every source pixel
- * is KNOWN, corrected by the membrane of `sources` (smoothed known colours). `into` holds a smooth fill
- * already (push-pull): the patch must agree with it at large, so a patch of something else (a face beside
- * a model rocket) is not copied. Returns false, leaving `into` alone, when no patch fits.
+ * is KNOWN, plus a membrane that takes the colour difference along the hole's edge smoothly into it.
+ * `into` holds a smooth fill already (push-pull): the patch must agree with it at large, so a patch of
+ * something else (a face beside a model rocket) is not copied. Returns false, leaving `into` alone, when
+ * no patch fits.
  */
 export function offsetFill(
   rgba: Uint8Array,
-  sources: Float32Array,
   state: Uint8Array,
   width: number,
   height: number,
   into: Float32Array,
 ): boolean {
   const holes: number[] = [];
-  for (let i = 0; i < state.length; i++) if (state[i] === FILL) holes.push(i);
-  if (holes.length === 0) return false;
-  // The band of known pixels just outside everything that is not known (the hole and the ignored rim).
-  const fromUnknown = distanceTransform(width, height, (i) => state[i] !== KNOWN);
-  const edge: number[] = [];
+  const unknown: number[] = [];
+  let x0 = width;
+  let y0 = height;
+  let x1 = -1;
+  let y1 = -1;
   for (let i = 0; i < state.length; i++) {
-    if (state[i] === KNOWN && fromUnknown[i]! <= EDGE_BAND) edge.push(i);
+    if (state[i] === KNOWN) continue;
+    unknown.push(i);
+    if (state[i] === FILL) holes.push(i);
+    const x = i % width;
+    const y = (i - x) / width;
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+  }
+  if (holes.length === 0) return false;
+  // Everything below works in the box around the unknown pixels and the band of known ones around them.
+  const box = growBox({ x0, y0, x1: x1 + 1, y1: y1 + 1 }, EDGE_BAND + 2, width, height);
+  const bw = boxWidth(box);
+  const bh = boxHeight(box);
+  const toImage = (k: number) => (box.y0 + Math.floor(k / bw)) * width + box.x0 + (k % bw);
+  const fromUnknown = distanceTransform(bw, bh, (k) => state[toImage(k)] !== KNOWN);
+  const edge: number[] = [];
+  for (let k = 0; k < fromUnknown.length; k++) {
+    const i = toImage(k);
+    if (state[i] === KNOWN && fromUnknown[k]! <= EDGE_BAND) edge.push(i);
   }
   if (edge.length === 0) return false;
 
-  const best = bestOffset(rgba, into, state, width, height, holes, edge);
+  const best = bestOffset(rgba, into, state, width, height, holes, unknown, edge);
   if (!best || best.score > acceptable(rgba, edge)) return false;
   const shift = best.dy * width + best.dx;
 
   // Membrane: the smoothed colour difference between each edge pixel and its source, filled into the hole.
-  const difference = new Float32Array(width * height * 3);
-  const weight = new Float32Array(width * height);
+  const difference = new Float32Array(bw * bh * 3);
+  const weight = new Float32Array(bw * bh);
   for (const i of edge) {
     const x = (i % width) + best.dx;
     const y = Math.floor(i / width) + best.dy;
     if (x < 0 || y < 0 || x >= width || y >= height) continue;
     const j = i + shift;
     if (state[j] !== KNOWN) continue;
-    for (let c = 0; c < 3; c++) difference[i * 3 + c] = sources[i * 4 + c]! - sources[j * 4 + c]!;
-    weight[i] = 1;
+    const k = (Math.floor(i / width) - box.y0) * bw + (i % width) - box.x0;
+    const here = smoothedAt(rgba, state, width, height, i);
+    const there = smoothedAt(rgba, state, width, height, j);
+    for (let c = 0; c < 3; c++) difference[k * 3 + c] = here[c]! - there[c]!;
+    weight[k] = 1;
   }
-  pushPull(difference, weight, width, height, 3);
+  pushPull(difference, weight, bw, bh, 3);
   for (const i of holes) {
     const j = i + shift;
-    for (let c = 0; c < 3; c++) into[i * 4 + c] = rgba[j * 4 + c]! + difference[i * 3 + c]!;
+    const k = (Math.floor(i / width) - box.y0) * bw + (i % width) - box.x0;
+    for (let c = 0; c < 3; c++) into[i * 4 + c] = rgba[j * 4 + c]! + difference[k * 3 + c]!;
     into[i * 4 + 3] = rgba[j * 4 + 3]!;
   }
   return true;
 }
+
+/** The mean colour of the known pixels in the 5x5 window around pixel i, binomially weighted. */
+function smoothedAt(rgba: Uint8Array, state: Uint8Array, width: number, height: number, i: number): number[] {
+  const x = i % width;
+  const y = (i - x) / width;
+  const sum = [0, 0, 0];
+  let total = 0;
+  for (let dy = -2; dy <= 2; dy++) {
+    const yy = y + dy;
+    if (yy < 0 || yy >= height) continue;
+    for (let dx = -2; dx <= 2; dx++) {
+      const xx = x + dx;
+      if (xx < 0 || xx >= width) continue;
+      const j = yy * width + xx;
+      if (state[j] !== KNOWN) continue;
+      const w = BINOMIAL[dx + 2]! * BINOMIAL[dy + 2]!;
+      for (let c = 0; c < 3; c++) sum[c]! += w * rgba[j * 4 + c]!;
+      total += w;
+    }
+  }
+  return sum.map((v) => v / Math.max(1e-9, total));
+}
+
+const BINOMIAL = [1, 4, 6, 4, 1];
 
 /**
  * The largest mean squared difference a patch may have from the smooth fill: the spread of the colours
@@ -95,6 +144,7 @@ function bestOffset(
   width: number,
   height: number,
   holes: readonly number[],
+  unknown: readonly number[],
   edge: readonly number[],
 ): Candidate | null {
   let best: Candidate | null = null;
@@ -105,8 +155,7 @@ function bestOffset(
     // Far enough along u that the patch clears the hole and everything unknown around it.
     let min = Infinity;
     let max = -Infinity;
-    for (let i = 0; i < state.length; i++) {
-      if (state[i] === KNOWN) continue;
+    for (const i of unknown) {
       const p = (i % width) * ux + Math.floor(i / width) * uy;
       if (p < min) min = p;
       if (p > max) max = p;
@@ -182,5 +231,5 @@ function edgeMismatch(
     for (let c = 0; c < 3; c++) sum += (rgba[i * 4 + c]! - rgba[j * 4 + c]!) ** 2;
     count++;
   }
-  return count > edge.length / 2 ? sum / count : null;
+  return count > edge.length / 4 ? sum / count : null;
 }

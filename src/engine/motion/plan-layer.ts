@@ -32,9 +32,6 @@ export interface PlannedRegion<P> {
   motionArea?: Mask;
 }
 
-/** Share of the long side across which a fill carries bands straight through a hole (inpaint.ts). */
-const NARROW_FILL = 0.03;
-
 /** The shortest cycle a bounded motion may be squeezed into to reach its strength, in frames. */
 const SHORTEST_CYCLE = 4;
 
@@ -259,21 +256,24 @@ function fillBehindLayer(
     if (hole[i]) state[i] = depth[i]! <= reach ? FILL : IGNORE;
     else state[i] = outside[i]! <= footprint + rimRing ? IGNORE : KNOWN;
   }
-  const narrow = NARROW_FILL * Math.max(request.width, request.height);
-  inpaint(background, lw, lh, state, { seed: request.seed, narrow });
+  inpaint(background, lw, lh, state, { seed: request.seed });
 }
 
 /**
  * A travel leaves its footprint entirely: fill it, and the rim ring around it (what its mask missed of
  * the object must not stay behind as an outline), with texture copied from beside it (offset-fill.ts).
- * The copy needs room beside the hole, so the fill works on the layer box grown by the hole's size; the
- * next ring out is no source. The result goes into the layer-box-sized `background`.
+ * The copy needs room beside the hole, so the fill works on the layer box grown by its own width and
+ * height; the next ring out is no source. The result goes into the layer-box-sized `background`.
  */
 function fillBehindTravel(request: LayerRequest, layerBox: PixelBox, background: Uint8Array): void {
   const { photo, width, height, shape, sizes } = request;
   const { layerGrow, layerFeather, rimRing } = sizes;
-  const room = Math.max(boxWidth(layerBox), boxHeight(layerBox));
-  const fillBox = growBox(layerBox, room, width, height);
+  const fillBox = {
+    x0: Math.max(0, layerBox.x0 - boxWidth(layerBox)),
+    y0: Math.max(0, layerBox.y0 - boxHeight(layerBox)),
+    x1: Math.min(width, layerBox.x1 + boxWidth(layerBox)),
+    y1: Math.min(height, layerBox.y1 + boxHeight(layerBox)),
+  };
   const fw = boxWidth(fillBox);
   const fh = boxHeight(fillBox);
   const count = fw * fh;
@@ -293,8 +293,7 @@ function fillBehindTravel(request: LayerRequest, layerBox: PixelBox, background:
     const from = ((fillBox.y0 + y) * width + fillBox.x0) * 4;
     rgba.set(photo.subarray(from, from + fw * 4), y * fw * 4);
   }
-  const narrow = NARROW_FILL * Math.max(width, height);
-  inpaint(rgba, fw, fh, state, { seed: request.seed, narrow, copy: true });
+  inpaint(rgba, fw, fh, state, { seed: request.seed, copy: true });
   const lw = boxWidth(layerBox);
   const dx = layerBox.x0 - fillBox.x0;
   for (let y = 0; y < boxHeight(layerBox); y++) {

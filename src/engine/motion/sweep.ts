@@ -45,7 +45,7 @@ function boundaryOf(shape: RegionShape): Float32Array {
       if (edge) points.push(x, y);
     }
   }
-  return Float32Array.from(points);
+  return new Float32Array(points);
 }
 
 /** How far the corners of the region's box move between motion times a and b (the most any point does). */
@@ -79,7 +79,7 @@ export function sweepRegion(
   margin: number,
 ): SweptArea {
   const { width, height } = shape;
-  const stamped = Uint8Array.from(shape.inside);
+  const stamped = shape.inside.slice();
   const boundary = boundaryOf(shape);
   const m = new Float64Array(6);
   let x0 = shape.box.x0;
