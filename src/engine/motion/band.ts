@@ -9,12 +9,14 @@ export interface BandSizes {
   band: number;
   /** Width of the clip's fade at the band's outer edge. */
   clipFade: number;
-  /**
-   * The layer is fully opaque this far outside the region: it takes the region's soft edge with it, and
-   * the object's rim that a segmenter's mask misses, so no outline of it stays behind when it moves.
-   */
+  /** The layer is fully opaque this far outside the region (takes the region's soft edge with it). */
   layerGrow: number;
-  /** Then fades to transparent over this width: the feathered edge. */
+  /**
+   * Then fades to transparent over this width: the feathered edge. It reaches a few pixels past the mask
+   * so the layer takes the object's rim that a segmenter's mask misses along (the background is filled
+   * under all of it, so no outline stays behind), yet is faint there, so the ring of old background it
+   * carries does not show as a halo where it moves over different background.
+   */
   layerFeather: number;
   /** The largest displacement of a bounded layer motion: the region's edge never reaches the clip's fade. */
   layerTravel: number;
@@ -26,8 +28,8 @@ export function bandSizes(width: number, height: number): BandSizes {
   const long = Math.max(width, height);
   const band = Math.max(1, 0.02 * long - 1);
   const clipFade = Math.min(band, Math.max(1.5, 0.006 * long));
-  const layerGrow = Math.max(2, 0.005 * long);
-  const layerFeather = Math.max(1.5, 0.004 * long);
+  const layerGrow = Math.max(1, 0.002 * long);
+  const layerFeather = Math.max(2.5, 0.007 * long);
   return {
     unit: long / 512,
     band,

@@ -11,6 +11,8 @@ import { boxHeight, boxWidth, growBox } from './mask.js';
 
 /** Directions tried for the offset. */
 const DIRECTIONS = 16;
+/** Distances tried along each, as multiples of the least that clears the hole. */
+const REACHES = [1, 1.4, 1.8];
 /** Pixels between the hole's far edge and the copied patch's near edge. */
 const GAP = 3;
 /** Width of the band of known pixels around the hole that offsets are scored and the seam matched on. */
@@ -160,14 +162,17 @@ function bestOffset(
       if (p < min) min = p;
       if (p > max) max = p;
     }
-    const distance = max - min + GAP;
-    const dx = Math.round(ux * distance);
-    const dy = Math.round(uy * distance);
-    if (!wholeKnown(state, width, height, holes, dx, dy)) continue;
-    const edgeScore = edgeMismatch(rgba, state, width, height, edge, dx, dy);
-    if (edgeScore === null) continue;
-    const score = Math.max(edgeScore, patchMismatch(rgba, predicted, width, holes, dx, dy));
-    if (!best || score < best.score) best = { dx, dy, score };
+    // Just clear of the hole, and a little further out (what is right beside a hole is not always alike).
+    for (const reach of REACHES) {
+      const distance = (max - min + GAP) * reach;
+      const dx = Math.round(ux * distance);
+      const dy = Math.round(uy * distance);
+      if (!wholeKnown(state, width, height, holes, dx, dy)) continue;
+      const edgeScore = edgeMismatch(rgba, state, width, height, edge, dx, dy);
+      if (edgeScore === null) continue;
+      const score = Math.max(edgeScore, patchMismatch(rgba, predicted, width, holes, dx, dy));
+      if (!best || score < best.score) best = { dx, dy, score };
+    }
   }
   return best;
 }

@@ -262,17 +262,17 @@ function fillBehindLayer(
 /**
  * A travel leaves its footprint entirely: fill it, and the rim ring around it (what its mask missed of
  * the object must not stay behind as an outline), with texture copied from beside it (offset-fill.ts).
- * The copy needs room beside the hole, so the fill works on the layer box grown by its own width and
- * height; the next ring out is no source. The result goes into the layer-box-sized `background`.
+ * The copy needs room beside the hole, so the fill works on the layer box grown by twice its own width
+ * and height; the next ring out is no source. The result goes into the layer-box-sized `background`.
  */
 function fillBehindTravel(request: LayerRequest, layerBox: PixelBox, background: Uint8Array): void {
   const { photo, width, height, shape, sizes } = request;
   const { layerGrow, layerFeather, rimRing } = sizes;
   const fillBox = {
-    x0: Math.max(0, layerBox.x0 - boxWidth(layerBox)),
-    y0: Math.max(0, layerBox.y0 - boxHeight(layerBox)),
-    x1: Math.min(width, layerBox.x1 + boxWidth(layerBox)),
-    y1: Math.min(height, layerBox.y1 + boxHeight(layerBox)),
+    x0: Math.max(0, layerBox.x0 - 2 * boxWidth(layerBox)),
+    y0: Math.max(0, layerBox.y0 - 2 * boxHeight(layerBox)),
+    x1: Math.min(width, layerBox.x1 + 2 * boxWidth(layerBox)),
+    y1: Math.min(height, layerBox.y1 + 2 * boxHeight(layerBox)),
   };
   const fw = boxWidth(fillBox);
   const fh = boxHeight(fillBox);
