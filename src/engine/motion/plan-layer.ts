@@ -217,6 +217,7 @@ export function planLayer(request: LayerRequest): PlannedRegion<LayerRegionPlan>
       layerBox,
       alpha,
       background,
+      foreground: unmixed(photo, width, layerBox, alpha, background),
       poses: layerPoses(motion, clock, frameCount, layerBox),
       shear: shearTables(motion, clock, frameCount, layerBox),
       frameBoxes: travels ? frameBoxesOf(motion, clock, frameCount, layerBox, box) : null,
@@ -300,6 +301,41 @@ function fillBehindTravel(request: LayerRequest, layerBox: PixelBox, background:
     const from = ((layerBox.y0 - fillBox.y0 + y) * fw + dx) * 4;
     background.set(rgba.subarray(from, from + lw * 4), y * lw * 4);
   }
+}
+
+/**
+ * The layer's colours: where it is partly transparent (its feathered edge) the photo is a blend of the
+ * object and what is behind it, photo = alpha F + (1 - alpha) B. With B the filled background, solving
+ * for F keeps the composite exactly the photo at rest (no pop when the motion starts or passes through
+ * rest) and leaves behind, in F, less of the old background the layer would otherwise carry as a halo.
+ */
+function unmixed(
+  photo: Uint8Array,
+  width: number,
+  layerBox: PixelBox,
+  alpha: Float32Array,
+  background: Uint8Array,
+): Uint8Array {
+  const lw = boxWidth(layerBox);
+  const lh = boxHeight(layerBox);
+  const foreground = sharedUint8(lw * lh * 4);
+  for (let y = 0; y < lh; y++) {
+    for (let x = 0; x < lw; x++) {
+      const k = y * lw + x;
+      const i = ((layerBox.y0 + y) * width + layerBox.x0 + x) * 4;
+      const a = alpha[k]!;
+      for (let c = 0; c < 4; c++) {
+        const seen = photo[i + c]!;
+        if (a >= 1 || a <= 0) {
+          foreground[k * 4 + c] = seen;
+          continue;
+        }
+        const value = (seen - (1 - a) * background[k * 4 + c]!) / a;
+        foreground[k * 4 + c] = value < 0 ? 0 : value > 255 ? 255 : Math.round(value);
+      }
+    }
+  }
+  return foreground;
 }
 
 /** 1 up to the clip's fade, 0 from the band's edge on. */

@@ -38,6 +38,12 @@ export interface LayerRegionPlan {
    * Outside the layerBox the background is the photo.
    */
   background: Uint8Array;
+  /**
+   * layerBox-sized RGBA: the layer's colours. The photo, but along the feathered edge unmixed from the
+   * background (F = (photo - (1 - alpha) background) / alpha), so the layer over the background is
+   * exactly the photo at rest and the motion starts without a pop.
+   */
+  foreground: Uint8Array;
   poses: Float32Array;
   shear: LayerShearPlan | null;
   /**

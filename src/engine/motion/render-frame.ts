@@ -82,14 +82,14 @@ function drawLayer(
   const ie = poses[at + 4]!;
   const iff = poses[at + 5]!;
   const opacity = poses[at + 6]!;
-  const { box, clip, layerBox, alpha, background } = region;
+  const { box, clip, layerBox, alpha, background, foreground } = region;
   const bw = box.x1 - box.x0;
   // The layer's opacity and the filled background live in the layer box (the box itself but for travel).
   const lx0 = layerBox.x0;
   const ly0 = layerBox.y0;
   const lw = layerBox.x1 - lx0;
   const lh = layerBox.y1 - ly0;
-  const { width, height, photo } = plan;
+  const { width, photo } = plan;
   // A travel changes only the pixels around the layer where it is drawn and its footprint at rest.
   const frameBoxes = region.frameBoxes;
   const fx0 = frameBoxes ? frameBoxes[frame * 4]! : box.x0;
@@ -154,23 +154,44 @@ function drawLayer(
       let b = from[fi + 2]!;
       let o = from[fi + 3]!;
       if (a > 0) {
-        const sx = qx < 0 ? 0 : qx > width - EDGE ? width - EDGE : qx;
-        const sy = qy < 0 ? 0 : qy > height - EDGE ? height - EDGE : qy;
+        // The layer's own colours (the photo, unmixed from the fill along its feathered edge).
+        const sx = lx < 0 ? 0 : lx > lw - EDGE ? lw - EDGE : lx;
+        const sy = ly < 0 ? 0 : ly > lh - EDGE ? lh - EDGE : ly;
         const x0 = sx | 0;
         const y0 = sy | 0;
         const fx = sx - x0;
         const fy = sy - y0;
-        const p = (y0 * width + x0) << 2;
-        const q = p + (width << 2);
+        const p = (y0 * lw + x0) << 2;
+        const q = p + (lw << 2);
         const w00 = (1 - fx) * (1 - fy) * a;
         const w10 = fx * (1 - fy) * a;
         const w01 = (1 - fx) * fy * a;
         const w11 = fx * fy * a;
         const keep = 1 - a;
-        r = photo[p]! * w00 + photo[p + 4]! * w10 + photo[q]! * w01 + photo[q + 4]! * w11 + keep * r;
-        g = photo[p + 1]! * w00 + photo[p + 5]! * w10 + photo[q + 1]! * w01 + photo[q + 5]! * w11 + keep * g;
-        b = photo[p + 2]! * w00 + photo[p + 6]! * w10 + photo[q + 2]! * w01 + photo[q + 6]! * w11 + keep * b;
-        o = photo[p + 3]! * w00 + photo[p + 7]! * w10 + photo[q + 3]! * w01 + photo[q + 7]! * w11 + keep * o;
+        r =
+          foreground[p]! * w00 +
+          foreground[p + 4]! * w10 +
+          foreground[q]! * w01 +
+          foreground[q + 4]! * w11 +
+          keep * r;
+        g =
+          foreground[p + 1]! * w00 +
+          foreground[p + 5]! * w10 +
+          foreground[q + 1]! * w01 +
+          foreground[q + 5]! * w11 +
+          keep * g;
+        b =
+          foreground[p + 2]! * w00 +
+          foreground[p + 6]! * w10 +
+          foreground[q + 2]! * w01 +
+          foreground[q + 6]! * w11 +
+          keep * b;
+        o =
+          foreground[p + 3]! * w00 +
+          foreground[p + 7]! * w10 +
+          foreground[q + 3]! * w01 +
+          foreground[q + 7]! * w11 +
+          keep * o;
       }
       if (c < 1) {
         r = c * r + (1 - c) * out[oi]!;
