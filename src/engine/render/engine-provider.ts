@@ -61,7 +61,8 @@ export class DefaultEngineProvider implements EngineProvider {
     const key = `${packDir}\u0000${device}`;
     let engine = this.#diffusion.get(key);
     if (!engine) {
-      engine = createDiffusionEngine({ packDir, provider: device });
+      // A folder given by path was never checked by the installer: its files' sha256 are checked once here.
+      engine = createDiffusionEngine({ packDir, provider: device, verifyHashes: isAbsolute(settings.packId ?? '') });
       // Checks the pack up front: a missing or damaged pack fails here with its own message.
       await engine.pack();
       this.#diffusion.set(key, engine);

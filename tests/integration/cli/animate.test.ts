@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/index.js';
 import type { CliIO } from '../../../src/cli/command.js';
 import { photoPath } from '../../helpers/photos.js';
+import { ensureFixturePacks, packDir } from '../../unit/models/fixture-packs.js';
 
 const run = promisify(execFile);
 const STIR = fileURLToPath(new URL('../../../bin/stir.js', import.meta.url));
@@ -160,4 +161,59 @@ describe('stir animate', () => {
       expect(readdirSync(dir, { recursive: true }).length).toBeLessThanOrEqual(before + 3);
     },
   );
+
+  describe("--engine diffusion --pack DIR (the paper's pipeline on a tiny pack)", () => {
+    it('renders through the same request and export as the built-in engine', async () => {
+      ensureFixturePacks();
+      const dir = mkdtempSync(join(tmpdir(), 'stir-cli-'));
+      const out = join(dir, 'smile.mp4');
+      const io = captureIO();
+      const code = await runCli(
+        [
+          'animate',
+          photoPath('chelsea.png'),
+          '--region',
+          '200,150:smile',
+          '--engine',
+          'diffusion',
+          '--pack',
+          packDir('fyc'),
+          '--seconds',
+          '1',
+          '--fps',
+          '8',
+          '-o',
+          out,
+        ],
+        io,
+      );
+      expect(io.stderr).toBe('');
+      expect(code).toBe(0);
+      expect(await probe(out)).toMatchObject({ codec: 'h264', frames: 8, fps: '8/1', height: 300 });
+    });
+
+    it('refuses a pack folder whose file does not match its sha256, writing nothing', async () => {
+      ensureFixturePacks();
+      const dir = mkdtempSync(join(tmpdir(), 'stir-cli-'));
+      const io = captureIO();
+      const code = await runCli(
+        [
+          'animate',
+          photoPath('chelsea.png'),
+          '--region',
+          '200,150:smile',
+          '--engine',
+          'diffusion',
+          '--pack',
+          packDir('bad-sha256'),
+          '-o',
+          join(dir, 'o.mp4'),
+        ],
+        io,
+      );
+      expect(code).not.toBe(0);
+      expect(io.stderr).toMatch(/sha256 [0-9a-f]{64}, the manifest says/);
+      expect(readdirSync(dir)).toEqual([]);
+    });
+  });
 });
