@@ -62,7 +62,11 @@ export class DefaultEngineProvider implements EngineProvider {
     let engine = this.#diffusion.get(key);
     if (!engine) {
       // A folder given by path was never checked by the installer: its files' sha256 are checked once here.
-      engine = createDiffusionEngine({ packDir, provider: device, verifyHashes: isAbsolute(settings.packId ?? '') });
+      engine = createDiffusionEngine({
+        packDir,
+        provider: device,
+        verifyHashes: isAbsolute(settings.packId ?? ''),
+      });
       // Checks the pack up front: a missing or damaged pack fails here with its own message.
       await engine.pack();
       this.#diffusion.set(key, engine);
