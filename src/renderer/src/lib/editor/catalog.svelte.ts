@@ -29,6 +29,15 @@ export class Catalog {
 
   constructor(client: StirClient) {
     this.#client = client;
+    // A pack installed or removed (the model manager, or `stir models` on the same engine): the engine
+    // choice offers what is there now.
+    client.on('packsChanged', ({ packs }) => {
+      this.packs = packs;
+      void client.listEngines({}).then(
+        (engines) => (this.engines = engines),
+        () => undefined,
+      );
+    });
   }
 
   /** Loads everything; a part that fails stays empty (the editor still works without it). */

@@ -9,6 +9,13 @@ export interface Notice {
   hint: string | null;
   /** A link to act on (a download in browser mode). */
   link: { href: string; label: string; download?: string } | null;
+  /** One thing the person can do about it at once ("Use the CPU"). */
+  action: NoticeAction | null;
+}
+
+export interface NoticeAction {
+  label: string;
+  run: () => void | Promise<void>;
 }
 
 const INFO_MILLIS = 8000;
@@ -16,6 +23,8 @@ const INFO_MILLIS = 8000;
 export class Notices {
   items = $state.raw<readonly Notice[]>([]);
   #next = 1;
+  /** Offers an action for an error, set by the part of the editor that knows the remedy. */
+  actionFor: (error: StirError) => NoticeAction | null = () => null;
 
   get error(): Notice | null {
     return this.items.findLast((n) => n.kind === 'error') ?? null;
@@ -30,11 +39,17 @@ export class Notices {
     if (error.code === 'CANCELLED') return;
     if (error.code === 'INTERNAL') console.error(caught);
     const message = context && error.code === 'INTERNAL' ? `${context}: ${error.message}` : error.message;
-    this.#add({ kind: 'error', message, hint: error.hint ?? null, link: null });
+    this.#add({
+      kind: 'error',
+      message,
+      hint: error.hint ?? null,
+      link: null,
+      action: this.actionFor(error),
+    });
   }
 
   info(message: string, link: Notice['link'] = null, hint: string | null = null): void {
-    const id = this.#add({ kind: 'info', message, hint, link });
+    const id = this.#add({ kind: 'info', message, hint, link, action: null });
     setTimeout(() => this.dismiss(id), link ? INFO_MILLIS * 2 : INFO_MILLIS);
   }
 
