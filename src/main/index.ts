@@ -69,15 +69,18 @@ function registerIpc(engine: EngineHostClient): void {
     return engine.call(method, params);
   });
 
-  ipcMain.handle(IPC.pickOpenPath, async (event, options: { title: string; filters: FileFilter[] }) => {
-    if (!fromOurPage(event) || !mainWindow) return null;
-    const result = await dialog.showOpenDialog(mainWindow, {
-      title: options.title,
-      filters: options.filters,
-      properties: ['openFile'],
-    });
-    return result.canceled ? null : (result.filePaths[0] ?? null);
-  });
+  ipcMain.handle(
+    IPC.pickOpenPath,
+    async (event, options: { title: string; filters: FileFilter[]; folder?: boolean }) => {
+      if (!fromOurPage(event) || !mainWindow) return null;
+      const result = await dialog.showOpenDialog(mainWindow, {
+        title: options.title,
+        filters: options.filters,
+        properties: [options.folder === true ? 'openDirectory' : 'openFile'],
+      });
+      return result.canceled ? null : (result.filePaths[0] ?? null);
+    },
+  );
 
   ipcMain.handle(
     IPC.pickSavePath,

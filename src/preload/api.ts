@@ -27,8 +27,8 @@ export type MenuCommand = (typeof MENU_COMMANDS)[number];
 export interface ShellApi {
   readonly kind: 'electron' | 'browser';
   readonly platform: string;
-  /** A native open dialog; the engine reads the chosen file by path. Null when cancelled. */
-  pickOpenPath(options: { title: string; filters: FileFilter[] }): Promise<string | null>;
+  /** A native open dialog (of a folder when `folder`); the engine reads it by path. Null when cancelled. */
+  pickOpenPath(options: { title: string; filters: FileFilter[]; folder?: boolean }): Promise<string | null>;
   /** A native save dialog. Null when cancelled. */
   pickSavePath(options: {
     title: string;

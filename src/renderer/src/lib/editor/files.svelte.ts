@@ -11,7 +11,7 @@ import {
 } from '@shared/index.js';
 import type { Editor } from './editor.svelte.js';
 
-export type DialogId = 'help' | 'export' | 'save-as' | 'recovery' | 'confirm';
+export type DialogId = 'help' | 'export' | 'save-as' | 'recovery' | 'confirm' | 'models';
 
 export interface ConfirmRequest {
   title: string;

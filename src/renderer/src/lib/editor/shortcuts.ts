@@ -30,7 +30,8 @@ export type CommandId =
   | 'frame-next'
   | 'frame-first'
   | 'frame-last'
-  | 'pose-keyframe';
+  | 'pose-keyframe'
+  | 'show-models';
 
 export interface Shortcut {
   command: CommandId;
@@ -58,6 +59,13 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { command: 'undo', keys: ['Mod+Z'], label: 'Undo', group: 'Edit' },
   { command: 'redo', keys: ['Mod+Shift+Z', 'Mod+Y'], label: 'Redo', group: 'Edit' },
   { command: 'show-shortcuts', keys: ['?', 'F1', 'Mod+/'], label: 'Show keyboard shortcuts', group: 'Edit' },
+  {
+    command: 'show-models',
+    keys: ['Mod+Shift+M'],
+    label: 'Model packs and devices',
+    group: 'Edit',
+    inFields: true,
+  },
   { command: 'tool-click', keys: ['V'], label: 'Click tool: click to make a region', group: 'Tools' },
   { command: 'tool-box', keys: ['R'], label: 'Box tool: drag a box around an object', group: 'Tools' },
   { command: 'tool-brush', keys: ['B'], label: 'Brush: paint a region', group: 'Tools' },

@@ -6,6 +6,7 @@ import type { Connection } from '../bridge.js';
 import { Editor } from './editor.svelte.js';
 import { Files } from './files.svelte.js';
 import { ExportFlow } from './export.svelte.js';
+import { ModelManager } from './models.svelte.js';
 import type { CommandId } from './shortcuts.js';
 import type { Stage } from '../canvas/stage.js';
 import { BRUSH_MAX, BRUSH_MIN } from '../canvas/brush-tool.js';
@@ -17,6 +18,7 @@ export class Workspace {
   readonly editor: Editor;
   readonly files: Files;
   readonly exporter: ExportFlow;
+  readonly models: ModelManager;
   stage = $state.raw<Stage | null>(null);
   /** Bumped to ask the region list to start renaming the selected region (F2). */
   renameRequest = $state(0);
@@ -26,6 +28,7 @@ export class Workspace {
     this.editor = new Editor(connection.client, connection.shell);
     this.files = new Files(this.editor);
     this.exporter = new ExportFlow(this.editor);
+    this.models = new ModelManager(this.editor, () => this.files.dialog === 'models');
   }
 
   get platform(): string {
@@ -60,6 +63,9 @@ export class Workspace {
         return editor.redo();
       case 'show-shortcuts':
         files.dialog = files.dialog === 'help' ? null : 'help';
+        return;
+      case 'show-models':
+        files.dialog = files.dialog === 'models' ? null : 'models';
         return;
       case 'toggle-preview':
         return hasDoc ? editor.preview.toggle() : undefined;
