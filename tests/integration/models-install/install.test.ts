@@ -222,6 +222,9 @@ describe('installing model packs', () => {
     const run = await h.install({ source: source.dir });
     expect(run.error?.code).toBe('PACK_INVALID');
     expect(run.error?.message).toContain(`missing ${DECODER}`);
+    // The refusal names what the person gave, never the staging folder that is already gone.
+    expect(run.error?.message).not.toContain('.stir-staging-');
+    expect(run.error?.hint).toContain(source.dir);
     expect(listing(h.modelsDir)).toEqual(before);
   });
 

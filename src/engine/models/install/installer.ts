@@ -75,6 +75,21 @@ export interface InstallOutcome {
   restarts: number;
 }
 
+/**
+ * loadPack words its refusals for an installed pack ("in <folder>", "install the pack again"). During an
+ * install the folder is the staging folder, which the person never sees and which is gone a moment later,
+ * so the refusal names the source instead and says what to do about it.
+ */
+function refusalOfSource(caught: unknown, stagedRoot: string, source: string): unknown {
+  if (!(caught instanceof StirError) || caught.code !== 'PACK_INVALID') return caught;
+  const message = caught.message.split(` in ${stagedRoot}`).join('').split(stagedRoot).join(source);
+  return new StirError('PACK_INVALID', `Not installed: ${message}`, {
+    hint: `The pack at ${source} is damaged or does not match its manifest; get a fresh copy from where it came from and install that. Nothing was changed in the models folder.`,
+    details: { ...caught.details, dir: source },
+    cause: caught,
+  });
+}
+
 type SourceKind = { kind: 'url'; url: URL } | { kind: 'folder'; dir: string } | { kind: 'zip'; path: string };
 
 export async function installPack(request: InstallRequest, ctx: InstallContext): Promise<InstallOutcome> {
@@ -123,6 +138,8 @@ export async function installPack(request: InstallRequest, ctx: InstallContext):
       checkSessions: true,
       signal: ctx.signal,
       onProgress: (done, total) => validate({ file: null, bytesDone: done, bytesTotal: total }),
+    }).catch((caught: unknown) => {
+      throw refusalOfSource(caught, root, request.source);
     });
 
     // 3. Move it into place (replacing an older copy through a rename, so there is never half a pack).
