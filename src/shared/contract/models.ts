@@ -72,6 +72,21 @@ export const PackInstallProgressSchema = z.object({
 });
 export type PackInstallProgress = z.infer<typeof PackInstallProgressSchema>;
 
+/** An install that has been accepted and has not reported yet: the engine's first state and the editor's. */
+export function startingInstallProgress(jobId: string, source: string): PackInstallProgress {
+  return {
+    jobId,
+    source,
+    state: 'starting',
+    file: null,
+    bytesDone: 0,
+    bytesTotal: null,
+    bytesPerSecond: null,
+    etaSeconds: null,
+    canPause: false,
+  };
+}
+
 export const ListPacksResultSchema = z.object({
   modelsDir: z.string(),
   packs: z.array(InstalledPackSchema),

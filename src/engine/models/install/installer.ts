@@ -83,7 +83,7 @@ export interface InstallOutcome {
 function refusalOfSource(caught: unknown, stagedRoot: string, source: string): unknown {
   if (!(caught instanceof StirError) || caught.code !== 'PACK_INVALID') return caught;
   const message = caught.message.split(` in ${stagedRoot}`).join('').split(stagedRoot).join(source);
-  return new StirError('PACK_INVALID', `Not installed: ${message}`, {
+  return new StirError('PACK_INVALID', message, {
     hint: `The pack at ${source} is damaged or does not match its manifest; get a fresh copy from where it came from and install that. Nothing was changed in the models folder.`,
     details: { ...caught.details, dir: source },
     cause: caught,

@@ -4,6 +4,7 @@
 import {
   formatBytes,
   StirError,
+  startingInstallProgress,
   type DeviceId,
   type PackInstallProgress,
   type ParamsOut,
@@ -127,17 +128,7 @@ export class ModelsService implements Pick<StirService, ModelsMethod> {
     this.#installs.set(started.jobId, {
       pause,
       lastSent: 0,
-      progress: {
-        jobId: started.jobId,
-        source,
-        state: 'starting',
-        file: null,
-        bytesDone: 0,
-        bytesTotal: null,
-        bytesPerSecond: null,
-        etaSeconds: null,
-        canPause: false,
-      },
+      progress: startingInstallProgress(started.jobId, source),
     });
     return started;
   }

@@ -5,6 +5,7 @@
 // by `stir models` on the same engine, shows the same way. A render that failed on the GPU offers the CPU.
 import {
   StirError,
+  startingInstallProgress,
   formatBytes,
   type DeviceChoice,
   type Devices,
@@ -110,7 +111,7 @@ export class ModelManager {
     this.installs = this.installs.filter((i) => !i.error);
     try {
       const { jobId } = await this.#editor.client.installPack({ source: trimmed, replace });
-      if (!this.installs.some((i) => i.jobId === jobId)) this.#track(startingProgress(jobId, trimmed));
+      if (!this.installs.some((i) => i.jobId === jobId)) this.#track(startingInstallProgress(jobId, trimmed));
       return true;
     } catch (caught) {
       this.problem = describe(caught);
@@ -167,7 +168,10 @@ export class ModelManager {
     const known = this.installs.some((i) => i.jobId === jobId);
     this.installs = known
       ? this.installs.map((i) => (i.jobId === jobId ? { ...i, error: problem, canReplace } : i))
-      : [...this.installs, { jobId, progress: startingProgress(jobId, ''), error: problem, canReplace }];
+      : [
+          ...this.installs,
+          { jobId, progress: startingInstallProgress(jobId, ''), error: problem, canReplace },
+        ];
     if (!this.#visible()) this.#editor.notices.fail(error);
   }
 
@@ -253,20 +257,6 @@ export class ModelManager {
     this.#editor.notices.info('Models run on the CPU now; rendering the preview again.');
     void this.#editor.preview.render();
   }
-}
-
-function startingProgress(jobId: string, source: string): PackInstallProgress {
-  return {
-    jobId,
-    source,
-    state: 'starting',
-    file: null,
-    bytesDone: 0,
-    bytesTotal: null,
-    bytesPerSecond: null,
-    etaSeconds: null,
-    canPause: false,
-  };
 }
 
 function describe(caught: unknown): Problem {
