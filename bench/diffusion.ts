@@ -3,9 +3,10 @@
 // preview) must stay under 5% of that: measured here as the step's wall time minus the time inside
 // onnxruntime, for 16 frames, 64x64 latents (512x512), 2 regions, guidance on, on the tiny pack (whose
 // UNet is nearly free, so what is left is ours). Peak memory of a 16-frame 512x512 job is measured in a
-// child process (maxRSS), so the rest of the benchmark run does not count; the tiny pack's weights are a
+// child process (its high-water resident set), so the rest of the benchmark run does not count; the tiny pack's weights are a
 // few MB, so the figure is Stir's buffers plus onnxruntime, and a real pack adds its weights.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
@@ -87,7 +88,22 @@ async function stepTimes(): Promise<{ js: number[]; ort: number[] }> {
   return { js, ort };
 }
 
-/** In the child process: one 16-frame 512x512 job, prepared and every frame rendered; prints maxRSS. */
+/**
+ * The process's peak resident set in MB. On Linux, getrusage's maxRSS survives fork and exec: a child
+ * spawned by a benchmark that already peaked at 1 GB reports 1 GB before doing anything. VmHWM belongs to
+ * the address space, which exec makes anew, so it is the child's own; other systems fall back to maxRSS.
+ */
+function peakRssMb(): number {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (match) return Number(match[1]) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+/** In the child process: one 16-frame 512x512 job, prepared and every frame rendered; prints its peak. */
 async function memoryChild(): Promise<void> {
   const engine = createDiffusionEngine({
     packDir: join(PACKS, 'fyc'),
@@ -97,12 +113,12 @@ async function memoryChild(): Promise<void> {
   });
   const input = await job(16);
   await engine.pack();
-  const before = process.resourceUsage().maxRSS / 1024;
+  const before = peakRssMb();
   const animation = await engine.prepare(input, quiet);
   for await (const frame of animation.frames()) void frame;
   await animation.dispose();
   await engine.dispose();
-  process.stdout.write(JSON.stringify({ before, peak: process.resourceUsage().maxRSS / 1024 }));
+  process.stdout.write(JSON.stringify({ before, peak: peakRssMb() }));
 }
 
 function peakMemory(): { before: number; peak: number } | null {
