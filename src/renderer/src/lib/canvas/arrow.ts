@@ -3,7 +3,7 @@
 // turns it (the direction, degrees counter-clockwise from pointing right, y up as in the model).
 import { Circle, Line, Polygon, type FabricObject } from 'fabric';
 import type { Region } from '@shared/index.js';
-import { LAYER, type CanvasHandler, type PointerInfo, type Stage } from './stage.js';
+import { INERT, LAYER, type CanvasHandler, type PointerInfo, type Stage } from './stage.js';
 import { maskCentroid } from './mask-pixels.js';
 
 const HEAD_HIT = 12;
@@ -96,17 +96,16 @@ export class ArrowHandler implements CanvasHandler {
     this.#head = head;
     const wing = 12 * s;
     const back = { x: head.x - dx * wing * 1.4, y: head.y - dy * wing * 1.4 };
-    const style = { selectable: false, evented: false, objectCaching: false };
     this.#objects = [
       new Line([origin.x, origin.y, back.x, back.y], {
-        ...style,
+        ...INERT,
         stroke: '#101114',
         strokeWidth: 6 * s,
         opacity: 0.5,
         strokeLineCap: 'round',
       }),
       new Line([origin.x, origin.y, back.x, back.y], {
-        ...style,
+        ...INERT,
         stroke: '#ffffff',
         strokeWidth: 3 * s,
         strokeLineCap: 'round',
@@ -117,10 +116,10 @@ export class ArrowHandler implements CanvasHandler {
           { x: back.x - dy * wing * 0.8, y: back.y + dx * wing * 0.8 },
           { x: back.x + dy * wing * 0.8, y: back.y - dx * wing * 0.8 },
         ],
-        { ...style, fill: '#ffffff', stroke: '#101114', strokeWidth: 1.2 * s },
+        { ...INERT, fill: '#ffffff', stroke: '#101114', strokeWidth: 1.2 * s },
       ),
       new Circle({
-        ...style,
+        ...INERT,
         left: origin.x,
         top: origin.y,
         radius: 4 * s,

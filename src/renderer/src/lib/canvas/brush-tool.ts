@@ -3,7 +3,7 @@
 // is one edit (one undo step). The brush with no region selected paints a new region.
 import { Circle, FabricImage } from 'fabric';
 import type { Mask } from '@shared/index.js';
-import { LAYER, type CanvasHandler, type PointerInfo, type Stage } from './stage.js';
+import { INERT, LAYER, type CanvasHandler, type PointerInfo, type Stage } from './stage.js';
 import { hexToRgb, stampLine } from './mask-pixels.js';
 
 export const BRUSH_MIN = 2;
@@ -60,9 +60,7 @@ export class BrushHandler implements CanvasHandler {
         originY: 'top',
         scaleX: width / feedback.width,
         scaleY: height / feedback.height,
-        selectable: false,
-        evented: false,
-        objectCaching: false,
+        ...INERT,
       });
       stage.add(scratch, LAYER.overlay);
     }
@@ -108,9 +106,7 @@ export class BrushHandler implements CanvasHandler {
       this.#cursor = new Circle({
         fill: 'transparent',
         stroke: '#ffffff',
-        selectable: false,
-        evented: false,
-        objectCaching: false,
+        ...INERT,
       });
       stage.add(this.#cursor, LAYER.cursor);
     }

@@ -2,7 +2,7 @@
 // minus for clicks that remove. Clicking a marker takes that click away and the region is found again.
 import { Circle, Group, Line, type FabricObject } from 'fabric';
 import type { Click } from '@shared/index.js';
-import { LAYER, type CanvasHandler, type PointerInfo, type Stage } from './stage.js';
+import { INERT, LAYER, type CanvasHandler, type PointerInfo, type Stage } from './stage.js';
 
 /** Marker radius and hit distance, in screen pixels. */
 const RADIUS = 7;
@@ -84,7 +84,7 @@ export class MarkerHandler implements CanvasHandler {
           }),
         );
       }
-      return new Group(parts, { selectable: false, evented: false, objectCaching: false });
+      return new Group(parts, INERT);
     });
     for (const object of this.#objects) this.#stage.add(object, LAYER.markers);
   }

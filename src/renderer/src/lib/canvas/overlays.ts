@@ -3,7 +3,7 @@
 // shows. Overlays are drawn once per mask (at most 1600 px on the long side) and reused.
 import { FabricImage } from 'fabric';
 import type { Region } from '@shared/index.js';
-import { LAYER, type CanvasHandler, type PointerInfo, type Stage } from './stage.js';
+import { INERT, LAYER, type CanvasHandler, type PointerInfo, type Stage } from './stage.js';
 import { hexToRgb, maskContains, overlayPixels, overlaySize } from './mask-pixels.js';
 
 const OVERLAY_MAX_SIDE = 1600;
@@ -112,9 +112,7 @@ export class OverlayHandler implements CanvasHandler {
       originY: 'top',
       scaleX: region.mask.width / width,
       scaleY: region.mask.height / height,
-      selectable: false,
-      evented: false,
-      objectCaching: false,
+      ...INERT,
     });
     return { image, element, data: region.mask.data, color: region.color, outlineOnly };
   }

@@ -3,7 +3,7 @@
 // at that time (a new keyframe between keyframes, an edit on one).
 import { Circle, Line, type FabricObject } from 'fabric';
 import type { Point, Pose } from '@shared/index.js';
-import { LAYER, type CanvasHandler, type PointerInfo, type Stage } from './stage.js';
+import { INERT, LAYER, type CanvasHandler, type PointerInfo, type Stage } from './stage.js';
 import { LIMBS, poseColor } from '../pose/skeleton.js';
 import { poseAt, setJoint } from '../pose/interpolate.js';
 
@@ -107,9 +107,7 @@ export class PoseHandler implements CanvasHandler {
         strokeWidth: LIMB_WIDTH * s,
         opacity: 0.85,
         strokeLineCap: 'round',
-        selectable: false,
-        evented: false,
-        objectCaching: false,
+        ...INERT,
       });
       this.#stage.add(line, LAYER.pose);
       return line;
@@ -121,9 +119,7 @@ export class PoseHandler implements CanvasHandler {
         fill: poseColor(i),
         stroke: '#101114',
         strokeWidth: 1.5 * s,
-        selectable: false,
-        evented: false,
-        objectCaching: false,
+        ...INERT,
       });
       this.#stage.add(circle, LAYER.pose);
       return circle;

@@ -1,7 +1,7 @@
 // The playing preview, shown in place over the photo: one image object whose pixels are the current
 // frame, stretched to the photo's size (frames render at the size the photo is shown at).
 import { FabricImage } from 'fabric';
-import { LAYER, type Stage } from './stage.js';
+import { AT_PHOTO_ORIGIN, INERT, LAYER, type Stage } from './stage.js';
 
 export class PreviewLayer {
   readonly #stage: Stage;
@@ -29,15 +29,7 @@ export class PreviewLayer {
     }
     this.#element.getContext('2d')?.drawImage(frame, 0, 0);
     if (!this.#image) {
-      this.#image = new FabricImage(this.#element, {
-        left: 0,
-        top: 0,
-        originX: 'left',
-        originY: 'top',
-        selectable: false,
-        evented: false,
-        objectCaching: false,
-      });
+      this.#image = new FabricImage(this.#element, { ...AT_PHOTO_ORIGIN, ...INERT });
       stage.add(this.#image, LAYER.preview);
     }
     this.#image.set({ scaleX: stage.photoWidth / frame.width, scaleY: stage.photoHeight / frame.height });

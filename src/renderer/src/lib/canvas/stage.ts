@@ -25,6 +25,15 @@ export const LAYER = {
   cursor: 7,
 } as const;
 
+/**
+ * What the stage draws is never picked or moved by fabric (the handlers read the pointer themselves), and
+ * is redrawn whole when it changes, so fabric's per-object cache would only cost memory.
+ */
+export const INERT = { selectable: false, evented: false, objectCaching: false } as const;
+
+/** A full-size image placed at the photo's origin (the photo and the preview frames). */
+export const AT_PHOTO_ORIGIN = { left: 0, top: 0, originX: 'left', originY: 'top' } as const;
+
 export interface PointerInfo {
   scene: Point;
   viewport: Point;
@@ -107,15 +116,7 @@ export class Stage {
   async setPhoto(url: string, width: number, height: number): Promise<void> {
     const image = await FabricImage.fromURL(url);
     if (this.#photo) this.canvas.remove(this.#photo);
-    image.set({
-      left: 0,
-      top: 0,
-      originX: 'left',
-      originY: 'top',
-      selectable: false,
-      evented: false,
-      objectCaching: false,
-    });
+    image.set({ ...AT_PHOTO_ORIGIN, ...INERT });
     this.#photo = image;
     this.photoWidth = width;
     this.photoHeight = height;
