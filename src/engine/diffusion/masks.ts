@@ -3,6 +3,7 @@
 // background still and for compositing onto the photo. All filters are separable and O(pixels), so they
 // stay cheap on a 24-megapixel photo.
 import type { Mask } from '../../shared/index.js';
+import { boundsWhere, boxHeight, boxWidth } from '../image/bounds.js';
 
 /**
  * The mask sampled at each cell's centre (nearest), 1 inside and 0 outside. A region too small to cover any
@@ -165,18 +166,6 @@ export function boundingBox(
   width: number,
   height: number,
 ): { x: number; y: number; width: number; height: number } | null {
-  let x0 = width;
-  let y0 = height;
-  let x1 = -1;
-  let y1 = -1;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      if (alpha[y * width + x]! === 0) continue;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
-  }
-  return x1 < 0 ? null : { x: x0, y: y0, width: x1 - x0 + 1, height: y1 - y0 + 1 };
+  const box = boundsWhere(width, height, (i) => alpha[i] !== 0);
+  return box && { x: box.x0, y: box.y0, width: boxWidth(box), height: boxHeight(box) };
 }

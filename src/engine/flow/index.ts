@@ -1,5 +1,6 @@
 // Dense optical flow for measuring animations (QUALITY.md): grey frames at a 512-pixel long side,
 // pyramidal Lucas-Kanade (lucas-kanade.ts).
+import { boundsWhere, boxHeight, boxWidth, growBox } from '../image/bounds.js';
 import type { GreyImage } from './grey.js';
 import { estimateFlow, type FlowField, type FlowOptions } from './lucas-kanade.js';
 
@@ -18,29 +19,14 @@ export function flowWhereChanged(
   pad = 32,
 ): FlowField {
   const { width, height } = first;
-  let x0 = width;
-  let y0 = height;
-  let x1 = -1;
-  let y1 = -1;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      if (first.data[i] === second.data[i]) continue;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
-  }
+  const changed = boundsWhere(width, height, (i) => first.data[i] !== second.data[i]);
   const u = new Float32Array(width * height);
   const v = new Float32Array(width * height);
-  if (x1 < 0) return { width, height, u, v };
-  x0 = Math.max(0, x0 - pad);
-  y0 = Math.max(0, y0 - pad);
-  x1 = Math.min(width - 1, x1 + pad);
-  y1 = Math.min(height - 1, y1 + pad);
-  const cw = x1 - x0 + 1;
-  const ch = y1 - y0 + 1;
+  if (!changed) return { width, height, u, v };
+  const box = growBox(changed, pad, width, height);
+  const { x0, y0 } = box;
+  const cw = boxWidth(box);
+  const ch = boxHeight(box);
   const crop = (image: GreyImage): GreyImage => {
     const data = new Float32Array(cw * ch);
     for (let y = 0; y < ch; y++)

@@ -1,26 +1,8 @@
 // Region masks at the output size, and the geometry the motions need from them.
 import type { Mask } from '../../shared/index.js';
+import type { PixelBox } from '../image/bounds.js';
 
-/** A rectangle of pixels: x0, y0 inclusive; x1, y1 exclusive. */
-export interface PixelBox {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
-
-export const boxWidth = (box: PixelBox) => box.x1 - box.x0;
-export const boxHeight = (box: PixelBox) => box.y1 - box.y0;
-
-export function growBox(box: PixelBox, by: number, width: number, height: number): PixelBox {
-  const pad = Math.ceil(by);
-  return {
-    x0: Math.max(0, box.x0 - pad),
-    y0: Math.max(0, box.y0 - pad),
-    x1: Math.min(width, box.x1 + pad),
-    y1: Math.min(height, box.y1 + pad),
-  };
-}
+export { boxHeight, boxWidth, growBox, type PixelBox } from '../image/bounds.js';
 
 /** True when every pixel is fully inside: the region is the whole photo (camera motions). */
 export function isWholePhoto(mask: Mask): boolean {
