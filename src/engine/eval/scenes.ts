@@ -23,6 +23,19 @@ export interface Scene {
   loop: LoopMode;
 }
 
+/** The rocket on its pad in rocket.jpg, which two scenes animate. */
+const ROCKET: SceneShape = {
+  kind: 'polygon',
+  points: [
+    [0.5, 0.3],
+    [0.52, 0.3],
+    [0.525, 0.42],
+    [0.525, 0.93],
+    [0.485, 0.93],
+    [0.485, 0.42],
+  ],
+};
+
 export const SCENES: readonly Scene[] = [
   {
     name: 'astronaut: flag waves, backdrop drifts',
@@ -156,17 +169,7 @@ export const SCENES: readonly Scene[] = [
       },
       {
         name: 'rocket',
-        shape: {
-          kind: 'polygon',
-          points: [
-            [0.5, 0.3],
-            [0.52, 0.3],
-            [0.525, 0.42],
-            [0.525, 0.93],
-            [0.485, 0.93],
-            [0.485, 0.42],
-          ],
-        },
+        shape: ROCKET,
         prompt: 'tremble',
         strength: 1,
         direction: null,
@@ -181,17 +184,7 @@ export const SCENES: readonly Scene[] = [
     regions: [
       {
         name: 'rocket',
-        shape: {
-          kind: 'polygon',
-          points: [
-            [0.5, 0.3],
-            [0.52, 0.3],
-            [0.525, 0.42],
-            [0.525, 0.93],
-            [0.485, 0.93],
-            [0.485, 0.42],
-          ],
-        },
+        shape: ROCKET,
         prompt: 'launch',
         strength: 3,
         direction: null,
