@@ -2,23 +2,16 @@
 // tilt. The view is a scale about the photo's centre and an offset; panning zooms in just enough that the
 // view never leaves the photo, and zooming out shows a blurred copy of the photo beyond its edges.
 // Strength is measured as optical flow would see it: the mean displacement at each output pixel.
-import type { BandSizes } from './band.js';
 import { boxBlur } from './blur.js';
 import { unitVector } from './layers.js';
-import { POSE_STRIDE, sharedFloat32, sharedUint8, type CameraRegionPlan } from './plan.js';
+import { POSE_STRIDE, sharedFloat32, sharedUint8, type CameraRegionPlan, type PlanRequest } from './plan.js';
 import type { PlannedRegion } from './plan-layer.js';
 import type { CameraPrimitive } from './spec.js';
 import { motionTime, strengthPairs, type RegionClock } from './timing.js';
 
-export interface CameraRequest {
+export interface CameraRequest extends PlanRequest {
   photo: Uint8Array;
-  width: number;
-  height: number;
   motion: CameraPrimitive;
-  clock: RegionClock;
-  frameCount: number;
-  strength: number;
-  sizes: BandSizes;
 }
 
 /** The furthest a looping camera goes before it turns back: 2.5x zoom, or a third of the frame of pan. */

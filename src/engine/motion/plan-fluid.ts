@@ -6,27 +6,19 @@
 // Traces are integrated once here, on a coarse grid (the field is smooth), for every whole step of the
 // cycle; a frame interpolates them. Consecutive frames differ by exactly one step along M at every grid
 // point, so the motion's strength is M's mean magnitude over the region.
-import type { BandSizes } from './band.js';
 import { regionDepth } from './depth.js';
 import { unitVector } from './layers.js';
 import { boxBlur } from './blur.js';
 import { boxHeight, boxWidth, growBox, type PixelBox, type RegionShape } from './mask.js';
 import { curlNoise } from './noise.js';
-import { sharedFloat32, sharedUint8, type FluidRegionPlan } from './plan.js';
+import { sharedFloat32, sharedUint8, type FluidRegionPlan, type PlanRequest } from './plan.js';
 import type { PlannedRegion } from './plan-layer.js';
 import type { FluidPrimitive } from './spec.js';
-import type { RegionClock } from './timing.js';
 
-export interface FluidRequest {
-  width: number;
-  height: number;
+export interface FluidRequest extends PlanRequest {
   shape: RegionShape;
   motion: FluidPrimitive;
   seed: number;
-  clock: RegionClock;
-  /** px/frame at a 512-px long side. */
-  strength: number;
-  sizes: BandSizes;
   photo: Uint8Array;
 }
 

@@ -16,6 +16,7 @@ import {
   sharedUint8,
   type LayerRegionPlan,
   type LayerShearPlan,
+  type PlanRequest,
 } from './plan.js';
 import type { LayerPrimitive } from './spec.js';
 import { sweepRegion } from './sweep.js';
@@ -35,19 +36,12 @@ export interface PlannedRegion<P> {
 /** The shortest cycle a bounded motion may be squeezed into to reach its strength, in frames. */
 const SHORTEST_CYCLE = 4;
 
-export interface LayerRequest {
+export interface LayerRequest extends PlanRequest {
   photo: Uint8Array;
-  width: number;
-  height: number;
   shape: RegionShape;
   motion: LayerPrimitive;
   seed: number;
-  clock: RegionClock;
-  frameCount: number;
   fps: number;
-  /** px/frame at a 512-px long side. */
-  strength: number;
-  sizes: BandSizes;
 }
 
 /** Motion-time pairs over which strength is averaged (travel: only while it travels, not while it fades). */

@@ -3,30 +3,22 @@
 // psi grows along the wind direction (waves of wind run across the region) with a little noise, and the
 // amplitude A fades to zero at the region's edge. d is zero at theta = 0 and periodic, so frame 0 is the
 // photo and a whole number of cycles per span closes the loop; nothing is cross-faded, nothing uncovered.
-import type { BandSizes } from './band.js';
 import { measureMover, solveAmplitude, thinSamples, type Mover } from './calibrate.js';
 import { regionDepth } from './depth.js';
 import { unitVector } from './layers.js';
 import { boxHeight, boxWidth, type RegionShape } from './mask.js';
 import { fractalNoise, curlNoise } from './noise.js';
-import { sharedFloat32, type WarpRegionPlan } from './plan.js';
+import { sharedFloat32, type PlanRequest, type WarpRegionPlan } from './plan.js';
 import { sampleGrid } from './plan-fluid.js';
 import type { PlannedRegion } from './plan-layer.js';
 import { timePairs } from './plan-layer.js';
 import type { WarpPrimitive } from './spec.js';
-import type { RegionClock } from './timing.js';
 
-export interface WarpRequest {
-  width: number;
-  height: number;
+export interface WarpRequest extends PlanRequest {
   shape: RegionShape;
   motion: WarpPrimitive;
   seed: number;
-  clock: RegionClock;
-  frameCount: number;
   fps: number;
-  strength: number;
-  sizes: BandSizes;
 }
 
 /** Shortest sway cycle in frames, when a strong gust must be quick rather than wide. */

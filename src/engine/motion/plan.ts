@@ -2,8 +2,21 @@
 // frames share the photo, layers and fields with the main thread instead of copying them (issue 3,
 // point 6). Everything a frame needs is here; rendering a frame is a pure function of the plan and the
 // frame index (render-frame.ts), which makes the clip the same whichever worker renders which frame.
+import type { BandSizes } from './band.js';
 import type { RegionClock } from './timing.js';
 import type { PixelBox } from './mask.js';
+
+/** What every planner is told of the clip and the region (plan-camera, -fluid, -layer, -warp add their own). */
+export interface PlanRequest {
+  /** The output size. */
+  width: number;
+  height: number;
+  clock: RegionClock;
+  frameCount: number;
+  /** px/frame at a 512-px long side. */
+  strength: number;
+  sizes: BandSizes;
+}
 
 /** Per frame: inverse affine [a b c d e f] (output pixel -> layer pixel), opacity, moving (0 or 1). */
 export const POSE_STRIDE = 8;
