@@ -89,7 +89,7 @@ export class CoreService implements Pick<StirService, CoreMethod> {
         ? { bytes: await encodeJpeg(decoded.image, 95), mime: 'image/jpeg' as const }
         : { bytes: await encodePng(decoded.image, 3), mime: 'image/png' as const };
     const doc = this.#docs.add({ name: decoded.name, format: decoded.format, photo: decoded.image, display });
-    return this.#describe(doc);
+    return { ...this.#describe(doc), scaledFrom: decoded.scaledFrom };
   }
 
   async closeDocument(params: P<'closeDocument'>): R<'closeDocument'> {
@@ -108,6 +108,7 @@ export class CoreService implements Pick<StirService, CoreMethod> {
       imageMime: doc.display.mime,
       regions: doc.regions,
       settings: doc.settings,
+      scaledFrom: null,
     };
   }
 

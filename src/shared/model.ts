@@ -11,8 +11,12 @@ export const LIMITS = {
   /** Strength in pixels per frame at a 512-pixel long side (QUALITY.md). */
   strengthMin: 0,
   strengthMax: 32,
-  /** Longest photo side we accept; larger photos are refused with a clear message. */
+  /** Longest photo side Stir works at; larger photos open scaled down to it, with a notice. */
   photoLongSideMax: 8192,
+  /** Pixels a photo may have before scaling: a larger one is refused (decoding it costs too much memory). */
+  photoPixelsMax: 100_000_000,
+  /** Bytes a photo file may have. */
+  photoBytesMax: 256 * 1024 * 1024,
   regionsMax: 16,
 } as const;
 

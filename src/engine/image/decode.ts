@@ -1,9 +1,12 @@
 // Photo decoding: JPEG, PNG and WebP through sharp, EXIF orientation applied, always to 8-bit sRGB RGBA.
-// Every way a file can be wrong becomes an error a person understands.
-import { readFile, stat } from 'node:fs/promises';
+// Every way a file can be wrong becomes an error a person understands, and every file costs bounded time
+// and memory: the header is read first, and a photo with too many pixels, or fewer bytes than its pixels
+// could possibly take, is refused before anything is decoded. A photo larger than Stir's working size
+// opens scaled down to it, and says so.
 import { basename } from 'node:path';
 import sharp, { type Metadata } from 'sharp';
-import { LIMITS, StirError } from '../../shared/index.js';
+import { LIMITS, StirError, formatBytes } from '../../shared/index.js';
+import { readBoundedFile } from './read-file.js';
 import type { RgbaImage } from './types.js';
 
 export const SUPPORTED_FORMATS = ['jpeg', 'png', 'webp'] as const;
@@ -13,42 +16,41 @@ export interface DecodedPhoto {
   name: string;
   format: PhotoFormat;
   image: RgbaImage;
+  /** The photo's own size (oriented) when it was scaled down to LIMITS.photoLongSideMax; null otherwise. */
+  scaledFrom: { width: number; height: number } | null;
 }
+
+/**
+ * The most pixels one byte of each format can stand for. Measured on flat grey 8192x8192 photos (the
+ * best case for every codec): JPEG 170 pixels a byte, PNG (1-bit palette, deflate at its limit) about
+ * 8,000, lossless WebP about 25,000. The limits leave a wide margin; a file beyond them claims a size its
+ * data cannot fill (a few kilobytes "of" 67 megapixels) and would decode as garbage at full cost.
+ */
+const MAX_PIXELS_PER_BYTE: Record<PhotoFormat, number> = { jpeg: 2_000, png: 40_000, webp: 100_000 };
+
+const PHOTO_HINT = 'Choose a JPEG, PNG or WebP file.';
 
 export type PhotoInput = { kind: 'path'; path: string } | { kind: 'bytes'; name: string; bytes: Uint8Array };
 
 export async function readPhotoBytes(input: PhotoInput): Promise<{ name: string; bytes: Uint8Array }> {
-  if (input.kind === 'bytes') return { name: input.name, bytes: input.bytes };
-  const name = basename(input.path);
-  let info;
-  try {
-    info = await stat(input.path);
-  } catch (caught) {
-    const code = (caught as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new StirError('FILE_NOT_FOUND', `There is no file at ${input.path}.`, {
-        hint: 'Check the path and the file name.',
-        cause: caught,
-      });
+  if (input.kind === 'bytes') {
+    if (input.bytes.length > LIMITS.photoBytesMax) {
+      throw new StirError(
+        'IMAGE_TOO_LARGE',
+        `${input.name} is ${formatBytes(input.bytes.length)}; Stir opens photos of up to ${formatBytes(LIMITS.photoBytesMax)}.`,
+        { hint: 'Save the photo smaller first.' },
+      );
     }
-    throw new StirError('FILE_UNREADABLE', `${name} cannot be read (${code ?? 'unknown error'}).`, {
-      cause: caught,
-    });
+    return { name: input.name, bytes: input.bytes };
   }
-  if (info.isDirectory()) {
-    throw new StirError('NOT_AN_IMAGE', `${input.path} is a folder, not a photo.`, {
-      hint: 'Choose a JPEG, PNG or WebP file.',
-    });
-  }
-  try {
-    return { name, bytes: await readFile(input.path) };
-  } catch (caught) {
-    const code = (caught as NodeJS.ErrnoException).code;
-    throw new StirError('FILE_UNREADABLE', `${name} cannot be read (${code ?? 'unknown error'}).`, {
-      hint: code === 'EACCES' ? 'Stir is not allowed to read this file: check its permissions.' : undefined,
-      cause: caught,
-    });
-  }
+  const bytes = await readBoundedFile(input.path, {
+    maxBytes: LIMITS.photoBytesMax,
+    kind: 'a photo',
+    refusalCode: 'NOT_AN_IMAGE',
+    tooLargeCode: 'IMAGE_TOO_LARGE',
+    hint: PHOTO_HINT,
+  });
+  return { name: basename(input.path), bytes };
 }
 
 export async function decodePhoto(input: PhotoInput): Promise<DecodedPhoto> {
@@ -62,7 +64,7 @@ export async function decodePhoto(input: PhotoInput): Promise<DecodedPhoto> {
 
   let metadata: Metadata;
   try {
-    metadata = await sharp(bytes).metadata();
+    metadata = await sharp(bytes, { limitInputPixels: false }).metadata();
   } catch (caught) {
     throw notAnImage(caught);
   }
@@ -76,23 +78,43 @@ export async function decodePhoto(input: PhotoInput): Promise<DecodedPhoto> {
       },
     );
   }
-  const longSide = Math.max(metadata.width ?? 0, metadata.height ?? 0);
-  if (longSide > LIMITS.photoLongSideMax) {
+  const width = metadata.width ?? 0;
+  const height = metadata.height ?? 0;
+  const pixels = width * height;
+  if (pixels > LIMITS.photoPixelsMax) {
     throw new StirError(
       'IMAGE_TOO_LARGE',
-      `${name} is ${metadata.width}x${metadata.height}; Stir opens photos up to ${LIMITS.photoLongSideMax} pixels on the long side.`,
-      { hint: 'Scale the photo down first.' },
+      `${name} is ${width}x${height} (${megapixels(pixels)} megapixels); Stir opens photos of up to ${megapixels(LIMITS.photoPixelsMax)} megapixels.`,
+      { hint: 'Scale the photo down first.', details: { width, height } },
+    );
+  }
+  if (pixels === 0 || pixels / bytes.length > MAX_PIXELS_PER_BYTE[format as PhotoFormat]) {
+    throw new StirError(
+      'NOT_AN_IMAGE',
+      `${name} is damaged: its header says ${width}x${height}, but the file holds only ${formatBytes(bytes.length)}, far too little for that many pixels.`,
+      { hint: 'Open the original photo again, or export it again from where it came from.' },
     );
   }
 
+  const longSide = LIMITS.photoLongSideMax;
   try {
-    const { data, info } = await sharp(bytes, { failOn: 'error', pages: 1 })
+    // failOn 'error' refuses data that ends early and data the decoder cannot read ('warning' would also
+    // refuse real photos with a harmless quirk, such as a PNG with an outdated sRGB profile).
+    const { data, info } = await sharp(bytes, {
+      failOn: 'error',
+      limitInputPixels: LIMITS.photoPixelsMax,
+      pages: 1,
+    })
       .rotate() // applies the EXIF orientation, then drops the tag
+      .resize(longSide, longSide, { fit: 'inside', withoutEnlargement: true })
       .toColourspace('srgb')
       .ensureAlpha()
       .raw()
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 4) throw new Error(`expected 4 channels, got ${info.channels}`);
+    // EXIF orientations 5 to 8 turn the photo a quarter: its upright size swaps width and height.
+    const upright = (metadata.orientation ?? 1) >= 5 ? { width: height, height: width } : { width, height };
+    const scaled = info.width !== upright.width || info.height !== upright.height;
     return {
       name,
       format: format as PhotoFormat,
@@ -101,6 +123,7 @@ export async function decodePhoto(input: PhotoInput): Promise<DecodedPhoto> {
         height: info.height,
         data: new Uint8Array(data.buffer, data.byteOffset, data.length),
       },
+      scaledFrom: scaled ? upright : null,
     };
   } catch (caught) {
     throw new StirError(
@@ -111,4 +134,8 @@ export async function decodePhoto(input: PhotoInput): Promise<DecodedPhoto> {
       },
     );
   }
+}
+
+function megapixels(pixels: number): string {
+  return String(Math.round(pixels / 1e5) / 10);
 }

@@ -220,6 +220,8 @@ function describe(doc: EngineDocument): ResultOf<'openPhoto'> {
     imageMime: doc.display.mime,
     regions: doc.regions,
     settings: doc.settings,
+    // A project holds the photo at the size it was worked on: nothing is scaled when it opens.
+    scaledFrom: null,
   };
 }
 

@@ -28,6 +28,11 @@ export const PhotoDocumentSchema = z.object({
   imageMime: z.enum(['image/png', 'image/jpeg', 'image/webp']),
   regions: z.array(RegionSchema),
   settings: AnimationSettingsSchema,
+  /**
+   * The photo's own size when it was larger than Stir works at (LIMITS.photoLongSideMax on the long side)
+   * and opened scaled down to `width` x `height`; null when it opened at its size.
+   */
+  scaledFrom: z.object({ width: z.int().positive(), height: z.int().positive() }).nullable(),
 });
 export type PhotoDocument = z.infer<typeof PhotoDocumentSchema>;
 

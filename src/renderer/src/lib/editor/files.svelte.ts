@@ -98,6 +98,14 @@ export class Files {
     await this.#busy('Opening the photo…', async () => {
       const document = await this.#editor.client.openPhoto({ source });
       await this.#editor.load(document, null);
+      if (document.scaledFrom) {
+        const { width, height } = document.scaledFrom;
+        this.#editor.notices.info(
+          `${document.name} is ${width}x${height}: Stir opened it scaled down to ${document.width}x${document.height}, the most it works at.`,
+          null,
+          'Exports are made at the size you choose, up to that size.',
+        );
+      }
     });
   }
 
