@@ -1,6 +1,6 @@
 // The projects area of the engine service: save and open .stir files, replace a document's state (undo and
 // redo), autosave and recovery, recent projects. Merged with the other areas in create-service.ts.
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import {
   LIMITS,
@@ -12,6 +12,7 @@ import {
   type StirService,
 } from '../../shared/index.js';
 import { decodePhoto } from '../image/decode.js';
+import { readBoundedFile } from '../image/read-file.js';
 import type { DocumentStore, EngineDocument } from '../documents.js';
 import { decodeProject, encodeProject, type DisplayMime, type ProjectContent } from './codec.js';
 import { writeFileAtomic } from './atomic-write.js';
@@ -229,21 +230,16 @@ function withExtension(path: string): string {
   return extname(path).toLowerCase() === PROJECT_EXTENSION ? path : `${path}${PROJECT_EXTENSION}`;
 }
 
+/** A project holds one photo (up to LIMITS.photoBytesMax) and up to 16 masks, most of them small. */
+const PROJECT_BYTES_MAX = 768 * 1024 * 1024;
+
 async function readProjectFile(path: string): Promise<Uint8Array> {
-  try {
-    return await readFile(path);
-  } catch (caught) {
-    const code = (caught as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new StirError('FILE_NOT_FOUND', `There is no project at ${path}.`, {
-        hint: 'It may have been moved or deleted.',
-        cause: caught,
-      });
-    }
-    throw new StirError('FILE_UNREADABLE', `${basename(path)} cannot be read (${code ?? 'unknown error'}).`, {
-      cause: caught,
-    });
-  }
+  return readBoundedFile(path, {
+    maxBytes: PROJECT_BYTES_MAX,
+    kind: 'a Stir project',
+    refusalCode: 'PROJECT_INVALID',
+    hint: 'Open a .stir file saved by Stir.',
+  });
 }
 
 function checkRegions(regions: readonly Region[], doc: EngineDocument): void {

@@ -1,9 +1,10 @@
 // The .stir container is an ordinary zip (APPNOTE 6.3.x): a person can open it with any unzip tool and
 // find project.json, the photo and one PNG per region mask. Writing needs only local headers, a central
-// directory and its end record; reading goes through yauzl, which checks sizes and CRCs.
+// directory and its end record. Reading goes through yauzl (sizes checked as entries inflate); the CRCs,
+// the caps and the layout checks are ours.
 import { crc32, deflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
-import { StirError } from '../../shared/index.js';
+import { StirError, formatBytes } from '../../shared/index.js';
 
 export interface ZipEntry {
   name: string;
@@ -85,41 +86,134 @@ export function writeZip(entries: readonly ZipEntry[], modified = new Date()): U
   return out;
 }
 
-/** Reads every entry of a zip held in memory; `what` names the file in messages. */
-export async function readZip(bytes: Uint8Array, what: string): Promise<Map<string, Uint8Array>> {
-  const notAProject = (cause: unknown) =>
-    new StirError(
-      'PROJECT_INVALID',
-      `${what} is not a Stir project (it is not a .stir file, or it is damaged).`,
-      {
-        hint: 'Open a .stir file saved by Stir; to start from a photo, open the photo instead.',
-        cause,
-      },
-    );
+/** More entries than a project ever has (project.json, the photo, 16 masks and a few folders). */
+const MAX_ENTRIES = 256;
+const LOCAL_HEADER_BYTES = 30;
+
+/**
+ * A zip held in memory whose entries are read one by one, by name: nothing is inflated unless asked
+ * for, each entry is capped while it streams, and its CRC-32 is checked against the zip's.
+ */
+export interface ProjectZip {
+  has(name: string): boolean;
+  /** The entry's bytes, or null when there is none of that name; refused when over `maxBytes`. */
+  read(name: string, maxBytes: number): Promise<Uint8Array | null>;
+  close(): void;
+}
+
+/**
+ * Opens a zip held in memory; `what` names the file in messages. Its central directory is read and
+ * checked first: a bounded number of entries, no name twice, and no two entries sharing bytes (a zip
+ * "bomb" points many entries at the same deflated data).
+ */
+export async function openZip(bytes: Uint8Array, what: string): Promise<ProjectZip> {
   let zip: yauzl.ZipFile;
   try {
     zip = await yauzl.fromBufferPromise(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+      lazyEntries: true,
       validateEntrySizes: true,
       autoClose: false,
     });
   } catch (caught) {
-    throw notAProject(caught);
+    throw notAProject(what, caught);
   }
   try {
-    const files = new Map<string, Uint8Array>();
-    for await (const entry of zip.eachEntry()) {
-      if (entry.fileName.endsWith('/')) continue;
-      const stream = await zip.openReadStreamPromise(entry);
-      const parts: Buffer[] = [];
-      for await (const part of stream) parts.push(part as Buffer);
-      files.set(entry.fileName, new Uint8Array(Buffer.concat(parts)));
+    if (zip.entryCount > MAX_ENTRIES) {
+      throw damaged(what, `it holds ${zip.entryCount} files, more than a project ever has`);
     }
-    return files;
+    const entries = new Map<string, yauzl.Entry>();
+    try {
+      for await (const entry of zip.eachEntry()) {
+        if (entries.has(entry.fileName)) throw damaged(what, `it holds ${entry.fileName} twice`);
+        entries.set(entry.fileName, entry);
+      }
+    } catch (caught) {
+      if (caught instanceof StirError) throw caught;
+      throw notAProject(what, caught);
+    }
+    assertNoOverlap([...entries.values()], what);
+    return {
+      has: (name) => entries.has(name),
+      read: async (name, maxBytes) => {
+        const entry = entries.get(name);
+        return entry ? readEntry(zip, entry, maxBytes, what) : null;
+      },
+      close: () => zip.close(),
+    };
   } catch (caught) {
-    throw notAProject(caught);
-  } finally {
     zip.close();
+    throw caught;
   }
+}
+
+function assertNoOverlap(entries: yauzl.Entry[], what: string): void {
+  const spans = entries
+    .map((e) => ({
+      name: e.fileName,
+      start: e.relativeOffsetOfLocalHeader,
+      // The local header's own extra field is not known yet: this end is the least it can be.
+      end: e.relativeOffsetOfLocalHeader + LOCAL_HEADER_BYTES + e.fileNameLength + e.compressedSize,
+    }))
+    .sort((a, b) => a.start - b.start);
+  for (let i = 1; i < spans.length; i++) {
+    const before = spans[i - 1];
+    const after = spans[i];
+    if (before && after && after.start < before.end) {
+      throw damaged(what, `its entries ${before.name} and ${after.name} overlap`);
+    }
+  }
+}
+
+async function readEntry(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  maxBytes: number,
+  what: string,
+): Promise<Uint8Array> {
+  const name = entry.fileName;
+  const tooLarge = () =>
+    damaged(
+      what,
+      `its ${name} would unpack to more than ${formatBytes(maxBytes)}, more than a project holds`,
+    );
+  if (entry.uncompressedSize > maxBytes) throw tooLarge();
+  const parts: Buffer[] = [];
+  let length = 0;
+  let crc = 0;
+  try {
+    const stream = await zip.openReadStreamPromise(entry);
+    for await (const part of stream) {
+      const chunk = part as Buffer;
+      length += chunk.length;
+      // yauzl stops at the declared size too; this holds even where it would not.
+      if (length > maxBytes) {
+        stream.destroy();
+        throw tooLarge();
+      }
+      crc = crc32(chunk, crc);
+      parts.push(chunk);
+    }
+  } catch (caught) {
+    if (caught instanceof StirError) throw caught;
+    throw damaged(what, `its ${name} does not unpack`, caught);
+  }
+  if (crc !== entry.crc32) throw damaged(what, `its ${name} fails its checksum`);
+  return new Uint8Array(Buffer.concat(parts, length));
+}
+
+function notAProject(what: string, cause: unknown): StirError {
+  return new StirError(
+    'PROJECT_INVALID',
+    `${what} is not a Stir project (it is not a .stir file, or it is damaged).`,
+    {
+      hint: 'Open a .stir file saved by Stir; to start from a photo, open the photo instead.',
+      cause,
+    },
+  );
+}
+
+function damaged(what: string, why: string, cause?: unknown): StirError {
+  return new StirError('PROJECT_INVALID', `${what} is damaged: ${why}.`, { cause });
 }
 
 /** MS-DOS date and time (local time, 2-second resolution), as zip headers store them. */
