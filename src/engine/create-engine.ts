@@ -1,7 +1,7 @@
 // Wires the engine's parts together: the one place that knows which segmenter, animation engines,
 // exporter and probes Stir uses. The CLI, the browser mode and the Electron engine host call this.
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import { createService, type EngineHandle } from './create-service.js';
 import type { EnginePorts } from './ports.js';
@@ -16,6 +16,8 @@ import { PackStore } from './models/install/pack-store.js';
 import { readProviderPreference } from './models/install/devices.js';
 import { DefaultEngineProvider } from './render/engine-provider.js';
 import { runDoctor } from './system/doctor.js';
+import { sweepLeftovers, WrittenFolders } from './system/leftovers.js';
+import { RecentProjects } from './project/recent.js';
 
 export type { EngineHandle } from './create-service.js';
 
@@ -71,6 +73,10 @@ export function createEngine(options: EngineOptions = {}): EngineHandle {
     sam: () => (sam ??= findSam()),
   });
 
+  const exportDir = options.exportDir ?? defaultExportDir();
+  const projects = { dataDir, projectsDir: join(exportDir, '..', 'Stir projects') };
+  const writtenFolders = new WrittenFolders(join(dataDir, 'written-folders.json'));
+
   const ports: EnginePorts = {
     vocabulary: motionVocabulary,
     engines,
@@ -90,12 +96,17 @@ export function createEngine(options: EngineOptions = {}): EngineHandle {
         opencv: () => openCvVersion(),
         sharp: async () => sharp.versions.vips,
       }),
-    exportDir: options.exportDir ?? defaultExportDir(),
+    exportDir,
     publishDownload: options.publishDownload,
     models,
-    projects: { dataDir, projectsDir: join(options.exportDir ?? defaultExportDir(), '..', 'Stir projects') },
+    projects,
+    writtenFolders,
   };
   const handle = createService(ports);
+  handle.leftoversSwept = sweepAtStart(projects, exportDir, writtenFolders).catch(() => ({
+    removed: [],
+    bytes: 0,
+  }));
 
   // New packs or a new device choice: drop loaded sessions so the next job uses what is there now.
   handle.bus.subscribe((event) => {
@@ -112,4 +123,28 @@ export function createEngine(options: EngineOptions = {}): EngineHandle {
     await (await sam)?.dispose();
   };
   return handle;
+}
+
+/**
+ * Removes the temporary files of saves and exports that earlier runs (crashed, killed) left in the folders
+ * Stir wrote to: the remembered ones, the folders of recent projects, the default export and project
+ * folders, and the data folder with its autosaves.
+ */
+async function sweepAtStart(
+  projects: { dataDir: string; projectsDir: string },
+  exportDir: string,
+  writtenFolders: WrittenFolders,
+) {
+  const recent = await new RecentProjects(join(projects.dataDir, 'recent-projects.json'))
+    .list()
+    .catch(() => []);
+  return sweepLeftovers([
+    ...(await writtenFolders.list()),
+    ...recent.map((project) => dirname(project.path)),
+    exportDir,
+    projects.projectsDir,
+    projects.dataDir,
+    join(projects.dataDir, 'recovery'),
+    join(projects.dataDir, 'settings'),
+  ]);
 }

@@ -6,6 +6,7 @@ import { createDispatcher, type Dispatch } from '../shared/rpc/dispatcher.js';
 import { DocumentStore } from './documents.js';
 import { JobManager } from './jobs/job-manager.js';
 import type { EnginePorts } from './ports.js';
+import type { SweepReport } from './system/leftovers.js';
 import { CoreService } from './service.js';
 import { ModelsService } from './models/install/service.js';
 import { ProjectService } from './project/service.js';
@@ -15,6 +16,8 @@ export interface EngineHandle {
   bus: EventBus;
   dispatch: Dispatch;
   jobs: JobManager;
+  /** The start's sweep of temporary files earlier runs left (system/leftovers.ts), where there is one. */
+  leftoversSwept?: Promise<SweepReport>;
   dispose(): Promise<void>;
 }
 
@@ -44,7 +47,12 @@ export function createService(ports: EnginePorts): EngineHandle {
   const core = bindMethods(new CoreService(ports, bus, jobs, docs));
   const models = bindMethods(new ModelsService(ports.models, bus, jobs));
   const projects = bindMethods(
-    new ProjectService({ docs, ports: ports.projects ?? null, publishDownload: ports.publishDownload }),
+    new ProjectService({
+      docs,
+      ports: ports.projects ?? null,
+      publishDownload: ports.publishDownload,
+      writtenFolders: ports.writtenFolders,
+    }),
   );
   const service: StirService = { ...core, ...models, ...projects };
   return {

@@ -94,6 +94,13 @@ export interface EnginePorts {
   models?: ModelsPorts;
   /** Projects: the recent list and autosaves; without it those answer that no data folder is set up. */
   projects?: ProjectsPorts;
+  /** Remembers the folders saves and exports write to, for the next start's sweep of temporary files. */
+  writtenFolders?: FolderMemory;
+}
+
+/** Where Stir wrote (system/leftovers.ts): told before each save or export; never fails. */
+export interface FolderMemory {
+  remember(folder: string): Promise<void>;
 }
 
 /** Projects (src/engine/project): where per-user project data lives. */

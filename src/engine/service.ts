@@ -1,7 +1,7 @@
 // The engine's core service: photos, segmentation, regions, render and export, system. Other areas
 // (model packs, projects) are services of their own, merged with this one in create-service.ts. Every
 // transport (Electron IPC, WebSocket, in-process) reaches them with params already validated.
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { checkExportTarget } from './export/staged-output.js';
 import {
   EXPORT_FORMAT_INFO,
@@ -291,6 +291,8 @@ export class CoreService implements Pick<StirService, CoreMethod> {
       overwrite: params.overwrite,
     });
     const size = fitLongSide(doc.photo.width, doc.photo.height, params.longSide);
+    // Before any temporary file exists there, so a crash mid-export is swept at the next start.
+    await this.#ports.writtenFolders?.remember(dirname(path));
 
     return this.jobs.start('export', async (job) => {
       const started = performance.now();

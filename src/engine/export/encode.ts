@@ -9,6 +9,12 @@ import type { ExportFormat } from '../../shared/index.js';
 import { encodeFrames } from './ffmpeg-run.js';
 import { FORMAT_SPECS, cropFilter, rawInputArgs, type EncodeSetup } from './formats.js';
 
+/**
+ * The scratch files an encode writes beside the output (the repeated cycle and its concat list, the GIF
+ * palette); removed when the encode ends, and by the next start's sweep after a crash.
+ */
+export const SCRATCH_NAME = /^\.stir-(cycle-[0-9a-f]{8}\.[A-Za-z0-9]+|palette-\d+-\d+\.png)$/;
+
 export interface EncodeJob {
   ffmpegPath: string;
   format: ExportFormat;

@@ -3,6 +3,7 @@
 // animation reuses is never read after the next frame is rendered into it.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { StirError } from '../../shared/index.js';
+import { dyingWithParent } from './die-with-engine.js';
 import { ffmpegFailure } from './failures.js';
 
 /** stderr kept for error messages: the end is what says why ffmpeg stopped. */
@@ -19,7 +20,9 @@ export class FfmpegRun {
   /** Starts ffmpeg; `target` names the file it writes, for error messages. */
   constructor(ffmpegPath: string, args: readonly string[], target: string) {
     this.#target = target;
-    this.#child = spawn(ffmpegPath, ['-hide_banner', '-loglevel', 'error', '-y', ...args], {
+    // Killed with the engine, so a kill -9 of the engine never leaves ffmpeg finishing the clip.
+    const command = dyingWithParent(ffmpegPath, ['-hide_banner', '-loglevel', 'error', '-y', ...args]);
+    this.#child = spawn(command.command, command.args, {
       stdio: ['pipe', 'ignore', 'pipe'],
       windowsHide: true,
     });

@@ -8,6 +8,14 @@ import { basename, dirname, extname, join } from 'node:path';
 import { StirError } from '../../shared/index.js';
 import { fileSystemFailure, unwritable } from './failures.js';
 
+/**
+ * The temporary names of exports: ".clip.stir-partial-1a2b3c4d.mp4", a sequence folder
+ * ".clip.stir-partial-1a2b3c4d", and the old sequence moved aside while it is replaced ("...-old").
+ * An export cut short by a crash or kill -9 leaves one; the next start's sweep (system/leftovers.ts)
+ * removes it.
+ */
+export const EXPORT_TEMP_NAME = /^\..+\.stir-partial-[0-9a-f]{8}(-old)?(\.[A-Za-z0-9]+)?$/;
+
 /** The sidecar a PNG sequence carries; its presence marks a folder Stir may replace. */
 export const SEQUENCE_SIDECAR = 'sequence.json';
 

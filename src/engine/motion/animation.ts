@@ -5,7 +5,7 @@ import type { RgbaImage } from '../image/types.js';
 import type { Animation } from '../render/types.js';
 import type { FramePlan } from './plan.js';
 import type { RegionReport } from './prepare.js';
-import type { RenderPool } from './render-pool.js';
+import type { RenderPool, RenderStats } from './render-pool.js';
 
 export class MotionAnimation implements Animation {
   readonly engine = 'motion' as const;
@@ -44,8 +44,8 @@ export class MotionAnimation implements Animation {
     return this.#pool.whenWorkersSettled();
   }
 
-  /** Frames rendered by the worker threads and on the calling thread, and the workers alive. */
-  get renderStats(): { workerFrames: number; inlineFrames: number; workersAlive: number } {
+  /** Frames rendered by the worker threads and on the calling thread, the workers alive, where it was planned. */
+  get renderStats(): RenderStats {
     return this.#pool.stats;
   }
 

@@ -7,7 +7,7 @@ import { StirError } from '../../shared/index.js';
 import type { AnimateInput, AnimationEngine, JobControl } from '../render/types.js';
 import { MotionAnimation } from './animation.js';
 import { checkMotionRegions } from './lexicon.js';
-import { preparePlan } from './prepare.js';
+import { planInput } from './prepare.js';
 import { RenderPool } from './render-pool.js';
 
 export { MotionAnimation } from './animation.js';
@@ -46,10 +46,10 @@ export function createMotionEngine(options: MotionEngineOptions = {}): Animation
     async prepare(input: AnimateInput, control: JobControl): Promise<MotionAnimation> {
       checkInput(input);
       checkMotionRegions(input.regions);
-      // Workers start loading now and are ready by the time the plan is (prepare.ts takes a while).
+      // Workers start loading while the photo is resized; the first one up builds the plan.
       const pool = new RenderPool(workers, workerUrl);
       try {
-        const { plan, regions } = await preparePlan(input, control);
+        const { plan, regions } = await pool.prepare(await planInput(input, control), control);
         return new MotionAnimation(plan, regions, input.timing.fps, pool);
       } catch (caught) {
         await pool.close();

@@ -1,8 +1,11 @@
 // prepare(): from the request to a render plan. Resolves each region's motion word, builds its masks at
-// the output size, and hands it to the planner of its family (fluid, layer, camera).
+// the output size, and hands it to the planner of its family (fluid, layer, camera). Two steps: the photo
+// is resized (sharp, off the event loop) where the job runs, and the plan is built by buildPlan, which
+// takes seconds on a large photo and so runs on a render worker (render-pool.ts), never on the engine's
+// event loop (issue 14, point 3).
 import { frameCountOf, throwIfCancelled, type Mask } from '../../shared/index.js';
 import { resizeRgba } from '../image/encode.js';
-import type { AnimateInput, JobControl } from '../render/types.js';
+import type { AnimateInput, JobControl, RegionSpec, AnimationTiming } from '../render/types.js';
 import { bandSizes } from './band.js';
 import { motionOf } from './lexicon.js';
 import { isWholePhoto, maskAtSize, regionShape } from './mask.js';
@@ -54,15 +57,36 @@ function cameraAsLayer(motion: MotionPrimitive, clock: RegionClock, fps: number)
   return motion;
 }
 
+/** What building a plan needs: the request with its photo already at the output size. */
+export interface PlanInput {
+  /** RGBA at `size`, on shared memory: the plan keeps it as its frame 0. */
+  photo: Uint8Array;
+  regions: RegionSpec[];
+  timing: AnimationTiming;
+  size: { width: number; height: number };
+}
+
+/** Both steps where the caller runs (no render workers). */
 export async function preparePlan(input: AnimateInput, control: JobControl): Promise<PreparedPlan> {
+  return buildPlan(await planInput(input, control), control);
+}
+
+/** The photo at the output size, on shared memory, with the rest of the request. */
+export async function planInput(input: AnimateInput, control: JobControl): Promise<PlanInput> {
   const { width, height } = input.size;
-  const { fps, loop } = input.timing;
-  const frameCount = frameCountOf(input.timing);
   control.progress('Preparing the photo', 0);
   const resized = await resizeRgba(input.photo, width, height);
   const photo = sharedUint8(resized.data.length);
   photo.set(resized.data);
   throwIfCancelled(control.signal);
+  return { photo, regions: input.regions, timing: input.timing, size: input.size };
+}
+
+export async function buildPlan(input: PlanInput, control: JobControl): Promise<PreparedPlan> {
+  const { width, height } = input.size;
+  const { fps, loop } = input.timing;
+  const frameCount = frameCountOf(input.timing);
+  const { photo } = input;
 
   const sizes = bandSizes(width, height);
   const regions: RegionPlan[] = [];

@@ -1,10 +1,14 @@
-// Renders frames of one plan on worker threads (issue 3, point 6: rendering uses every core), with the
-// main thread standing in until the first worker is up, so the first frames never wait for workers to
-// start. Cancellation reaches a frame in flight through a shared epoch counter (worker.ts).
+// Builds one plan and renders its frames on worker threads (issue 3, point 6: rendering uses every core).
+// The plan is built by the first worker that is up (issue 14, point 3: building motion fields blocked the
+// engine's event loop for seconds on large photos). The main thread renders frames only while no worker
+// is up, so the first frames never wait for workers to start. Cancellation reaches a frame in flight
+// through a shared epoch counter (worker.ts); a plan being built stops when the pool is closed.
 import type { Worker } from 'node:worker_threads';
 import { StirError } from '../../shared/index.js';
 import type { RgbaImage } from '../image/types.js';
+import type { JobControl } from '../render/types.js';
 import type { FramePlan } from './plan.js';
+import { buildPlan, type PlanInput, type PreparedPlan } from './prepare.js';
 import { createScratch, renderFrameInto } from './render-frame.js';
 import { spawnWorker } from '../workers/spawn.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
@@ -18,11 +22,26 @@ interface Job {
   onAbort: (() => void) | null;
 }
 
+/** A plan being built on a worker. */
+interface Preparing {
+  progress: JobControl['progress'];
+  resolve(prepared: PreparedPlan): void;
+  reject(error: unknown): void;
+}
+
 interface Slot {
   worker: Worker;
   ready: boolean;
   dead: boolean;
   job: Job | null;
+  preparing: Preparing | null;
+}
+
+export interface RenderStats {
+  workerFrames: number;
+  inlineFrames: number;
+  workersAlive: number;
+  plannedOn: 'worker' | 'caller' | null;
 }
 
 const cancelled = () => new StirError('CANCELLED', 'The job was cancelled.');
@@ -38,12 +57,60 @@ export class RenderPool {
   #closed = false;
   /** Frames finished by the workers and on the main thread (tests and benchmarks read them). */
   readonly #counts = { workerFrames: 0, inlineFrames: 0 };
+  /** Where the plan was built: on a worker, or on the calling thread when no worker was up. */
+  #plannedOn: 'worker' | 'caller' | null = null;
   /** Called whenever a worker becomes ready or dies. */
   readonly #slotChanged = new Set<() => void>();
 
   /** Starts the workers at once, so they load while the plan is being built (prepare). */
   constructor(workers: number, workerUrl: URL) {
     for (let i = 0; i < workers; i++) this.#startSlot(workerUrl);
+  }
+
+  /**
+   * Builds the plan on the first worker that is up; on the calling thread when the pool has no workers
+   * or none of them starts. Rejects at once on cancel: closing the pool then stops the building worker.
+   */
+  async prepare(input: PlanInput, control: JobControl): Promise<PreparedPlan> {
+    const slot = await this.#firstReady(control.signal);
+    this.#plannedOn = slot ? 'worker' : 'caller';
+    if (!slot) return buildPlan(input, control);
+    return new Promise<PreparedPlan>((resolve, reject) => {
+      const onAbort = () => {
+        slot.preparing = null;
+        reject(cancelled());
+      };
+      const done = () => control.signal.removeEventListener('abort', onAbort);
+      control.signal.addEventListener('abort', onAbort, { once: true });
+      slot.preparing = {
+        progress: (stage, fraction) => control.progress(stage, fraction),
+        resolve: (prepared) => (done(), resolve(prepared)),
+        reject: (error) => (done(), reject(error)),
+      };
+      slot.worker.postMessage({ type: 'prepare', input } satisfies WorkerRequest);
+    });
+  }
+
+  /** The first worker to be ready; null when every one has died (or there are none). */
+  #firstReady(signal: AbortSignal): Promise<Slot | null> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (signal.aborted || this.#closed) {
+          this.#slotChanged.delete(check);
+          reject(cancelled());
+          return;
+        }
+        const ready = this.#slots.find((slot) => slot.ready && !slot.dead && !slot.preparing);
+        if (ready || this.#slots.every((slot) => slot.dead)) {
+          this.#slotChanged.delete(check);
+          signal.removeEventListener('abort', check);
+          resolve(ready ?? null);
+        }
+      };
+      this.#slotChanged.add(check);
+      signal.addEventListener('abort', check, { once: true });
+      check();
+    });
   }
 
   /** Hands the workers the plan; frames can be asked for from now on. */
@@ -71,9 +138,9 @@ export class RenderPool {
     });
   }
 
-  /** How many frames the workers and the main thread have rendered, and how many workers are alive. */
-  get stats(): { workerFrames: number; inlineFrames: number; workersAlive: number } {
-    return { ...this.#counts, workersAlive: this.workerCount };
+  /** Frames rendered by the workers and the main thread, the workers alive, and where the plan was built. */
+  get stats(): RenderStats {
+    return { ...this.#counts, workersAlive: this.workerCount, plannedOn: this.#plannedOn };
   }
 
   render(index: number, signal?: AbortSignal): Promise<RgbaImage> {
@@ -101,7 +168,7 @@ export class RenderPool {
 
   #startSlot(url: URL): void {
     const worker = spawnWorker(url);
-    const slot: Slot = { worker, ready: false, dead: false, job: null };
+    const slot: Slot = { worker, ready: false, dead: false, job: null, preparing: null };
     this.#slots.push(slot);
     worker.on('message', (reply: WorkerReply) => this.#reply(slot, reply));
     worker.on('error', (error) => this.#lose(slot, error));
@@ -118,6 +185,10 @@ export class RenderPool {
       slot.ready = true;
       for (const listener of [...this.#slotChanged]) listener();
       this.#pump();
+      return;
+    }
+    if (reply.type === 'progress' || reply.type === 'prepared' || reply.type === 'prepareFailed') {
+      this.#prepareReply(slot, reply);
       return;
     }
     const job = slot.job;
@@ -143,10 +214,35 @@ export class RenderPool {
     this.#pump();
   }
 
+  #prepareReply(
+    slot: Slot,
+    reply: Extract<WorkerReply, { type: 'progress' | 'prepared' | 'prepareFailed' }>,
+  ): void {
+    const preparing = slot.preparing;
+    if (!preparing) return;
+    if (reply.type === 'progress') {
+      preparing.progress(reply.stage, reply.fraction);
+      return;
+    }
+    slot.preparing = null;
+    if (reply.type === 'prepared') preparing.resolve({ plan: reply.plan, regions: reply.regions });
+    else preparing.reject(StirError.fromPayload(reply.error));
+  }
+
   #lose(slot: Slot, error: Error | null): void {
     if (slot.dead) return;
     slot.dead = true;
     slot.ready = false;
+    const preparing = slot.preparing;
+    slot.preparing = null;
+    preparing?.reject(
+      this.#closed
+        ? cancelled()
+        : new StirError(
+            'INTERNAL',
+            `A render worker stopped while building the motion plan${error ? `: ${error.message}` : ''}.`,
+          ),
+    );
     for (const listener of [...this.#slotChanged]) listener();
     const job = slot.job;
     slot.job = null;

@@ -1,11 +1,18 @@
-// Messages between the motion engine and its render workers.
+// Messages between the motion engine and its render workers. A worker first builds the plan (prepare:
+// seconds of work on a large photo, kept off the engine's event loop), then renders frames of it.
+import type { ErrorPayload } from '../../shared/index.js';
 import type { FramePlan } from './plan.js';
+import type { PlanInput, RegionReport } from './prepare.js';
 
 export type WorkerRequest =
+  | { type: 'prepare'; input: PlanInput }
   | { type: 'plan'; plan: FramePlan; epoch: Int32Array }
   | { type: 'render'; id: number; index: number; epoch: number };
 
 export type WorkerReply =
   | { type: 'ready' }
+  | { type: 'progress'; stage: string; fraction: number }
+  | { type: 'prepared'; plan: FramePlan; regions: RegionReport[] }
+  | { type: 'prepareFailed'; error: ErrorPayload }
   | { type: 'frame'; id: number; index: number; buffer: ArrayBuffer }
   | { type: 'failed'; id: number; cancelled: boolean; message: string };

@@ -1,9 +1,12 @@
-// A render worker: holds one animation's plan (its arrays are shared, not copied) and renders the frames
-// it is asked for. Cancellation: the main thread bumps a shared epoch; a frame started under an older
-// epoch stops within a few rows.
+// A render worker: builds one animation's plan when asked (the first ready worker does), holds the plan
+// (its arrays are shared, not copied) and renders the frames it is asked for. Cancellation: the main
+// thread bumps a shared epoch; a frame started under an older epoch stops within a few rows. A plan being
+// built is not cancelled here: the engine stops the whole pool (worker.terminate) instead.
 import { parentPort } from 'node:worker_threads';
+import { StirError } from '../../shared/index.js';
 import { createScratch, renderFrameInto } from './render-frame.js';
 import type { FramePlan } from './plan.js';
+import { buildPlan, type PlanInput } from './prepare.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 const port = parentPort;
@@ -13,7 +16,24 @@ let plan: FramePlan | null = null;
 let epoch: Int32Array = new Int32Array(1);
 const scratch = createScratch();
 
+async function prepare(input: PlanInput): Promise<void> {
+  const send = (reply: WorkerReply) => port!.postMessage(reply);
+  try {
+    const progress = (stage: string, fraction: number) => send({ type: 'progress', stage, fraction });
+    const prepared = await buildPlan(input, { signal: new AbortController().signal, progress });
+    send({ type: 'prepared', plan: prepared.plan, regions: prepared.regions });
+  } catch (caught) {
+    const error = StirError.fromCaught(caught);
+    if (error.code === 'INTERNAL') console.error('stir: building the motion plan failed', caught);
+    send({ type: 'prepareFailed', error: error.toPayload() });
+  }
+}
+
 port.on('message', (message: WorkerRequest) => {
+  if (message.type === 'prepare') {
+    void prepare(message.input);
+    return;
+  }
   if (message.type === 'plan') {
     plan = message.plan;
     epoch = message.epoch;

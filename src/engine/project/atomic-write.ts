@@ -1,13 +1,21 @@
 // Writes a file so that it is either the old file or the whole new one, never half of either: the bytes go
 // to a temporary name in the same folder, are flushed to disk, and the temporary file is renamed over the
-// target (rename within one file system is atomic on POSIX and replaces the target on Windows).
+// target (rename within one file system is atomic on POSIX and replaces the target on Windows). A write
+// that fails removes its temporary file; one cut short by a crash or kill -9 is removed by the next
+// start's sweep (system/leftovers.ts), which knows it by its name.
 import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { StirError } from '../../shared/index.js';
 
+/**
+ * The temporary names this module writes: ".work.stir.stir-save-1a2b3c4d5e6f.tmp", and the names of
+ * earlier versions for projects (".work.stir.1a2b3c4d5e6f.tmp"), so crashes of those are swept too.
+ */
+export const SAVE_TEMP_NAME = /^\..+\.(stir-save-|stir\.)[0-9a-f]{12}\.tmp$/;
+
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dirname(path), `.${basename(path)}.stir-save-${randomBytes(6).toString('hex')}.tmp`);
   try {
     const handle = await open(temp, 'wx');
     try {

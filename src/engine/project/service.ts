@@ -1,7 +1,7 @@
 // The projects area of the engine service: save and open .stir files, replace a document's state (undo and
 // redo), autosave and recovery, recent projects. Merged with the other areas in create-service.ts.
-import { mkdir, stat } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import {
   LIMITS,
   PROJECT_EXTENSION,
@@ -18,7 +18,7 @@ import { decodeProject, encodeProject, type DisplayMime, type ProjectContent } f
 import { writeFileAtomic } from './atomic-write.js';
 import { RecentProjects } from './recent.js';
 import { RecoveryStore } from './recovery.js';
-import type { ProjectsPorts } from '../ports.js';
+import type { FolderMemory, ProjectsPorts } from '../ports.js';
 
 type P<M extends keyof StirService> = ParamsOut<M>;
 type R<M extends keyof StirService> = Promise<ResultOf<M>>;
@@ -40,6 +40,8 @@ export interface ProjectServiceOptions {
   ports: ProjectsPorts | null;
   /** Browser mode: a URL that downloads a saved project. */
   publishDownload?: (path: string) => string | null;
+  /** Told the folder before each save, so a save cut short by a crash is swept at the next start. */
+  writtenFolders?: FolderMemory;
 }
 
 export class ProjectService implements Pick<StirService, ProjectMethod> {
@@ -48,9 +50,11 @@ export class ProjectService implements Pick<StirService, ProjectMethod> {
   readonly #publishDownload: ((path: string) => string | null) | undefined;
   readonly #recent: RecentProjects | null;
   readonly #recovery: RecoveryStore | null;
+  readonly #writtenFolders: FolderMemory | undefined;
 
   constructor(options: ProjectServiceOptions) {
     this.#docs = options.docs;
+    this.#writtenFolders = options.writtenFolders;
     this.#publishDownload = options.publishDownload;
     const { ports } = options;
     this.#projectsDir = ports?.projectsDir ?? null;
@@ -63,6 +67,7 @@ export class ProjectService implements Pick<StirService, ProjectMethod> {
     const path = params.path === null ? await this.#freshPath(doc.name) : withExtension(resolve(params.path));
     const savedAt = new Date();
     const bytes = await encodeProject(contentOf(doc), savedAt);
+    await this.#writtenFolders?.remember(dirname(path));
     await writeFileAtomic(path, bytes);
     await this.#recent?.add({
       path,

@@ -15,13 +15,17 @@ export const ErrorPayloadSchema = z.object({
   details: z.record(z.string(), z.unknown()).optional(),
 });
 
-/** Progress of a long job: what it is doing now (in words), how far, and how long is left. */
+/**
+ * Progress of a long job: what it is doing now (in words), how far, and how long is left. A render or an
+ * export waiting for its turn (the engine runs a few at a time) gives its place in line, 1 being next.
+ */
 export const JobProgressSchema = z.object({
   jobId: z.string(),
   kind: JobKindSchema,
   stage: z.string(),
   fraction: z.number().min(0).max(1),
   etaSeconds: z.number().min(0).nullable(),
+  queuePosition: z.number().int().min(1).optional(),
 });
 export type JobProgress = z.infer<typeof JobProgressSchema>;
 

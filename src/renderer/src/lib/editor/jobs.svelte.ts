@@ -10,6 +10,8 @@ export interface JobView {
   stage: string;
   fraction: number;
   etaSeconds: number | null;
+  /** Its place in line while it waits for the engine (1 = next); null once it runs. */
+  queuePosition: number | null;
   cancel: () => void;
 }
 
@@ -19,13 +21,21 @@ export class Jobs {
   start(jobId: string, kind: JobKind, title: string, cancel: () => void): void {
     this.items = [
       ...this.items.filter((j) => j.jobId !== jobId),
-      { jobId, kind, title, stage: 'Starting', fraction: 0, etaSeconds: null, cancel },
+      { jobId, kind, title, stage: 'Starting', fraction: 0, etaSeconds: null, queuePosition: null, cancel },
     ];
   }
 
   progress(p: JobProgress): void {
     this.items = this.items.map((j) =>
-      j.jobId === p.jobId ? { ...j, stage: p.stage, fraction: p.fraction, etaSeconds: p.etaSeconds } : j,
+      j.jobId === p.jobId
+        ? {
+            ...j,
+            stage: p.stage,
+            fraction: p.fraction,
+            etaSeconds: p.etaSeconds,
+            queuePosition: p.queuePosition ?? null,
+          }
+        : j,
     );
   }
 

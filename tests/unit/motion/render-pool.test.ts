@@ -1,0 +1,98 @@
+// Where the motion engine's work runs (issue 14, point 3): the plan (motion fields, inpainted layers) is
+// built on a render worker, not on the engine's event loop, and gives the same frames as a plan built on
+// the calling thread; cancelling while it is being built stops at once.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { rasterize, type SceneShape } from '../../../src/engine/eval/shapes.js';
+import type { RgbaImage } from '../../../src/engine/image/types.js';
+import { createMotionEngine, type MotionAnimation } from '../../../src/engine/motion/index.js';
+import type { AnimateInput, RegionSpec } from '../../../src/engine/render/types.js';
+import { StirError } from '../../../src/shared/index.js';
+import { loadPhoto } from '../../helpers/photos.js';
+
+const SIZE = { width: 150, height: 100 };
+const COFFEE: SceneShape = { kind: 'ellipse', cx: 0.48, cy: 0.37, rx: 0.13, ry: 0.13 };
+const SPOON: SceneShape = { kind: 'ellipse', cx: 0.62, cy: 0.55, rx: 0.1, ry: 0.25 };
+
+let photo: RgbaImage;
+
+beforeAll(async () => {
+  photo = (await loadPhoto('coffee.png')).image;
+});
+
+function spec(prompt: string, shape: SceneShape): RegionSpec {
+  return {
+    id: prompt,
+    mask: rasterize(shape, photo.width, photo.height),
+    prompt,
+    strength: 2,
+    direction: null,
+    seed: 3,
+    start: 0,
+    end: null,
+    pose: null,
+  };
+}
+
+function input(regions: RegionSpec[], size = SIZE): AnimateInput {
+  return { photo, regions, timing: { seconds: 1, fps: 12, loop: 'loop' }, size };
+}
+
+async function framesOf(animation: MotionAnimation): Promise<Uint8Array[]> {
+  const frames: Uint8Array[] = [];
+  try {
+    for await (const { image } of animation.frames()) frames.push(image.data);
+  } finally {
+    await animation.dispose();
+  }
+  return frames;
+}
+
+describe('building the motion plan', () => {
+  it('runs on a render worker and gives the same frames as on the calling thread', async () => {
+    // Regions of different families: a fluid field (flow) and a layer over an inpainted background (sway).
+    const regions = [spec('flow', COFFEE), spec('sway', SPOON), spec('rise', SPOON)];
+    const stages: string[] = [];
+    const control = { signal: new AbortController().signal, progress: (s: string) => stages.push(s) };
+    const onWorker = (await createMotionEngine({ workers: 1 }).prepare(
+      input(regions),
+      control,
+    )) as MotionAnimation;
+    expect(onWorker.renderStats.plannedOn).toBe('worker');
+    // The worker's progress reaches the job.
+    expect(stages).toContain('Building motion fields');
+    const reports = onWorker.regions.map((r) => r.family);
+
+    const inline = (await createMotionEngine({ workers: 0 }).prepare(input(regions), {
+      signal: new AbortController().signal,
+      progress: () => undefined,
+    })) as MotionAnimation;
+    expect(inline.renderStats.plannedOn).toBe('caller');
+    expect(inline.regions.map((r) => r.family)).toEqual(reports);
+    expect(reports).toContain('fluid');
+    expect(reports).toContain('layer');
+
+    const a = await framesOf(onWorker);
+    const b = await framesOf(inline);
+    expect(a.length).toBe(12);
+    a.forEach((frame, i) => expect(Buffer.compare(frame, b[i]!)).toBe(0));
+  });
+
+  it('stops at once when cancelled while the plan is being built', async () => {
+    const controller = new AbortController();
+    const engine = createMotionEngine({ workers: 1 });
+    const large = { width: photo.width, height: photo.height };
+    const prepared = engine.prepare(input([spec('flow', COFFEE), spec('rise', SPOON)], large), {
+      signal: controller.signal,
+      // The first word from the worker: it is building the plan now.
+      progress: (stage) => {
+        if (stage === 'Building motion fields') controller.abort();
+      },
+    });
+    const error = await prepared.then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(StirError);
+    expect((error as StirError).code).toBe('CANCELLED');
+  });
+});
