@@ -44,6 +44,11 @@ export function defaultExportDir(): string {
   return process.env.STIR_EXPORT_DIR ?? join(homedir(), 'Videos');
 }
 
+/** Where saves without a path go: "Stir projects" beside the export folder. */
+export function projectsDirFor(exportDir: string): string {
+  return join(exportDir, '..', 'Stir projects');
+}
+
 export function createEngine(options: EngineOptions = {}): EngineHandle {
   const dataDir = options.dataDir ?? defaultDataDir();
   const models = { dir: join(dataDir, 'models'), settingsPath: join(dataDir, 'settings', 'models.json') };
@@ -93,7 +98,7 @@ export function createEngine(options: EngineOptions = {}): EngineHandle {
     exportDir: options.exportDir ?? defaultExportDir(),
     publishDownload: options.publishDownload,
     models,
-    projects: { dataDir, projectsDir: join(options.exportDir ?? defaultExportDir(), '..', 'Stir projects') },
+    projects: { dataDir, projectsDir: projectsDirFor(options.exportDir ?? defaultExportDir()) },
   };
   const handle = createService(ports);
 
