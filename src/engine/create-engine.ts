@@ -46,6 +46,11 @@ export function defaultExportDir(): string {
   return process.env.STIR_EXPORT_DIR ?? join(homedir(), 'Videos');
 }
 
+/** Where saves without a path go: "Stir projects" beside the export folder. */
+export function projectsDirFor(exportDir: string): string {
+  return join(exportDir, '..', 'Stir projects');
+}
+
 export function createEngine(options: EngineOptions = {}): EngineHandle {
   const dataDir = options.dataDir ?? defaultDataDir();
   const models = { dir: join(dataDir, 'models'), settingsPath: join(dataDir, 'settings', 'models.json') };
@@ -74,7 +79,7 @@ export function createEngine(options: EngineOptions = {}): EngineHandle {
   });
 
   const exportDir = options.exportDir ?? defaultExportDir();
-  const projects = { dataDir, projectsDir: join(exportDir, '..', 'Stir projects') };
+  const projects = { dataDir, projectsDir: projectsDirFor(exportDir) };
   const writtenFolders = new WrittenFolders(join(dataDir, 'written-folders.json'));
 
   const ports: EnginePorts = {

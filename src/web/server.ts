@@ -3,22 +3,32 @@
 // Every URL starts with a per-launch secret token (http://127.0.0.1:PORT/<token>/...), so every request
 // (the page, its scripts, the WebSocket, downloads) carries it, and another site or user on the machine
 // cannot drive the engine. The Host header must name the loopback address (no DNS rebinding), and the
-// WebSocket's Origin must be this server.
+// WebSocket's Origin must be this server. Whoever holds the token drives the engine, so what the engine may
+// read and write by path is confined to the session's folders (confine.ts), and every frame is checked:
+// a bad one is answered with an error, never a crash.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { basename, extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { decodeFrame, encodeFrame, type WireMessage } from '../shared/index.js';
+import { encodeFrame, type WireMessage } from '../shared/index.js';
 import type { Dispatch } from '../shared/rpc/dispatcher.js';
 import type { EventBus } from '../shared/rpc/event-bus.js';
+import { confineDispatch } from './confine.js';
+import { BrowserFileAccess, type BrowserFolders } from './file-access.js';
+import { readIncomingFrame } from './incoming-frame.js';
+import type { Resolve } from './pack-source.js';
 
 export interface WebServerOptions {
   /** The built renderer (out/renderer). */
   staticDir: string;
   dispatch: Dispatch;
   bus: EventBus;
+  /** The folders the engine may read and write by path in this session (the engine's own and chosen ones). */
+  folders: BrowserFolders;
+  /** Host name lookup for pack URLs (tests give a fixed one); the system's resolver otherwise. */
+  resolveHost?: Resolve;
   port?: number;
   /** A fixed token (tests); a random one otherwise. */
   token?: string;
@@ -29,6 +39,8 @@ export interface WebServer {
   url: string;
   token: string;
   port: number;
+  /** The folders the engine may read and write by path. */
+  folders: readonly string[];
   /** Makes a finished export downloadable; returns its URL. */
   publishDownload(path: string): string;
   close(): Promise<void>;
@@ -55,6 +67,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const token = options.token ?? randomBytes(24).toString('base64url');
   const staticDir = resolve(options.staticDir);
   const downloads = new Map<string, string>();
+  const access = new BrowserFileAccess(options.folders);
+  const dispatch = confineDispatch(options.dispatch, { access, resolveHost: options.resolveHost });
   let port = 0;
 
   const tokenMatches = (candidate: string | undefined) => {
@@ -71,7 +85,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   /** Splits "/<token>/rest" into its parts; null when the token is wrong. */
   const route = (req: IncomingMessage): string | null => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      return null; // "//" and the like parse as a URL without a host
+    }
     const [, first, ...rest] = url.pathname.split('/');
     if (!tokenMatches(first)) return null;
     return '/' + rest.join('/');
@@ -79,6 +98,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const server: Server = createServer((req, res) => {
     void handleHttp(req, res).catch((error: unknown) => {
+      // A malformed %-escape is the request's fault, not ours.
+      if (error instanceof URIError) return void (res.headersSent || res.writeHead(400).end('Bad request'));
       console.error('stir web:', error);
       if (!res.headersSent) res.writeHead(500).end('Internal error');
     });
@@ -147,19 +168,10 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     };
     const unsubscribe = options.bus.subscribe((event, payload) => send({ t: 'event', event, payload }));
     ws.on('message', (data, isBinary) => {
-      if (!isBinary) return;
-      let message: WireMessage;
-      try {
-        const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-        message = decodeFrame(bytes) as WireMessage;
-      } catch {
-        ws.close(1003, 'malformed frame');
-        return;
-      }
-      if (message.t !== 'call' || typeof message.id !== 'number') return;
-      void options.dispatch(message.method, message.params).then((envelope) => {
-        send({ t: 'reply', id: message.id, envelope });
-      });
+      const frame = readIncomingFrame(data, isBinary);
+      if (!frame.ok) return send({ t: 'reply', id: frame.id, envelope: frame.envelope });
+      const { id, method, params } = frame.call;
+      void dispatch(method, params).then((envelope) => send({ t: 'reply', id, envelope }));
     });
     ws.on('close', unsubscribe);
     ws.on('error', unsubscribe);
@@ -177,6 +189,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     url: base,
     token,
     port,
+    folders: access.folders,
     publishDownload(path) {
       const id = `${downloads.size + 1}-${basename(path)}`;
       downloads.set(id, path);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createEngine, type EngineHandle } from '../../src/engine/create-engine.js';
+import { createEngine, projectsDirFor, type EngineHandle } from '../../src/engine/create-engine.js';
 import { startWebServer, type WebServer } from '../../src/web/server.js';
 import { photoPath, type PhotoName } from '../helpers/photos.js';
 
@@ -52,7 +52,12 @@ export interface Viewport {
 }
 
 export async function startEditor(
-  options: { viewport?: Viewport; dir?: string } = {},
+  options: {
+    viewport?: Viewport;
+    dir?: string;
+    /** Folders the session may also read and write by path (`stir web --folder`); the temporary folder always. */
+    folders?: readonly string[];
+  } = {},
 ): Promise<EditorSession> {
   if (!existsSync(join(STATIC_DIR, 'index.html'))) {
     throw new Error('The editor is not built: run `npm run build:web` before the end-to-end tests.');
@@ -71,6 +76,12 @@ export async function startEditor(
   server = await startWebServer({
     staticDir: STATIC_DIR,
     bus: engine.bus,
+    // As `stir web --folder DIR` would: the tests type paths in the temporary folder.
+    folders: {
+      exports: exportDir,
+      projects: projectsDirFor(exportDir),
+      chosen: [dir, ...(options.folders ?? [])],
+    },
     dispatch: async (method, params) => {
       calls.push({ method: String(method), params });
       return engine.dispatch(method, params);

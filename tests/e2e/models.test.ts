@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StirError } from '../../src/shared/errors.js';
 import { offerCpu } from '../../src/engine/models/install/devices.js';
-import { ensureFixturePacks, packDir } from '../unit/models/fixture-packs.js';
+import { ensureFixturePacks, packDir, PACKS_DIR } from '../unit/models/fixture-packs.js';
 import {
   callsSince,
   clickPhoto,
@@ -119,7 +119,8 @@ beforeAll(async () => {
     '/fyc.zip': { body: fycZip, stallAt: Math.floor(fycZip.length * 0.4) },
     '/corrupted.zip': { body: corrupted },
   });
-  s = await startEditor();
+  // The packs installed from a typed folder path live here: the session is started with it as a chosen folder.
+  s = await startEditor({ folders: [PACKS_DIR] });
   await openPhoto(s.page, 'rocket.jpg');
   await mkdir(SHOTS, { recursive: true });
 });

@@ -105,6 +105,11 @@ export const InstallPackParamsSchema = z.object({
     .optional(),
   /** Replace an installed pack with the same id (else the install is refused). */
   replace: z.boolean().default(false),
+  /**
+   * The person typed the source into the editor's field (set by the Models dialog only): browser mode then
+   * lets a URL name this machine or a private network, which it refuses otherwise.
+   */
+  typed: z.boolean().default(false),
 });
 
 export const PackInstallResultSchema = z.object({

@@ -85,7 +85,11 @@ export function harness(providers: ProviderInfo[] = CPU_ONLY): Harness {
         }
       });
       try {
-        const started = await service.installPack({ replace: false, ...params });
+        const started = await service.installPack({
+          replace: false,
+          ...params,
+          typed: params.typed ?? false,
+        });
         jobId = started.jobId;
         await ended;
       } finally {

@@ -22,8 +22,14 @@ beforeAll(async () => {
   mkdirSync(join(staticDir, 'assets'));
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Stir</title>');
   writeFileSync(join(staticDir, 'assets', 'app.js'), 'console.log(1)');
-  engine = createEngine({ exportDir: staticDir });
-  server = await startWebServer({ staticDir, dispatch: engine.dispatch, bus: engine.bus });
+  const exportDir = join(staticDir, 'exports');
+  engine = createEngine({ exportDir });
+  server = await startWebServer({
+    staticDir,
+    dispatch: engine.dispatch,
+    bus: engine.bus,
+    folders: { exports: exportDir, projects: join(staticDir, 'projects') },
+  });
   // The renderer's transport uses the browser's WebSocket; `ws` implements the same interface.
   (globalThis as { WebSocket?: unknown }).WebSocket = WebSocket;
   const url = new URL('ws', server.url);
@@ -106,7 +112,7 @@ describe('browser-mode server', () => {
 
   it('returns typed errors over the wire', async () => {
     const error = await client
-      .openPhoto({ source: { kind: 'path', path: '/no/such/photo.png' } })
+      .openPhoto({ source: { kind: 'path', path: join(server.folders[0]!, 'no-such-photo.png') } })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StirError);
     expect((error as StirError).code).toBe('FILE_NOT_FOUND');

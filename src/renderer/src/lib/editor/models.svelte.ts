@@ -110,7 +110,7 @@ export class ModelManager {
     // A new install clears the failed ones: the person has moved on.
     this.installs = this.installs.filter((i) => !i.error);
     try {
-      const { jobId } = await this.#editor.client.installPack({ source: trimmed, replace });
+      const { jobId } = await this.#editor.client.installPack({ source: trimmed, replace, typed: true });
       if (!this.installs.some((i) => i.jobId === jobId)) this.#track(startingInstallProgress(jobId, trimmed));
       return true;
     } catch (caught) {
