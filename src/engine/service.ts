@@ -3,6 +3,7 @@
 // transport (Electron IPC, WebSocket, in-process) reaches them with params already validated.
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { checkExportTarget } from './export/staged-output.js';
+import { prepareExportFolder, resolveExportTarget } from './export/target-path.js';
 import {
   EXPORT_FORMAT_INFO,
   EXPORT_PRESETS,
@@ -279,13 +280,16 @@ export class CoreService implements Pick<StirService, CoreMethod> {
     const settings = { ...doc.settings, fps: params.fps ?? doc.settings.fps };
     const regions = regionSpecs(doc.regions);
     this.#ports.engines.check(settings, regions);
-    const extension = this.#ports.exporter.extension(params.format);
-    const path = params.path
-      ? resolve(params.path)
-      : join(
-          this.#ports.exportDir,
-          `${basename(doc.name, extname(doc.name))}-stir-${timestamp()}${extension}`,
-        );
+    // A folder gets a clip named after the photo and preset; the extension always matches the format.
+    const target = await resolveExportTarget({
+      requested: params.path,
+      defaultFolder: this.#ports.exportDir,
+      photoName: doc.name,
+      format: params.format,
+      preset: params.preset,
+    });
+    await prepareExportFolder(target);
+    const path = target.path;
     await checkExportTarget(path, {
       folder: EXPORT_FORMAT_INFO[params.format].folder,
       overwrite: params.overwrite,
@@ -327,6 +331,7 @@ export class CoreService implements Pick<StirService, CoreMethod> {
           millis: performance.now() - started,
           downloadUrl: this.#ports.publishDownload?.(written.path) ?? null,
           mattePath: written.mattePath ?? null,
+          notice: target.notice,
         };
       } finally {
         await animation.dispose();
@@ -367,10 +372,4 @@ function assertMaskFits(mask: Mask, doc: EngineDocument): void {
 
 function definedOnly<T extends Record<string, unknown>>(object: T): Partial<T> {
   return Object.fromEntries(Object.entries(object).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-function timestamp(): string {
-  const d = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}${pad(d.getMonth() + 1)}${pad(d.getDate())}-${pad(d.getHours())}${pad(d.getMinutes())}${pad(d.getSeconds())}`;
 }

@@ -2,7 +2,7 @@
 //
 // Everything is checked before anything is written: the output path, the photo, every click and every
 // motion word. The clip appears only when it is complete.
-import { resolve } from 'node:path';
+import { basename, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   EXPORT_FORMAT_INFO,
@@ -15,6 +15,7 @@ import {
   type LoopMode,
 } from '../../shared/index.js';
 import { checkExportTarget } from '../../engine/export/staged-output.js';
+import { prepareExportFolder, resolveExportTarget } from '../../engine/export/target-path.js';
 import type { CliCommand, CliContext } from '../command.js';
 import { progressPrinter } from '../progress.js';
 import { parseRegionSpec, type CliRegion } from '../region-spec.js';
@@ -35,7 +36,8 @@ Animates the regions of a photo and writes a clip.
   --loop MODE       loop | once | pingpong (default loop)
   --engine NAME     motion (built in, default) | diffusion
   --pack DIR|ID     the model pack for --engine diffusion
-  -o, --output OUT  the clip to write
+  -o, --output OUT  the clip to write, or a folder (ending in /) to write it into, named after the
+                    photo and preset; the extension is set to match the format
 ${EXPORT_USAGE}
 Example:
   stir animate examples/photos/coffee.png --region "300,120:rise:2" -o steam.mp4`;
@@ -192,19 +194,29 @@ export const animateCommand: CliCommand = {
         : null,
     };
     const exportOptions = exportOptionsFromArgs(values);
-    // Refuse an unwritable output before any work: the contract resolves the format a preset implies.
+    // Refuse an unwritable output before any work: the contract resolves the format a preset implies. A
+    // folder (-o exports/) gets a clip named after the photo and preset; a wrong extension is corrected.
     const resolved = StartExportParamsSchema.parse({ docId: '-', path: options.output, ...exportOptions });
-    await checkExportTarget(options.output, {
+    const target = await resolveExportTarget({
+      requested: /[\\/]$/.test(values.output) ? `${options.output}${sep}` : options.output,
+      defaultFolder: context.cwd,
+      photoName: basename(options.photo),
+      format: resolved.format,
+      preset: resolved.preset,
+    });
+    await prepareExportFolder(target);
+    await checkExportTarget(target.path, {
       folder: EXPORT_FORMAT_INFO[resolved.format].folder,
       overwrite: resolved.overwrite,
     });
+    if (target.notice) context.io.err(`${target.notice}\n`);
 
     const client = await context.client();
     const docId = await buildDocument(client, options);
     const printer = progressPrinter(context.io, 'Exporting');
     const result = await runJob(
       client,
-      () => client.startExport({ docId, path: options.output, ...exportOptions }),
+      () => client.startExport({ docId, path: target.path, ...exportOptions }),
       'export',
       { onProgress: (p) => printer.update(p) },
       context.signal,

@@ -122,7 +122,7 @@ async function checkTarget(path: string, options: { folder: boolean; overwrite: 
   }
 }
 
-async function isStirSequence(folder: string): Promise<boolean> {
+export async function isStirSequence(folder: string): Promise<boolean> {
   try {
     const sidecar = JSON.parse(await readFile(join(folder, SEQUENCE_SIDECAR), 'utf8')) as unknown;
     return (

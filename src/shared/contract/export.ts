@@ -304,6 +304,8 @@ export const ExportResultSchema = z.object({
   downloadUrl: z.string().nullable(),
   /** The separate black-and-white matte clip, when one was asked for. */
   mattePath: z.string().nullable().default(null),
+  /** Said to the person when the path differs from the one given (the extension corrected, a folder made). */
+  notice: z.string().nullable().default(null),
 });
 export type ExportResult = z.infer<typeof ExportResultSchema>;
 

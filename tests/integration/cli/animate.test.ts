@@ -91,6 +91,66 @@ describe('stir animate', () => {
     expect(readdirSync(dir)).toEqual(['cat.mp4']);
   });
 
+  // Issue 13, point 2: a folder as the target gets a clip named after the photo and preset (made when
+  // missing), and the extension always matches the format.
+  const quick = ['--region', '300,160:sway:3', '--seconds', '1', '--fps', '8', '--long-side', '160'];
+  it('writes into a folder given with -o FOLDER/, making it, under a name from the photo and preset', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stir-cli-'));
+    const io = captureIO();
+    const code = await runCli(
+      [
+        'animate',
+        photoPath('chelsea.png'),
+        ...quick,
+        '--preset',
+        'web-mp4',
+        '-o',
+        `${join(dir, 'exports')}/`,
+      ],
+      io,
+    );
+    expect(io.stderr).toContain(`Made the folder ${join(dir, 'exports')}`);
+    expect(code).toBe(0);
+    expect(readdirSync(join(dir, 'exports'))).toEqual(['chelsea-web-mp4.mp4']);
+    expect(await probe(join(dir, 'exports', 'chelsea-web-mp4.mp4'))).toMatchObject({
+      codec: 'h264',
+      frames: 8,
+    });
+    // The same folder again (now existing, no slash): a second name beside the first, nothing replaced.
+    expect(
+      await runCli(
+        ['animate', photoPath('chelsea.png'), ...quick, '--preset', 'web-mp4', '-o', join(dir, 'exports')],
+        captureIO(),
+      ),
+    ).toBe(0);
+    expect(readdirSync(join(dir, 'exports')).sort()).toEqual([
+      'chelsea-web-mp4-2.mp4',
+      'chelsea-web-mp4.mp4',
+    ]);
+  });
+
+  it('writes ProRes asked for under a .mp4 name as .mov, and says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stir-cli-'));
+    const io = captureIO();
+    const code = await runCli(
+      [
+        'animate',
+        photoPath('chelsea.png'),
+        ...quick,
+        '--format',
+        'mov-prores-422hq',
+        '-o',
+        join(dir, 'take.mp4'),
+      ],
+      io,
+    );
+    expect(code).toBe(0);
+    expect(io.stderr).toContain('take.mp4 was saved as take.mov');
+    expect(io.stdout).toContain(`Wrote ${join(dir, 'take.mov')}`);
+    expect(readdirSync(dir)).toEqual(['take.mov']);
+    expect(await probe(join(dir, 'take.mov'))).toMatchObject({ codec: 'prores', frames: 8 });
+  });
+
   const refusals: Array<[string, (dir: string) => string[], RegExp]> = [
     [
       'a missing photo',
@@ -140,9 +200,19 @@ describe('stir animate', () => {
       /does not exist/,
     ],
     [
-      'an output path that is a folder',
-      (dir) => ['animate', photoPath('chelsea.png'), '--region', '100,100:sway', '-o', dir],
-      /is a folder/,
+      'a folder to make under a file',
+      (dir) => {
+        writeFileSync(join(dir, 'a-file'), 'x');
+        return [
+          'animate',
+          photoPath('chelsea.png'),
+          '--region',
+          '100,100:sway',
+          '-o',
+          `${join(dir, 'a-file', 'clips')}/`,
+        ];
+      },
+      /part of that path is a file/,
     ],
   ];
 
