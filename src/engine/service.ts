@@ -123,7 +123,7 @@ export class CoreService implements Pick<StirService, CoreMethod> {
         hint: 'A negative click (Alt-click) only removes from a region that already exists.',
       });
     }
-    const segmenter = await this.#ports.segmenters.get();
+    const segmenter = await this.#ports.segmenters.get(doc.settings.packId);
     const started = performance.now();
     const output = await segmenter.segment(doc.photo, {
       clicks: params.clicks,
@@ -238,7 +238,7 @@ export class CoreService implements Pick<StirService, CoreMethod> {
         const started = performance.now();
         const engine = await this.#ports.engines.get(settings);
         const animation = await engine.prepare(
-          { photo: doc.photo, regions, timing: settings, size },
+          { photo: doc.photo, regions, timing: settings, size, anchorFirstFrame: settings.anchorFirstFrame },
           scaledControl(job, 0, 0.3),
         );
         try {
@@ -295,7 +295,7 @@ export class CoreService implements Pick<StirService, CoreMethod> {
       const started = performance.now();
       const engine = await this.#ports.engines.get(settings);
       const animation = await engine.prepare(
-        { photo: doc.photo, regions, timing: settings, size },
+        { photo: doc.photo, regions, timing: settings, size, anchorFirstFrame: settings.anchorFirstFrame },
         scaledControl(job, 0, 0.2),
       );
       try {
