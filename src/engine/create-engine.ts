@@ -1,7 +1,7 @@
 // Wires the engine's parts together: the one place that knows which segmenter, animation engines,
 // exporter and probes Stir uses. The CLI, the browser mode and the Electron engine host call this.
 import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import sharp from 'sharp';
 import { createService, type EngineHandle } from './create-service.js';
 import type { EnginePorts } from './ports.js';
@@ -67,15 +67,34 @@ export function createEngine(options: EngineOptions = {}): EngineHandle {
     device,
   });
 
-  // SAM from the first installed pack that can segment, looked up once and again after packs change.
-  let sam: Promise<SamSegmenter | null> | null = null;
-  const findSam = async () => {
-    const dirs = (await packStore.list()).filter((p) => p.status === 'ready').map((p) => p.dir);
-    return findSamSegmenter(dirs, { provider: await device() });
+  // SAM from the chosen pack (an installed id, or a folder given with `--pack`) when it can segment, else
+  // from the first installed pack that can; each folder is loaded once, and again after packs change.
+  const samByDir = new Map<string, Promise<SamSegmenter | null>>();
+  const samOf = async (dir: string) => {
+    let found = samByDir.get(dir);
+    if (!found) {
+      found = device().then((provider) => findSamSegmenter([dir], { provider }));
+      samByDir.set(dir, found);
+    }
+    return found;
+  };
+  const findSam = async (packId: string | null) => {
+    const installed = (await packStore.list()).filter((p) => p.status === 'ready');
+    const chosen =
+      packId === null
+        ? []
+        : isAbsolute(packId)
+          ? [packId]
+          : installed.filter((p) => p.id === packId).map((p) => p.dir);
+    for (const dir of new Set([...chosen, ...installed.map((p) => p.dir)])) {
+      const sam = await samOf(dir);
+      if (sam) return sam;
+    }
+    return null;
   };
   const segmenters = createSegmenterProvider({
     classic: createClassicSegmenter(),
-    sam: () => (sam ??= findSam()),
+    sam: (packId) => findSam(packId),
   });
 
   const exportDir = options.exportDir ?? defaultExportDir();
@@ -116,16 +135,16 @@ export function createEngine(options: EngineOptions = {}): EngineHandle {
   // New packs or a new device choice: drop loaded sessions so the next job uses what is there now.
   handle.bus.subscribe((event) => {
     if (event !== 'packsChanged') return;
-    const old = sam;
-    sam = null;
-    void old?.then((segmenter) => segmenter?.dispose());
+    const old = [...samByDir.values()];
+    samByDir.clear();
+    for (const sam of old) void sam.then((segmenter) => segmenter?.dispose());
     void engines.release();
   });
   const dispose = handle.dispose.bind(handle);
   handle.dispose = async () => {
     await dispose();
     await engines.release();
-    await (await sam)?.dispose();
+    for (const sam of samByDir.values()) await (await sam)?.dispose();
   };
   return handle;
 }

@@ -31,7 +31,8 @@ export interface EngineProvider {
 
 /** Gives the segmenter to use now: SAM when an installed pack has one, else the classic segmenter. */
 export interface SegmenterProvider {
-  get(): Promise<Segmenter>;
+  /** `packId`: the document's chosen pack (an installed id or a folder's path), whose SAM comes first. */
+  get(packId?: string | null): Promise<Segmenter>;
   /** Drops per-photo caches in every segmenter. */
   forget(photoKey: string): void;
 }

@@ -125,7 +125,7 @@ export class CoreService implements Pick<StirService, CoreMethod> {
         hint: 'A negative click (Alt-click) only removes from a region that already exists.',
       });
     }
-    const segmenter = await this.#ports.segmenters.get();
+    const segmenter = await this.#ports.segmenters.get(doc.settings.packId);
     const started = performance.now();
     const output = await segmenter.segment(doc.photo, {
       clicks: params.clicks,
@@ -240,7 +240,7 @@ export class CoreService implements Pick<StirService, CoreMethod> {
         const started = performance.now();
         const engine = await this.#ports.engines.get(settings);
         const animation = await engine.prepare(
-          { photo: doc.photo, regions, timing: settings, size },
+          { photo: doc.photo, regions, timing: settings, size, anchorFirstFrame: settings.anchorFirstFrame },
           scaledControl(job, 0, 0.3),
         );
         try {
@@ -302,7 +302,7 @@ export class CoreService implements Pick<StirService, CoreMethod> {
       const started = performance.now();
       const engine = await this.#ports.engines.get(settings);
       const animation = await engine.prepare(
-        { photo: doc.photo, regions, timing: settings, size },
+        { photo: doc.photo, regions, timing: settings, size, anchorFirstFrame: settings.anchorFirstFrame },
         scaledControl(job, 0, 0.2),
       );
       try {

@@ -186,6 +186,11 @@ const animationSettingsShape = {
   engine: EngineIdSchema,
   /** The installed model pack the diffusion engine uses; null for the built-in engine. */
   packId: z.string().nullable(),
+  /**
+   * Diffusion engine: replace the generated frame 0 with the photo and remove the colour drift it shows
+   * from every frame (true), or composite the model's frames as they are (false); null: the pack's default.
+   */
+  anchorFirstFrame: z.boolean().nullable(),
 };
 export const AnimationSettingsPatchSchema = z.object(animationSettingsShape).partial();
 export const AnimationSettingsSchema = z.object({
@@ -194,6 +199,7 @@ export const AnimationSettingsSchema = z.object({
   loop: animationSettingsShape.loop.default('loop'),
   engine: animationSettingsShape.engine.default('motion'),
   packId: animationSettingsShape.packId.default(null),
+  anchorFirstFrame: animationSettingsShape.anchorFirstFrame.default(null),
 });
 export type AnimationSettings = z.infer<typeof AnimationSettingsSchema>;
 export type AnimationSettingsInput = z.input<typeof AnimationSettingsSchema>;

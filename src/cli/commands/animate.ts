@@ -35,7 +35,11 @@ Animates the regions of a photo and writes a clip.
   --fps F           frames per second, ${LIMITS.fpsMin}-${LIMITS.fpsMax} (default 24)
   --loop MODE       loop | once | pingpong (default loop)
   --engine NAME     motion (built in, default) | diffusion
-  --pack DIR|ID     the model pack for --engine diffusion
+  --pack DIR|ID     the model pack for --engine diffusion (its SAM, when it has one, answers the clicks)
+  --anchor-first-frame on|off
+                    diffusion: replace the generated frame 0 with the photo and remove its colour
+                    drift from every frame (on), or keep the model's frames as they are (off);
+                    default: what the pack's manifest says (off unless it says otherwise)
   -o, --output OUT  the clip to write, or a folder (ending in /) to write it into, named after the
                     photo and preset; the extension is set to match the format
 ${EXPORT_USAGE}
@@ -51,6 +55,8 @@ export interface AnimateOptions {
   loop: LoopMode;
   engine: EngineId;
   pack: string | null;
+  /** Diffusion: frame-0 anchoring on or off; null or left out, the pack's default. */
+  anchorFirstFrame?: boolean | null;
 }
 
 function parseNumberOption(value: string | undefined, name: string, fallback: number): number {
@@ -64,6 +70,13 @@ function parseLoop(value: string | undefined): LoopMode {
   if (value === undefined) return 'loop';
   if (value === 'loop' || value === 'once' || value === 'pingpong') return value;
   throw new StirError('BAD_REQUEST', `--loop "${value}" is not a loop mode: use loop, once or pingpong.`);
+}
+
+function parseOnOff(value: string | undefined, name: string): boolean | null {
+  if (value === undefined) return null;
+  if (value === 'on') return true;
+  if (value === 'off') return false;
+  throw new StirError('BAD_REQUEST', `--${name} "${value}" is neither on nor off.`);
 }
 
 function parseEngine(value: string | undefined): EngineId {
@@ -110,6 +123,7 @@ export async function buildDocument(client: StirClient, options: AnimateOptions)
       loop: options.loop,
       engine: options.engine,
       packId: options.pack,
+      anchorFirstFrame: options.anchorFirstFrame ?? null,
     },
   });
   for (const region of options.regions) {
@@ -151,6 +165,7 @@ export const animateCommand: CliCommand = {
         loop: { type: 'string' },
         engine: { type: 'string' },
         pack: { type: 'string' },
+        'anchor-first-frame': { type: 'string' },
         output: { type: 'string', short: 'o' },
         ...EXPORT_ARG_OPTIONS,
       },
@@ -192,6 +207,7 @@ export const animateCommand: CliCommand = {
           ? resolve(context.cwd, values.pack)
           : values.pack
         : null,
+      anchorFirstFrame: parseOnOff(values['anchor-first-frame'], 'anchor-first-frame'),
     };
     const exportOptions = exportOptionsFromArgs(values);
     // Refuse an unwritable output before any work: the contract resolves the format a preset implies. A

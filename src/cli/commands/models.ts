@@ -12,10 +12,11 @@ import {
   type StirClient,
   type VerifyPackResult,
 } from '../../shared/index.js';
+import { manifestJsonSchema } from '../../engine/models/manifest-schema.js';
 import type { CliCommand, CliContext } from '../command.js';
 import { progressPrinter } from '../progress.js';
 
-export const modelsUsage = `Usage: stir models <list|install|verify|remove|devices> [...]
+export const modelsUsage = `Usage: stir models <list|install|verify|remove|devices|schema> [...]
 
 Manages the model packs of the diffusion engine and the SAM segmenter.
 
@@ -26,6 +27,8 @@ Manages the model packs of the diffusion engine and the SAM segmenter.
   stir models verify [ID ...]           re-check every file (size, sha256) and model of the packs
   stir models remove ID                 delete a pack
   stir models devices [--set DEVICE]    the devices models can run on; DEVICE: auto, cpu, cuda, ...
+  stir models schema                    the JSON Schema of stir-pack.json, for pack authors
+                                        (docs/model-packs.md explains each field, with an example)
 
 Downloads resume where they stopped and honour HTTPS_PROXY, HTTP_PROXY and NO_PROXY; Ctrl+C cancels
 and leaves the models folder as it was.`;
@@ -47,11 +50,15 @@ export const modelsCommand: CliCommand = {
         return remove(rest, context);
       case 'devices':
         return devices(rest, context);
+      case 'schema':
+        noArguments(rest, 'schema');
+        context.io.out(`${JSON.stringify(manifestJsonSchema(), null, 2)}\n`);
+        return 0;
       default:
         throw new StirError(
           'BAD_REQUEST',
           sub ? `"${sub}" is not a models command.` : 'Which models command?',
-          { hint: 'Use list, install, verify, remove or devices (stir models --help).' },
+          { hint: 'Use list, install, verify, remove, devices or schema (stir models --help).' },
         );
     }
   },

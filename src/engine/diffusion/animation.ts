@@ -1,6 +1,8 @@
 // The diffusion engine's Animation: the generated frames (working size) mapped onto the clip's timeline
 // and composited onto the photo at the output size through each region's feathered, dilated mask
-// (MODEL-PACKS.md, "Full resolution": the background keeps every original pixel). Frame 0 is the photo.
+// (MODEL-PACKS.md, "Full resolution": the background keeps every original pixel). With frame-0 anchoring
+// (a setting, off by default: not part of the method) frame 0 is the photo and the decoder's drift from it
+// is removed from every frame; without it the clip is the model's frames as they are.
 import sharp from 'sharp';
 import { throwIfCancelled, type Mask } from '../../shared/index.js';
 import { resizeRgba } from '../image/encode.js';
@@ -26,6 +28,8 @@ export interface CompositeSetup {
   /** Shares of the output's long side. */
   dilation: number;
   feather: number;
+  /** Replace generated frame 0 with the photo and remove its drift from every frame (anchoredFrames). */
+  anchorFirstFrame: boolean;
 }
 
 /** Part of an output-size image: `data` covers `area` only. */
@@ -81,14 +85,18 @@ export class DiffusionAnimation implements Animation {
   readonly #generated: RgbaImage[];
   readonly #regions: PlacedRegion[];
   readonly #timing: ClipTiming;
+  /** Generated frame 0 is the photo itself: the clip's first frame needs nothing drawn. */
+  readonly #firstIsPhoto: boolean;
 
   private constructor(
     background: RgbaImage,
     generated: RgbaImage[],
     regions: PlacedRegion[],
     timing: ClipTiming,
+    firstIsPhoto: boolean,
   ) {
     this.#background = background;
+    this.#firstIsPhoto = firstIsPhoto;
     this.#generated = generated;
     this.#regions = regions;
     this.#timing = timing;
@@ -114,20 +122,24 @@ export class DiffusionAnimation implements Animation {
       const box = boundingBox(alpha, width, height);
       if (box) regions.push({ alpha, box, window: region.window });
     }
-    const generated = setup.generated.length > 0 ? await anchoredFrames(setup.photo, setup.generated) : [];
-    return new DiffusionAnimation(background, generated, regions, setup.timing);
+    const generated =
+      setup.generated.length > 0 && setup.anchorFirstFrame
+        ? await anchoredFrames(setup.photo, setup.generated)
+        : [...setup.generated];
+    return new DiffusionAnimation(background, generated, regions, setup.timing, setup.anchorFirstFrame);
   }
 
   async renderFrame(index: number, signal?: AbortSignal): Promise<RgbaImage> {
     throwIfCancelled(signal);
     const out = { width: this.width, height: this.height, data: this.#background.data.slice() };
-    if (index <= 0 || this.#generated.length === 0) return out;
+    if (index < 0 || this.#generated.length === 0) return out;
+    if (index === 0 && this.#firstIsPhoto) return out;
     const frames = this.#generated.length;
     // Regions at the same position share one upscaled frame.
     const upscaled = new Map<number, Promise<AreaImage>>();
     for (const region of this.#regions) {
       const position = positionAt(index, this.#timing, region.window, frames);
-      if (position === 0) continue; // frame 0 is the photo: nothing to draw
+      if (position === 0 && this.#firstIsPhoto) continue; // generated frame 0 is the photo: nothing to draw
       const key = Math.round(position * 1e4);
       let image = upscaled.get(key);
       if (!image) {

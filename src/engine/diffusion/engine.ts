@@ -130,6 +130,7 @@ export class DiffusionEngine implements AnimationEngine {
         timing,
         dilation: defaults.regionDilation,
         feather: defaults.regionFeather,
+        anchorFirstFrame: false,
       });
     }
     const frames = manifest.components.unet!.frames;
@@ -164,6 +165,7 @@ export class DiffusionEngine implements AnimationEngine {
       timing,
       dilation: defaults.regionDilation,
       feather: defaults.regionFeather,
+      anchorFirstFrame: input.anchorFirstFrame ?? defaults.anchorFirstFrame,
     });
     control.progress('Ready', 1);
     return animation;
@@ -192,9 +194,13 @@ export class DiffusionEngine implements AnimationEngine {
     if (!components) return;
     components.prompts.clear();
     await Promise.all(
-      [components.vaeEncoder, components.vaeDecoder, components.unet, components.controlnet].map((s) =>
-        s?.release(),
-      ),
+      [
+        components.prompts.session,
+        components.vaeEncoder,
+        components.vaeDecoder,
+        components.unet,
+        components.controlnet,
+      ].map((s) => s?.release()),
     );
   }
 

@@ -210,6 +210,13 @@ export const PackDefaultsSchema = z.object({
   regionDilation: z.number().min(0).max(0.25).default(0.03),
   /** Feather of the composite mask, as a share of the photo's long side. */
   regionFeather: z.number().min(0).max(0.25).default(0.015),
+  /**
+   * Frame-0 anchoring, not part of the paper's method: generated frame 0 is replaced by the photo and the
+   * blurred difference between the photo and generated frame 0 is added to every frame. It hides the VAE
+   * round trip's colour drift, and also cancels any change the model makes over the whole clip. Off: the
+   * clip is the model's frames composited onto the photo. A render may override it.
+   */
+  anchorFirstFrame: z.boolean().default(false),
 });
 export type PackDefaults = z.infer<typeof PackDefaultsSchema>;
 

@@ -35,6 +35,8 @@ export interface AnimateInput {
   timing: AnimationTiming;
   /** Output size: the photo's size or smaller, aspect kept (preview, "long side" exports). */
   size: { width: number; height: number };
+  /** Diffusion engine only: frame-0 anchoring on or off; left out or null, the pack's default. */
+  anchorFirstFrame?: boolean | null;
 }
 
 /** What a long piece of engine work gets from its job: cancellation and a way to report progress. */

@@ -1,23 +1,25 @@
-// Which segmenter answers a click: SAM when an installed pack provides one (issue 4, point 3), else the
-// classic segmenter (issue 2, point 4). Both sit behind the same Segmenter interface.
+// Which segmenter answers a click: SAM when the chosen pack (installed, or a folder given with `--pack`)
+// or else an installed pack provides one (issue 4, point 3; issue 11, point 3), else the classic segmenter
+// (issue 2, point 4). Both sit behind the same Segmenter interface.
 import type { SegmenterProvider } from '../ports.js';
 import type { Segmenter } from './types.js';
 
 export interface SegmenterProviderOptions {
   classic: Segmenter;
   /**
-   * The SAM segmenter of the installed pack, or null when no pack provides one. Asked on every get(),
-   * so a pack installed while Stir runs is used from the next click; it caches what it loads itself.
+   * The SAM segmenter of the chosen pack (`packId`: an installed id or a folder's path) when it has one,
+   * else of an installed pack, or null when no pack provides one. Asked on every get(), so a pack
+   * installed while Stir runs is used from the next click; it caches what it loads itself.
    */
-  sam?: () => Promise<Segmenter | null>;
+  sam?: (packId: string | null) => Promise<Segmenter | null>;
 }
 
 export function createSegmenterProvider(options: SegmenterProviderOptions): SegmenterProvider {
   // Every SAM segmenter handed out, so forget() reaches its per-photo cache (the image embedding).
   const handedOut = new Set<Segmenter>([options.classic]);
   return {
-    async get(): Promise<Segmenter> {
-      const sam = options.sam ? await options.sam() : null;
+    async get(packId?: string | null): Promise<Segmenter> {
+      const sam = options.sam ? await options.sam(packId ?? null) : null;
       const segmenter = sam ?? options.classic;
       handedOut.add(segmenter);
       return segmenter;

@@ -1,6 +1,6 @@
 // The whole diffusion engine on the tiny packs, on the CPU: shapes, both conditioning layouts read back
 // through the probe UNet, the oracle UNet's predictable result, determinism, cancellation, pose.
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { StirError, type Mask, type Pose } from '../../../src/shared/index.js';
 import {
   createDiffusionEngine,
@@ -14,7 +14,7 @@ import { SeededRandom } from '../../../src/engine/diffusion/rng.js';
 import { encodeImage, imageTensor } from '../../../src/engine/diffusion/vae.js';
 import type { RgbaImage } from '../../../src/engine/image/types.js';
 import { contractsOf } from '../../../src/engine/models/contract.js';
-import { openSession } from '../../../src/engine/models/sessions.js';
+import { OnnxSession, openSession } from '../../../src/engine/models/sessions.js';
 import { loadPack } from '../../../src/engine/models/validate.js';
 import type { AnimateInput, JobControl, RegionSpec } from '../../../src/engine/render/types.js';
 import { POSE_JOINTS } from '../../../src/shared/index.js';
@@ -110,11 +110,14 @@ async function imageLatentOf(pack: FixturePack, width: number, height: number): 
 }
 
 describe('the diffusion engine', () => {
-  it('gives round(seconds x fps) frames at the output size; frame 0 is the photo; the background keeps every pixel', async () => {
+  it('gives round(seconds x fps) frames at the output size; anchored, frame 0 is the photo; the background keeps every pixel', async () => {
     const engine = engineFor('fyc');
     const recorded = control();
     const animation = await engine.prepare(
-      input([region(CAT_FACE())], { timing: { seconds: 1.5, fps: 10, loop: 'once' } }),
+      input([region(CAT_FACE())], {
+        timing: { seconds: 1.5, fps: 10, loop: 'once' },
+        anchorFirstFrame: true,
+      }),
       recorded,
     );
     expect(animation.engine).toBe('diffusion');
@@ -199,10 +202,33 @@ describe('the diffusion engine', () => {
     );
   });
 
-  it('frees its sessions when asked and loads them again for the next render', async () => {
+  it("without anchoring (the manifest's default), frame 0 is the model's frame 0 composited onto the photo", async () => {
+    const engine = engineFor('fyc-plain');
+    const timing = { seconds: 1, fps: 8, loop: 'once' as const };
+    const free = await allFrames(engine, input([region(CAT_FACE())], { timing }));
+    const anchored = await allFrames(engine, input([region(CAT_FACE())], { timing, anchorFirstFrame: true }));
+    expect(same(anchored[0]!.data, photo.data)).toBe(true);
+    expect(same(free[0]!.data, photo.data)).toBe(false);
+    // The background is the photo's either way; inside the region the model's frames differ from the anchored ones.
+    const far = (20 * photo.width + 20) * 4;
+    expect(Array.from(free[0]!.data.subarray(far, far + 4))).toEqual(
+      Array.from(photo.data.subarray(far, far + 4)),
+    );
+    const face = (140 * photo.width + 225) * 4;
+    const differs = free.some((frame, k) => frame.data[face] !== anchored[k]!.data[face]);
+    expect(differs).toBe(true);
+    await engine.dispose();
+  });
+
+  it('frees its sessions when asked, the text encoder too, and loads them again for the next render', async () => {
     const engine = engineFor('fyc-plain');
     const before = await allFrames(engine, input([region(CAT_FACE())]));
+    const loaded = Object.keys(engine.sessionStats()).sort();
+    expect(loaded).toEqual(['textEncoder', 'unet', 'vaeDecoder', 'vaeEncoder']);
+    const released = vi.spyOn(OnnxSession.prototype, 'release');
     await engine.release();
+    expect(released).toHaveBeenCalledTimes(loaded.length);
+    released.mockRestore();
     const after = await allFrames(engine, input([region(CAT_FACE())]));
     expect(before.every((frame, k) => same(frame.data, after[k]!.data))).toBe(true);
   });
