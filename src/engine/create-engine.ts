@@ -16,6 +16,7 @@ import { PackStore } from './models/install/pack-store.js';
 import { readProviderPreference } from './models/install/devices.js';
 import { DefaultEngineProvider } from './render/engine-provider.js';
 import { runDoctor } from './system/doctor.js';
+import { createPeopleDetector } from './people/detector.js';
 
 export type { EngineHandle } from './create-service.js';
 
@@ -26,6 +27,8 @@ export interface EngineOptions {
   dataDir?: string;
   /** The bundled motion worker (the Electron build); the source worker otherwise. */
   motionWorkerUrl?: string;
+  /** The bundled people-detection worker (the Electron build); the source worker otherwise. */
+  peopleWorkerUrl?: string;
   /** Render worker threads (default: one per core). */
   workers?: number;
   /** Browser mode: a URL that downloads a finished export. */
@@ -50,6 +53,9 @@ export function createEngine(options: EngineOptions = {}): EngineHandle {
   const packStore = new PackStore(models.dir);
   const device = () => readProviderPreference(models.settingsPath);
 
+  const people = createPeopleDetector({
+    workerUrl: options.peopleWorkerUrl ? new URL(options.peopleWorkerUrl) : undefined,
+  });
   const engines = new DefaultEngineProvider({
     motion: createMotionEngine({
       workers: options.workers,
@@ -69,6 +75,7 @@ export function createEngine(options: EngineOptions = {}): EngineHandle {
   const segmenters = createSegmenterProvider({
     classic: createClassicSegmenter(),
     sam: () => (sam ??= findSam()),
+    people,
   });
 
   const ports: EnginePorts = {
@@ -93,6 +100,7 @@ export function createEngine(options: EngineOptions = {}): EngineHandle {
     exportDir: options.exportDir ?? defaultExportDir(),
     publishDownload: options.publishDownload,
     models,
+    people,
     projects: { dataDir, projectsDir: join(options.exportDir ?? defaultExportDir(), '..', 'Stir projects') },
   };
   const handle = createService(ports);
@@ -110,6 +118,7 @@ export function createEngine(options: EngineOptions = {}): EngineHandle {
     await dispose();
     await engines.release();
     await (await sam)?.dispose();
+    await people.dispose();
   };
   return handle;
 }

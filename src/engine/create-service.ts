@@ -9,6 +9,7 @@ import type { EnginePorts } from './ports.js';
 import { CoreService } from './service.js';
 import { ModelsService } from './models/install/service.js';
 import { ProjectService } from './project/service.js';
+import { PeopleService } from './people/service.js';
 
 export interface EngineHandle {
   service: StirService;
@@ -46,7 +47,8 @@ export function createService(ports: EnginePorts): EngineHandle {
   const projects = bindMethods(
     new ProjectService({ docs, ports: ports.projects ?? null, publishDownload: ports.publishDownload }),
   );
-  const service: StirService = { ...core, ...models, ...projects };
+  const people = bindMethods(new PeopleService(docs, ports.people ?? null));
+  const service: StirService = { ...core, ...models, ...projects, ...people };
   return {
     service,
     bus,

@@ -14,6 +14,7 @@ import type {
 } from '../shared/index.js';
 import type { Animation, AnimationEngine, JobControl, RegionSpec } from './render/types.js';
 import type { Segmenter } from './segment/types.js';
+import type { PeopleDetector } from './people/detector.js';
 
 /** The motion lexicon: what words mean, for suggestions and for checking a request before it runs. */
 export interface MotionVocabulary {
@@ -94,6 +95,8 @@ export interface EnginePorts {
   models?: ModelsPorts;
   /** Projects: the recent list and autosaves; without it those answer that no data folder is set up. */
   projects?: ProjectsPorts;
+  /** Faces and bodies on a photo (src/engine/people); without it people are not recognised. */
+  people?: PeopleDetector;
 }
 
 /** Projects (src/engine/project): where per-user project data lives. */
