@@ -14,6 +14,8 @@ export default defineConfig({
           'engine-host': resolve('src/main/engine-host.ts'),
           // The built-in motion engine renders frames on worker threads started from this file.
           'motion-worker': resolve('src/engine/motion/worker.ts'),
+          // Faces and bodies are found on a worker thread started from this file (src/engine/people).
+          'people-worker': resolve('src/engine/people/worker.ts'),
         },
       },
     },

@@ -18,6 +18,7 @@ import { DefaultEngineProvider } from './render/engine-provider.js';
 import { runDoctor } from './system/doctor.js';
 import { sweepLeftovers, WrittenFolders } from './system/leftovers.js';
 import { RecentProjects } from './project/recent.js';
+import { createPeopleDetector } from './people/detector.js';
 
 export type { EngineHandle } from './create-service.js';
 
@@ -28,6 +29,8 @@ export interface EngineOptions {
   dataDir?: string;
   /** The bundled motion worker (the Electron build); the source worker otherwise. */
   motionWorkerUrl?: string;
+  /** The bundled people-detection worker (the Electron build); the source worker otherwise. */
+  peopleWorkerUrl?: string;
   /** Render worker threads (default: one per core). */
   workers?: number;
   /** Browser mode: a URL that downloads a finished export. */
@@ -57,6 +60,9 @@ export function createEngine(options: EngineOptions = {}): EngineHandle {
   const packStore = new PackStore(models.dir);
   const device = () => readProviderPreference(models.settingsPath);
 
+  const people = createPeopleDetector({
+    workerUrl: options.peopleWorkerUrl ? new URL(options.peopleWorkerUrl) : undefined,
+  });
   const engines = new DefaultEngineProvider({
     motion: createMotionEngine({
       workers: options.workers,
@@ -95,6 +101,7 @@ export function createEngine(options: EngineOptions = {}): EngineHandle {
   const segmenters = createSegmenterProvider({
     classic: createClassicSegmenter(),
     sam: (packId) => findSam(packId),
+    people,
   });
 
   const exportDir = options.exportDir ?? defaultExportDir();
@@ -123,6 +130,7 @@ export function createEngine(options: EngineOptions = {}): EngineHandle {
     exportDir,
     publishDownload: options.publishDownload,
     models,
+    people,
     projects,
     writtenFolders,
   };
@@ -145,6 +153,7 @@ export function createEngine(options: EngineOptions = {}): EngineHandle {
     await dispose();
     await engines.release();
     for (const sam of samByDir.values()) await (await sam)?.dispose();
+    await people.dispose();
   };
   return handle;
 }

@@ -10,6 +10,7 @@ import type { SweepReport } from './system/leftovers.js';
 import { CoreService } from './service.js';
 import { ModelsService } from './models/install/service.js';
 import { ProjectService } from './project/service.js';
+import { PeopleService } from './people/service.js';
 
 export interface EngineHandle {
   service: StirService;
@@ -54,7 +55,8 @@ export function createService(ports: EnginePorts): EngineHandle {
       writtenFolders: ports.writtenFolders,
     }),
   );
-  const service: StirService = { ...core, ...models, ...projects };
+  const people = bindMethods(new PeopleService(docs, ports.people ?? null));
+  const service: StirService = { ...core, ...models, ...projects, ...people };
   return {
     service,
     bus,

@@ -14,6 +14,7 @@ import type {
 } from '../shared/index.js';
 import type { Animation, AnimationEngine, JobControl, RegionSpec } from './render/types.js';
 import type { Segmenter } from './segment/types.js';
+import type { PeopleDetector } from './people/detector.js';
 
 /** The motion lexicon: what words mean, for suggestions and for checking a request before it runs. */
 export interface MotionVocabulary {
@@ -97,6 +98,8 @@ export interface EnginePorts {
   projects?: ProjectsPorts;
   /** Remembers the folders saves and exports write to, for the next start's sweep of temporary files. */
   writtenFolders?: FolderMemory;
+  /** Faces and bodies on a photo (src/engine/people); without it people are not recognised. */
+  people?: PeopleDetector;
 }
 
 /** Where Stir wrote (system/leftovers.ts): told before each save or export; never fails. */

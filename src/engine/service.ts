@@ -90,6 +90,9 @@ export class CoreService implements Pick<StirService, CoreMethod> {
         ? { bytes: await encodeJpeg(decoded.image, 95), mime: 'image/jpeg' as const }
         : { bytes: await encodePng(decoded.image, 3), mime: 'image/png' as const };
     const doc = this.#docs.add({ name: decoded.name, format: decoded.format, photo: decoded.image, display });
+    // Faces and bodies are looked for now, off the engine's thread, so a click on a person or a people
+    // motion finds them ready; a failure only means people are not recognised (issue 12, point 1).
+    this.#ports.people?.find(doc.photo).catch(() => undefined);
     return { ...this.#describe(doc), scaledFrom: decoded.scaledFrom };
   }
 
@@ -136,7 +139,7 @@ export class CoreService implements Pick<StirService, CoreMethod> {
     return {
       mask: output.mask,
       score: output.score,
-      segmenter: segmenter.id,
+      segmenter: output.segmenter ?? segmenter.id,
       millis: performance.now() - started,
     };
   }

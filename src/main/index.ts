@@ -109,6 +109,7 @@ async function main(): Promise<void> {
       dataDir: app.getPath('userData'),
       // The motion engine's render worker is bundled beside this file (electron.vite.config.ts).
       motionWorkerUrl: pathToFileURL(join(import.meta.dirname, 'motion-worker.js')).href,
+      peopleWorkerUrl: pathToFileURL(join(import.meta.dirname, 'people-worker.js')).href,
     },
     (event, payload) => {
       for (const window of BrowserWindow.getAllWindows()) window.webContents.send(IPC.event, event, payload);

@@ -2,6 +2,8 @@
 // or else an installed pack provides one (issue 4, point 3; issue 11, point 3), else the classic segmenter
 // (issue 2, point 4). Both sit behind the same Segmenter interface.
 import type { SegmenterProvider } from '../ports.js';
+import type { PeopleDetector } from '../people/detector.js';
+import { selectPerson } from '../people/select.js';
 import type { Segmenter } from './types.js';
 
 export interface SegmenterProviderOptions {
@@ -12,6 +14,26 @@ export interface SegmenterProviderOptions {
    * installed while Stir runs is used from the next click; it caches what it loads itself.
    */
   sam?: (packId: string | null) => Promise<Segmenter | null>;
+  /**
+   * Faces and bodies found on the photo (issue 12, point 2): a first click on a detected face gives the
+   * face, on a detected person the person (the segmenter below prompted with the person's keypoints).
+   */
+  people?: PeopleDetector;
+}
+
+/** The segmenter, answering clicks on people first. Detection failing only leaves people unrecognised. */
+function withPeople(base: Segmenter, people: PeopleDetector): Segmenter {
+  return {
+    id: base.id,
+    async segment(photo, request, signal) {
+      const found = await people.find(photo).catch(() => null);
+      const picked = found && (await selectPerson(found, photo, request, base, signal));
+      if (picked) return { mask: picked.mask, score: picked.score, segmenter: 'people' };
+      return base.segment(photo, request, signal);
+    },
+    forget: (photoKey) => base.forget(photoKey),
+    dispose: () => base.dispose(),
+  };
 }
 
 export function createSegmenterProvider(options: SegmenterProviderOptions): SegmenterProvider {
@@ -22,7 +44,7 @@ export function createSegmenterProvider(options: SegmenterProviderOptions): Segm
       const sam = options.sam ? await options.sam(packId ?? null) : null;
       const segmenter = sam ?? options.classic;
       handedOut.add(segmenter);
-      return segmenter;
+      return options.people ? withPeople(segmenter, options.people) : segmenter;
     },
     forget(photoKey: string): void {
       for (const segmenter of handedOut) segmenter.forget(photoKey);

@@ -15,6 +15,8 @@ export interface SegmentOutput {
   mask: Mask;
   /** 0-1 confidence. */
   score: number;
+  /** Who answered, when not the segmenter asked (a click on a person or a face: 'people'). */
+  segmenter?: SegmenterId;
 }
 
 export interface Segmenter {

@@ -11,6 +11,7 @@ import { renderMethods, RenderFrameSchema, RenderResultSchema } from './render.j
 import { exportMethods, ExportResultSchema } from './export.js';
 import { systemMethods } from './system.js';
 import { projectMethods } from './project.js';
+import { peopleMethods } from './people.js';
 import {
   modelMethods,
   JobDeviceSchema,
@@ -29,6 +30,7 @@ export const methods = {
   ...jobMethods,
   ...modelMethods,
   ...projectMethods,
+  ...peopleMethods,
 } satisfies Record<string, MethodSpec>;
 
 /** What a finished job gives back, by kind. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { method } from './define.js';
 import { BoxSchema, ClickSchema, MaskSchema } from '../model.js';
 
-export const SegmenterIdSchema = z.enum(['classic', 'sam']);
+export const SegmenterIdSchema = z.enum(['classic', 'sam', 'people']);
 export type SegmenterId = z.infer<typeof SegmenterIdSchema>;
 
 export const SegmentParamsSchema = z.object({
@@ -28,6 +28,6 @@ export const segmentMethods = {
   segment: method(
     SegmentParamsSchema,
     SegmentResultSchema,
-    'Turns clicks (and an optional box) into a region mask, with SAM when a pack provides it, else the classic segmenter.',
+    'Turns clicks (and an optional box) into a region mask: a click on a detected face gives the face, on a detected person the person; else SAM when a pack provides it, else the classic segmenter.',
   ),
 };

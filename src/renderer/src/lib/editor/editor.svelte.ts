@@ -444,6 +444,25 @@ export class Editor {
     );
   }
 
+  /**
+   * "Fit to person": the engine places the joints on the person it detected in the region, keyed at the
+   * current time (replacing the pose there, keeping the other keyframes).
+   */
+  async fitPose(regionId: string): Promise<void> {
+    const doc = this.doc;
+    if (!doc) return;
+    try {
+      const { joints } = await this.client.fitPose({ docId: doc.docId, regionId });
+      const region = this.#region(regionId);
+      const time = this.preview.time;
+      const others = (region.pose?.keyframes ?? []).filter((k) => Math.abs(k.time - time) > 1e-6);
+      const keyframes = [...others, { time, joints }].sort((a, b) => a.time - b.time);
+      this.setPose(regionId, { keyframes }, 'Fit skeleton to person');
+    } catch (caught) {
+      this.notices.fail(caught, 'Fit to person');
+    }
+  }
+
   deleteRegion(regionId: string): void {
     const regions = this.regions.filter((r) => r.id !== regionId);
     const selectedId = this.selectedId === regionId ? null : this.selectedId;

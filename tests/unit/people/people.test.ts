@@ -1,0 +1,114 @@
+// People on real photos (issue 12, points 1-3): Human's models, loaded from the npm package on the wasm
+// backend in a worker thread, find the astronaut's face (478-point mesh with iris) and body, and nothing
+// on the photos without people; a click on her face gives her face, a click on her suit gives her, both
+// measured by IoU against outlines drawn by hand, against the classic segmenter's answer to the same click;
+// "Fit to person" places OpenPose's joints on her.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPeopleDetector } from '../../../src/engine/people/detector.js';
+import { openPoseJoints } from '../../../src/engine/people/fit-pose.js';
+import { eyeOpening, LEFT_EYE, meshPoint, RIGHT_EYE } from '../../../src/engine/people/landmarks.js';
+import { fillPolygon, hitPerson } from '../../../src/engine/people/select.js';
+import type { FoundPeople } from '../../../src/engine/people/types.js';
+import { ClassicSegmenter } from '../../../src/engine/segment/classic/classic-segmenter.js';
+import { createSegmenterProvider } from '../../../src/engine/segment/provider.js';
+import type { Mask } from '../../../src/shared/index.js';
+import { loadPhoto, PHOTO_NAMES } from '../../helpers/photos.js';
+import { ASTRONAUT_FACE, ASTRONAUT_PERSON } from './outlines.js';
+
+const detector = createPeopleDetector();
+afterAll(() => detector.dispose());
+
+function iou(a: Mask, b: Mask): number {
+  let both = 0;
+  let either = 0;
+  for (let i = 0; i < a.data.length; i++) {
+    const x = a.data[i]! > 0;
+    const y = b.data[i]! > 0;
+    if (x && y) both++;
+    if (x || y) either++;
+  }
+  return both / Math.max(1, either);
+}
+
+describe('people on the astronaut', () => {
+  let found: FoundPeople;
+  beforeAll(async () => {
+    found = await detector.find((await loadPhoto('astronaut.png')).image);
+  }, 120_000);
+
+  it('finds one face with its mesh and irises where her eyes are', () => {
+    expect(found.faces).toHaveLength(1);
+    const face = found.faces[0]!;
+    expect(face.mesh).toHaveLength(478 * 2);
+    // Her right eye is on the image's left, about (204, 100); her left about (246, 101).
+    const [rx, ry] = meshPoint(face, RIGHT_EYE.iris[0]!);
+    const [lx, ly] = meshPoint(face, LEFT_EYE.iris[0]!);
+    expect(Math.hypot(rx - 204, ry - 100)).toBeLessThan(8);
+    expect(Math.hypot(lx - 246, ly - 101)).toBeLessThan(8);
+    // Open eyes: a few pixels between the lids.
+    expect(eyeOpening(face, RIGHT_EYE)).toBeGreaterThan(3);
+    expect(eyeOpening(face, LEFT_EYE)).toBeGreaterThan(3);
+  });
+
+  it('finds her body, and fits OpenPose joints with the neck between the shoulders', () => {
+    expect(found.bodies).toHaveLength(1);
+    const joints = openPoseJoints(found.bodies[0]!);
+    expect(joints).toHaveLength(18);
+    const [nose, neck, rShoulder, , , lShoulder] = joints;
+    expect(nose && Math.hypot(nose.x - 222, nose.y - 122)).toBeLessThan(15);
+    // Her right shoulder is on the image's left.
+    expect(rShoulder!.x).toBeLessThan(lShoulder!.x);
+    expect(neck!.x).toBeCloseTo((rShoulder!.x + lShoulder!.x) / 2, 5);
+    expect(neck!.y).toBeCloseTo((rShoulder!.y + lShoulder!.y) / 2, 5);
+  });
+
+  it('tells a click on the face from a click on the suit and one on the flag', () => {
+    expect(hitPerson(found, 222, 130)?.kind).toBe('face');
+    expect(hitPerson(found, 110, 380)?.kind).toBe('person');
+    expect(hitPerson(found, 230, 40)?.kind).toBe('person'); // her hair
+    expect(hitPerson(found, 25, 150)).toBeNull(); // the flag
+    expect(hitPerson(found, 420, 150)).toBeNull(); // the shuttle model
+  });
+
+  it('selects her and her face better than the classic segmenter does (IoU against hand outlines)', async () => {
+    const { image } = await loadPhoto('astronaut.png');
+    const classic = new ClassicSegmenter();
+    const withPeople = await createSegmenterProvider({ classic, people: detector }).get();
+    const person = fillPolygon(ASTRONAUT_PERSON, 512, 512);
+    const face = fillPolygon(ASTRONAUT_FACE, 512, 512);
+    const rows: Record<string, { people: number; classic: number }> = {};
+    for (const [name, truth, x, y] of [
+      ['person (click on the suit)', person, 110, 380],
+      ['face (click on the cheek)', face, 200, 130],
+    ] as const) {
+      const request = {
+        clicks: [{ x, y, positive: true }],
+        box: null,
+        previous: null,
+        photoKey: 'astronaut',
+      };
+      const ours = await withPeople.segment(image, request);
+      const plain = await classic.segment(image, request);
+      expect(ours.segmenter).toBe('people');
+      rows[name] = { people: iou(ours.mask, truth), classic: iou(plain.mask, truth) };
+    }
+    console.table(rows);
+    expect(rows['face (click on the cheek)']!.people).toBeGreaterThan(0.8);
+    // Measured 0.70 (her hair is not yet taken in) against 0.48 for the classic segmenter.
+    expect(rows['person (click on the suit)']!.people).toBeGreaterThan(0.65);
+    for (const row of Object.values(rows)) expect(row.people).toBeGreaterThan(row.classic);
+  }, 120_000);
+});
+
+describe('photos without people', () => {
+  it('finds nobody on the cat, the coffee, the grass and the rocket, in one pass each', async () => {
+    for (const name of PHOTO_NAMES.filter((n) => n !== 'astronaut.png')) {
+      const photo = (await loadPhoto(name)).image;
+      const found = await detector.find(photo);
+      expect(found.faces, name).toEqual([]);
+      expect(found.bodies, name).toEqual([]);
+      // Cached with the photo: the second ask is the same result, not a second pass.
+      expect(await detector.find(photo)).toBe(found);
+    }
+  }, 120_000);
+});
