@@ -20,6 +20,8 @@ import {
   type MotionPrimitive,
 } from './spec.js';
 import { moves, regionClock, type RegionClock } from './timing.js';
+import type { PeopleDetector } from '../people/detector.js';
+import { planFaceInRegion } from '../people/face-region.js';
 
 /** What the engine made of each region, for eval and for people who ask. */
 export interface RegionReport {
@@ -54,7 +56,11 @@ function cameraAsLayer(motion: MotionPrimitive, clock: RegionClock, fps: number)
   return motion;
 }
 
-export async function preparePlan(input: AnimateInput, control: JobControl): Promise<PreparedPlan> {
+export async function preparePlan(
+  input: AnimateInput,
+  control: JobControl,
+  people: PeopleDetector | null = null,
+): Promise<PreparedPlan> {
   const { width, height } = input.size;
   const { fps, loop } = input.timing;
   const frameCount = frameCountOf(input.timing);
@@ -89,7 +95,9 @@ export async function preparePlan(input: AnimateInput, control: JobControl): Pro
     if (shape.area === 0) continue;
     const common = { width, height, clock, frameCount, strength: region.strength, sizes };
     let planned: { plan: RegionPlan; fieldStrength: number; motionArea?: Mask };
-    if (isCamera(motion) && whole) {
+    if (motion.primitive === 'face') {
+      planned = await planFaceInRegion({ ...common, motion, fps }, input.photo, region.mask, people);
+    } else if (isCamera(motion) && whole) {
       planned = planCamera({ ...common, photo, motion });
     } else {
       if (isCamera(motion)) motion = cameraAsLayer(motion, clock, fps);
