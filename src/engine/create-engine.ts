@@ -65,6 +65,7 @@ export function createEngine(options: EngineOptions = {}): EngineHandle {
   });
   const engines = new DefaultEngineProvider({
     motion: createMotionEngine({
+      people,
       workers: options.workers,
       workerUrl: options.motionWorkerUrl ? new URL(options.motionWorkerUrl) : undefined,
     }),

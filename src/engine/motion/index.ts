@@ -9,6 +9,7 @@ import { MotionAnimation } from './animation.js';
 import { checkMotionRegions } from './lexicon.js';
 import { planInput } from './prepare.js';
 import { RenderPool } from './render-pool.js';
+import type { PeopleDetector } from '../people/detector.js';
 
 export { MotionAnimation } from './animation.js';
 export type { RegionReport } from './prepare.js';
@@ -19,6 +20,8 @@ export interface MotionEngineOptions {
   workers?: number;
   /** The worker script (a bundled build passes its worker.js); default: worker.ts or .js beside this file. */
   workerUrl?: URL;
+  /** Finds the faces that face motions (blink, smile) move; without it those words are refused. */
+  people?: PeopleDetector;
 }
 
 function defaultWorkerUrl(): URL {
@@ -49,7 +52,10 @@ export function createMotionEngine(options: MotionEngineOptions = {}): Animation
       // Workers start loading while the photo is resized; the first one up builds the plan.
       const pool = new RenderPool(workers, workerUrl);
       try {
-        const { plan, regions } = await pool.prepare(await planInput(input, control), control);
+        const { plan, regions } = await pool.prepare(
+          await planInput(input, control, options.people ?? null),
+          control,
+        );
         return new MotionAnimation(plan, regions, input.timing.fps, pool);
       } catch (caught) {
         await pool.close();

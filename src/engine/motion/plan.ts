@@ -109,7 +109,20 @@ export interface CameraRegionPlan {
   backdrop: Uint8Array | null;
 }
 
-export type RegionPlan = LayerRegionPlan | FluidRegionPlan | WarpRegionPlan | CameraRegionPlan;
+/** A face motion (src/engine/people/plan-face.ts): the photo sampled at x + sum_k w_k(t) B_k(x). */
+export interface FieldRegionPlan {
+  kind: 'field';
+  box: PixelBox;
+  /** How many bases. */
+  count: number;
+  /** count * box pixels * 2: backward displacements (dx dy), row-major over the box. */
+  bases: Float32Array;
+  /** frameCount * count: each basis's weight per frame. */
+  weights: Float32Array;
+}
+
+export type RegionPlan =
+  LayerRegionPlan | FluidRegionPlan | WarpRegionPlan | CameraRegionPlan | FieldRegionPlan;
 
 export interface FramePlan {
   width: number;

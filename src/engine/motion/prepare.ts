@@ -23,6 +23,9 @@ import {
   type MotionPrimitive,
 } from './spec.js';
 import { moves, regionClock, type RegionClock } from './timing.js';
+import type { PeopleDetector } from '../people/detector.js';
+import type { FoundPeople } from '../people/types.js';
+import { planFaceInRegion } from '../people/face-region.js';
 
 /** What the engine made of each region, for eval and for people who ask. */
 export interface RegionReport {
@@ -64,22 +67,46 @@ export interface PlanInput {
   regions: RegionSpec[];
   timing: AnimationTiming;
   size: { width: number; height: number };
+  /**
+   * The faces and bodies on the photo, in the photo's own pixels (`photoSize`), when a region asks for a
+   * face motion; found here, on the caller's side, because the detector is a worker of its own.
+   */
+  people: FoundPeople | null;
+  photoSize: { width: number; height: number };
 }
 
 /** Both steps where the caller runs (no render workers). */
-export async function preparePlan(input: AnimateInput, control: JobControl): Promise<PreparedPlan> {
-  return buildPlan(await planInput(input, control), control);
+export async function preparePlan(
+  input: AnimateInput,
+  control: JobControl,
+  people: PeopleDetector | null = null,
+): Promise<PreparedPlan> {
+  return buildPlan(await planInput(input, control, people), control);
 }
 
 /** The photo at the output size, on shared memory, with the rest of the request. */
-export async function planInput(input: AnimateInput, control: JobControl): Promise<PlanInput> {
+export async function planInput(
+  input: AnimateInput,
+  control: JobControl,
+  people: PeopleDetector | null = null,
+): Promise<PlanInput> {
   const { width, height } = input.size;
   control.progress('Preparing the photo', 0);
   const resized = await resizeRgba(input.photo, width, height);
   const photo = sharedUint8(resized.data.length);
   photo.set(resized.data);
   throwIfCancelled(control.signal);
-  return { photo, regions: input.regions, timing: input.timing, size: input.size };
+  const wantsFace = input.regions.some((region) => motionOf(region).motion.primitive === 'face');
+  const found = wantsFace && people ? await people.find(input.photo) : null;
+  throwIfCancelled(control.signal);
+  return {
+    photo,
+    regions: input.regions,
+    timing: input.timing,
+    size: input.size,
+    people: found,
+    photoSize: { width: input.photo.width, height: input.photo.height },
+  };
 }
 
 export async function buildPlan(input: PlanInput, control: JobControl): Promise<PreparedPlan> {
@@ -113,7 +140,9 @@ export async function buildPlan(input: PlanInput, control: JobControl): Promise<
     if (shape.area === 0) continue;
     const common = { width, height, clock, frameCount, strength: region.strength, sizes };
     let planned: { plan: RegionPlan; fieldStrength: number; motionArea?: Mask };
-    if (isCamera(motion) && whole) {
+    if (motion.primitive === 'face') {
+      planned = planFaceInRegion({ ...common, motion, fps }, input.photoSize, region.mask, input.people);
+    } else if (isCamera(motion) && whole) {
       planned = planCamera({ ...common, photo, motion });
     } else {
       if (isCamera(motion)) motion = cameraAsLayer(motion, clock, fps);

@@ -1,6 +1,7 @@
 // Renders one frame of a plan: the photo, then each region bottom to top. A pure function of the plan and
 // the frame index, shared by the worker threads and the main thread. Inner loops work only inside each
 // region's box, sample bilinearly from typed arrays and allocate nothing per pixel.
+import { drawField } from '../people/render-field.js';
 import { StirError } from '../../shared/errors.js';
 import {
   POSE_STRIDE,
@@ -621,6 +622,7 @@ export function renderFrameInto(
     if (region.kind === 'layer') drew = drawLayer(plan, region, index, out, covered, cancelled);
     else if (region.kind === 'fluid') drew = drawFluid(plan, region, index, out, scratch, covered, cancelled);
     else if (region.kind === 'warp') drew = drawWarp(plan, region, index, out, scratch, covered, cancelled);
+    else if (region.kind === 'field') drew = drawField(plan, region, index, out, covered);
     else if (region.poses[index * POSE_STRIDE + 7]) {
       scratch.frame ??= new Uint8Array(out.length);
       scratch.frame.set(out);

@@ -62,7 +62,11 @@ export type CameraPrimitive =
   /** The view moves along a direction inside the photo (zoomed in just enough to stay inside it). */
   | { primitive: 'pan'; direction: Degrees; zoom: number };
 
-export type MotionPrimitive = FluidPrimitive | WarpPrimitive | LayerPrimitive | CameraPrimitive;
+/** A face motion driven by the face mesh (src/engine/people/plan-face.ts); needs a detected face. */
+export type FacePrimitive = { primitive: 'face'; part: 'smile' };
+
+export type MotionPrimitive =
+  FluidPrimitive | WarpPrimitive | LayerPrimitive | CameraPrimitive | FacePrimitive;
 export type PrimitiveName = MotionPrimitive['primitive'];
 
 export const FLUID_PRIMITIVES: readonly PrimitiveName[] = ['flow', 'churn', 'swirl'];

@@ -406,9 +406,16 @@ export const MOTION_WORDS: readonly MotionWord[] = [
     defaultStrength: 0.8,
     motion: { primitive: 'pan', direction: RIGHT, zoom: 0.08 },
   },
+  // --- people: driven by the face mesh the engine finds on the photo (src/engine/people) ----------------
+  {
+    word: 'smile',
+    aliases: ['grin'],
+    description: 'The corners of the mouth lift into a smile and settle back; the lips stay as they are.',
+    defaultStrength: 4,
+    motion: { primitive: 'face', part: 'smile' },
+  },
   // --- only a generative model can do these (the diffusion engine) -----------------------------------
   ...[
-    ['smile', ['grin']],
     ['blink', ['blink the eyes', 'close the eyes', 'open the eyes']],
     ['wink', []],
     ['laugh', ['giggle', 'chuckle']],

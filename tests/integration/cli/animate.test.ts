@@ -184,7 +184,7 @@ describe('stir animate', () => {
     ],
     [
       'a word only the diffusion engine does',
-      (dir) => ['animate', photoPath('chelsea.png'), '--region', '100,100:smile', '-o', join(dir, 'o.mp4')],
+      (dir) => ['animate', photoPath('chelsea.png'), '--region', '100,100:dance', '-o', join(dir, 'o.mp4')],
       /only the diffusion engine/,
     ],
     [

@@ -239,7 +239,7 @@ describe('motion engine', () => {
       inline.prepare(
         {
           photo,
-          regions: [spec('smile', COFFEE)],
+          regions: [spec('dance', COFFEE)],
           timing: { seconds: 1, fps: 12, loop: 'loop' },
           size: SIZE,
         },

@@ -1,0 +1,42 @@
+// Which face a face motion moves: the detected face most inside the region's mask, scaled to the output.
+import { StirError, type Mask } from '../../shared/index.js';
+import type { FieldRegionPlan } from '../motion/plan.js';
+import { planFace, type FaceRequest } from './plan-face.js';
+import type { FoundFace, FoundPeople } from './types.js';
+
+export function planFaceInRegion(
+  request: Omit<FaceRequest, 'face'>,
+  photo: { width: number; height: number },
+  mask: Mask,
+  found: FoundPeople | null,
+): { plan: FieldRegionPlan; fieldStrength: number } {
+  const word = request.motion.part;
+  if (!found) {
+    throw new StirError('BAD_REQUEST', `"${word}" needs a face, and this engine does not look for faces.`);
+  }
+  let best: FoundFace | null = null;
+  let bestShare = 0;
+  for (const face of found.faces) {
+    let inside = 0;
+    for (let i = 0; i < 468; i++) {
+      const x = Math.round((face.mesh[i * 2]! * mask.width) / photo.width);
+      const y = Math.round((face.mesh[i * 2 + 1]! * mask.height) / photo.height);
+      if (x >= 0 && y >= 0 && x < mask.width && y < mask.height && mask.data[y * mask.width + x]! > 0)
+        inside++;
+    }
+    if (inside / 468 > bestShare) {
+      best = face;
+      bestShare = inside / 468;
+    }
+  }
+  if (!best || bestShare < 0.5) {
+    throw new StirError('BAD_REQUEST', `Stir found no face in the region that should ${word}.`, {
+      hint: 'Click on the face (or the person) to make the region, or pick a motion that needs no face.',
+      details: { faces: found.faces.length },
+    });
+  }
+  const sx = request.width / photo.width;
+  const sy = request.height / photo.height;
+  const face: FoundFace = { ...best, mesh: best.mesh.map((v, i) => v * (i % 2 === 0 ? sx : sy)) };
+  return planFace({ ...request, face });
+}
