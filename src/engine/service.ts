@@ -1,7 +1,7 @@
 // The engine's core service: photos, segmentation, regions, render and export, system. Other areas
 // (model packs, projects) are services of their own, merged with this one in create-service.ts. Every
 // transport (Electron IPC, WebSocket, in-process) reaches them with params already validated.
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { checkExportTarget } from './export/staged-output.js';
 import { prepareExportFolder, resolveExportTarget } from './export/target-path.js';
 import {

@@ -1,6 +1,6 @@
 // The projects area of the engine service: save and open .stir files, replace a document's state (undo and
 // redo), autosave and recovery, recent projects. Merged with the other areas in create-service.ts.
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import {
   LIMITS,
