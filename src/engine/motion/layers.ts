@@ -41,7 +41,7 @@ export interface LayerMotion {
   shear: Shear | null;
   /** Forward affine applied after the shear, [a, b, c, d, e, f]: x' = a x + b y + c, y' = d x + e y + f. */
   affine(tau: number, out: Float64Array): void;
-  /** Layer opacity (a looping travel fades out on its way and back in at rest). */
+  /** Layer opacity: 1, or 0 while a looping travel is wholly out of the frame (never in between). */
   opacity(tau: number): number;
 }
 
