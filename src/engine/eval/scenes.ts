@@ -191,8 +191,8 @@ export const SCENES: readonly Scene[] = [
       },
     ],
     sweep: 0,
-    // A travel's strength is its speed while it travels: in a loop, its fade out and back in would be
-    // measured too. Its loop is checked by tests/unit/motion/travel.test.ts.
+    // A travel's strength is its speed while it travels: in a loop it may have to go faster to leave the
+    // frame and come back within the clip. Its loop is checked by tests/unit/motion/travel.test.ts.
     loop: 'once',
   },
   {

@@ -1,5 +1,5 @@
 // The push-pull fill (Gortler et al., "The Lumigraph", SIGGRAPH 1996) and the pixel states every fill
-// shares (inpaint.ts, offset-fill.ts).
+// shares (inpaint.ts, inpaint-patch.ts).
 
 /** What each pixel is to the fill. */
 export const KNOWN = 0;

@@ -5,8 +5,9 @@
 // marking it IGNORE (plan-layer.ts), so the fill takes the colours of the background around the object,
 // not of the object's edge that its mask missed.
 //
-// - A hole the object leaves entirely (a travel) takes real texture from beside it (offset-fill.ts).
-// - Otherwise, or where no patch beside the hole fits: push-pull (inpaint-core.ts), a smooth blend of the
+// - A hole the object leaves entirely (a travel) takes patches of the photo around it, coarse to fine
+//   (inpaint-patch.ts), so texture and structure run on into it.
+// - Otherwise, or where no whole patch around the hole is known: push-pull (inpaint-core.ts), a smooth blend of the
 //   colours around the hole. A smooth patch in a photo reads as a blur, so the fine grain of the
 //   surroundings is put back: the local strength of the photo's pixel-scale detail (its deviation from
 //   the 3x3 mean) is itself filled in by push-pull (in the log domain, so a few strong edges nearby do
@@ -14,8 +15,8 @@
 //   nearest known pixels, to carry bands across narrow holes, was tried: it drew bright streaks from
 //   highlights beside a hole.)
 import { FILL, KNOWN, pushPull } from './inpaint-core.js';
+import { patchFill } from './inpaint-patch.js';
 import { seededRandom } from './noise.js';
-import { offsetFill } from './offset-fill.js';
 
 export { FILL, IGNORE, KNOWN } from './inpaint-core.js';
 
@@ -64,7 +65,7 @@ export interface InpaintOptions {
   seed?: number;
   /** Add grain matched to the surroundings (default true). */
   grain?: boolean;
-  /** Fill with texture copied from beside the hole when a wholly known patch is there (offset-fill.ts). */
+  /** Fill with patches of the photo around the hole (inpaint-patch.ts) where there are whole known ones. */
   copy?: boolean;
 }
 
@@ -80,21 +81,12 @@ export function inpaint(
   let any = false;
   for (let i = 0; i < count && !any; i++) any = state[i] === FILL;
   if (!any) return;
+  if (options.copy && patchFill(rgba, width, height, state, { seed: options.seed ?? 0 })) return;
   // (new Float32Array(typed) copies directly; Float32Array.from goes through an iterator, far slower.)
   const color = new Float32Array(rgba);
   const weight = new Float32Array(count);
   for (let i = 0; i < count; i++) weight[i] = state[i] === KNOWN ? 1 : 0;
   pushPull(color, weight, width, height, 4);
-  if (options.copy && offsetFill(rgba, state, width, height, color)) {
-    for (let i = 0; i < count; i++) {
-      if (state[i] !== FILL) continue;
-      for (let c = 0; c < 4; c++) {
-        const value = color[i * 4 + c]!;
-        rgba[i * 4 + c] = value < 0 ? 0 : value > 255 ? 255 : Math.round(value);
-      }
-    }
-    return;
-  }
 
   const grain = options.grain ?? true;
   let spread: Float32Array | null = null;

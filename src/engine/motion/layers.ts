@@ -22,6 +22,8 @@ export interface LayerGeometry {
   /** Top (smallest y) and bottom (largest y) of the region. */
   top: number;
   bottom: number;
+  /** The frame, and how far the layer reaches past the mask (its feathered edge): where a travel leaves. */
+  frame: { width: number; height: number; reach: number };
 }
 
 /** A shear: points move along `dir` by amplitude * profile(s, tau), s = position along `axis`, 0-1. */
@@ -39,7 +41,7 @@ export interface LayerMotion {
   shear: Shear | null;
   /** Forward affine applied after the shear, [a, b, c, d, e, f]: x' = a x + b y + c, y' = d x + e y + f. */
   affine(tau: number, out: Float64Array): void;
-  /** Layer opacity (a looping travel fades out on its way and back in at rest). */
+  /** Layer opacity: 1, or 0 while a looping travel is wholly out of the frame (never in between). */
   opacity(tau: number): number;
 }
 
@@ -54,6 +56,8 @@ export interface LayerMotionFamily {
   bounded: boolean;
   /** Spin: amplitude is radians per frame, and a loop closes only after whole turns. */
   wholeTurns: boolean;
+  /** Where calibration starts for a requested speed (default 1). */
+  guess?: (target: number) => number;
 }
 
 function extent(samples: Float32Array, axis: Vec): { min: number; max: number } {
@@ -316,16 +320,10 @@ export function layerFamily(
     }
     case 'travel': {
       // Leaves along `dir` over a path of `amplitude` pixels, shrinking as it goes (perspective). Once and
-      // ping-pong run the path over the whole span (ping-pong then plays it back). A loop must end where
-      // it began, and the thing never comes back along its path (a rocket does not land): it travels,
-      // fully opaque, for most of the span, fades out while it keeps going (it is usually gone from the
-      // frame by then), and then, with nothing left of it anywhere, the original fades back in at rest
-      // over the filled background. Two copies are never seen at once, so there is no ghost of it.
+      // ping-pong run the path over the whole span (ping-pong then plays it back). A loop: see travelLoop.
       const dir = unitVector(motion.direction);
-      const pathEnd = loops ? TRAVEL_LOOP.pathEnd * span : span;
-      const opaqueEnd = loops ? TRAVEL_LOOP.opaqueEnd * span : span;
       const along = travelPace(motion.pace);
-      const smooth = (f: number) => f * f * (3 - 2 * f);
+      if (loops) return travelLoop(motion.shrink, geometry, dir, along, span);
       return {
         periodFrames: null,
         linear: motion.shrink === 0,
@@ -336,26 +334,11 @@ export function layerFamily(
             amplitude,
             shear: null,
             affine: (tau, out) => {
-              if (tau > pathEnd) {
-                setIdentity(out);
-                return;
-              }
-              const q = along(Math.min(1, Math.max(0, tau / pathEnd)));
-              setSimilarity(
-                out,
-                0,
-                1 - motion.shrink * q,
-                cx,
-                cy,
-                dir[0] * amplitude * q,
-                dir[1] * amplitude * q,
-              );
+              const q = along(Math.min(1, Math.max(0, tau / span)));
+              const shift = amplitude * q;
+              setSimilarity(out, 0, 1 - motion.shrink * q, cx, cy, dir[0] * shift, dir[1] * shift);
             },
-            opacity: (tau) => {
-              if (!loops || tau <= opaqueEnd) return 1;
-              if (tau <= pathEnd) return smooth((pathEnd - tau) / (pathEnd - opaqueEnd));
-              return smooth(Math.min(1, (tau - pathEnd) / (span - pathEnd)));
-            },
+            opacity: still,
           };
         },
       };
@@ -363,11 +346,83 @@ export function layerFamily(
   }
 }
 
+/** Frames a looping travel spends wholly outside the frame, between leaving and coming back. */
+export const TRAVEL_OFF_FRAME_LEAST = 2;
+
 /**
- * A travel's loop, as shares of the span: opaque travel until `opaqueEnd`, fading out while it keeps
- * going until `pathEnd`, then the original fades back in at rest until the end of the span.
+ * A travel in a loop (issue 10, point 1): it must end where it began, and it must never be seen
+ * see-through (a loop that faded the object out on its way and back in at rest showed a ghost). So it
+ * leaves along its path until it is wholly outside the frame, and comes back along the same line from
+ * the opposite edge, slowing to rest where it started: the cut is made while nothing of it is in view.
+ * `amplitude` is its speed while in view (px/frame); when that is too slow to get out and back within
+ * the clip, it goes as fast as it must (the region report's field strength says how fast that is).
+ * Coming back it keeps its full size (a shrink is perspective on its way out).
  */
-export const TRAVEL_LOOP = { opaqueEnd: 0.7, pathEnd: 0.85 } as const;
+function travelLoop(
+  shrink: number,
+  geometry: LayerGeometry,
+  dir: Vec,
+  along: (u: number) => number,
+  span: number,
+): LayerMotionFamily {
+  const { centroid, samples, frame } = geometry;
+  const cx = centroid.x;
+  const cy = centroid.y;
+  // Positions along dir, relative to the centroid: the object's extent and the frame's.
+  let objectMin = Infinity;
+  let objectMax = -Infinity;
+  for (let i = 0; i < samples.length; i += 2) {
+    const p = (samples[i]! - cx) * dir[0] + (samples[i + 1]! - cy) * dir[1];
+    objectMin = Math.min(objectMin, p);
+    objectMax = Math.max(objectMax, p);
+  }
+  if (!Number.isFinite(objectMin)) objectMin = objectMax = 0;
+  let frameMin = Infinity;
+  let frameMax = -Infinity;
+  for (const [x, y] of [
+    [0, 0],
+    [frame.width, 0],
+    [0, frame.height],
+    [frame.width, frame.height],
+  ] as const) {
+    const p = (x - cx) * dir[0] + (y - cy) * dir[1];
+    frameMin = Math.min(frameMin, p);
+    frameMax = Math.max(frameMax, p);
+  }
+  // Past these distances the whole layer (mask, feathered edge, a pixel for sampling) is out of view.
+  const leave = frameMax - objectMin + frame.reach + 2;
+  const enter = objectMax - frameMin + frame.reach + 2;
+  const smallest = (leave + enter) / Math.max(1, span - TRAVEL_OFF_FRAME_LEAST);
+  return {
+    periodFrames: null,
+    linear: false,
+    bounded: false,
+    wholeTurns: false,
+    guess: (target) => Math.max(target, 1e-3),
+    build(amplitude) {
+      const speed = Math.max(amplitude, smallest);
+      const out = leave / speed;
+      const back = span - enter / speed;
+      // Share of the path out (1 once gone); -1 to 0 on the way back in.
+      const progress = (tau: number) => {
+        if (tau <= out) return along(Math.max(0, tau / out));
+        if (tau < back) return 1;
+        return -along(Math.max(0, (span - tau) / (span - back)));
+      };
+      return {
+        amplitude,
+        shear: null,
+        affine: (tau, o) => {
+          const q = progress(tau);
+          const shift = q >= 0 ? leave * q : enter * q;
+          setSimilarity(o, 0, 1 - shrink * Math.max(0, q), cx, cy, dir[0] * shift, dir[1] * shift);
+        },
+        // Wholly out of view between leaving and coming back: drawn nowhere, and not counted as moving.
+        opacity: (tau) => (tau > out && tau < back ? 0 : 1),
+      };
+    },
+  };
+}
 
 /** Share of the path covered at a share u of the travel time (0 and 1 at the ends). */
 export function travelPace(pace: 'accelerate' | 'steady'): (u: number) => number {

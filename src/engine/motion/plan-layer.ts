@@ -8,7 +8,13 @@ import type { BandSizes } from './band.js';
 import { measureMover, solveAmplitude, thinSamples, type Mover, type TimePairs } from './calibrate.js';
 import { distanceTransform } from './distance.js';
 import { FILL, IGNORE, KNOWN, inpaint } from './inpaint.js';
-import { forwardPoint, layerFamily, type LayerMotion, type LayerMotionFamily } from './layers.js';
+import {
+  forwardPoint,
+  layerFamily,
+  type LayerGeometry,
+  type LayerMotion,
+  type LayerMotionFamily,
+} from './layers.js';
 import { boxHeight, boxWidth, growBox, type PixelBox, type RegionShape } from './mask.js';
 import {
   POSE_STRIDE,
@@ -98,6 +104,7 @@ export function calibrateLayer(
       (a) => measure(family.build(a, cycles)).meanSpeed,
       target,
       family.linear,
+      family.guess?.(target),
     );
     return family.build(amplitude, cycles);
   };
@@ -160,7 +167,7 @@ export function planLayer(request: LayerRequest): PlannedRegion<LayerRegionPlan>
 
   const family = layerFamily(
     request.motion,
-    shapeGeometry(shape),
+    shapeGeometry(shape, layerGrow + layerFeather),
     clock.span,
     request.fps,
     clock.mode === 'loop',
@@ -256,8 +263,8 @@ function fillBehindLayer(
 
 /**
  * A travel leaves its footprint entirely: fill it, and the rim ring around it (what its mask missed of
- * the object must not stay behind as an outline), with texture copied from beside it (offset-fill.ts).
- * The copy needs room beside the hole, so the fill works on the layer box grown by twice its own width
+ * the object must not stay behind as an outline), with patches of the photo around it (inpaint-patch.ts).
+ * The patches come from around the hole, so the fill works on the layer box grown by twice its own width
  * and height; the next ring out is no source. The result goes into the layer-box-sized `background`.
  */
 function fillBehindTravel(request: LayerRequest, layerBox: PixelBox, background: Uint8Array): void {
@@ -383,12 +390,13 @@ function frameBoxesOf(
   return boxes;
 }
 
-function shapeGeometry(shape: RegionShape) {
+function shapeGeometry(shape: RegionShape, reach: number): LayerGeometry {
   return {
     centroid: shape.centroid,
     samples: shape.samples,
     top: shape.box.y0,
     bottom: shape.box.y1 - 1,
+    frame: { width: shape.width, height: shape.height, reach },
   };
 }
 

@@ -140,7 +140,10 @@ describe.each([
 
   it('has the requested strength in its own displacement field', () => {
     if (prompt === 'spin') return; // whole turns per loop: checked below
-    expect(field).toBeCloseTo(2, 1);
+    // A looping travel must leave the frame and come back within the clip: at least as fast as asked,
+    // faster when that is what it takes (tests/unit/motion/travel.test.ts).
+    if (prompt === 'launch') expect(field).toBeGreaterThanOrEqual(2 * 0.98);
+    else expect(field).toBeCloseTo(2, 1);
   });
 });
 

@@ -1,0 +1,569 @@
+// Exemplar fill for the hole a moving object leaves (issue 10, point 1): the hole takes real patches of
+// the photo around it, chosen so they agree with each other and with the hole's edge, so grass, bokeh,
+// a stem or a horizon runs on into it instead of stopping at a smooth blob. Wexler, Shechtman and Irani's
+// completion ("Space-Time Completion of Video", PAMI 2007): coarse to fine over a pyramid, at every level
+// alternate (1) the nearest known patch for every patch that touches the hole, found by PatchMatch
+// (Barnes et al., SIGGRAPH 2009: random init, propagation from neighbours, random search at shrinking
+// radii), and (2) each hole pixel set to the similarity-weighted vote of the patches that cover it. The
+// pyramid stops where the hole is a few patches across, so the coarsest level lays out structure (where a
+// horizon or a stem runs) and the finer ones only add detail: the fill works at the hole's scale.
+import { FILL, IGNORE, KNOWN, pushPull } from './inpaint-core.js';
+import { seededRandom } from './noise.js';
+
+/** Patch radius: 7x7 patches. */
+const RADIUS = 3;
+/** The coarsest level's hole is about this many pixels across its shorter side. */
+const COARSEST_HOLE = 28;
+/** Sources come from the hole's box grown by this share of its longer side (and at least MARGIN_LEAST). */
+const MARGIN_SHARE = 1;
+const MARGIN_LEAST = 24;
+/**
+ * EM iterations per level, and how far the random search reaches (in that level's pixels; null: the
+ * whole level). The coarsest level lays the structure out from scratch; a finer level starts from the
+ * coarser field doubled, which is right to within a pixel or two, so it only needs a local search. The
+ * finest level is not searched at all: the field from the level above, doubled, copies the photo's
+ * full-size texture (searching there too costs three times as much as everything else, for a change
+ * that is hard to see).
+ */
+const SCHEDULE = {
+  coarsest: { iterations: 8, reach: null },
+  middle: { iterations: 2, reach: 16 },
+  finest: { iterations: 1, reach: 2 },
+} as const;
+
+interface Level {
+  width: number;
+  height: number;
+  /** RGB, 0-255 floats. */
+  color: Float32Array;
+  state: Uint8Array;
+}
+
+export interface PatchFillOptions {
+  /** The same seed gives the same fill. Default 0. */
+  seed?: number;
+}
+
+/**
+ * Fills the FILL pixels of an RGBA image in place with patches of its KNOWN pixels (IGNORE pixels are
+ * neither copied nor compared). Returns false, leaving the image alone, when no whole patch around the
+ * hole is known (then a smooth fill is all there is).
+ */
+export function patchFill(
+  rgba: Uint8Array,
+  width: number,
+  height: number,
+  state: Uint8Array,
+  options: PatchFillOptions = {},
+): boolean {
+  let hx0 = width;
+  let hy0 = height;
+  let hx1 = -1;
+  let hy1 = -1;
+  for (let i = 0; i < state.length; i++) {
+    if (state[i] !== FILL) continue;
+    const x = i % width;
+    const y = (i - x) / width;
+    if (x < hx0) hx0 = x;
+    if (x > hx1) hx1 = x;
+    if (y < hy0) hy0 = y;
+    if (y > hy1) hy1 = y;
+  }
+  if (hx1 < 0) return false;
+  const margin = Math.max(MARGIN_LEAST, Math.ceil(MARGIN_SHARE * Math.max(hx1 - hx0, hy1 - hy0)));
+  const bx0 = Math.max(0, hx0 - margin);
+  const by0 = Math.max(0, hy0 - margin);
+  const bx1 = Math.min(width, hx1 + 1 + margin);
+  const by1 = Math.min(height, hy1 + 1 + margin);
+  const base = crop(rgba, state, width, bx0, by0, bx1, by1);
+
+  const levels = [base];
+  let shorter = Math.min(hx1 - hx0, hy1 - hy0) + 1;
+  while (shorter > COARSEST_HOLE && levels.at(-1)!.width > 8 * RADIUS && levels.at(-1)!.height > 8 * RADIUS) {
+    levels.push(halve(levels.at(-1)!));
+    shorter /= 2;
+  }
+  const random = seededRandom(options.seed ?? 0);
+  let previous: { nnf: Int32Array; level: Level } | null = null as { nnf: Int32Array; level: Level } | null;
+  for (let k = levels.length - 1; k >= 0; k--) {
+    const level = levels[k]!;
+    const sources = validSources(level);
+    if (sources.length === 0) return false;
+    const targets = targetsOf(level);
+    const nnf = new Int32Array(level.width * level.height).fill(-1);
+    const distance = new Float32Array(level.width * level.height);
+    if (previous) {
+      upsampleField(previous.nnf, previous.level, level, targets, nnf, sources, random);
+      // The hole's colours at this level come from the coarse field's patches, before any matching.
+      vote(level, targets, nnf, null);
+    } else {
+      peel(level, sources, nnf, random);
+      for (const t of targets)
+        if (nnf[t]! < 0) nnf[t] = sources.list[Math.floor(random() * sources.list.length)]!;
+    }
+    const schedule =
+      k === levels.length - 1 ? SCHEDULE.coarsest : k === 0 ? SCHEDULE.finest : SCHEDULE.middle;
+    const reach = schedule.reach ?? Math.max(level.width, level.height);
+    for (let it = 0; it < Math.max(1, schedule.iterations); it++) {
+      for (const t of targets) distance[t] = patchDistance(level, t, nnf[t]!, Infinity);
+      if (schedule.iterations > 0) {
+        search(level, targets, nnf, distance, sources, random, reach, it % 2 === 1);
+        search(level, targets, nnf, distance, sources, random, reach, it % 2 === 0);
+      }
+      vote(level, targets, nnf, distance);
+    }
+    previous = { nnf, level };
+  }
+
+  matchEdge(base, previous!.nnf);
+  const bw = bx1 - bx0;
+  for (let y = by0; y < by1; y++) {
+    for (let x = bx0; x < bx1; x++) {
+      const i = y * width + x;
+      if (state[i] !== FILL) continue;
+      const k = ((y - by0) * bw + x - bx0) * 3;
+      for (let c = 0; c < 3; c++) {
+        const v = base.color[k + c]!;
+        rgba[i * 4 + c] = v < 0 ? 0 : v > 255 ? 255 : Math.round(v);
+      }
+      rgba[i * 4 + 3] = 255;
+    }
+  }
+  return true;
+}
+
+/** Half-width of the window of known pixels the edge correction compares with their sources (it reaches past a thin IGNORE ring: the object's rim). */
+const EDGE_WINDOW = 12;
+
+/**
+ * Removes what is left of a seam where the fill meets the photo. At each FILL pixel on the hole's edge,
+ * the patch it copies (its match in the field) is laid over the known pixels around it too: the mean
+ * difference between those known pixels and what the copy would have put there is the seam's step
+ * (aligned pixel by pixel, so a copy that continues the texture gives none, however strong the texture).
+ * The steps are carried smoothly into the hole (push-pull: a membrane, as in Farbman et al.,
+ * "Coordinates for Instant Image Cloning", SIGGRAPH 2009) and added: a shade or a gradient across a
+ * blurred background that no patch had is put right.
+ */
+function matchEdge(level: Level, nnf: Int32Array): void {
+  const { width, height, color, state } = level;
+  const difference = new Float32Array(width * height * 3);
+  const weight = new Float32Array(width * height);
+  let any = false;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (state[i] !== FILL || nnf[i]! < 0) continue;
+      const edge =
+        (x > 0 && state[i - 1] !== FILL) ||
+        (x + 1 < width && state[i + 1] !== FILL) ||
+        (y > 0 && state[i - width] !== FILL) ||
+        (y + 1 < height && state[i + width] !== FILL);
+      if (!edge) continue;
+      const s = nnf[i]!;
+      const sx = s % width;
+      const sy = (s - sx) / width;
+      const step = [0, 0, 0];
+      let n = 0;
+      for (let dy = -EDGE_WINDOW; dy <= EDGE_WINDOW; dy++) {
+        const yy = y + dy;
+        const ty = sy + dy;
+        if (yy < 0 || yy >= height || ty < 0 || ty >= height) continue;
+        for (let dx = -EDGE_WINDOW; dx <= EDGE_WINDOW; dx++) {
+          const xx = x + dx;
+          const tx = sx + dx;
+          if (xx < 0 || xx >= width || tx < 0 || tx >= width) continue;
+          const j = yy * width + xx;
+          const k = ty * width + tx;
+          if (state[j] !== KNOWN || state[k] !== KNOWN) continue;
+          for (let c = 0; c < 3; c++) step[c]! += color[j * 3 + c]! - color[k * 3 + c]!;
+          n++;
+        }
+      }
+      if (n === 0) continue;
+      for (let c = 0; c < 3; c++) difference[i * 3 + c] = step[c]! / n;
+      weight[i] = 1;
+      any = true;
+    }
+  }
+  if (!any) return;
+  pushPull(difference, weight, width, height, 3);
+  for (let i = 0; i < state.length; i++) {
+    if (state[i] !== FILL) continue;
+    for (let c = 0; c < 3; c++) color[i * 3 + c]! += difference[i * 3 + c]!;
+  }
+}
+
+function crop(
+  rgba: Uint8Array,
+  state: Uint8Array,
+  width: number,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+): Level {
+  const w = x1 - x0;
+  const h = y1 - y0;
+  const color = new Float32Array(w * h * 3);
+  const cropped = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = (y0 + y) * width + x0 + x;
+      const k = y * w + x;
+      cropped[k] = state[i]!;
+      for (let c = 0; c < 3; c++) color[k * 3 + c] = rgba[i * 4 + c]!;
+    }
+  }
+  return { width: w, height: h, color, state: cropped };
+}
+
+/**
+ * Half the size: the mean of the known children; FILL where any child is FILL, KNOWN where all are
+ * KNOWN, IGNORE otherwise (a coarse source must be wholly known, or it would copy the object's rim).
+ */
+function halve(fine: Level): Level {
+  const width = Math.ceil(fine.width / 2);
+  const height = Math.ceil(fine.height / 2);
+  const color = new Float32Array(width * height * 3);
+  const state = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      let known = 0;
+      let fill = false;
+      let all = 0;
+      const sum = [0, 0, 0];
+      for (let dy = 0; dy < 2; dy++) {
+        for (let dx = 0; dx < 2; dx++) {
+          const fx = 2 * x + dx;
+          const fy = 2 * y + dy;
+          if (fx >= fine.width || fy >= fine.height) continue;
+          const i = fy * fine.width + fx;
+          all++;
+          if (fine.state[i] === FILL) fill = true;
+          if (fine.state[i] !== KNOWN) continue;
+          known++;
+          for (let c = 0; c < 3; c++) sum[c]! += fine.color[i * 3 + c]!;
+        }
+      }
+      const k = y * width + x;
+      state[k] = fill ? FILL : known === all ? KNOWN : IGNORE;
+      if (known > 0) for (let c = 0; c < 3; c++) color[k * 3 + c] = sum[c]! / known;
+    }
+  }
+  return { width, height, color, state };
+}
+
+/** Random sources each pixel of the coarsest hole tries while it is peeled. */
+const PEEL_TRIES = 300;
+
+/**
+ * The coarsest hole's first guess, peeled from its edge inwards (the onion-peel order of Criminisi et
+ * al., "Region Filling and Object Removal by Exemplar-Based Image Inpainting", 2004): each hole pixel,
+ * nearest the edge first, takes the centre of the patch that best matches what is already known or
+ * filled around it, among random sources and its filled neighbours' sources shifted by one. Starting
+ * from a smooth blend instead lets smooth patches from anywhere (a wooden table beside a white cup)
+ * win inside a hole that its edge says is cup.
+ */
+function peel(level: Level, sources: Sources, nnf: Int32Array, random: () => number): void {
+  const { width, height, color, state } = level;
+  const known = new Uint8Array(width * height);
+  const order: number[] = [];
+  for (let i = 0; i < known.length; i++) {
+    if (state[i] === KNOWN) known[i] = 1;
+    else if (state[i] === FILL) order.push(i);
+  }
+  // Distance to the nearest non-FILL pixel, by two chamfer passes (good enough to order the peel).
+  const depth = new Float32Array(width * height);
+  for (const i of order) depth[i] = 1e9;
+  for (let y = 0; y < height; y++)
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (x > 0) depth[i] = Math.min(depth[i]!, depth[i - 1]! + 1);
+      if (y > 0) depth[i] = Math.min(depth[i]!, depth[i - width]! + 1);
+    }
+  for (let y = height - 1; y >= 0; y--)
+    for (let x = width - 1; x >= 0; x--) {
+      const i = y * width + x;
+      if (x + 1 < width) depth[i] = Math.min(depth[i]!, depth[i + 1]! + 1);
+      if (y + 1 < height) depth[i] = Math.min(depth[i]!, depth[i + width]! + 1);
+    }
+  order.sort((a, b) => depth[a]! - depth[b]!);
+  const distanceTo = (t: number, s: number, bound: number) => {
+    const tx = t % width;
+    const ty = (t - tx) / width;
+    let sum = 0;
+    let n = 0;
+    for (let dy = -RADIUS; dy <= RADIUS; dy++) {
+      const y = ty + dy;
+      if (y < 0 || y >= height) continue;
+      for (let dx = -RADIUS; dx <= RADIUS; dx++) {
+        const x = tx + dx;
+        if (x < 0 || x >= width) continue;
+        const a = y * width + x;
+        if (!known[a]) continue;
+        const b = (s + dy * width + dx) * 3;
+        for (let c = 0; c < 3; c++) sum += (color[a * 3 + c]! - color[b + c]!) ** 2;
+        n++;
+      }
+      if (sum >= bound * Math.max(1, n)) break;
+    }
+    return n > 0 ? sum / n : Infinity;
+  };
+  for (const t of order) {
+    let best = -1;
+    let bestDistance = Infinity;
+    const consider = (s: number) => {
+      if (s < 0 || s >= known.length || sources.valid[s] !== 1) return;
+      const d = distanceTo(t, s, bestDistance);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = s;
+      }
+    };
+    for (const step of [1, -1, width, -width]) {
+      const neighbour = t - step;
+      if (neighbour >= 0 && neighbour < known.length && nnf[neighbour]! >= 0)
+        consider(nnf[neighbour]! + step);
+    }
+    for (let k = 0; k < PEEL_TRIES; k++) consider(sources.list[Math.floor(random() * sources.length)]!);
+    if (best < 0) continue;
+    nnf[t] = best;
+    for (let c = 0; c < 3; c++) color[t * 3 + c] = color[best * 3 + c]!;
+    known[t] = 1;
+  }
+}
+
+interface Sources {
+  /** Centres whose whole patch is known. */
+  valid: Uint8Array;
+  list: Int32Array;
+  length: number;
+}
+
+function validSources(level: Level): Sources {
+  const { width, height, state } = level;
+  // Summed-area table of the pixels that are not KNOWN.
+  const w1 = width + 1;
+  const table = new Int32Array(w1 * (height + 1));
+  for (let y = 0; y < height; y++) {
+    let row = 0;
+    for (let x = 0; x < width; x++) {
+      row += state[y * width + x] === KNOWN ? 0 : 1;
+      table[(y + 1) * w1 + x + 1] = table[y * w1 + x + 1]! + row;
+    }
+  }
+  const valid = new Uint8Array(width * height);
+  const list = new Int32Array(width * height);
+  let length = 0;
+  for (let y = RADIUS; y < height - RADIUS; y++) {
+    for (let x = RADIUS; x < width - RADIUS; x++) {
+      const x0 = x - RADIUS;
+      const y0 = y - RADIUS;
+      const x1 = x + RADIUS + 1;
+      const y1 = y + RADIUS + 1;
+      const bad = table[y1 * w1 + x1]! - table[y0 * w1 + x1]! - table[y1 * w1 + x0]! + table[y0 * w1 + x0]!;
+      if (bad !== 0) continue;
+      valid[y * width + x] = 1;
+      list[length++] = y * width + x;
+    }
+  }
+  return { valid, list: list.subarray(0, length), length };
+}
+
+/** Centres of the patches that touch the hole (within RADIUS of a FILL pixel, in both axes). */
+function targetsOf(level: Level): Int32Array {
+  const { width, height, state } = level;
+  const across = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    let last = -Infinity;
+    for (let x = 0; x < width; x++) {
+      if (state[y * width + x] === FILL) last = x;
+      if (x - last <= RADIUS) across[y * width + x] = 1;
+    }
+    last = Infinity;
+    for (let x = width - 1; x >= 0; x--) {
+      if (state[y * width + x] === FILL) last = x;
+      if (last - x <= RADIUS) across[y * width + x] = 1;
+    }
+  }
+  const near = new Uint8Array(width * height);
+  for (let x = 0; x < width; x++) {
+    let last = -Infinity;
+    for (let y = 0; y < height; y++) {
+      if (across[y * width + x]) last = y;
+      if (y - last <= RADIUS) near[y * width + x] = 1;
+    }
+    last = Infinity;
+    for (let y = height - 1; y >= 0; y--) {
+      if (across[y * width + x]) last = y;
+      if (last - y <= RADIUS) near[y * width + x] = 1;
+    }
+  }
+  const list = new Int32Array(near.length);
+  let length = 0;
+  for (let i = 0; i < near.length; i++) if (near[i]) list[length++] = i;
+  return list.subarray(0, length);
+}
+
+/**
+ * Sum of squared colour differences between the patch at target t and the one at source s, over the
+ * target's pixels that are KNOWN or FILL (inside the level); stops early once past `bound`.
+ */
+function patchDistance(level: Level, t: number, s: number, bound: number): number {
+  const { width, height, color, state } = level;
+  const tx = t % width;
+  const ty = (t - tx) / width;
+  const dx0 = Math.max(-RADIUS, -tx);
+  const dx1 = Math.min(RADIUS, width - 1 - tx);
+  const dy0 = Math.max(-RADIUS, -ty);
+  const dy1 = Math.min(RADIUS, height - 1 - ty);
+  let sum = 0;
+  for (let dy = dy0; dy <= dy1; dy++) {
+    const rowT = t + dy * width;
+    const rowS = s + dy * width;
+    for (let dx = dx0; dx <= dx1; dx++) {
+      const a = rowT + dx;
+      if (state[a] === IGNORE) continue;
+      const b = (rowS + dx) * 3;
+      const a3 = a * 3;
+      const r = color[a3]! - color[b]!;
+      const g = color[a3 + 1]! - color[b + 1]!;
+      const u = color[a3 + 2]! - color[b + 2]!;
+      sum += r * r + g * g + u * u;
+    }
+    if (sum >= bound) return sum;
+  }
+  return sum;
+}
+
+/** One PatchMatch sweep: propagation from the previous two neighbours in scan order, then random search. */
+function search(
+  level: Level,
+  targets: Int32Array,
+  nnf: Int32Array,
+  distance: Float32Array,
+  sources: Sources,
+  random: () => number,
+  reach: number,
+  backward: boolean,
+): void {
+  const { width, height } = level;
+  const step = backward ? -1 : 1;
+  const n = targets.length;
+  const tryCandidate = (t: number, s: number) => {
+    if (s < 0 || s >= sources.valid.length || sources.valid[s] !== 1 || s === nnf[t]) return;
+    const d = patchDistance(level, t, s, distance[t]!);
+    if (d < distance[t]!) {
+      distance[t] = d;
+      nnf[t] = s;
+    }
+  };
+  for (let k = backward ? n - 1 : 0; backward ? k >= 0 : k < n; k += step) {
+    const t = targets[k]!;
+    const tx = t % width;
+    // Propagation: the neighbour's match, shifted by one pixel the same way.
+    const left = tx - step;
+    if (left >= 0 && left < width) {
+      const s = nnf[t - step]!;
+      if (s >= 0) {
+        const sx = (s % width) + step;
+        if (sx >= 0 && sx < width) tryCandidate(t, s + step);
+      }
+    }
+    const up = t - step * width;
+    if (up >= 0 && up < nnf.length) {
+      const s = nnf[up]!;
+      if (s >= 0) tryCandidate(t, s + step * width);
+    }
+    // Random search around the current match at halving radii.
+    const current = nnf[t]!;
+    const cx = current % width;
+    const cy = (current - cx) / width;
+    for (let r = reach; r >= 1; r >>= 1) {
+      const x = cx + Math.round((2 * random() - 1) * r);
+      const y = cy + Math.round((2 * random() - 1) * r);
+      if (x < 0 || y < 0 || x >= width || y >= height) continue;
+      tryCandidate(t, y * width + x);
+    }
+  }
+}
+
+/**
+ * Each FILL pixel becomes the weighted mean of what the patches covering it say it is. Weights fall off
+ * with the patch's distance (Wexler et al.: exp(-d / 2 sigma^2), sigma at the 75th percentile of the
+ * distances), so a good match outvotes a poor one; with no distances yet, every patch counts the same.
+ */
+function vote(level: Level, targets: Int32Array, nnf: Int32Array, distance: Float32Array | null): void {
+  const { width, height, color, state } = level;
+  let sigma2 = 1;
+  if (distance) {
+    const sample: number[] = [];
+    const stride = Math.max(1, Math.floor(targets.length / 2000));
+    for (let k = 0; k < targets.length; k += stride) sample.push(distance[targets[k]!]!);
+    sample.sort((a, b) => a - b);
+    sigma2 = Math.max(1, sample[Math.floor(sample.length * 0.75)] ?? 1);
+  }
+  const sum = new Float32Array(width * height * 3);
+  const weight = new Float32Array(width * height);
+  for (const t of targets) {
+    const s = nnf[t]!;
+    if (s < 0) continue;
+    const w = distance ? Math.exp(-distance[t]! / (2 * sigma2)) + 1e-6 : 1;
+    const tx = t % width;
+    const ty = (t - tx) / width;
+    const dx0 = Math.max(-RADIUS, -tx);
+    const dx1 = Math.min(RADIUS, width - 1 - tx);
+    const dy0 = Math.max(-RADIUS, -ty);
+    const dy1 = Math.min(RADIUS, height - 1 - ty);
+    for (let dy = dy0; dy <= dy1; dy++) {
+      for (let dx = dx0; dx <= dx1; dx++) {
+        const a = t + dy * width + dx;
+        if (state[a] !== FILL) continue;
+        const b = (s + dy * width + dx) * 3;
+        weight[a]! += w;
+        sum[a * 3]! += w * color[b]!;
+        sum[a * 3 + 1]! += w * color[b + 1]!;
+        sum[a * 3 + 2]! += w * color[b + 2]!;
+      }
+    }
+  }
+  for (let a = 0; a < weight.length; a++) {
+    const w = weight[a]!;
+    if (w === 0) continue;
+    color[a * 3] = sum[a * 3]! / w;
+    color[a * 3 + 1] = sum[a * 3 + 1]! / w;
+    color[a * 3 + 2] = sum[a * 3 + 2]! / w;
+  }
+}
+
+/** A finer level's field from the coarser one: each target takes its parent's match, doubled. */
+function upsampleField(
+  coarse: Int32Array,
+  coarseLevel: Level,
+  fine: Level,
+  targets: Int32Array,
+  nnf: Int32Array,
+  sources: Sources,
+  random: () => number,
+): void {
+  const cw = coarseLevel.width;
+  const ch = coarseLevel.height;
+  const fw = fine.width;
+  for (const t of targets) {
+    const x = t % fw;
+    const y = (t - x) / fw;
+    const cx = Math.min(cw - 1, x >> 1);
+    const cy = Math.min(ch - 1, y >> 1);
+    const s = coarse[cy * cw + cx]!;
+    let candidate = -1;
+    if (s >= 0) {
+      const sx = 2 * (s % cw) + (x & 1);
+      const sy = 2 * Math.floor(s / cw) + (y & 1);
+      if (sx < fw && sy < fine.height) candidate = sy * fw + sx;
+    }
+    nnf[t] =
+      candidate >= 0 && sources.valid[candidate] === 1
+        ? candidate
+        : sources.list[Math.floor(random() * sources.list.length)]!;
+  }
+}
