@@ -254,7 +254,11 @@ export class Editor {
       });
       this.segmenter = result.segmenter;
       if (!this.#nonEmpty(result.mask)) return;
-      await this.#createRegion({ mask: result.mask, clicks: [click], box: null }, 'Add region');
+      await this.#createRegion(
+        { mask: result.mask, clicks: [click], box: null },
+        'Add region',
+        result.suggestion.prompt,
+      );
     });
   }
 
@@ -279,7 +283,11 @@ export class Editor {
         });
         this.#commit('Box', this.#withRegion(updated));
       } else {
-        await this.#createRegion({ mask: result.mask, clicks: [], box }, 'Add region');
+        await this.#createRegion(
+          { mask: result.mask, clicks: [], box },
+          'Add region',
+          result.suggestion.prompt,
+        );
       }
     });
   }
@@ -359,7 +367,12 @@ export class Editor {
     });
   }
 
-  async #createRegion(parts: { mask: Mask; clicks: Click[]; box: Box | null }, label: string): Promise<void> {
+  /** A new region; its motion word is the one the engine suggests for what was clicked (sky: drift...). */
+  async #createRegion(
+    parts: { mask: Mask; clicks: Click[]; box: Box | null },
+    label: string,
+    suggested: string | null = null,
+  ): Promise<void> {
     const doc = this.#requireDoc();
     if (this.regions.length >= LIMITS.regionsMax) {
       throw new StirError('BAD_REQUEST', `A photo can have at most ${LIMITS.regionsMax} regions.`, {
@@ -368,13 +381,13 @@ export class Editor {
     }
     const region = await this.client.createRegion({
       docId: doc.docId,
-      region: { ...parts, motion: this.#defaultMotion() },
+      region: { ...parts, motion: this.#defaultMotion(suggested) },
     });
     this.#commit(label, { ...this.#state(), regions: [...this.regions, region], selectedId: region.id });
   }
 
-  #defaultMotion(): RegionMotion {
-    const word = this.catalog.defaultMotion();
+  #defaultMotion(suggested: string | null): RegionMotion {
+    const word = (suggested && this.catalog.motion(suggested)) || this.catalog.defaultMotion();
     return {
       prompt: word.word,
       strength: word.defaultStrength || DEFAULT_STRENGTH,
