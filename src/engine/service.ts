@@ -4,6 +4,7 @@
 import { dirname } from 'node:path';
 import { checkExportTarget } from './export/staged-output.js';
 import { prepareExportFolder, resolveExportTarget } from './export/target-path.js';
+import { SUBJECT_MOTION, regionSubject } from './segment/region-subject.js';
 import {
   EXPORT_FORMAT_INFO,
   EXPORT_PRESETS,
@@ -136,11 +137,20 @@ export class CoreService implements Pick<StirService, CoreMethod> {
       previous: params.previous,
       photoKey: doc.id,
     });
+    // What was clicked (or boxed) picks the new region's first motion word: a sky drifts, water flows.
+    const box = params.box;
+    const cues = params.clicks.some((c) => c.positive)
+      ? params.clicks
+      : box
+        ? [{ x: (box.x0 + box.x1) / 2, y: (box.y0 + box.y1) / 2, positive: true }]
+        : [];
+    const subject = regionSubject(doc.photo, output.mask, cues);
     return {
       mask: output.mask,
       score: output.score,
       segmenter: output.segmenter ?? segmenter.id,
       millis: performance.now() - started,
+      suggestion: { subject, prompt: SUBJECT_MOTION[subject] },
     };
   }
 

@@ -16,6 +16,7 @@ import {
   startEditor,
   stillCanvas,
   waitForState,
+  waitUntil,
   type EditorSession,
 } from './harness.js';
 
@@ -40,8 +41,7 @@ describe('zoom and pan', () => {
     const anchor = await photoToPage(s.page, 300, 200);
     await s.page.mouse.move(anchor.x, anchor.y);
     await s.page.mouse.wheel(0, -300);
-    await s.page.waitForTimeout(50);
-    expect(await canvasZoom(s.page)).toBeGreaterThan(fit * 1.3);
+    await waitUntil(async () => (await canvasZoom(s.page)) > fit * 1.3, 'the wheel to zoom in');
     const after = await photoToPage(s.page, 300, 200);
     expect(Math.abs(after.x - anchor.x)).toBeLessThan(2);
     expect(Math.abs(after.y - anchor.y)).toBeLessThan(2);

@@ -92,6 +92,8 @@ export async function startEditor(
   const open = async (viewport: Viewport = options.viewport ?? { width: 1280, height: 800 }) => {
     const context = await browser.newContext({ viewport, deviceScaleFactor: 1, acceptDownloads: true });
     const page = await context.newPage();
+    // Locator waits (a toast, a dialog) wait on engine work too.
+    page.setDefaultTimeout(ENGINE_WAIT_MS);
     page.on('pageerror', (error) => console.error('page error:', error));
     page.on('console', (message) => {
       if (message.type() === 'error') console.error('page console:', message.text());
@@ -159,6 +161,8 @@ export interface EditorState {
   pending: number;
   canUndo: boolean;
   tool: string;
+  /** Brush and eraser diameter in photo pixels. */
+  brushSize: number;
 }
 
 /** The few page globals the helpers read (the tests compile without the DOM's types). */
@@ -188,12 +192,19 @@ export async function editorState(page: Page): Promise<EditorState> {
   });
 }
 
+/**
+ * How long a wait on engine work may take before it counts as stuck. Generous on purpose (issue 14.7):
+ * on a machine whose cores are busy with other work a click's mask took 28 s, and the tests wait on
+ * states, so a long limit costs nothing when things are quick.
+ */
+export const ENGINE_WAIT_MS = 120_000;
+
 /** Waits until the editor's state passes a check (the check runs here, on a fresh state each time). */
 export async function waitForState(
   page: Page,
   check: (state: EditorState) => boolean,
   what: string,
-  timeoutMs = 30_000,
+  timeoutMs = ENGINE_WAIT_MS,
 ): Promise<EditorState> {
   const deadline = Date.now() + timeoutMs;
   let last: EditorState | null = null;
@@ -295,6 +306,35 @@ export async function dragPhoto(
   await page.mouse.down();
   await page.mouse.move(b.x, b.y, { steps });
   await page.mouse.up();
+}
+
+/** Waits until a check on this side (the engine, the file system) passes. */
+export async function waitUntil(
+  check: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = ENGINE_WAIT_MS,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`Timed out waiting for ${what}`);
+}
+
+/** Stops playback and puts the playhead on a frame, so times read afterwards are that frame's. */
+export async function holdAt(page: Page, frame: number): Promise<void> {
+  const state = await editorState(page);
+  if (state.playing) await page.getByTestId('play').click();
+  await waitForState(page, (st) => !st.playing, 'playback to stop');
+  if (frame === 0) await page.getByRole('button', { name: 'First frame' }).click();
+  else {
+    const ruler = page.getByTestId('ruler');
+    await ruler.focus();
+    await ruler.press('Home');
+    for (let i = 0; i < frame; i++) await ruler.press('ArrowRight');
+  }
+  await waitForState(page, (st) => st.frame === frame && !st.playing, `frame ${frame}`);
 }
 
 /** Waits for the engine to finish what the last edit asked of it. */

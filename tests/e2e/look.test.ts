@@ -114,7 +114,6 @@ describe('the look', () => {
       s.page,
       (st) => !st.rendering && st.frames === st.frameCount && st.playing,
       'the preview playing',
-      60_000,
     );
     await s.page.getByRole('button', { name: /^Region 1:/ }).click();
     await s.page.mouse.move(5, 400);
@@ -126,7 +125,6 @@ describe('the look', () => {
       s.page,
       (st) => !st.rendering && st.frames === st.frameCount,
       'the preview at the new size',
-      60_000,
     );
     await screenshot(s.page, 'look-editor-2560x1440');
     expect(await overflowing(s.page)).toEqual([]);

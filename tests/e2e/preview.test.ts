@@ -36,7 +36,6 @@ describe('live preview', () => {
         return st.renders > 0 && !st.rendering && st.frames === st.frameCount;
       },
       'the first render',
-      60_000,
     );
     expect(partway.length).toBeGreaterThan(0);
     expect(done.playedWhileRendering).toBe(true);
@@ -53,12 +52,14 @@ describe('live preview', () => {
       s.page,
       (st) => !st.rendering && st.frames === st.frameCount && st.lastPlan !== null,
       'its render',
-      60_000,
     );
     await settle(s.page);
     const [flag, patch] = state.regions;
-    await s.page.waitForTimeout(400);
-    await waitForState(s.page, (st) => !st.rendering, 'renders to finish', 60_000);
+    await waitForState(
+      s.page,
+      (st) => !st.rendering && st.pending === 0 && st.frames === st.frameCount,
+      'renders to finish',
+    );
 
     const from = s.calls.length;
     await s.page.getByRole('button', { name: new RegExp(`^${flag!.name}:`) }).click();
@@ -70,7 +71,6 @@ describe('live preview', () => {
       s.page,
       (st) => callsSince(s, from, 'startRender').length > 0 && !st.rendering && st.frames === st.frameCount,
       'the partial render',
-      60_000,
     );
     const calls = callsSince(s, from, 'startRender');
     expect(
@@ -100,7 +100,6 @@ describe('live preview', () => {
       s.page,
       (st) => callsSince(s, from, 'startRender').length > 0 && !st.rendering && st.frames === st.frameCount,
       'the new render',
-      60_000,
     );
     const last = callsSince(s, from, 'startRender').at(-1)!.params as {
       previewLongSide: number;

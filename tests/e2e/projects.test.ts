@@ -13,6 +13,7 @@ import {
   settle,
   startEditor,
   waitForState,
+  waitUntil,
   type EditorSession,
   type EditorState,
 } from './harness.js';
@@ -170,13 +171,12 @@ describe('projects', () => {
     await s.page.getByRole('button', { name: new RegExp(`^${state.regions[0]!.name}:`) }).dblclick();
     await s.page.getByRole('textbox', { name: /New name for/ }).fill('Unsaved work');
     await s.page.keyboard.press('Enter');
-    await waitForState(
-      s.page,
-      () => callsSince(s, from, 'autosaveProject').length > 0,
-      'an autosave',
-      10_000,
+    await waitForState(s.page, () => callsSince(s, from, 'autosaveProject').length > 0, 'an autosave');
+    // The recovery copy is on disk before the tab goes.
+    await waitUntil(
+      async () => (await s.engine.service.listRecoveries({})).some((r) => r.name === 'coffee.png'),
+      'the recovery copy',
     );
-    await s.page.waitForTimeout(300);
     // The tab is gone (a crash, a closed window); a new one opens on the same engine.
     await s.page.context().close();
     const page = await s.newPage();

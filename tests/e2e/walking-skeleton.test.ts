@@ -52,12 +52,7 @@ describe('photo -> click -> motion word -> preview -> clip', () => {
   });
 
   it('plays the preview in place: the canvas pixels over the region change over time', async () => {
-    await waitForState(
-      s.page,
-      (st) => st.frames === st.frameCount && !st.rendering,
-      'the preview to render',
-      60_000,
-    );
+    await waitForState(s.page, (st) => st.frames === st.frameCount && !st.rendering, 'the preview to render');
     const state = await editorState(s.page);
     if (!state.playing) await s.page.getByTestId('play').click();
     const digests = await sampleOverTime(s.page, { x: 150, y: 60, width: 200, height: 180 });

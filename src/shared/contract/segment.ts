@@ -15,12 +15,21 @@ export const SegmentParamsSchema = z.object({
 });
 export type SegmentParams = z.input<typeof SegmentParamsSchema>;
 
+/** What a clicked region most likely is; it picks the motion word a new region starts with (issue 13.6). */
+export const RegionSubjectSchema = z.enum(['sky', 'water', 'foliage', 'person', 'other']);
+export type RegionSubject = z.infer<typeof RegionSubjectSchema>;
+
 export const SegmentResultSchema = z.object({
   mask: MaskSchema,
   /** The segmenter's own confidence, 0-1 (SAM's predicted IoU; a boundary-contrast score for classic). */
   score: z.number(),
   segmenter: SegmenterIdSchema,
   millis: z.number(),
+  /** The region's likely subject and the motion word it suggests (sky: drift, water: flow, foliage:
+   * sway, person: breathe, other: sway). */
+  suggestion: z
+    .object({ subject: RegionSubjectSchema, prompt: z.string() })
+    .default({ subject: 'other', prompt: 'sway' }),
 });
 export type SegmentResult = z.infer<typeof SegmentResultSchema>;
 

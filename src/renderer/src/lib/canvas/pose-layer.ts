@@ -68,8 +68,13 @@ export class PoseHandler implements CanvasHandler {
       else editor.notices.info('Select a region, then add a skeleton to it (Pose in the region panel).');
       return false;
     }
-    this.#dragging = this.hitJoint(p.scene);
-    return this.#dragging !== null;
+    const joint = this.hitJoint(p.scene);
+    if (joint === null) return false;
+    // A joint is keyed at the playhead, which must be inside the region's active time.
+    const region = editor.regions.find((r) => r.id === this.#regionId);
+    if (!region || editor.poseKeyTime(region) === null) return false;
+    this.#dragging = joint;
+    return true;
   }
 
   move(p: PointerInfo): void {

@@ -26,6 +26,7 @@ import { Catalog } from './catalog.svelte.js';
 import { Preview } from '../preview/preview.svelte.js';
 import { maskArea, maskBounds } from '../canvas/mask-pixels.js';
 import { standingPose } from '../pose/skeleton.js';
+import { KEYFRAME_EPSILON } from '../pose/interpolate.js';
 
 export type Tool = 'click' | 'box' | 'brush' | 'eraser' | 'pose' | 'hand';
 
@@ -50,6 +51,7 @@ export interface OpenDocument {
 export type ClickIntent = 'auto' | 'new' | 'add' | 'remove';
 
 const HISTORY_LIMIT = 100;
+const DEFAULT_BRUSH_SIZE = 32;
 const AUTOSAVE_DELAY_MS = 1500;
 
 export class Editor {
@@ -71,7 +73,7 @@ export class Editor {
 
   tool = $state<Tool>('click');
   /** Brush and eraser diameter in photo pixels. */
-  brushSize = $state(32);
+  brushSize = $state(DEFAULT_BRUSH_SIZE);
   /** The next click makes a new region even where one is (N). */
   newRegionNext = $state(false);
   /** What the engine is doing for the last edit, in words ("Finding the region…"). */
@@ -165,6 +167,10 @@ export class Editor {
     this.hoverId = null;
     this.projectPath = projectPath;
     this.autosavedAt = null;
+    // Another photo starts with the click tool and the usual brush, not what the last one was left with.
+    this.tool = 'click';
+    this.brushSize = DEFAULT_BRUSH_SIZE;
+    this.newRegionNext = false;
     const state = this.#state();
     this.#history.reset(state);
     this.#savedState = options.dirty ? null : state;
@@ -193,6 +199,8 @@ export class Editor {
   /** The state on disk now matches the present one. */
   markSaved(path: string): void {
     this.projectPath = path;
+    // The save removed the recovery copy; "Autosaved" waits for the next one.
+    this.autosavedAt = null;
     this.#savedState = this.#history.present;
     this.#history.seal();
     this.#historyVersion++;
@@ -243,19 +251,27 @@ export class Editor {
       return Promise.resolve();
     }
     this.newRegionNext = false;
-    return this.#enqueue('Finding the region…', async () => {
-      const doc = this.#requireDoc();
-      const click: Click = { ...point, positive: true };
-      const result = await this.client.segment({
-        docId: doc.docId,
-        clicks: [click],
-        box: null,
-        previous: null,
-      });
-      this.segmenter = result.segmenter;
-      if (!this.#nonEmpty(result.mask)) return;
-      await this.#createRegion({ mask: result.mask, clicks: [click], box: null }, 'Add region');
-    });
+    return this.#enqueue(
+      'Finding the region…',
+      async () => {
+        const doc = this.#requireDoc();
+        const click: Click = { ...point, positive: true };
+        const result = await this.client.segment({
+          docId: doc.docId,
+          clicks: [click],
+          box: null,
+          previous: null,
+        });
+        this.segmenter = result.segmenter;
+        if (!this.#nonEmpty(result.mask)) return;
+        await this.#createRegion(
+          { mask: result.mask, clicks: [click], box: null },
+          'Add region',
+          result.suggestion.prompt,
+        );
+      },
+      'segment',
+    );
   }
 
   /** A box dragged on the photo: a new region (or, with Shift, the selected region's box). */
@@ -279,7 +295,11 @@ export class Editor {
         });
         this.#commit('Box', this.#withRegion(updated));
       } else {
-        await this.#createRegion({ mask: result.mask, clicks: [], box }, 'Add region');
+        await this.#createRegion(
+          { mask: result.mask, clicks: [], box },
+          'Add region',
+          result.suggestion.prompt,
+        );
       }
     });
   }
@@ -359,7 +379,12 @@ export class Editor {
     });
   }
 
-  async #createRegion(parts: { mask: Mask; clicks: Click[]; box: Box | null }, label: string): Promise<void> {
+  /** A new region; its motion word is the one the engine suggests for what was clicked (sky: drift...). */
+  async #createRegion(
+    parts: { mask: Mask; clicks: Click[]; box: Box | null },
+    label: string,
+    suggested: string | null = null,
+  ): Promise<void> {
     const doc = this.#requireDoc();
     if (this.regions.length >= LIMITS.regionsMax) {
       throw new StirError('BAD_REQUEST', `A photo can have at most ${LIMITS.regionsMax} regions.`, {
@@ -368,13 +393,13 @@ export class Editor {
     }
     const region = await this.client.createRegion({
       docId: doc.docId,
-      region: { ...parts, motion: this.#defaultMotion() },
+      region: { ...parts, motion: this.#defaultMotion(suggested) },
     });
     this.#commit(label, { ...this.#state(), regions: [...this.regions, region], selectedId: region.id });
   }
 
-  #defaultMotion(): RegionMotion {
-    const word = this.catalog.defaultMotion();
+  #defaultMotion(suggested: string | null): RegionMotion {
+    const word = (suggested && this.catalog.motion(suggested)) || this.catalog.defaultMotion();
     return {
       prompt: word.word,
       strength: word.defaultStrength || DEFAULT_STRENGTH,
@@ -428,9 +453,38 @@ export class Editor {
     );
   }
 
-  /** A person skeleton fitted to the region, keyed at the current time. */
+  /** The region's active time: from its start to its end (or the clip's end). */
+  activeTime(region: Region): { start: number; end: number } {
+    return { start: region.motion.start, end: region.motion.end ?? this.settings.seconds };
+  }
+
+  /**
+   * The time a pose edit keys at: the playhead, which must lie inside the region's active time (a pose
+   * keyed where the region does not move would never be seen). Outside, says so and gives null.
+   */
+  poseKeyTime(region: Region): number | null {
+    const { start, end } = this.activeTime(region);
+    const time = this.preview.time;
+    if (time >= start - KEYFRAME_EPSILON && time <= end + KEYFRAME_EPSILON) return time;
+    this.notices.info(
+      `${region.name} moves from ${start.toFixed(2)} s to ${end.toFixed(2)} s: move the playhead inside that time to key its pose.`,
+    );
+    return null;
+  }
+
+  /** A person skeleton fitted to the region, keyed at the current time (the nearest one inside the
+   * region's active time, where the playhead then goes). */
   addPose(regionId: string): void {
     const region = this.#region(regionId);
+    // Keyed at the playhead: hold it still.
+    this.preview.pause();
+    const { start, end } = this.activeTime(region);
+    const fps = this.preview.fps;
+    const frame = Math.min(
+      Math.floor(end * fps + 1e-6),
+      Math.max(Math.ceil(start * fps - 1e-6), this.preview.frame),
+    );
+    if (frame !== this.preview.frame) this.preview.seek(frame);
     const bounds = maskBounds(region.mask) ?? {
       x: 0,
       y: 0,
@@ -538,15 +592,19 @@ export class Editor {
     const doc = this.doc;
     if (!doc) return;
     this.#commit(label, next, coalesceKey);
-    void this.#enqueue(null, async () => {
-      try {
-        await send(doc.docId);
-      } catch (caught) {
-        // Put the engine and the editor back where they agreed, then say why.
-        this.undo();
-        throw caught;
-      }
-    });
+    void this.#enqueue(
+      null,
+      async () => {
+        try {
+          await send(doc.docId);
+        } catch (caught) {
+          // Put the engine and the editor back where they agreed, then say why.
+          this.undo();
+          throw caught;
+        }
+      },
+      `edit:${label}`,
+    );
   }
 
   #commit(label: string, next: DocState, coalesceKey: string | null = null): void {
@@ -586,21 +644,27 @@ export class Editor {
         docId: doc.docId,
         projectPath: this.projectPath,
       });
-      if (this.doc?.docId === doc.docId) this.autosavedAt = savedAt;
+      // "Autosaved" is shown only once the recovery file is there, and only while the work is unsaved.
+      if (this.doc?.docId === doc.docId && this.dirty) this.autosavedAt = savedAt;
+      this.notices.resolved('autosave');
     } catch (caught) {
-      this.notices.fail(caught, 'Autosave failed');
+      this.notices.fail(caught, 'Autosave failed', 'autosave');
     }
   }
 
-  /** Runs engine work one piece at a time; a failure is shown and the queue goes on. */
-  #enqueue(busy: string | null, work: () => Promise<void>): Promise<void> {
+  /**
+   * Runs engine work one piece at a time; a failure is shown and the queue goes on. `cause` names the
+   * kind of work, so its error goes away once the same kind of work succeeds.
+   */
+  #enqueue(busy: string | null, work: () => Promise<void>, cause: string | null = null): Promise<void> {
     this.pending++;
     const run = this.#queue.then(async () => {
       if (busy) this.busy = busy;
       try {
         await work();
+        if (cause) this.notices.resolved(cause);
       } catch (caught) {
-        this.notices.fail(caught);
+        this.notices.fail(caught, undefined, cause);
       } finally {
         if (busy) this.busy = null;
         this.pending--;

@@ -69,10 +69,11 @@ export class ExportFlow {
         },
         controller.signal,
       );
+      editor.notices.resolved('export');
     } catch (caught) {
       if (!controller.signal.aborted) {
         this.error = caught instanceof Error ? caught.message : String(caught);
-        editor.notices.fail(caught);
+        editor.notices.fail(caught, undefined, 'export');
       }
     } finally {
       if (jobId) editor.jobs.end(jobId);

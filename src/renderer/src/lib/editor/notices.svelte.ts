@@ -1,5 +1,7 @@
 // What the editor tells the person: errors in a banner (what happened, what to do), and short confirmations
-// ("Saved to …") that go away by themselves. Errors stay until dismissed: they are read, not glimpsed.
+// ("Saved to …") that go away by themselves. Errors stay until dismissed, or until what caused them works
+// again (the next preview renders, the next export or autosave succeeds): they are read, not glimpsed, and
+// never left saying something that is no longer true.
 import { StirError } from '@shared/index.js';
 
 export interface Notice {
@@ -11,6 +13,8 @@ export interface Notice {
   link: { href: string; label: string; download?: string } | null;
   /** One thing the person can do about it at once ("Use the CPU"). */
   action: NoticeAction | null;
+  /** What failed ("preview", "export", "edit:Change prompt"); the error goes when that works again. */
+  cause: string | null;
 }
 
 export interface NoticeAction {
@@ -34,7 +38,7 @@ export class Notices {
   }
 
   /** Shows an error; a cancelled job is not an error and is ignored. */
-  fail(caught: unknown, context?: string): void {
+  fail(caught: unknown, context?: string, cause: string | null = null): void {
     const error = StirError.fromCaught(caught);
     if (error.code === 'CANCELLED') return;
     if (error.code === 'INTERNAL') console.error(caught);
@@ -45,11 +49,19 @@ export class Notices {
       hint: error.hint ?? null,
       link: null,
       action: this.actionFor(error),
+      cause,
     });
   }
 
+  /** What caused an error works now: its error goes. */
+  resolved(cause: string): void {
+    if (this.items.some((n) => n.kind === 'error' && n.cause === cause)) {
+      this.items = this.items.filter((n) => n.kind !== 'error' || n.cause !== cause);
+    }
+  }
+
   info(message: string, link: Notice['link'] = null, hint: string | null = null): void {
-    const id = this.#add({ kind: 'info', message, hint, link, action: null });
+    const id = this.#add({ kind: 'info', message, hint, link, action: null, cause: null });
     setTimeout(() => this.dismiss(id), link ? INFO_MILLIS * 2 : INFO_MILLIS);
   }
 

@@ -130,10 +130,12 @@ export class Workspace {
         return editor.preview.seek(0);
       case 'frame-last':
         return editor.preview.seek(editor.preview.frameCount - 1);
-      case 'pose-keyframe':
-        if (selected?.pose)
-          editor.setPose(selected.id, addKeyframe(selected.pose, editor.preview.time), 'Add keyframe');
+      case 'pose-keyframe': {
+        const time = selected?.pose ? editor.poseKeyTime(selected) : null;
+        if (selected?.pose && time !== null)
+          editor.setPose(selected.id, addKeyframe(selected.pose, time), 'Add keyframe');
         return;
+      }
     }
   }
 }

@@ -197,9 +197,12 @@ export class Preview {
         controller.signal,
       );
       await accepted;
-      if (!controller.signal.aborted) this.#rendered = snapshot;
+      if (!controller.signal.aborted) {
+        this.#rendered = snapshot;
+        this.#notices.resolved('preview');
+      }
     } catch (caught) {
-      if (!controller.signal.aborted) this.#notices.fail(caught, 'The preview failed');
+      if (!controller.signal.aborted) this.#notices.fail(caught, 'The preview failed', 'preview');
     } finally {
       if (jobId) this.#jobs.end(jobId);
       if (this.#abort === controller) {
