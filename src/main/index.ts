@@ -1,16 +1,26 @@
 // The Electron shell, kept thin: one window (sandboxed, context-isolated, no Node in the renderer), the
 // menu, native dialogs, and the engine host. Every call from the renderer is checked (sender, method,
-// payload) before it reaches the engine.
+// payload) before it reaches the engine or a dialog; security.ts holds the checks.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, Menu, shell, type IpcMainInvokeEvent } from 'electron';
+import type { z } from 'zod';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type IpcMainInvokeEvent } from 'electron';
 import { isMethodName, StirError, type CallEnvelope } from '../shared/index.js';
 import { parseParams } from '../shared/rpc/validate.js';
-import { IPC, type FileFilter } from '../preload/api.js';
+import { IPC, PickOpenPathSchema, PickSavePathSchema, RevealPathSchema } from '../preload/api.js';
 import { EngineHostClient } from './engine-client.js';
 import { buildMenu } from './menu.js';
+import {
+  createAppPageCheck,
+  denyAllPermissions,
+  isEditorMainFrame,
+  isExternalLinkAllowed,
+} from './security.js';
 
 const rendererUrl = process.env['ELECTRON_RENDERER_URL'];
+const devServer = rendererUrl && !app.isPackaged ? rendererUrl : null;
+const indexFile = join(import.meta.dirname, '../renderer/index.html');
+const isAppPage = createAppPageCheck({ devUrl: devServer, indexFile });
 let mainWindow: BrowserWindow | null = null;
 
 function createWindow(): BrowserWindow {
@@ -32,21 +42,32 @@ function createWindow(): BrowserWindow {
     },
   });
   window.once('ready-to-show', () => window.show());
-  // Links open in the person's browser, never inside the editor.
+  // https links open in the person's browser, never inside the editor; nothing else opens at all.
   window.webContents.setWindowOpenHandler(({ url }) => {
-    void shell.openExternal(url);
+    if (isExternalLinkAllowed(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
   window.webContents.on('will-navigate', (event) => event.preventDefault());
-  if (rendererUrl && !app.isPackaged) void window.loadURL(rendererUrl);
-  else void window.loadFile(join(import.meta.dirname, '../renderer/index.html'));
+  window.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  if (devServer) void window.loadURL(devServer);
+  else void window.loadFile(indexFile);
   return window;
 }
 
-/** Only our own page may call the engine (VS Code's validatedIpcMain does the same). */
+/** Only the editor window's main frame, showing our own page, may call. */
 function fromOurPage(event: IpcMainInvokeEvent): boolean {
-  const url = event.senderFrame?.url ?? '';
-  return url.startsWith('file://') || (rendererUrl !== undefined && url.startsWith(rendererUrl));
+  return isEditorMainFrame(event, mainWindow, isAppPage);
+}
+
+/** Parses a shell payload like `stir:call`'s params; a bad one is refused in words. */
+function shellPayload<T>(schema: z.ZodType<T>, raw: unknown, what: string): T {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? `${issue.path.map(String).join('.')}: ` : '';
+    throw new StirError('BAD_REQUEST', `Invalid request to ${what}: ${where}${issue?.message ?? 'invalid'}.`);
+  }
+  return parsed.data;
 }
 
 function refuse(message: string): CallEnvelope {
@@ -69,39 +90,37 @@ function registerIpc(engine: EngineHostClient): void {
     return engine.call(method, params);
   });
 
-  ipcMain.handle(
-    IPC.pickOpenPath,
-    async (event, options: { title: string; filters: FileFilter[]; folder?: boolean }) => {
-      if (!fromOurPage(event) || !mainWindow) return null;
-      const result = await dialog.showOpenDialog(mainWindow, {
-        title: options.title,
-        filters: options.filters,
-        properties: [options.folder === true ? 'openDirectory' : 'openFile'],
-      });
-      return result.canceled ? null : (result.filePaths[0] ?? null);
-    },
-  );
+  ipcMain.handle(IPC.pickOpenPath, async (event, raw: unknown) => {
+    if (!fromOurPage(event) || !mainWindow) return null;
+    const options = shellPayload(PickOpenPathSchema, raw, 'the open dialog');
+    const result = await dialog.showOpenDialog(mainWindow, {
+      title: options.title,
+      filters: options.filters,
+      properties: [options.folder === true ? 'openDirectory' : 'openFile'],
+    });
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  });
 
-  ipcMain.handle(
-    IPC.pickSavePath,
-    async (event, options: { title: string; defaultName: string; filters: FileFilter[] }) => {
-      if (!fromOurPage(event) || !mainWindow) return null;
-      const result = await dialog.showSaveDialog(mainWindow, {
-        title: options.title,
-        defaultPath: join(app.getPath('videos'), options.defaultName),
-        filters: options.filters,
-      });
-      return result.canceled ? null : (result.filePath ?? null);
-    },
-  );
+  ipcMain.handle(IPC.pickSavePath, async (event, raw: unknown) => {
+    if (!fromOurPage(event) || !mainWindow) return null;
+    const options = shellPayload(PickSavePathSchema, raw, 'the save dialog');
+    const result = await dialog.showSaveDialog(mainWindow, {
+      title: options.title,
+      defaultPath: join(app.getPath('videos'), options.defaultName),
+      filters: options.filters,
+    });
+    return result.canceled ? null : (result.filePath ?? null);
+  });
 
-  ipcMain.handle(IPC.revealInFolder, (event, path: unknown) => {
-    if (fromOurPage(event) && typeof path === 'string') shell.showItemInFolder(path);
+  ipcMain.handle(IPC.revealInFolder, (event, raw: unknown) => {
+    if (!fromOurPage(event)) return;
+    shell.showItemInFolder(shellPayload(RevealPathSchema, raw, 'show in folder'));
   });
 }
 
 async function main(): Promise<void> {
   await app.whenReady();
+  denyAllPermissions(session.defaultSession);
   const engine = new EngineHostClient(
     join(import.meta.dirname, 'engine-host.js'),
     {

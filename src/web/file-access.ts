@@ -80,7 +80,8 @@ export class BrowserFileAccess {
     if (lexical.length === 0) return false;
     const real = await realExisting(target);
     for (const root of lexical) {
-      const realRoot = await realpath(root).catch(() => root);
+      // A folder not made yet (the projects folder before the first save) resolves through its parents.
+      const realRoot = (await realExisting(root)).path;
       if (contains(realRoot, real.path) && real.path !== realRoot) return true;
       // The folder itself is readable (a pack folder named on the command line), never replaceable.
       if (real.path === realRoot && real.exact) return true;

@@ -140,7 +140,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       'cache-control': 'no-store',
       // The editor loads nothing from elsewhere.
       'content-security-policy':
-        "default-src 'self'; script-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; connect-src 'self' ws://127.0.0.1:* ws://localhost:*",
+        "default-src 'self'; script-src 'self'; img-src 'self' blob: data:; style-src 'self' 'unsafe-inline'; connect-src 'self' ws://127.0.0.1:* ws://localhost:*; base-uri 'none'; form-action 'none'; object-src 'none'; frame-ancestors 'none'",
       'x-content-type-options': 'nosniff',
     });
     if (req.method === 'HEAD') return void res.end();
