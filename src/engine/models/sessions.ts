@@ -23,6 +23,11 @@ import {
 
 export type { ProviderId, ProviderPreference } from './providers.js';
 
+// When its first session opens, onnxruntime writes a telemetry device id under ~/.cache/Microsoft and a
+// debug log and a ".ses" file into the temporary folder, unless told not to (read then, not at import).
+// Stir writes nothing outside its own folders; the fuzz run counts such files.
+process.env.ORT_DISABLE_TELEMETRY ??= '1';
+
 /** Data for one input, in float32 (or integers) whatever the graph declares; cast on the way in. */
 export interface Feed {
   data: Float32Array | Uint16Array | Int32Array | BigInt64Array | Float64Array | readonly number[];

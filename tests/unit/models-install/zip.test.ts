@@ -2,10 +2,13 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StirError } from '../../../src/shared/index.js';
-import { extractZip } from '../../../src/engine/models/install/zip.js';
+import { extractZip, type ZipListing } from '../../../src/engine/models/install/zip.js';
 import { listing, tempDir, zipEntries, zipFolder } from './helpers/files.js';
 
 const text = (s: string) => new TextEncoder().encode(s);
+
+/** Unpacks every file, at the size the zip gives (the installer chooses only what its manifest lists). */
+const everyFile = async (listing: ZipListing) => new Map(listing.files.map((f) => [f.name, f.bytes]));
 
 describe('extractZip', () => {
   const dirs: string[] = [];
@@ -22,7 +25,7 @@ describe('extractZip', () => {
     const path = join(dest, '..', `${Math.random().toString(36).slice(2)}.zip`);
     writeFileSync(path, zip);
     try {
-      await extractZip(path, dest, { signal: new AbortController().signal });
+      await extractZip(path, dest, { signal: new AbortController().signal, select: everyFile });
     } catch (caught) {
       if (caught instanceof StirError) return caught;
       throw caught;
@@ -48,6 +51,7 @@ describe('extractZip', () => {
       const result = await extractZip(zipPath, dest, {
         signal: new AbortController().signal,
         onProgress: (p) => seen.push(p.bytesDone),
+        select: everyFile,
       });
       expect(result.bytes).toBe(300_000 + 10);
       expect(result.files.map((f) => f.path).sort()).toEqual([
@@ -115,8 +119,64 @@ describe('extractZip', () => {
     mkdirSync(dest);
     const controller = new AbortController();
     controller.abort();
-    await expect(extractZip(zipPath, dest, { signal: controller.signal })).rejects.toMatchObject({
+    await expect(
+      extractZip(zipPath, dest, { signal: controller.signal, select: everyFile }),
+    ).rejects.toMatchObject({
       code: 'CANCELLED',
     });
+  });
+
+  it('unpacks only the files chosen, and refuses one whose size differs from the one declared', async () => {
+    const root = scratch();
+    const zipPath = join(root, 'pack.zip');
+    writeFileSync(
+      zipPath,
+      zipEntries({
+        'stir-pack.json': text('{}'),
+        'model.onnx': new Uint8Array(100),
+        'junk.bin': new Uint8Array(5000),
+      }),
+    );
+    const dest = join(root, 'out');
+    mkdirSync(dest);
+    const chosen = async () =>
+      new Map([
+        ['stir-pack.json', 2],
+        ['model.onnx', 100],
+      ]);
+    const result = await extractZip(zipPath, dest, { signal: new AbortController().signal, select: chosen });
+    expect(result.files.map((f) => f.path)).toEqual(['stir-pack.json', 'model.onnx']);
+    expect(listing(dest).map((line) => line.split(' ').slice(0, 2).join(' '))).toEqual([
+      'model.onnx 100',
+      'stir-pack.json 2',
+    ]);
+
+    const other = join(root, 'other');
+    mkdirSync(other);
+    const lying = async () => new Map([['model.onnx', 10]]);
+    const error = await extractZip(zipPath, other, {
+      signal: new AbortController().signal,
+      select: lying,
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StirError);
+    expect((error as StirError).message).toBe(
+      `${zipPath} is damaged: its "model.onnx" unpacks to 100 bytes, but the manifest says 10.`,
+    );
+    expect(listing(other)).toEqual([]);
+  });
+
+  it('refuses a zip holding a file and a folder of the same name, in words', async () => {
+    const root = scratch();
+    const dest = join(root, 'out');
+    mkdirSync(dest);
+    const error = await failure(
+      zipEntries({ 'stir-pack.json': text('{}'), model: text('a file'), 'model/weights.bin': text('data') }),
+      dest,
+    );
+    expect([error.code, error.message]).toEqual([
+      'PACK_INVALID',
+      expect.stringMatching(/is damaged: it holds both a file and a folder named "model"\.$/),
+    ]);
+    expect(listing(root)).toEqual(['out/']);
   });
 });

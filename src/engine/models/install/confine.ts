@@ -2,6 +2,7 @@
 // manifest's file list, a zip's entry names) are checked here before anything is created: no absolute
 // paths, no drive letters, no backslashes, no ".." segments, nothing that resolves outside the root.
 // ComfyUI Desktop's DownloadManager checks the real target path against its models folder the same way.
+import type { Stats } from 'node:fs';
 import { lstat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { StirError } from '../../../shared/index.js';
@@ -46,6 +47,23 @@ export function isInside(root: string, target: string): boolean {
 export async function assertNotSymlink(path: string, shownAs: string): Promise<void> {
   const info = await lstat(path);
   if (info.isSymbolicLink()) throw symlinkRefused(shownAs);
+}
+
+/**
+ * What `path` (relative, "/"-separated) below `root` is, found without following a link at any level: a
+ * linked folder ("segmenter" -> /elsewhere) is refused as surely as a linked file. Null when it, or a
+ * folder on the way, does not exist.
+ */
+export async function lstatNoLinks(root: string, path: string): Promise<Stats | null> {
+  const segments = path.split('/');
+  let info: Stats | null = null;
+  for (let i = 1; i <= segments.length; i++) {
+    const shownAs = segments.slice(0, i).join('/');
+    info = await lstat(confinedPath(root, shownAs, 'the manifest')).catch(() => null);
+    if (info === null) return null;
+    if (info.isSymbolicLink()) throw symlinkRefused(shownAs);
+  }
+  return info;
 }
 
 export function symlinkRefused(shownAs: string): StirError {

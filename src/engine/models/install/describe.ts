@@ -1,9 +1,10 @@
 // What the model manager shows for an installed pack: its manifest's name, version and capabilities,
 // its components with their files and sizes, and what is on disk.
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StirError, type InstalledPack, type PackComponentInfo } from '../../../shared/index.js';
 import { MANIFEST_NAME, componentPaths, parseManifest, type PackManifest } from '../manifest.js';
+import { symlinkRefused } from './confine.js';
 import { listFolderFiles } from './folder-files.js';
 
 /** Written into a pack's folder by the installer: where it came from and when. */
@@ -16,6 +17,8 @@ export interface InstallRecord {
 
 export async function readManifestFile(dir: string): Promise<PackManifest> {
   const file = join(dir, MANIFEST_NAME);
+  // A linked manifest could describe (and so vouch for) files anywhere on the machine.
+  if ((await lstat(file).catch(() => null))?.isSymbolicLink()) throw symlinkRefused(MANIFEST_NAME);
   let text: string;
   try {
     text = await readFile(file, 'utf8');

@@ -4,7 +4,7 @@ import { constants } from 'node:fs';
 import { copyFile, lstat, mkdir, readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { StirError } from '../../../shared/index.js';
-import { confinedPath, symlinkRefused } from './confine.js';
+import { confinedPath, lstatNoLinks, symlinkRefused } from './confine.js';
 
 /** Deeper than any real pack; stops a walk that would never end. */
 const MAX_DEPTH = 16;
@@ -48,8 +48,8 @@ export async function listFolderFiles(
 }
 
 /**
- * Copies `paths` (relative) from `from` to `to`. Each must be a plain file inside `from`; each target is
- * confined to `to` and must not exist yet.
+ * Copies `paths` (relative) from `from` to `to`. Each must be a plain file inside `from`, reached
+ * through no link at any level; each target is confined to `to` and must not exist yet.
  */
 export async function copyFiles(
   from: string,
@@ -62,14 +62,13 @@ export async function copyFiles(
     if (options.signal.aborted) throw new StirError('CANCELLED', 'The job was cancelled.');
     const source = confinedPath(from, path, 'the manifest');
     const target = confinedPath(to, path, 'the manifest');
-    const info = await lstat(source).catch(() => null);
+    const info = await lstatNoLinks(from, path);
     if (info === null) {
       throw new StirError('PACK_INVALID', `The pack names the file "${path}", but it is not in ${from}.`, {
         hint: 'The pack is incomplete: get it again, or copy the missing file into its folder.',
         details: { file: path },
       });
     }
-    if (info.isSymbolicLink()) throw symlinkRefused(path);
     if (!info.isFile())
       throw new StirError('PACK_INVALID', `"${path}" in the pack is not a file.`, {
         details: { file: path },

@@ -10,7 +10,7 @@
 //   a URL of a stir-pack.json every listed file downloaded (resumable, sha256 checked) from its url or
 //                             from beside the manifest
 import { createHash, randomUUID } from 'node:crypto';
-import { open, mkdir, readdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
+import { open, mkdir, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Dispatcher } from 'undici';
 import { StirError, type PackInstallState } from '../../../shared/index.js';
@@ -247,16 +247,41 @@ async function stageZip(
   ctx: InstallContext,
   report: PhaseReporter,
 ): Promise<string> {
-  const zipBytes = (await stat(zipPath)).size;
-  // Unpacked packs are mostly ONNX weights, which barely compress: the zip's size is a fair floor.
-  await assertFreeSpace(ctx.modelsDir, zipBytes, 'unpacking the pack');
   const unpacked = join(staging, 'unpacked');
   await mkdir(unpacked);
+  let root = '';
   await extractZip(zipPath, unpacked, {
     signal: ctx.signal,
     onProgress: (p) => report({ file: p.file, bytesDone: p.bytesDone, bytesTotal: p.bytesTotal }),
+    // Only the manifest and the files it lists are unpacked, each at the size it declares, and only when
+    // the disk has room for all of them.
+    select: async (listing) => {
+      root = packRootIn(
+        listing.files.map((f) => f.name),
+        zipPath,
+      );
+      const manifestName = `${root}${MANIFEST_NAME}`;
+      const manifestBytes = await listing.read(manifestName, MAX_MANIFEST_BYTES);
+      let raw: unknown;
+      try {
+        raw = JSON.parse(new TextDecoder().decode(manifestBytes));
+      } catch (caught) {
+        throw new StirError('PACK_INVALID', `The ${MANIFEST_NAME} in ${zipPath} is not valid JSON.`, {
+          hint: 'Get the pack again from where it was published.',
+          details: { path: zipPath },
+          cause: caught,
+        });
+      }
+      const manifest = parseManifest(raw, `the pack in ${zipPath}`);
+      const declared = manifest.files.reduce((sum, f) => sum + f.size, 0);
+      await assertFreeSpace(ctx.modelsDir, declared, `the pack "${manifest.name}"`);
+      return new Map([
+        [manifestName, manifestBytes.length],
+        ...manifest.files.map((f): [string, number] => [`${root}${f.path}`, f.size]),
+      ]);
+    },
   });
-  return packRootIn(unpacked, zipPath);
+  return root === '' ? unpacked : join(unpacked, root);
 }
 
 async function stageUrl(
@@ -399,14 +424,15 @@ async function parseDownloadedManifest(
   return { raw, parsed: parseManifest(raw, `the pack at ${url.href}`) };
 }
 
-/** The folder holding stir-pack.json in an unpacked zip: its top, or its one top-level folder. */
-async function packRootIn(unpacked: string, zipPath: string): Promise<string> {
-  if (await exists(join(unpacked, MANIFEST_NAME))) return unpacked;
-  const entries = (await readdir(unpacked, { withFileTypes: true })).filter((e) => e.name !== '__MACOSX');
-  const only = entries.length === 1 ? entries[0] : undefined;
-  if (only?.isDirectory() && (await exists(join(unpacked, only.name, MANIFEST_NAME)))) {
-    return join(unpacked, only.name);
-  }
+/**
+ * Where stir-pack.json sits among a zip's file names: at the top (""), or in its one top-level folder
+ * ("name/"); the "__MACOSX" folder macOS adds is not counted.
+ */
+function packRootIn(names: readonly string[], zipPath: string): string {
+  if (names.includes(MANIFEST_NAME)) return '';
+  const tops = new Set(names.map((n) => n.split('/')[0] ?? n).filter((top) => top !== '__MACOSX'));
+  const only = tops.size === 1 ? [...tops][0] : undefined;
+  if (only !== undefined && names.includes(`${only}/${MANIFEST_NAME}`)) return `${only}/`;
   throw new StirError(
     'PACK_MISSING',
     `${zipPath} does not hold a model pack: there is no ${MANIFEST_NAME} in it.`,

@@ -6,7 +6,7 @@ import { readdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StirError, type InstalledPack, type VerifyPackResult } from '../../../shared/index.js';
 import { checkPackSessions, loadPack, sha256File } from '../validate.js';
-import { confinedPath, isInside } from './confine.js';
+import { confinedPath, isInside, lstatNoLinks } from './confine.js';
 import { describePack, readManifestFile } from './describe.js';
 import { listFolderFiles } from './folder-files.js';
 import { STAGING_PREFIX, TRASH_PREFIX } from './installer.js';
@@ -139,7 +139,18 @@ async function checkFile(
       problem: caught instanceof Error ? caught.message : String(caught),
     };
   }
-  const info = await stat(target).catch(() => null);
+  let info;
+  try {
+    info = await lstatNoLinks(dir, path);
+  } catch (caught) {
+    // A link at any level: it could stand for any file on the machine.
+    return {
+      path,
+      bytes: null,
+      ok: false,
+      problem: caught instanceof Error ? caught.message : String(caught),
+    };
+  }
   if (!info?.isFile()) return { path, bytes: null, ok: false, problem: 'missing' };
   if (info.size !== size) {
     return {

@@ -1,7 +1,9 @@
 // Unpacks a pack's .zip into a staging folder. yauzl reads the central directory (random access, so a
 // multi-gigabyte zip is never held in memory, and zip64 works) and checks each entry's size as it
 // inflates. Every entry name is checked before anything is written: a name that climbs out of the folder,
-// a symbolic link or a device file refuses the whole zip.
+// a symbolic link, a device file, a name given twice or a name that is both a file and a folder refuses
+// the whole zip. Then the caller chooses what to unpack (the files its manifest lists, with the sizes it
+// declares); nothing else in the zip is ever inflated.
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -17,10 +19,23 @@ export interface ZipProgress {
   file: string;
 }
 
+/** The zip's files as its central directory lists them, and a way to read a small one (a manifest). */
+export interface ZipListing {
+  files: ReadonlyArray<{ name: string; bytes: number }>;
+  /** The file's bytes, refused when it unpacks to more than `maxBytes`. */
+  read(name: string, maxBytes: number): Promise<Uint8Array>;
+}
+
+/** The files to unpack, each with the size it must have. */
+export type ZipSelection = ReadonlyMap<string, number>;
+
 export interface ExtractedZip {
   files: Array<{ path: string; bytes: number }>;
   bytes: number;
 }
+
+/** More entries than any pack has; a central directory of millions is refused before it is read. */
+const MAX_ENTRIES = 100_000;
 
 /** Unix file types in the high 16 bits of "external file attributes" (zip APPNOTE 4.4.15, made by Unix). */
 const S_IFMT = 0o170000;
@@ -38,7 +53,12 @@ interface PlannedEntry {
 export async function extractZip(
   zipPath: string,
   destDir: string,
-  options: { signal: AbortSignal; onProgress?: (progress: ZipProgress) => void },
+  options: {
+    signal: AbortSignal;
+    onProgress?: (progress: ZipProgress) => void;
+    /** Chooses what to unpack, from the listing. */
+    select: (listing: ZipListing) => Promise<ZipSelection>;
+  },
 ): Promise<ExtractedZip> {
   let zip: yauzl.ZipFile;
   try {
@@ -52,6 +72,9 @@ export async function extractZip(
   }
   try {
     // 1. Read and check every entry name first: a bad zip is refused before it writes anything.
+    if (zip.entryCount > MAX_ENTRIES) {
+      throw damaged(zipPath, `it lists ${zip.entryCount} entries, more than any pack holds`);
+    }
     const planned: PlannedEntry[] = [];
     try {
       for await (const entry of zip.eachEntry()) planned.push(plan(entry));
@@ -59,18 +82,50 @@ export async function extractZip(
       if (caught instanceof StirError) throw caught;
       throw notAZip(zipPath, caught);
     }
-    const bytesTotal = planned.reduce((sum, p) => sum + (p.isDirectory ? 0 : p.entry.uncompressedSize), 0);
+    const byName = checkLayout(planned, zipPath);
 
-    // 2. Unpack.
+    // 2. Choose what to unpack: nothing else is inflated.
+    const listing: ZipListing = {
+      files: [...byName.values()].map((p) => ({ name: p.name, bytes: p.entry.uncompressedSize })),
+      read: async (name, maxBytes) => {
+        const planned = byName.get(name);
+        if (!planned) throw damaged(zipPath, `it has no "${name}"`);
+        if (planned.entry.uncompressedSize > maxBytes) {
+          throw damaged(
+            zipPath,
+            `its "${name}" is ${planned.entry.uncompressedSize} bytes, more than it can be`,
+          );
+        }
+        const parts: Buffer[] = [];
+        try {
+          for await (const part of await zip.openReadStreamPromise(planned.entry)) parts.push(part as Buffer);
+        } catch (caught) {
+          throw damaged(zipPath, `its "${name}" does not unpack`, caught);
+        }
+        return new Uint8Array(Buffer.concat(parts));
+      },
+    };
+    const selection = await options.select(listing);
+    const chosen: PlannedEntry[] = [];
+    for (const [name, size] of selection) {
+      const planned = byName.get(name);
+      if (!planned) continue; // the pack's check names what is missing, all at once
+      if (planned.entry.uncompressedSize !== size) {
+        throw damaged(
+          zipPath,
+          `its "${name}" unpacks to ${planned.entry.uncompressedSize} bytes, but the manifest says ${size}`,
+        );
+      }
+      chosen.push(planned);
+    }
+    const bytesTotal = chosen.reduce((sum, p) => sum + p.entry.uncompressedSize, 0);
+
+    // 3. Unpack. yauzl stops an entry that inflates past its declared size, which is the manifest's.
     const files: ExtractedZip['files'] = [];
     let bytesDone = 0;
-    for (const { entry, name, isDirectory } of planned) {
+    for (const { entry, name } of chosen) {
       if (options.signal.aborted) throw new StirError('CANCELLED', 'The job was cancelled.');
-      const target = confinedPath(destDir, isDirectory ? name.replace(/\/+$/, '') : name, 'the zip');
-      if (isDirectory) {
-        await mkdir(target, { recursive: true });
-        continue;
-      }
+      const target = confinedPath(destDir, name, 'the zip');
       await mkdir(dirname(target), { recursive: true });
       const counter = new Transform({
         transform(chunk: Buffer, _encoding, done) {
@@ -81,15 +136,11 @@ export async function extractZip(
       });
       try {
         const source = await zip.openReadStreamPromise(entry);
-        // 'wx': a name given twice in one zip is refused rather than silently overwritten.
         await pipeline(source, counter, createWriteStream(target, { flags: 'wx' }), {
           signal: options.signal,
         });
       } catch (caught) {
         if (options.signal.aborted) throw new StirError('CANCELLED', 'The job was cancelled.');
-        if (typeof caught === 'object' && caught !== null && 'code' in caught && caught.code === 'EEXIST') {
-          throw damaged(zipPath, `it contains "${name}" twice`);
-        }
         if (typeof caught === 'object' && caught !== null && 'code' in caught && caught.code === 'ENOSPC') {
           throw new StirError('DISK_FULL', 'The disk is full: the pack could not be unpacked.', {
             hint: `The pack needs ${bytesTotal} bytes once unpacked. Free some space and try again.`,
@@ -104,6 +155,30 @@ export async function extractZip(
   } finally {
     zip.close();
   }
+}
+
+/**
+ * The zip's files by name, once its layout is known to unpack cleanly: no name twice, and no name that is
+ * a file in one entry and a folder in another ("model" and "model/weights"), which would otherwise fail
+ * half-way through with a raw EEXIST.
+ */
+function checkLayout(planned: readonly PlannedEntry[], zipPath: string): Map<string, PlannedEntry> {
+  const files = new Map<string, PlannedEntry>();
+  const folders = new Set<string>();
+  for (const p of planned) {
+    const bare = p.name.replace(/\/+$/, '');
+    const segments = bare.split('/');
+    for (let i = 1; i < segments.length; i++) folders.add(segments.slice(0, i).join('/'));
+    if (p.isDirectory) folders.add(bare);
+    else if (files.has(bare)) throw damaged(zipPath, `it contains "${bare}" twice`);
+    else files.set(bare, p);
+  }
+  for (const name of files.keys()) {
+    if (folders.has(name)) {
+      throw damaged(zipPath, `it holds both a file and a folder named "${name}"`);
+    }
+  }
+  return files;
 }
 
 function plan(entry: yauzl.Entry): PlannedEntry {
