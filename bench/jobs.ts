@@ -146,6 +146,8 @@ async function stallDuring(work: () => Promise<unknown>): Promise<Stall> {
   }, 5);
   histogram.enable();
   try {
+    // The histogram's timer must be running before the work starts, or a block at once goes unseen.
+    await new Promise((resolve) => setTimeout(resolve, 20));
     await work();
     // A stall at the very end is recorded once the loop turns again.
     await new Promise((resolve) => setTimeout(resolve, 20));
