@@ -9,6 +9,7 @@ import { benchMotion } from './motion.js';
 import { benchExport } from './export.js';
 import { benchDiffusion } from './diffusion.js';
 import { benchModelsInstall } from './models-install.js';
+import { benchJobs } from './jobs.js';
 
 const suites: Record<string, BenchSuite> = {
   segment: benchSegment,
@@ -16,6 +17,7 @@ const suites: Record<string, BenchSuite> = {
   export: benchExport,
   diffusion: benchDiffusion,
   models: benchModelsInstall,
+  jobs: benchJobs,
 };
 
 function format(value: number, unit: BenchRow['unit']): string {

@@ -35,6 +35,8 @@ export interface EngineOptions {
   workers?: number;
   /** Browser mode: a URL that downloads a finished export. */
   publishDownload?: (path: string) => string | null;
+  /** Renders and exports that run at once; the rest wait in line (default: DEFAULT_JOB_SLOTS). */
+  jobSlots?: number;
 }
 
 export function defaultDataDir(): string {
@@ -135,7 +137,7 @@ export function createEngine(options: EngineOptions = {}): EngineHandle {
     projects,
     writtenFolders,
   };
-  const handle = createService(ports);
+  const handle = createService(ports, { slots: options.jobSlots });
   handle.leftoversSwept = sweepAtStart(projects, exportDir, writtenFolders).catch(() => ({
     removed: [],
     bytes: 0,

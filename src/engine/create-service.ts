@@ -4,7 +4,7 @@ import type { StirService } from '../shared/index.js';
 import { EventBus } from '../shared/rpc/event-bus.js';
 import { createDispatcher, type Dispatch } from '../shared/rpc/dispatcher.js';
 import { DocumentStore } from './documents.js';
-import { JobManager } from './jobs/job-manager.js';
+import { JobManager, type JobManagerOptions } from './jobs/job-manager.js';
 import type { EnginePorts } from './ports.js';
 import type { SweepReport } from './system/leftovers.js';
 import { CoreService } from './service.js';
@@ -41,9 +41,9 @@ function bindMethods<T extends object>(area: T): Bound<T> {
   return bound as Bound<T>;
 }
 
-export function createService(ports: EnginePorts): EngineHandle {
+export function createService(ports: EnginePorts, jobOptions: JobManagerOptions = {}): EngineHandle {
   const bus = new EventBus();
-  const jobs = new JobManager(bus);
+  const jobs = new JobManager(bus, jobOptions);
   const docs = new DocumentStore();
   const core = bindMethods(new CoreService(ports, bus, jobs, docs));
   const models = bindMethods(new ModelsService(ports.models, bus, jobs));
