@@ -1,9 +1,10 @@
 // Segment Anything's image preprocessing and prompt geometry (MODEL-PACKS.md, "Segmenter"; the official
-// repository's ResizeLongestSide and SamOnnxModel): the photo resized so its longest side is 1024,
+// repository's ResizeLongestSide and SamOnnxModel): the photo resized so its longest side is 1024 (with
+// Pillow's bilinear filter, as ResizeLongestSide does),
 // normalised with the pixel mean and std on the 0-255 scale, zero-padded bottom and right to 1024x1024, NCHW.
-import sharp from 'sharp';
 import type { Box, Click } from '../../../shared/index.js';
 import type { RgbaImage } from '../../image/types.js';
+import { resizeBilinearLikePillow } from './resize.js';
 
 export interface ResizedFrame {
   /** The photo's size. */
@@ -33,11 +34,8 @@ export async function encoderInput(
   std: readonly [number, number, number],
 ): Promise<{ tensor: Float32Array; frame: ResizedFrame }> {
   const frame = resizedFrame(photo.width, photo.height, side);
-  const { data } = await sharp(photo.data, { raw: { width: photo.width, height: photo.height, channels: 4 } })
-    .removeAlpha()
-    .resize(frame.resizedWidth, frame.resizedHeight, { fit: 'fill', kernel: 'cubic' })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  // The reference predictor's own resize (resize.ts), so the encoder sees the pixels it would.
+  const data = resizeBilinearLikePillow(photo, frame.resizedWidth, frame.resizedHeight);
   const plane = side * side;
   const tensor = new Float32Array(3 * plane); // zeros: the padding
   for (let y = 0; y < frame.resizedHeight; y++) {

@@ -7,7 +7,7 @@ import { StirError, throwIfCancelled, type Mask } from '../../../shared/index.js
 import type { RgbaImage } from '../../image/types.js';
 import { contractsOf } from '../../models/contract.js';
 import type { SegmenterComponent } from '../../models/manifest.js';
-import { LazySession, type ProviderPreference } from '../../models/sessions.js';
+import { LazySession, type Fetched, type ProviderPreference } from '../../models/sessions.js';
 import type { LoadedPack } from '../../models/validate.js';
 import type { SegmentOutput, SegmentRequest, Segmenter } from '../types.js';
 import { encoderInput, promptPoints, type ResizedFrame } from './preprocess.js';
@@ -25,6 +25,15 @@ interface Embedding {
 interface PastResult {
   mask: Uint8Array;
   lowRes: Float32Array;
+}
+
+/** What the decoder gave for one request (SamSegmenter.decode). */
+export interface SamDecoded {
+  masks: Fetched;
+  iou: Fetched;
+  lowRes: Fetched;
+  /** The mask with the highest predicted IoU. */
+  best: number;
 }
 
 export interface SamSegmenterOptions {
@@ -64,33 +73,9 @@ export class SamSegmenter implements Segmenter {
   }
 
   async segment(photo: RgbaImage, request: SegmentRequest, signal?: AbortSignal): Promise<SegmentOutput> {
-    throwIfCancelled(signal);
-    const embedding = await this.#embed(photo, request.photoKey, signal);
-    throwIfCancelled(signal);
-    const points = promptPoints(request.clicks, request.box, embedding.frame);
     const prior = request.previous ? this.#priorFor(request.photoKey, request.previous) : null;
-
-    const decoder = await this.#decoder.get();
-    this.stats.decoderRuns++;
     if (prior) this.stats.refinements++;
-    const out = await decoder.run(
-      {
-        image_embeddings: { data: embedding.data, dims: [1, 256, 64, 64] },
-        point_coords: { data: points.coords, dims: [1, points.count, 2] },
-        point_labels: { data: points.labels, dims: [1, points.count] },
-        mask_input: { data: prior ?? new Float32Array(LOW_RES * LOW_RES), dims: [1, 1, LOW_RES, LOW_RES] },
-        has_mask_input: { data: [prior ? 1 : 0], dims: [1] },
-        orig_im_size: { data: [photo.height, photo.width], dims: [2] },
-      },
-      signal,
-    );
-    const masks = out.masks!;
-    const iou = out.iou_predictions!;
-    const lowRes = out.low_res_masks!;
-
-    // The best of the decoder's masks by its own predicted IoU.
-    let best = 0;
-    for (let k = 1; k < iou.data.length; k++) if (iou.data[k]! > iou.data[best]!) best = k;
+    const { masks, iou, lowRes, best } = await this.decode(photo, { ...request, prior }, signal);
     const mask = maskFromLogits(masks.data, masks.dims, best, photo.width, photo.height);
     if (!mask.data.some((v) => v !== 0)) {
       throw new StirError('EMPTY_MASK', 'Nothing was selected there.', {
@@ -103,6 +88,42 @@ export class SamSegmenter implements Segmenter {
       lowRes: lowRes.data.slice(best * plane, (best + 1) * plane),
     });
     return { mask, score: Math.min(1, Math.max(0, iou.data[best]!)) };
+  }
+
+  /**
+   * The decoder's own outputs for clicks (and a box) on the photo: mask logits at the photo's size
+   * [1, K, H, W], predicted IoU [1, K], low-res logits [1, K, 256, 256], and which mask is best by IoU.
+   * `prior`: low-res logits [256 x 256] to refine from. segment() reads the mask from these; the
+   * reference comparison (tests/unit/reference) reads the logits themselves.
+   */
+  async decode(
+    photo: RgbaImage,
+    request: Pick<SegmentRequest, 'clicks' | 'box' | 'photoKey'> & { prior?: Float32Array | null },
+    signal?: AbortSignal,
+  ): Promise<SamDecoded> {
+    throwIfCancelled(signal);
+    const embedding = await this.#embed(photo, request.photoKey, signal);
+    throwIfCancelled(signal);
+    const points = promptPoints(request.clicks, request.box ?? null, embedding.frame);
+    const prior = request.prior ?? null;
+    const decoder = await this.#decoder.get();
+    this.stats.decoderRuns++;
+    const out = await decoder.run(
+      {
+        image_embeddings: { data: embedding.data, dims: [1, 256, 64, 64] },
+        point_coords: { data: points.coords, dims: [1, points.count, 2] },
+        point_labels: { data: points.labels, dims: [1, points.count] },
+        mask_input: { data: prior ?? new Float32Array(LOW_RES * LOW_RES), dims: [1, 1, LOW_RES, LOW_RES] },
+        has_mask_input: { data: [prior ? 1 : 0], dims: [1] },
+        orig_im_size: { data: [photo.height, photo.width], dims: [2] },
+      },
+      signal,
+    );
+    const iou = out.iou_predictions!;
+    // The best of the decoder's masks by its own predicted IoU.
+    let best = 0;
+    for (let k = 1; k < iou.data.length; k++) if (iou.data[k]! > iou.data[best]!) best = k;
+    return { masks: out.masks!, iou, lowRes: out.low_res_masks!, best };
   }
 
   forget(photoKey: string): void {

@@ -1,0 +1,256 @@
+"""The video model as a Stir diffusion pack: CLIP text encoder, VAE encoder and decoder, the 9-channel motion
+UNet (PIA's layout, or the paper's first-frame + region-mask layout), and optionally an OpenPose ControlNet
+whose 12 down-block and 1 mid-block residuals the UNet takes as extra inputs. The graphs' inputs and outputs
+are the ones docs/model-packs.md lists; the modules come from diffusers (and transformers for CLIP)."""
+
+import os
+import shutil
+
+import torch
+
+from .pack import export_onnx, file_entries, write_manifest
+
+DOWN_RESIDUALS = [f"down_block_res_{i}" for i in range(12)]
+MID_RESIDUAL = "mid_block_res"
+
+# PIA's inference config (open-mmlab/PIA, configs/inference): DDIM, linear betas, epsilon prediction.
+PIA_SCHEDULER = {
+    "num_train_timesteps": 1000,
+    "beta_start": 0.00085,
+    "beta_end": 0.012,
+    "beta_schedule": "linear",
+    "prediction_type": "epsilon",
+    "steps_offset": 1,
+    "clip_sample": False,
+    "set_alpha_to_one": False,
+    "timestep_spacing": "leading",
+}
+
+# The paper's inference config (MODEL-PACKS.md, "Scheduler of the paper's model").
+PAPER_SCHEDULER = {
+    "num_train_timesteps": 1000,
+    "beta_start": 0.00085,
+    "beta_end": 0.012,
+    "beta_schedule": "linear",
+    "prediction_type": "v_prediction",
+    "rescale_betas_zero_snr": True,
+    "steps_offset": 1,
+    "clip_sample": False,
+    "set_alpha_to_one": True,
+    "timestep_spacing": "leading",
+}
+
+LAYOUTS = {
+    "pia": {"conditioning": "all-frames+frame-coefficients", "scheduler": PIA_SCHEDULER},
+    "first-frame": {"conditioning": "first-frame+region-mask", "scheduler": PAPER_SCHEDULER},
+}
+
+
+class TextEncoder(torch.nn.Module):
+    """input_ids [B, 77] int64 -> last_hidden_state [B, 77, hidden]."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids):
+        out = self.model(input_ids)
+        if hasattr(out, "last_hidden_state"):
+            return out.last_hidden_state
+        return out[0] if isinstance(out, (tuple, list)) else out
+
+
+class VaeEncoder(torch.nn.Module):
+    """sample [1, 3, H, W] in [-1, 1] -> the latent distribution's mean [1, 4, H/8, W/8] (not yet scaled)."""
+
+    def __init__(self, vae):
+        super().__init__()
+        self.vae = vae
+
+    def forward(self, sample):
+        return self.vae.encode(sample).latent_dist.mean
+
+
+class VaeDecoder(torch.nn.Module):
+    """latent_sample [1, 4, h, w] (already divided by the scaling factor) -> sample [1, 3, 8h, 8w] in [-1, 1]."""
+
+    def __init__(self, vae):
+        super().__init__()
+        self.vae = vae
+
+    def forward(self, latent_sample):
+        return self.vae.decode(latent_sample).sample
+
+
+class MotionUnet(torch.nn.Module):
+    """sample [B, 9, F, h, w], timestep [B], encoder_hidden_states [B, 77, hidden] (one per video), and the
+    ControlNet residuals when there are any -> the prediction [B, 4, F, h, w]."""
+
+    def __init__(self, unet, residuals):
+        super().__init__()
+        self.unet = unet
+        self.residuals = residuals
+
+    def forward(self, sample, timestep, encoder_hidden_states, *residuals):
+        extra = {}
+        if self.residuals:
+            extra = {
+                "down_block_additional_residuals": tuple(residuals[:-1]),
+                "mid_block_additional_residual": residuals[-1],
+            }
+        return self.unet(sample, timestep, encoder_hidden_states, return_dict=False, **extra)[0]
+
+
+class PoseControlNet(torch.nn.Module):
+    """sample [B*F, 4, h, w], timestep [B*F], encoder_hidden_states [B*F, 77, hidden], controlnet_cond
+    [B*F, 3, H, W] in 0-1, conditioning_scale (a scalar) -> 12 down-block residuals, 1 mid-block residual."""
+
+    def __init__(self, controlnet):
+        super().__init__()
+        self.controlnet = controlnet
+
+    def forward(self, sample, timestep, encoder_hidden_states, controlnet_cond, conditioning_scale):
+        down, mid = self.controlnet(
+            sample,
+            timestep,
+            encoder_hidden_states,
+            controlnet_cond,
+            conditioning_scale=conditioning_scale,
+            return_dict=False,
+        )
+        return (*down, mid)
+
+
+def export_video_pack(
+    out_dir,
+    pack,
+    *,
+    layout,
+    text_encoder,
+    tokenizer_dir,
+    vae,
+    unet,
+    frames,
+    controlnet=None,
+    precision,
+    device=None,
+    example_latent=(32, 32),
+    defaults=None,
+):
+    """Writes a diffusion pack into `out_dir`.
+
+    layout: "pia" or "first-frame" (LAYOUTS). text_encoder: a CLIP text model (transformers' CLIPTextModel)
+    or any module taking input_ids; tokenizer_dir: the folder holding CLIP's vocab.json and merges.txt.
+    vae: diffusers' AutoencoderKL. unet: diffusers' UNetMotionModel with 9 input channels. controlnet:
+    diffusers' ControlNetModel (OpenPose) or None. pack: id, name, version, description, license, sources.
+    example_latent: the latent size the graphs are traced at; height and width stay dynamic.
+    """
+    if layout not in LAYOUTS:
+        raise SystemExit(f'--layout must be one of {", ".join(LAYOUTS)}, not "{layout}"')
+    if unet.config.in_channels != 9:
+        raise SystemExit(f"the UNet takes {unet.config.in_channels} input channels; a Stir pack's UNet takes 9")
+    device = precision.device(device)
+    dtype = precision.dtype
+    h, w = example_latent
+    hidden = unet.config.cross_attention_dim
+    max_length = 77
+    files = []
+
+    def path(*parts):
+        return os.path.join(out_dir, *parts)
+
+    text = TextEncoder(text_encoder.to(device, dtype))
+    ids = torch.zeros(1, max_length, dtype=torch.int64, device=device)
+    files += export_onnx(text, (ids,), path("text_encoder", "model.onnx"), ["input_ids"], ["last_hidden_state"],
+                         {"input_ids": {0: "batch"}, "last_hidden_state": {0: "batch"}})
+    os.makedirs(path("tokenizer"), exist_ok=True)
+    for name in ("vocab.json", "merges.txt"):
+        shutil.copyfile(os.path.join(tokenizer_dir, name), path("tokenizer", name))
+        files.append(path("tokenizer", name))
+
+    vae = vae.to(device, dtype)
+    image = torch.zeros(1, 3, 8 * h, 8 * w, device=device, dtype=dtype)
+    spatial = {2: "height", 3: "width"}
+    files += export_onnx(VaeEncoder(vae), (image,), path("vae_encoder", "model.onnx"), ["sample"], ["latent_sample"],
+                         {"sample": spatial, "latent_sample": spatial})
+    latent = torch.zeros(1, 4, h, w, device=device, dtype=dtype)
+    files += export_onnx(VaeDecoder(vae), (latent,), path("vae_decoder", "model.onnx"), ["latent_sample"], ["sample"],
+                         {"latent_sample": spatial, "sample": spatial})
+
+    residual_args = ()
+    residual_names = []
+    if controlnet is not None:
+        controlnet = PoseControlNet(controlnet.to(device, dtype))
+        per_frame = {
+            "sample": torch.zeros(frames, 4, h, w, device=device, dtype=dtype),
+            "timestep": torch.full((frames,), 999, dtype=torch.int64, device=device),
+            "encoder_hidden_states": torch.zeros(frames, max_length, hidden, device=device, dtype=dtype),
+            "controlnet_cond": torch.zeros(frames, 3, 8 * h, 8 * w, device=device, dtype=dtype),
+            "conditioning_scale": torch.tensor(1.0, device=device, dtype=dtype),
+        }
+        residual_names = DOWN_RESIDUALS + [MID_RESIDUAL]
+        batch = {0: "batch_frames"}
+        axes = {
+            "sample": {0: "batch_frames", 2: "height", 3: "width"},
+            "timestep": batch,
+            "encoder_hidden_states": batch,
+            "controlnet_cond": {0: "batch_frames", 2: "image_height", 3: "image_width"},
+        }
+        axes.update({name: {0: "batch_frames", 2: f"{name}_h", 3: f"{name}_w"} for name in residual_names})
+        files += export_onnx(controlnet, tuple(per_frame.values()), path("controlnet", "model.onnx"),
+                             list(per_frame.keys()), residual_names, axes)
+        with torch.no_grad():
+            residual_args = tuple(controlnet(*per_frame.values()))
+
+    unet_module = MotionUnet(unet.to(device, dtype), residuals=bool(residual_names))
+    sample = torch.zeros(1, 9, frames, h, w, device=device, dtype=dtype)
+    timestep = torch.full((1,), 999, dtype=torch.int64, device=device)
+    text_states = torch.zeros(1, max_length, hidden, device=device, dtype=dtype)
+    axes = {
+        "sample": {0: "batch", 3: "height", 4: "width"},
+        "timestep": {0: "batch"},
+        "encoder_hidden_states": {0: "batch"},
+        "out_sample": {0: "batch", 3: "height", 4: "width"},
+    }
+    axes.update({name: {0: "batch_frames", 2: f"{name}_h", 3: f"{name}_w"} for name in residual_names})
+    files += export_onnx(unet_module, (sample, timestep, text_states, *residual_args), path("unet", "model.onnx"),
+                         ["sample", "timestep", "encoder_hidden_states", *residual_names], ["out_sample"], axes)
+
+    unet_component = {
+        "model": "unet/model.onnx",
+        "frames": frames,
+        "conditioning": LAYOUTS[layout]["conditioning"],
+        "text": "per-video",
+        "inputs": {"motionStrength": False, "fps": False},
+    }
+    components = {
+        "textEncoder": {
+            "model": "text_encoder/model.onnx",
+            "tokenizer": {"vocab": "tokenizer/vocab.json", "merges": "tokenizer/merges.txt"},
+            "maxLength": max_length,
+            "hiddenSize": hidden,
+        },
+        "vae": {
+            "encoder": "vae_encoder/model.onnx",
+            "decoder": "vae_decoder/model.onnx",
+            "scalingFactor": float(vae.config.scaling_factor),
+            "encoderOutput": "mean",
+        },
+        "unet": unet_component,
+    }
+    capabilities = ["diffusion"]
+    if residual_names:
+        unet_component["controlResiduals"] = {"down": DOWN_RESIDUALS, "mid": MID_RESIDUAL}
+        components["controlnet"] = {"kind": "openpose", "model": "controlnet/model.onnx", "conditioningScale": 1.0}
+        capabilities.append("pose")
+    manifest = dict(pack)
+    manifest.update(
+        {
+            "capabilities": capabilities,
+            "files": file_entries(out_dir, files),
+            "components": components,
+            "scheduler": {"type": "ddim", "config": dict(LAYOUTS[layout]["scheduler"]), "eta": 0},
+            "defaults": defaults or {"steps": 25, "guidance": 7.5, "fps": 8, "anchorFirstFrame": False},
+        }
+    )
+    return write_manifest(out_dir, manifest)
