@@ -16,6 +16,7 @@ import {
   isFluid,
   isWarp,
   withDirection,
+  withTempo,
   type LayerPrimitive,
   type MotionPrimitive,
 } from './spec.js';
@@ -71,7 +72,7 @@ export async function preparePlan(input: AnimateInput, control: JobControl): Pro
     throwIfCancelled(control.signal);
     control.progress('Building motion fields', (n + 0.1) / input.regions.length);
     const resolved = motionOf(region);
-    let motion = withDirection(resolved.motion, resolved.direction);
+    let motion = withTempo(withDirection(resolved.motion, resolved.direction), region.tempo);
     const clock = regionClock({ frameCount, fps, loop }, region.start, region.end);
     const report: RegionReport = {
       id: region.id,
@@ -94,7 +95,15 @@ export async function preparePlan(input: AnimateInput, control: JobControl): Pro
     } else {
       if (isCamera(motion)) motion = cameraAsLayer(motion, clock, fps);
       if (isWarp(motion)) {
-        planned = planWarp({ ...common, shape, motion, seed: region.seed, fps });
+        planned = planWarp({
+          ...common,
+          photo,
+          shape,
+          motion,
+          seed: region.seed,
+          fps,
+          heading: resolved.direction,
+        });
       } else if (isFluid(motion)) {
         planned = planFluid({ ...common, photo, shape, motion, seed: region.seed });
       } else {
