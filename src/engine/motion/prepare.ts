@@ -6,6 +6,7 @@ import type { AnimateInput, JobControl } from '../render/types.js';
 import { bandSizes } from './band.js';
 import { motionOf } from './lexicon.js';
 import { isWholePhoto, maskAtSize, regionShape } from './mask.js';
+import { refineCoverage, refineOptionsFor } from './mask-refine.js';
 import { planCamera } from './plan-camera.js';
 import { planFluid } from './plan-fluid.js';
 import { planLayer } from './plan-layer.js';
@@ -21,6 +22,9 @@ import {
   type MotionPrimitive,
 } from './spec.js';
 import { moves, regionClock, type RegionClock } from './timing.js';
+
+/** The largest long side segmenters work at (SAM's input, the classic segmenter's refinement size). */
+const SEGMENTED_SIZE = 1024;
 
 /** What the engine made of each region, for eval and for people who ask. */
 export interface RegionReport {
@@ -86,7 +90,14 @@ export async function preparePlan(input: AnimateInput, control: JobControl): Pro
     reports.push(report);
     if (!moves(clock) || region.strength <= 0) continue;
     const whole = isWholePhoto(region.mask);
-    const shape = regionShape(maskAtSize(region.mask, width, height), width, height);
+    const coverage = maskAtSize(region.mask, width, height);
+    // Snapped to the photo's edges at the output size where the mask was made smaller than it: enlarged
+    // here, or by its segmenter (both work at most at SEGMENTED_SIZE on the long side), so no stair-steps.
+    const enlarged = Math.max(width / region.mask.width, height / region.mask.height);
+    const made = Math.max(enlarged, Math.max(width, height) / SEGMENTED_SIZE);
+    if (!whole && made > 1)
+      refineCoverage(coverage, photo, width, height, refineOptionsFor(width, height, made));
+    const shape = regionShape(coverage, width, height);
     if (shape.area === 0) continue;
     const common = { width, height, clock, frameCount, strength: region.strength, sizes };
     let planned: { plan: RegionPlan; fieldStrength: number; motionArea?: Mask };
