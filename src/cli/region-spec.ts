@@ -1,6 +1,6 @@
 // Parsing `--region` values of `stir animate`:
 //
-//   X,Y:MOTION[:STRENGTH][:dir=ANGLE][:start=S][:end=S][:seed=N]
+//   X,Y:MOTION[:STRENGTH][:dir=ANGLE][:tempo=HZ][:start=S][:end=S][:seed=N]
 //   X,Y;X,Y;!X,Y:MOTION...      several clicks; "!" marks a negative click (removes from the region)
 //   all:MOTION...               the whole photo (camera motions: zoom in, pan)
 //
@@ -16,6 +16,8 @@ export interface CliRegion {
   start: number;
   end: number | null;
   seed: number;
+  /** Cycles per second of a periodic motion; null for the word's own. */
+  tempo: number | null;
   /** The text as given, for messages. */
   source: string;
 }
@@ -60,6 +62,7 @@ export function parseRegionSpec(source: string): CliRegion {
     start: 0,
     end: null,
     seed: 0,
+    tempo: null,
     source,
   };
   for (const option of rest) {
@@ -84,11 +87,20 @@ export function parseRegionSpec(source: string): CliRegion {
       case 'end':
         region.end = parseNumber(source, value, 'end');
         break;
+      case 'tempo':
+        region.tempo = parseNumber(source, value, 'tempo');
+        if (region.tempo < LIMITS.tempoMin || region.tempo > LIMITS.tempoMax) {
+          throw bad(
+            source,
+            `tempo must be between ${LIMITS.tempoMin} and ${LIMITS.tempoMax} cycles per second`,
+          );
+        }
+        break;
       case 'seed':
         region.seed = Math.trunc(parseNumber(source, value, 'seed'));
         break;
       default:
-        throw bad(source, `unknown option "${key}" (known: strength, dir, start, end, seed)`);
+        throw bad(source, `unknown option "${key}" (known: strength, dir, tempo, start, end, seed)`);
     }
   }
   return region;

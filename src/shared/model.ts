@@ -11,6 +11,9 @@ export const LIMITS = {
   /** Strength in pixels per frame at a 512-pixel long side (QUALITY.md). */
   strengthMin: 0,
   strengthMax: 32,
+  /** Tempo of a periodic motion, cycles per second (null: the motion word's own). */
+  tempoMin: 0.05,
+  tempoMax: 12,
   /** Longest photo side Stir works at; larger photos open scaled down to it, with a notice. */
   photoLongSideMax: 8192,
   /** Pixels a photo may have before scaling: a larger one is refused (decoding it costs too much memory). */
@@ -64,6 +67,8 @@ export type EngineId = z.infer<typeof EngineIdSchema>;
  * - direction: degrees counter-clockwise from pointing right (0 right, 90 up, 180 left, 270 down), or null
  *   for the motion's own direction.
  * - start/end: seconds on the timeline where the region moves; outside it the region holds still.
+ * - tempo: cycles per second of a periodic motion (sway, wave, bob...), or null for the word's own; the
+ *   engine rounds it so a whole number of cycles fills the clip. Strength never changes it.
  */
 const regionMotionShape = {
   prompt: z.string().trim().min(1, 'a motion word is needed').max(200),
@@ -75,6 +80,7 @@ const regionMotionShape = {
     .max(2 ** 31 - 1),
   start: z.number().min(0),
   end: z.number().min(0).nullable(),
+  tempo: z.number().min(LIMITS.tempoMin).max(LIMITS.tempoMax).nullable(),
 };
 /** A change to a region's motion: only the fields given change (no defaults are filled in). */
 export const RegionMotionPatchSchema = z.object(regionMotionShape).partial();
@@ -85,6 +91,7 @@ export const RegionMotionSchema = z.object({
   seed: regionMotionShape.seed.default(0),
   start: regionMotionShape.start.default(0),
   end: regionMotionShape.end.default(null),
+  tempo: regionMotionShape.tempo.default(null),
 });
 export type RegionMotion = z.infer<typeof RegionMotionSchema>;
 export type RegionMotionInput = z.input<typeof RegionMotionSchema>;

@@ -26,11 +26,13 @@ export const animateUsage = `Usage: stir animate PHOTO --region X,Y:MOTION[:STRE
 Animates the regions of a photo and writes a clip.
 
   --region SPEC     a region and its motion (repeatable):
-                      X,Y:MOTION[:STRENGTH][:dir=ANGLE][:start=S][:end=S][:seed=N]
+                      X,Y:MOTION[:STRENGTH][:dir=ANGLE][:tempo=HZ][:start=S][:end=S][:seed=N]
                       X,Y;X,Y;!X,Y:MOTION   several clicks; "!" marks a negative click
                       all:MOTION            the whole photo (zoom in, pan...)
                     STRENGTH: pixels per frame at a 512-pixel long side (default 4)
                     ANGLE: degrees counter-clockwise from pointing right (90 = up)
+                    HZ: cycles per second of a periodic motion (sway, wave...), rounded to whole
+                      cycles in the clip; strength widens the swing, never the tempo
   --seconds S       duration, ${LIMITS.secondsMin}-${LIMITS.secondsMax} (default 3)
   --fps F           frames per second, ${LIMITS.fpsMin}-${LIMITS.fpsMax} (default 24)
   --loop MODE       loop | once | pingpong (default loop)
@@ -141,6 +143,7 @@ export async function buildDocument(client: StirClient, options: AnimateOptions)
           strength: region.strength,
           direction: region.direction,
           seed: region.seed,
+          tempo: region.tempo,
           start: region.start,
           end: region.end,
         },

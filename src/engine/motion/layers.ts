@@ -60,19 +60,6 @@ export interface LayerMotionFamily {
   guess?: (target: number) => number;
 }
 
-function extent(samples: Float32Array, axis: Vec): { min: number; max: number } {
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < samples.length; i += 2) {
-    const u = samples[i]! * axis[0] + samples[i + 1]! * axis[1];
-    if (u < min) min = u;
-    if (u > max) max = u;
-  }
-  if (!Number.isFinite(min)) return { min: 0, max: 1 };
-  // Samples are a grid with a step of up to a few pixels: widen to the region's true edges.
-  return { min: min - 1, max: max + 1 };
-}
-
 const IDENTITY = [1, 0, 0, 0, 1, 0] as const;
 
 function setIdentity(out: Float64Array): void {
@@ -120,67 +107,6 @@ export function layerFamily(
   const phase = (cycles: number, tau: number) => (2 * Math.PI * cycles * tau) / span;
 
   switch (motion.primitive) {
-    case 'sway': {
-      // Bends along `dir`, anchored at the base: the base is the region's far side along `axis`
-      // (perpendicular to dir, pointing "down" when dir points right). The top lags a little behind
-      // the middle, as a stem whips (phase lag grows with height).
-      const dir = unitVector(motion.direction);
-      const axis: Vec = [-dir[1], dir[0]];
-      const { min, max } = extent(samples, axis);
-      const lag = 0.8;
-      return {
-        periodFrames: motion.period * fps,
-        linear: true,
-        bounded: true,
-        wholeTurns: false,
-        build(amplitude, cycles) {
-          return {
-            amplitude,
-            shear: {
-              axis,
-              dir,
-              uMin: min,
-              uMax: max,
-              // s runs from the top (0) to the base (1) along the axis; the height above the base is 1 - s.
-              profile: (s, tau) => {
-                const h = 1 - s;
-                return h * Math.sqrt(h) * (Math.sin(phase(cycles, tau) - lag * h) + Math.sin(lag * h));
-              },
-            },
-            affine: (_tau, out) => setIdentity(out),
-            opacity: still,
-          };
-        },
-      };
-    }
-    case 'wave': {
-      // A travelling wave along `dir`, displacing across it; anchored (still) on the side it starts from.
-      // The static term keeps frame 0 flat: displacement = wave(s - t) - wave(s).
-      const axis = unitVector(motion.direction);
-      const dir: Vec = [-axis[1], axis[0]];
-      const { min, max } = extent(samples, axis);
-      const k = (2 * Math.PI) / motion.wavelength;
-      return {
-        periodFrames: motion.period * fps,
-        linear: true,
-        bounded: true,
-        wholeTurns: false,
-        build(amplitude, cycles) {
-          return {
-            amplitude,
-            shear: {
-              axis,
-              dir,
-              uMin: min,
-              uMax: max,
-              profile: (s, tau) => s ** 1.2 * (Math.sin(k * s - phase(cycles, tau)) - Math.sin(k * s)),
-            },
-            affine: (_tau, out) => setIdentity(out),
-            opacity: still,
-          };
-        },
-      };
-    }
     case 'bob': {
       const dir = unitVector(motion.direction);
       const radius = Math.max(8, rmsRadius(samples, cx, cy));

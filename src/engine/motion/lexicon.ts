@@ -10,7 +10,7 @@ import { editDistance } from './edit-distance.js';
 import type { Degrees, MotionPrimitive } from './spec.js';
 import { MOTION_WORDS, type MotionWord } from './words.js';
 
-/** Words that carry no motion ("make the flag wave gently" means "wave"). */
+/** Words that carry no motion ("make the grass wave gently" means "wave"). */
 const FILLER = new Set([
   'a',
   'an',

@@ -36,7 +36,10 @@ function areaWeights(
   return { index: Int32Array.from(index), weight: Float32Array.from(weight), count };
 }
 
-/** The mask at width x height as coverage 0-1 (area averaging when shrinking, nearest when growing). */
+/**
+ * The mask at width x height as coverage 0-1: area averaging when shrinking, bilinear when growing (a
+ * soft edge the guided filter of mask-refine.ts then snaps to the photo's edges).
+ */
 export function maskAtSize(mask: Mask, width: number, height: number): Float32Array {
   const out = new Float32Array(width * height);
   if (mask.width === width && mask.height === height) {
@@ -45,10 +48,18 @@ export function maskAtSize(mask: Mask, width: number, height: number): Float32Ar
   }
   if (mask.width < width || mask.height < height) {
     for (let y = 0; y < height; y++) {
-      const my = Math.min(mask.height - 1, Math.floor(((y + 0.5) * mask.height) / height));
+      const my = Math.min(mask.height - 1, Math.max(0, ((y + 0.5) * mask.height) / height - 0.5));
+      const y0 = Math.floor(my);
+      const y1 = Math.min(mask.height - 1, y0 + 1);
+      const fy = my - y0;
       for (let x = 0; x < width; x++) {
-        const mx = Math.min(mask.width - 1, Math.floor(((x + 0.5) * mask.width) / width));
-        out[y * width + x] = mask.data[my * mask.width + mx]! / 255;
+        const mx = Math.min(mask.width - 1, Math.max(0, ((x + 0.5) * mask.width) / width - 0.5));
+        const x0 = Math.floor(mx);
+        const x1 = Math.min(mask.width - 1, x0 + 1);
+        const fx = mx - x0;
+        const top = mask.data[y0 * mask.width + x0]! * (1 - fx) + mask.data[y0 * mask.width + x1]! * fx;
+        const bottom = mask.data[y1 * mask.width + x0]! * (1 - fx) + mask.data[y1 * mask.width + x1]! * fx;
+        out[y * width + x] = (top * (1 - fy) + bottom * fy) / 255;
       }
     }
     return out;

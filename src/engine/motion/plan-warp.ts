@@ -1,87 +1,183 @@
-// Prepares a gust (spec.ts WarpPrimitive): an elastic displacement field inside the region. Each point
-// sways about its rest position, d(x, t) = A(x) (sin(theta - psi(x)) + sin(psi(x))) e(x), where the phase
-// psi grows along the wind direction (waves of wind run across the region) with a little noise, and the
-// amplitude A fades to zero at the region's edge. d is zero at theta = 0 and periodic, so frame 0 is the
-// photo and a whole number of cycles per span closes the loop; nothing is cross-faded, nothing uncovered.
+// Prepares an elastic warp (spec.ts WarpPrimitive: gust, ripple, sway, wave): one smooth displacement
+// field sampled everywhere, d(x, t) = A(x) (sin(theta - psi(x)) + sin(psi(x))) e(x). d is zero at
+// theta = 0 and periodic, so frame 0 is the photo and a whole number of cycles per span closes the loop;
+// nothing is cut out, cross-faded or uncovered.
+//
+// Tempo and strength are separate (issue 10, point 2): the number of cycles comes from the word's period
+// or the person's tempo alone, rounded so whole cycles fill the span; strength (the mean speed of the
+// region's points, QUALITY.md) scales only the swing. Each primitive shapes A, psi and e:
+// - gust: fronts of wind run along the direction (psi grows along it), points sway along the wind;
+// - ripple: patches of water heave in slowly drifting phase (haze: every spot on its own);
+// - sway and wave (anchor base): a plant is held where it grows, the swing grows with the height above
+//   the region's base, the top lags the middle (a wave adds fronts running along the wind);
+// - wave, anchor side: a flag, held at the side the wave starts from, displaced across the wave;
+// - wave, anchor body: an animal undulates along its long axis, the wave running head to tail, the
+//   head nearly still and the swing growing towards the tail.
+// A fades to zero across a soft, image-aware band at the region's edge (edge-band.ts): textures (gust,
+// ripple) fade in from inside their region; bending things (sway, wave) move whole up to their edge and
+// the photo around them follows across a band wide enough that it never folds.
+import type { Mask } from '../../shared/index.js';
 import { measureMover, solveAmplitude, thinSamples, type Mover } from './calibrate.js';
 import { regionDepth } from './depth.js';
+import { edgeFalloff, signedEdgeDistance, type FieldGrid } from './edge-band.js';
 import { unitVector } from './layers.js';
 import { boxHeight, boxWidth, type RegionShape } from './mask.js';
-import { fractalNoise, curlNoise } from './noise.js';
+import { curlNoise, fractalNoise } from './noise.js';
 import { sharedFloat32, type PlanRequest, type WarpRegionPlan } from './plan.js';
 import { sampleGrid } from './plan-fluid.js';
 import type { PlannedRegion } from './plan-layer.js';
 import { timePairs } from './plan-layer.js';
 import type { WarpPrimitive } from './spec.js';
+import { cyclesFor } from './timing.js';
 
 export interface WarpRequest extends PlanRequest {
   shape: RegionShape;
   motion: WarpPrimitive;
   seed: number;
   fps: number;
+  /** The photo at the output size (the edge band follows its structure). */
+  photo: Uint8Array;
+  /** The person's direction, or null: for an animal, where its head points (null: found from its shape). */
+  heading: number | null;
 }
 
-/** Shortest sway cycle in frames, when a strong gust must be quick rather than wide. */
-const SHORTEST_CYCLE = 4;
-/** Largest sway, as a share of the long side, before the gust gets quicker instead of wider. */
-const WIDEST = 0.012;
-/** Steepest slope of the warp: the largest share of a wavelength by which neighbours may move apart. */
+/** Steepest slope of a texture warp: the largest share of a wavelength by which neighbours may move apart. */
 const STEEPEST = 0.4;
+/** A bending region's band reaches this many times its largest swing (so the photo around never folds). */
+const BAND_PER_SWING = 8;
+/** How fast the top of a plant lags its middle, radians over its height. */
+const LAG = 0.8;
+
+/** A, psi and e at one point before scaling to the strength; A includes nothing of the edge band. */
+interface Shaper {
+  (x: number, y: number, out: Float64Array): void;
+}
 
 export function planWarp(request: WarpRequest): PlannedRegion<WarpRegionPlan> {
   const { width, height, shape, motion, clock, frameCount, sizes } = request;
   const long = Math.max(width, height);
   const step = Math.min(8, Math.max(2, Math.round(long / 128)));
-  const x0 = Math.max(0, shape.box.x0 - step);
-  const y0 = Math.max(0, shape.box.y0 - step);
-  const cols = Math.ceil((Math.min(width, shape.box.x1 + step) - x0) / step) + 1;
-  const rows = Math.ceil((Math.min(height, shape.box.y1 + step) - y0) / step) + 1;
-  const grid = { x0, y0, step, cols, rows };
-  const { depthAt, ramp } = regionDepth(shape, width, height);
-
   const extent = Math.max(boxWidth(shape.box), boxHeight(shape.box));
-  const wavelength = Math.max(8, motion.wavelength * extent);
-  const [ex, ey] = motion.primitive === 'gust' ? unitVector(motion.direction) : [0, 0];
-  const seed = request.seed * 7919 + 29;
+  const bends = motion.primitive === 'sway' || motion.primitive === 'wave';
+  const cycles = cyclesFor(clock.span, motion.period * request.fps);
+  const samples = thinSamples(shape.samples, 400);
+  const pairs = timePairs(clock, frameCount);
+  const target = request.strength * sizes.unit;
+
+  // Texture warps: the wavelength and the fade-in from the edge widen with the swing so the field never
+  // folds over itself (a strong gust is a broad one, not a quick one). Bends: the band outside widens.
+  let wavelength = 'wavelength' in motion ? Math.max(8, motion.wavelength * extent) : extent;
+  const depth = regionDepth(shape, width, height);
+  let inner = bends ? 0 : depth.ramp;
+  let outer = bends ? sizes.band : Math.min(sizes.band, 0.5 * depth.ramp);
+  let built = buildField(request, step, shaperFor(request, wavelength), inner, outer);
+  let gain = solveGain(built, samples, pairs, cycles, clock.span, target);
+  for (let round = 0; round < 3; round++) {
+    const swing = gain * built.largest;
+    let wider = false;
+    if (bends) {
+      const needed = Math.max(sizes.band, BAND_PER_SWING * swing);
+      if (needed > outer * 1.05) {
+        outer = needed;
+        wider = true;
+      }
+    } else {
+      const neededWavelength = (2 * Math.PI * swing) / STEEPEST;
+      const neededRamp = Math.min(depth.deepest, 6 * swing);
+      if (neededWavelength > wavelength * 1.05) {
+        wavelength = neededWavelength;
+        wider = true;
+      }
+      if (neededRamp > inner * 1.05) {
+        inner = neededRamp;
+        wider = true;
+      }
+    }
+    if (!wider) break;
+    built = buildField(request, step, shaperFor(request, wavelength), inner, outer);
+    gain = solveGain(built, samples, pairs, cycles, clock.span, target);
+  }
+  const { grid, amplitude, phase, direction } = built;
+  for (let p = 0; p < amplitude.length; p++) amplitude[p]! *= gain;
+
+  const active = new Uint8Array(
+    new SharedArrayBuffer(Math.max(1, (grid.cols - 1) * (grid.rows - 1))),
+    0,
+    Math.max(0, (grid.cols - 1) * (grid.rows - 1)),
+  );
+  const cols = grid.cols;
+  for (let j = 0; j + 1 < grid.rows; j++) {
+    for (let i = 0; i + 1 < cols; i++) {
+      const p = j * cols + i;
+      active[j * (cols - 1) + i] =
+        amplitude[p] !== 0 ||
+        amplitude[p + 1] !== 0 ||
+        amplitude[p + cols] !== 0 ||
+        amplitude[p + cols + 1] !== 0
+          ? 1
+          : 0;
+    }
+  }
+  const measured = measureMover(moverOf(built, samples, gain, cycles, clock.span), samples, pairs).meanSpeed;
+  return {
+    plan: { kind: 'warp', clock, grid, cycles, amplitude, phase, direction, active },
+    fieldStrength: measured / sizes.unit,
+    // A band wider than the 2% QUALITY.md allows around the mask: the area the field reaches.
+    motionArea: outer > sizes.band ? reachOf(shape, grid, amplitude) : undefined,
+  };
+}
+
+interface BuiltField {
+  grid: FieldGrid;
+  /** Per grid point, at unit gain: A (edge band included), psi, e. */
+  amplitude: Float32Array;
+  phase: Float32Array;
+  direction: Float32Array;
+  /** Largest |A| at unit gain: the largest swing is about twice it. */
+  largest: number;
+  /** At the samples: A, psi, e. */
+  sampleA: Float64Array;
+  sampleP: Float64Array;
+  sampleD: Float64Array;
+}
+
+function buildField(
+  request: WarpRequest,
+  step: number,
+  shaper: Shaper,
+  inner: number,
+  outer: number,
+): BuiltField {
+  const { width, height, shape } = request;
+  const reach = outer + step;
+  const x0 = Math.max(0, Math.floor(shape.box.x0 - reach));
+  const y0 = Math.max(0, Math.floor(shape.box.y0 - reach));
+  const cols = Math.ceil((Math.min(width, shape.box.x1 + reach) - x0) / step) + 1;
+  const rows = Math.ceil((Math.min(height, shape.box.y1 + reach) - y0) / step) + 1;
+  const grid = { x0, y0, step, cols, rows };
+  const falloff = edgeFalloff(signedEdgeDistance(shape, request.photo, grid), { inner, outer });
   const points = cols * rows;
   const amplitude = sharedFloat32(points);
   const phase = sharedFloat32(points);
   const direction = sharedFloat32(points * 2);
+  const at = new Float64Array(4);
+  let largest = 0;
   for (let j = 0; j < rows; j++) {
     for (let i = 0; i < cols; i++) {
       const p = j * cols + i;
-      const x = x0 + i * step;
-      const y = y0 + j * step;
-      const t = Math.min(1, depthAt(x, y) / ramp);
-      // Waves vary in strength from place to place.
-      const variety = 0.65 + 0.35 * fractalNoise(x / wavelength, y / wavelength, seed);
-      amplitude[p] = t * t * (3 - 2 * t) * variety;
-      const wobble = fractalNoise(x / wavelength + 7.3, y / wavelength - 3.1, seed + 1);
-      const [cx, cy] = curlNoise(x, y, wavelength, seed + 2);
-      let dx: number;
-      let dy: number;
-      if (motion.primitive === 'gust') {
-        // Wind: fronts along the direction, bent by noise; points sway along the wind.
-        phase[p] = (2 * Math.PI * (x * ex + y * ey)) / wavelength + 1.5 * wobble;
-        dx = ex + 0.3 * cx;
-        dy = ey + 0.3 * cy;
-      } else {
-        // Water: patches of the surface heave to and fro in slowly drifting phase; heat haze: every
-        // spot shivers on its own (a much faster-varying phase).
-        phase[p] = (motion.haze ? 4 * Math.PI : 1.5) * wobble;
-        dx = cx;
-        dy = cy;
-      }
-      const norm = Math.hypot(dx, dy) || 1;
-      direction[p * 2] = dx / norm;
-      direction[p * 2 + 1] = dy / norm;
+      const f = falloff[p]!;
+      if (f <= 0) continue;
+      shaper(x0 + i * step, y0 + j * step, at);
+      amplitude[p] = at[0]! * f;
+      phase[p] = at[1]!;
+      const norm = Math.hypot(at[2]!, at[3]!) || 1;
+      direction[p * 2] = at[2]! / norm;
+      direction[p * 2 + 1] = at[3]! / norm;
+      largest = Math.max(largest, Math.abs(amplitude[p]!));
     }
   }
-
-  // Strength: mean speed of the region's points, per unit of gain, for a whole number of cycles.
   const samples = thinSamples(shape.samples, 400);
   const count = samples.length / 2;
-  const at = new Float64Array(2);
   const sampleA = new Float64Array(count);
   const sampleP = new Float64Array(count);
   const sampleD = new Float64Array(count * 2);
@@ -90,59 +186,211 @@ export function planWarp(request: WarpRequest): PlannedRegion<WarpRegionPlan> {
     pair[p * 2] = amplitude[p]!;
     pair[p * 2 + 1] = phase[p]!;
   }
+  const v = new Float64Array(2);
   for (let k = 0; k < count; k++) {
-    sampleGrid(pair, grid, samples[k * 2]!, samples[k * 2 + 1]!, at);
-    sampleA[k] = at[0]!;
-    sampleP[k] = at[1]!;
-    sampleGrid(direction, grid, samples[k * 2]!, samples[k * 2 + 1]!, at);
-    const norm = Math.hypot(at[0]!, at[1]!) || 1;
-    sampleD[k * 2] = at[0]! / norm;
-    sampleD[k * 2 + 1] = at[1]! / norm;
+    sampleGrid(pair, grid, samples[k * 2]!, samples[k * 2 + 1]!, v);
+    sampleA[k] = v[0]!;
+    sampleP[k] = v[1]!;
+    sampleGrid(direction, grid, samples[k * 2]!, samples[k * 2 + 1]!, v);
+    const norm = Math.hypot(v[0]!, v[1]!) || 1;
+    sampleD[k * 2] = v[0]! / norm;
+    sampleD[k * 2 + 1] = v[1]! / norm;
   }
-  const mover =
-    (gain: number, cycles: number): Mover =>
-    (tau, points, out) => {
-      const theta = (2 * Math.PI * cycles * tau) / Math.max(1e-9, clock.span);
-      for (let k = 0; k < points.length / 2; k++) {
-        const d = gain * sampleA[k]! * (Math.sin(theta - sampleP[k]!) + Math.sin(sampleP[k]!));
-        out[k * 2] = points[k * 2]! + d * sampleD[k * 2]!;
-        out[k * 2 + 1] = points[k * 2 + 1]! + d * sampleD[k * 2 + 1]!;
-      }
-    };
-  const pairs = timePairs(clock, frameCount);
-  const target = request.strength * sizes.unit;
-  const solve = (cycles: number) =>
-    solveAmplitude((g) => measureMover(mover(g, cycles), samples, pairs).meanSpeed, target, true);
-  let cycles = Math.max(1, Math.round(clock.span / (motion.period * request.fps)));
-  let gain = solve(cycles);
-  const widest = measureMover(mover(gain, cycles), samples, pairs).maxDisplacement;
-  const most = Math.max(cycles, Math.floor(clock.span / SHORTEST_CYCLE));
-  // Wider than WIDEST, or so wide against the wavelength that the warp would fold over itself (its
-  // slope, amplitude x 2 pi / wavelength, kept under STEEPEST): quicker instead.
-  const limit = Math.min(WIDEST * long, (STEEPEST * wavelength) / (2 * Math.PI));
-  if (widest > limit && cycles < most) {
-    cycles = Math.min(most, Math.ceil((cycles * widest) / limit));
-    gain = solve(cycles);
-  }
-  for (let p = 0; p < points; p++) amplitude[p]! *= gain;
+  return { grid, amplitude, phase, direction, largest, sampleA, sampleP, sampleD };
+}
 
-  const active = new Uint8Array(
-    new SharedArrayBuffer(Math.max(1, (cols - 1) * (rows - 1))),
-    0,
-    Math.max(0, (cols - 1) * (rows - 1)),
+function moverOf(
+  field: BuiltField,
+  samples: Float32Array,
+  gain: number,
+  cycles: number,
+  span: number,
+): Mover {
+  const { sampleA, sampleP, sampleD } = field;
+  return (tau, points, out) => {
+    const theta = (2 * Math.PI * cycles * tau) / Math.max(1e-9, span);
+    for (let k = 0; k < points.length / 2; k++) {
+      const d = gain * sampleA[k]! * (Math.sin(theta - sampleP[k]!) + Math.sin(sampleP[k]!));
+      out[k * 2] = points[k * 2]! + d * sampleD[k * 2]!;
+      out[k * 2 + 1] = points[k * 2 + 1]! + d * sampleD[k * 2 + 1]!;
+    }
+  };
+}
+
+/** The gain on the unit field whose mean speed over the region is the target (the field is linear in it). */
+function solveGain(
+  field: BuiltField,
+  samples: Float32Array,
+  pairs: ReturnType<typeof timePairs>,
+  cycles: number,
+  span: number,
+  target: number,
+): number {
+  return solveAmplitude(
+    (g) => measureMover(moverOf(field, samples, g, cycles, span), samples, pairs).meanSpeed,
+    target,
+    true,
   );
+}
+
+/** The region's mask and every pixel its field moves, at the output size. */
+function reachOf(shape: RegionShape, grid: FieldGrid, amplitude: Float32Array): Mask {
+  const { width, height } = shape;
+  const data = new Uint8Array(width * height);
+  for (let i = 0; i < data.length; i++) data[i] = shape.inside[i] ? 255 : 0;
+  const { x0, y0, step, cols, rows } = grid;
   for (let j = 0; j + 1 < rows; j++) {
     for (let i = 0; i + 1 < cols; i++) {
       const p = j * cols + i;
-      active[j * (cols - 1) + i] =
-        amplitude[p]! > 0 || amplitude[p + 1]! > 0 || amplitude[p + cols]! > 0 || amplitude[p + cols + 1]! > 0
-          ? 1
-          : 0;
+      if (!amplitude[p] && !amplitude[p + 1] && !amplitude[p + cols] && !amplitude[p + cols + 1]) continue;
+      for (let y = y0 + j * step; y < Math.min(height, y0 + (j + 1) * step); y++) {
+        data.fill(255, y * width + x0 + i * step, y * width + Math.min(width, x0 + (i + 1) * step));
+      }
     }
   }
-  const measured = measureMover(mover(gain, cycles), samples, pairs).meanSpeed;
-  return {
-    plan: { kind: 'warp', clock, grid, cycles, amplitude, phase, direction, active },
-    fieldStrength: measured / sizes.unit,
+  return { width, height, data };
+}
+
+/** Position along an axis of the region's samples: smallest and largest. */
+function extentAlong(samples: Float32Array, ax: number, ay: number): { min: number; max: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let k = 0; k < samples.length; k += 2) {
+    const u = samples[k]! * ax + samples[k + 1]! * ay;
+    min = Math.min(min, u);
+    max = Math.max(max, u);
+  }
+  // Samples are a grid a few pixels apart: widen to the region's true edges.
+  return Number.isFinite(min) ? { min: min - 1, max: max + 1 } : { min: 0, max: 1 };
+}
+
+const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
+
+function shaperFor(request: WarpRequest, wavelength: number): Shaper {
+  const { motion, shape } = request;
+  const seed = request.seed * 7919 + 29;
+  switch (motion.primitive) {
+    case 'gust':
+    case 'ripple': {
+      const [ex, ey] = motion.primitive === 'gust' ? unitVector(motion.direction) : [0, 0];
+      return (x, y, out) => {
+        // Waves vary in strength from place to place.
+        out[0] = 0.65 + 0.35 * fractalNoise(x / wavelength, y / wavelength, seed);
+        const wobble = fractalNoise(x / wavelength + 7.3, y / wavelength - 3.1, seed + 1);
+        const [cx, cy] = curlNoise(x, y, wavelength, seed + 2);
+        if (motion.primitive === 'gust') {
+          // Wind: fronts along the direction, bent by noise; points sway along the wind.
+          out[1] = (2 * Math.PI * (x * ex + y * ey)) / wavelength + 1.5 * wobble;
+          out[2] = ex + 0.3 * cx;
+          out[3] = ey + 0.3 * cy;
+        } else {
+          // Water: patches heave to and fro in slowly drifting phase; heat haze: every spot on its own.
+          out[1] = (motion.haze ? 4 * Math.PI : 1.5) * wobble;
+          out[2] = cx;
+          out[3] = cy;
+        }
+      };
+    }
+    case 'sway':
+      return plantShaper(shape, motion.direction, null);
+    case 'wave':
+      if (motion.anchor === 'base') return plantShaper(shape, motion.direction, wavelength);
+      if (motion.anchor === 'side') return flagShaper(shape, motion.direction, motion.wavelength);
+      return bodyShaper(shape, request.heading, motion.wavelength);
+  }
+}
+
+/**
+ * A plant held where it grows: points move along `degrees` (the wind), the swing grows with the height
+ * above the region's base (its far side across the wind, below it when the wind blows sideways) and
+ * the top lags the middle; with a wavelength, fronts of wind also run along the wind.
+ */
+function plantShaper(shape: RegionShape, degrees: number, wavelength: number | null): Shaper {
+  const dir = unitVector(degrees);
+  const axis: [number, number] = [-dir[1], dir[0]];
+  const { min, max } = extentAlong(shape.samples, axis[0], axis[1]);
+  const span = max - min || 1;
+  return (x, y, out) => {
+    const h = clamp01((max - (x * axis[0] + y * axis[1])) / span);
+    out[0] = h * Math.sqrt(h);
+    out[1] = LAG * h + (wavelength ? (2 * Math.PI * (x * dir[0] + y * dir[1])) / wavelength : 0);
+    out[2] = dir[0];
+    out[3] = dir[1];
+  };
+}
+
+/** A flag: held at the side the wave starts from, displaced across the wave as it runs along `degrees`. */
+function flagShaper(shape: RegionShape, degrees: number, wavelengthShare: number): Shaper {
+  const axis = unitVector(degrees);
+  const { min, max } = extentAlong(shape.samples, axis[0], axis[1]);
+  const span = max - min || 1;
+  const k = (2 * Math.PI) / Math.max(0.05, wavelengthShare);
+  return (x, y, out) => {
+    const s = clamp01((x * axis[0] + y * axis[1] - min) / span);
+    out[0] = s ** 1.2;
+    out[1] = k * s;
+    out[2] = axis[1];
+    out[3] = -axis[0];
+  };
+}
+
+/**
+ * An animal: a wave runs along its long axis (the principal axis of its mask) from head to tail, the
+ * head nearly still, the swing growing towards the tail. The head points along `heading` when the person
+ * gave one; otherwise it is the thicker end of the body.
+ */
+function bodyShaper(shape: RegionShape, heading: number | null, wavelengthShare: number): Shaper {
+  const samples = shape.samples;
+  const count = Math.max(1, samples.length / 2);
+  let mx = 0;
+  let my = 0;
+  for (let k = 0; k < samples.length; k += 2) {
+    mx += samples[k]!;
+    my += samples[k + 1]!;
+  }
+  mx /= count;
+  my /= count;
+  let sxx = 0;
+  let sxy = 0;
+  let syy = 0;
+  for (let k = 0; k < samples.length; k += 2) {
+    const dx = samples[k]! - mx;
+    const dy = samples[k + 1]! - my;
+    sxx += dx * dx;
+    sxy += dx * dy;
+    syy += dy * dy;
+  }
+  const angle = 0.5 * Math.atan2(2 * sxy, sxx - syy);
+  let ax = Math.cos(angle);
+  let ay = Math.sin(angle);
+  const { min, max } = extentAlong(samples, ax, ay);
+  const span = max - min || 1;
+  let headAtMin: boolean;
+  if (heading !== null) {
+    const [hx, hy] = unitVector(heading);
+    headAtMin = hx * ax + hy * ay < 0;
+  } else {
+    // The thicker end is the head: more of the body lies in its third than in the tail's.
+    let low = 0;
+    let high = 0;
+    for (let k = 0; k < samples.length; k += 2) {
+      const s = (samples[k]! * ax + samples[k + 1]! * ay - min) / span;
+      if (s < 1 / 3) low++;
+      else if (s > 2 / 3) high++;
+    }
+    headAtMin = low >= high;
+  }
+  if (!headAtMin) {
+    ax = -ax;
+    ay = -ay;
+  }
+  const head = headAtMin ? min : -max;
+  const k = (2 * Math.PI) / Math.max(0.05, wavelengthShare);
+  return (x, y, out) => {
+    const s = clamp01((x * ax + y * ay - head) / span);
+    out[0] = 0.06 + 0.94 * s * s;
+    out[1] = k * s;
+    out[2] = -ay;
+    out[3] = ax;
   };
 }

@@ -9,6 +9,7 @@ import type { AnimateInput, JobControl, RegionSpec, AnimationTiming } from '../r
 import { bandSizes } from './band.js';
 import { motionOf } from './lexicon.js';
 import { isWholePhoto, maskAtSize, regionShape } from './mask.js';
+import { refineCoverage, refineOptionsFor } from './mask-refine.js';
 import { planCamera } from './plan-camera.js';
 import { planFluid } from './plan-fluid.js';
 import { planLayer } from './plan-layer.js';
@@ -19,6 +20,7 @@ import {
   isFluid,
   isWarp,
   withDirection,
+  withTempo,
   type LayerPrimitive,
   type MotionPrimitive,
 } from './spec.js';
@@ -26,6 +28,9 @@ import { moves, regionClock, type RegionClock } from './timing.js';
 import type { PeopleDetector } from '../people/detector.js';
 import type { FoundPeople } from '../people/types.js';
 import { planFaceInRegion } from '../people/face-region.js';
+
+/** The largest long side segmenters work at (SAM's input, the classic segmenter's refinement size). */
+const SEGMENTED_SIZE = 1024;
 
 /** What the engine made of each region, for eval and for people who ask. */
 export interface RegionReport {
@@ -122,7 +127,7 @@ export async function buildPlan(input: PlanInput, control: JobControl): Promise<
     throwIfCancelled(control.signal);
     control.progress('Building motion fields', (n + 0.1) / input.regions.length);
     const resolved = motionOf(region);
-    let motion = withDirection(resolved.motion, resolved.direction);
+    let motion = withTempo(withDirection(resolved.motion, resolved.direction), region.tempo);
     const clock = regionClock({ frameCount, fps, loop }, region.start, region.end);
     const report: RegionReport = {
       id: region.id,
@@ -136,7 +141,14 @@ export async function buildPlan(input: PlanInput, control: JobControl): Promise<
     reports.push(report);
     if (!moves(clock) || region.strength <= 0) continue;
     const whole = isWholePhoto(region.mask);
-    const shape = regionShape(maskAtSize(region.mask, width, height), width, height);
+    const coverage = maskAtSize(region.mask, width, height);
+    // Snapped to the photo's edges at the output size where the mask was made smaller than it: enlarged
+    // here, or by its segmenter (both work at most at SEGMENTED_SIZE on the long side), so no stair-steps.
+    const enlarged = Math.max(width / region.mask.width, height / region.mask.height);
+    const made = Math.max(enlarged, Math.max(width, height) / SEGMENTED_SIZE);
+    if (!whole && made > 1)
+      refineCoverage(coverage, photo, width, height, refineOptionsFor(width, height, made));
+    const shape = regionShape(coverage, width, height);
     if (shape.area === 0) continue;
     const common = { width, height, clock, frameCount, strength: region.strength, sizes };
     let planned: { plan: RegionPlan; fieldStrength: number; motionArea?: Mask };
@@ -147,7 +159,15 @@ export async function buildPlan(input: PlanInput, control: JobControl): Promise<
     } else {
       if (isCamera(motion)) motion = cameraAsLayer(motion, clock, fps);
       if (isWarp(motion)) {
-        planned = planWarp({ ...common, shape, motion, seed: region.seed, fps });
+        planned = planWarp({
+          ...common,
+          photo,
+          shape,
+          motion,
+          seed: region.seed,
+          fps,
+          heading: resolved.direction,
+        });
       } else if (isFluid(motion)) {
         planned = planFluid({ ...common, photo, shape, motion, seed: region.seed });
       } else {

@@ -35,6 +35,9 @@ export function createScratch(): RenderScratch {
 // clamped to [0, size - 1.001], so the right and lower neighbours always exist (sizes are at least 2).
 const EDGE = 1.001;
 
+/** Fixed-point steps that invert a warp's displacement field. */
+const INVERSE_STEPS = 3;
+
 /** Reflects a coordinate into [0, size - 1] (texture carried in from beyond the photo's edge). */
 function mirror(v: number, size: number): number {
   const last = size - 1;
@@ -461,13 +464,14 @@ function drawWarp(
           const dx = d[g00]! * w00 + d[g10]! * w10 + d[g01]! * w01 + d[g11]! * w11;
           const dy = d[g00 + 1]! * w00 + d[g10 + 1]! * w10 + d[g01 + 1]! * w01 + d[g11 + 1]! * w11;
           if (Math.abs(dx) + Math.abs(dy) < 1e-4) continue;
-          // The content at x came from p with p + d(p) = x: one fixed-point step from p = x - d(x)
-          // (the warp is smooth and never steeper than STEEPEST, so this converges quickly).
-          const qx = (x - dx - grid.x0) / step;
-          const qy = (y - dy - grid.y0) / step;
+          // The content at x came from p with p + d(p) = x: fixed-point steps p = x - d(p) from
+          // p = x - d(x). The field's slope stays well under 1 (plan-warp.ts), so they converge fast.
           let ex = dx;
           let ey = dy;
-          if (qx >= 0 && qy >= 0 && qx < cols - 1 && qy < grid.rows - 1) {
+          for (let it = 0; it < INVERSE_STEPS; it++) {
+            const qx = (x - ex - grid.x0) / step;
+            const qy = (y - ey - grid.y0) / step;
+            if (!(qx >= 0 && qy >= 0 && qx < cols - 1 && qy < grid.rows - 1)) break;
             const ci = qx | 0;
             const cj = qy | 0;
             const ux = qx - ci;

@@ -9,6 +9,8 @@
 //   inpainted background;
 // - camera: a whole-photo region moved as a camera would (zoom, pan).
 
+import { LIMITS } from '../../shared/index.js';
+
 /** Directions are degrees counter-clockwise from pointing right (0 right, 90 up, 180 left, 270 down). */
 export type Degrees = number;
 
@@ -21,21 +23,31 @@ export type FluidPrimitive =
   | { primitive: 'swirl'; turbulence: number; clockwise: boolean };
 
 /**
- * Elastic warps: every point of the region sways about its own rest position, in waves; the warp fades
- * to nothing at the region's edge: no cross-fade, no uncovered background, an exact loop.
+ * Where a wave is held still: a plant at its base (it grows there; displacement grows with the height
+ * above the region's base), a flag at the side the wave starts from (its pole), an animal nowhere (it
+ * undulates along its body axis, head nearly still, the swing growing towards the tail).
+ */
+export type WaveAnchor = 'base' | 'side' | 'body';
+
+/**
+ * Elastic warps: every point sways about its own rest position; one smooth displacement field, sampled
+ * everywhere (no cut-out layer), that fades to nothing across a soft band at the region's edge
+ * (edge-band.ts): no cross-fade, no uncovered background, an exact loop. `period` is seconds per cycle
+ * (the region's tempo replaces it); strength scales the swing, never the tempo.
  * - gust: waves run across the region along `direction` (wind over grass, through fur or leaves);
- * - ripple: patches of a water surface heave to and fro, or, with `haze`, a fine random shimmer.
- * Wavelengths are shares of the region's larger side.
+ * - ripple: patches of a water surface heave to and fro, or, with `haze`, a fine random shimmer;
+ * - sway: bends to and fro along `direction`, anchored at the region's base (trees, grass, plants);
+ * - wave: a wave travelling along `direction` (anchor base: wind through plants; side: a flag) or, anchor
+ *   body, along the region's own long axis from head to tail (a fish, a snake).
+ * Wavelengths are shares of the region's larger side (of its body length for anchor body).
  */
 export type WarpPrimitive =
   | { primitive: 'gust'; direction: Degrees; period: number; wavelength: number }
-  | { primitive: 'ripple'; period: number; wavelength: number; haze: boolean };
+  | { primitive: 'ripple'; period: number; wavelength: number; haze: boolean }
+  | { primitive: 'sway'; period: number; direction: Degrees }
+  | { primitive: 'wave'; period: number; wavelength: number; direction: Degrees; anchor: WaveAnchor };
 
 export type LayerPrimitive =
-  /** Bends to and fro along `direction`, anchored at the region's base (trees, grass, plants). */
-  | { primitive: 'sway'; period: number; direction: Degrees }
-  /** A wave travelling along `direction`, away from the region's anchored side (a flag, a hand, a banner). */
-  | { primitive: 'wave'; period: number; wavelength: number; direction: Degrees }
   /** Moves to and fro along a direction (default up and down), optionally tilting a little. */
   | { primitive: 'bob'; period: number; direction: Degrees; tilt: number }
   /** Hops along a direction and lands back on its base. */
@@ -77,8 +89,10 @@ export function isFluid(motion: MotionPrimitive): motion is FluidPrimitive {
 }
 
 export function isWarp(motion: MotionPrimitive): motion is WarpPrimitive {
-  return motion.primitive === 'gust' || motion.primitive === 'ripple';
+  return WARP_PRIMITIVES.includes(motion.primitive);
 }
+
+export const WARP_PRIMITIVES: readonly PrimitiveName[] = ['gust', 'ripple', 'sway', 'wave'];
 
 export function isCamera(motion: MotionPrimitive): motion is CameraPrimitive {
   return CAMERA_PRIMITIVES.includes(motion.primitive);
@@ -88,4 +102,12 @@ export function isCamera(motion: MotionPrimitive): motion is CameraPrimitive {
 export function withDirection(motion: MotionPrimitive, direction: Degrees | null): MotionPrimitive {
   if (direction === null || !('direction' in motion)) return motion;
   return { ...motion, direction };
+}
+
+/** Replaces the primitive's own period with the person's tempo (cycles per second), where it has one. */
+export function withTempo(motion: MotionPrimitive, tempo: number | null | undefined): MotionPrimitive {
+  if (tempo === null || tempo === undefined || !('period' in motion)) return motion;
+  const hz = Math.min(LIMITS.tempoMax, Math.max(LIMITS.tempoMin, tempo));
+  // Shake's period is its fastest jitter, half its cycle (layers.ts): the tempo is the whole cycle.
+  return { ...motion, period: motion.primitive === 'shake' ? 1 / (2 * hz) : 1 / hz };
 }

@@ -179,9 +179,9 @@ export const MOTION_WORDS: readonly MotionWord[] = [
   {
     word: 'sway',
     aliases: ['sway in the breeze', 'lean'],
-    description: 'Bends gently to and fro, anchored at its base, as a tree or grass in wind.',
+    description: 'Bends gently to and fro in a breeze, anchored at its base, as a tree or grass in wind.',
     defaultStrength: 0.6,
-    motion: { primitive: 'sway', period: 2.5, direction: RIGHT },
+    motion: { primitive: 'sway', period: 2, direction: RIGHT },
   },
   {
     word: 'wobble',
@@ -192,17 +192,32 @@ export const MOTION_WORDS: readonly MotionWord[] = [
   },
   {
     word: 'wave',
-    aliases: ['wave the flag', 'waving flag', 'banner', 'ruffle'],
-    description: 'A wave runs along it away from its anchored side, as a flag or a waving hand.',
+    aliases: ['waving', 'wave in the wind', 'ruffle'],
+    description: 'Waves of wind run through it along the arrow, each plant anchored where it grows.',
     defaultStrength: 1.5,
-    motion: { primitive: 'wave', period: 1.2, wavelength: 0.7, direction: RIGHT },
+    motion: { primitive: 'wave', period: 1.4, wavelength: 0.7, direction: RIGHT, anchor: 'base' },
+  },
+  {
+    word: 'flag',
+    aliases: ['wave the flag', 'waving flag', 'banner', 'pennant'],
+    description: 'A wave runs along it away from its anchored side, as a flag on its pole.',
+    defaultStrength: 1.5,
+    motion: { primitive: 'wave', period: 1.2, wavelength: 0.7, direction: RIGHT, anchor: 'side' },
   },
   {
     word: 'flutter',
     aliases: ['flap', 'flapping'],
     description: 'A fast, small wave: cloth or leaves fluttering.',
     defaultStrength: 2,
-    motion: { primitive: 'wave', period: 0.45, wavelength: 0.4, direction: RIGHT },
+    motion: { primitive: 'wave', period: 1 / 3, wavelength: 0.4, direction: RIGHT, anchor: 'base' },
+  },
+  {
+    word: 'swim',
+    aliases: ['swimming', 'undulate', 'wriggle', 'slither', 'fish'],
+    description:
+      'Undulates along its body from head to tail, as a fish or a snake (the arrow: where the head points).',
+    defaultStrength: 1,
+    motion: { primitive: 'wave', period: 1, wavelength: 0.9, direction: RIGHT, anchor: 'body' },
   },
   {
     word: 'bob',

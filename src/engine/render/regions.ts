@@ -14,6 +14,7 @@ export function regionSpecs(regions: readonly Region[]): RegionSpec[] {
       seed: region.motion.seed,
       start: region.motion.start,
       end: region.motion.end,
+      tempo: region.motion.tempo,
       pose: region.pose,
     }));
 }

@@ -18,6 +18,8 @@ export interface RegionSpec {
   /** Seconds on the timeline where this region moves; it holds still outside [start, end). */
   start: number;
   end: number | null;
+  /** Cycles per second of a periodic motion; null or absent for the motion word's own. */
+  tempo?: number | null;
   pose: Pose | null;
 }
 

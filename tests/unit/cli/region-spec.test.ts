@@ -11,7 +11,9 @@ describe('--region parsing', () => {
   });
 
   it('reads phrases, several clicks, negative clicks and options', () => {
-    const region = parseRegionSpec('10,20;30,40;!50,60:flap the wings:2.5:dir=90:start=1:end=2.5:seed=7');
+    const region = parseRegionSpec(
+      '10,20;30,40;!50,60:flap the wings:2.5:dir=90:tempo=0.8:start=1:end=2.5:seed=7',
+    );
     expect(region.clicks).toEqual([
       { x: 10, y: 20, positive: true },
       { x: 30, y: 40, positive: true },
@@ -21,6 +23,7 @@ describe('--region parsing', () => {
       prompt: 'flap the wings',
       strength: 2.5,
       direction: 90,
+      tempo: 0.8,
       start: 1,
       end: 2.5,
       seed: 7,
@@ -38,6 +41,7 @@ describe('--region parsing', () => {
     ['!240,120:sway', /at least one click must be positive/],
     ['240,120:sway:99', /strength must be between/],
     ['240,120:sway:speed=2', /unknown option "speed"/],
+    ['240,120:sway:tempo=40', /tempo must be between/],
   ])('refuses %s', (text, message) => {
     expect(() => parseRegionSpec(text)).toThrow(message);
   });

@@ -58,7 +58,7 @@ function ellipseRegion(width: number, height: number, id: string, cx: number, cy
     ],
     box: { x0: cx - 10, y0: cy - 10, x1: cx + 10, y1: cy + 10 },
     mask: { width, height, data },
-    motion: { prompt: 'sway', strength: 6.5, direction: 45, seed: 1234, start: 0.5, end: 2.5 },
+    motion: { prompt: 'sway', strength: 6.5, direction: 45, seed: 1234, start: 0.5, end: 2.5, tempo: 0.8 },
     pose: {
       keyframes: [
         { time: 0, joints },

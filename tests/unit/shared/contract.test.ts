@@ -17,6 +17,7 @@ describe('contract validation', () => {
       seed: 0,
       start: 0,
       end: null,
+      tempo: null,
     });
     expect(region.region.visible).toBe(true);
     expect(parseParams('startRender', { docId: 'd' }).previewLongSide).toBe(512);

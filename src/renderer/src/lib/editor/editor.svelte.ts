@@ -407,6 +407,7 @@ export class Editor {
       seed: 0,
       start: 0,
       end: null,
+      tempo: null,
     };
   }
 
