@@ -5,6 +5,7 @@
 // so the first frame is the photo.
 import { seededRandom } from './noise.js';
 import type { LayerPrimitive } from './spec.js';
+import { routeOffset } from './guide.js';
 
 export type Vec = readonly [number, number];
 
@@ -328,7 +329,8 @@ export function layerFamily(
       const smooth = (f: number) => f * f * (3 - 2 * f);
       return {
         periodFrames: null,
-        linear: motion.shrink === 0,
+        // Along a bent route the chord per frame falls short of the arc at the corners.
+        linear: motion.shrink === 0 && !motion.route,
         bounded: false,
         wholeTurns: false,
         build(amplitude) {
@@ -341,15 +343,10 @@ export function layerFamily(
                 return;
               }
               const q = along(Math.min(1, Math.max(0, tau / pathEnd)));
-              setSimilarity(
-                out,
-                0,
-                1 - motion.shrink * q,
-                cx,
-                cy,
-                dir[0] * amplitude * q,
-                dir[1] * amplitude * q,
-              );
+              const [tx, ty] = motion.route
+                ? routeOffset(motion.route, amplitude * q)
+                : [dir[0] * amplitude * q, dir[1] * amplitude * q];
+              setSimilarity(out, 0, 1 - motion.shrink * q, cx, cy, tx, ty);
             },
             opacity: (tau) => {
               if (!loops || tau <= opaqueEnd) return 1;

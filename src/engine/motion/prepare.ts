@@ -26,6 +26,7 @@ import { moves, regionClock, type RegionClock } from './timing.js';
 import type { PeopleDetector } from '../people/detector.js';
 import type { FoundPeople } from '../people/types.js';
 import { planFaceInRegion } from '../people/face-region.js';
+import { guideAtSize, guidedMotion } from './guide.js';
 
 /** What the engine made of each region, for eval and for people who ask. */
 export interface RegionReport {
@@ -122,7 +123,8 @@ export async function buildPlan(input: PlanInput, control: JobControl): Promise<
     throwIfCancelled(control.signal);
     control.progress('Building motion fields', (n + 0.1) / input.regions.length);
     const resolved = motionOf(region);
-    let motion = withDirection(resolved.motion, resolved.direction);
+    const guide = guideAtSize(region, input.photoSize, input.size);
+    let motion = guidedMotion(withDirection(resolved.motion, resolved.direction), guide);
     const clock = regionClock({ frameCount, fps, loop }, region.start, region.end);
     const report: RegionReport = {
       id: region.id,
@@ -149,7 +151,7 @@ export async function buildPlan(input: PlanInput, control: JobControl): Promise<
       if (isWarp(motion)) {
         planned = planWarp({ ...common, shape, motion, seed: region.seed, fps });
       } else if (isFluid(motion)) {
-        planned = planFluid({ ...common, photo, shape, motion, seed: region.seed });
+        planned = planFluid({ ...common, photo, shape, motion, seed: region.seed, guide });
       } else {
         planned = planLayer({
           ...common,

@@ -15,5 +15,8 @@ export function regionSpecs(regions: readonly Region[]): RegionSpec[] {
       start: region.motion.start,
       end: region.motion.end,
       pose: region.pose,
+      paths: region.motion.paths,
+      anchors: region.motion.anchors,
+      freeze: region.motion.freeze,
     }));
 }

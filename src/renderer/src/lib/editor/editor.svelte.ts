@@ -382,6 +382,9 @@ export class Editor {
       seed: 0,
       start: 0,
       end: null,
+      paths: [],
+      anchors: [],
+      freeze: [],
     };
   }
 
