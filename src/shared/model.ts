@@ -59,6 +59,21 @@ export type LoopMode = z.infer<typeof LoopModeSchema>;
 export const EngineIdSchema = z.enum(['motion', 'diffusion']);
 export type EngineId = z.infer<typeof EngineIdSchema>;
 
+/** A drawn motion path: a polyline in photo pixels, first point to last; an arrow is a path of two points. */
+export const MotionPathSchema = z.array(PointSchema).min(2).max(256);
+export type MotionPath = z.infer<typeof MotionPathSchema>;
+
+/** A stroke of the freeze brush: a round brush of `radius` photo pixels along `points`; erase takes back. */
+export const FreezeStrokeSchema = z.object({
+  radius: z.number().min(0.5).max(2000),
+  erase: z.boolean(),
+  points: z.array(PointSchema).min(1).max(2048),
+});
+export type FreezeStroke = z.infer<typeof FreezeStrokeSchema>;
+
+/** How many paths, anchors and freeze strokes one region may have. */
+export const GUIDE_LIMITS = { paths: 16, anchors: 64, freezeStrokes: 256 } as const;
+
 /**
  * How one region moves.
  * - prompt: the motion word or short phrase ("sway", "flow", "flap the wings").
@@ -69,6 +84,10 @@ export type EngineId = z.infer<typeof EngineIdSchema>;
  * - start/end: seconds on the timeline where the region moves; outside it the region holds still.
  * - tempo: cycles per second of a periodic motion (sway, wave, bob...), or null for the word's own; the
  *   engine rounds it so a whole number of cycles fills the clip. Strength never changes it.
+ * - paths: drawn motion paths. A fluid region's flow follows them (each path's direction weighted by
+ *   nearness); a travelling region moves along the first; other motions take the first's direction.
+ * - anchors: points held still in a fluid region (its motion fades to nothing around each).
+ * - freeze: strokes of the freeze brush; a fluid region holds still where they paint.
  */
 const regionMotionShape = {
   prompt: z.string().trim().min(1, 'a motion word is needed').max(200),
@@ -81,6 +100,9 @@ const regionMotionShape = {
   start: z.number().min(0),
   end: z.number().min(0).nullable(),
   tempo: z.number().min(LIMITS.tempoMin).max(LIMITS.tempoMax).nullable(),
+  paths: z.array(MotionPathSchema).max(GUIDE_LIMITS.paths),
+  anchors: z.array(PointSchema).max(GUIDE_LIMITS.anchors),
+  freeze: z.array(FreezeStrokeSchema).max(GUIDE_LIMITS.freezeStrokes),
 };
 /** A change to a region's motion: only the fields given change (no defaults are filled in). */
 export const RegionMotionPatchSchema = z.object(regionMotionShape).partial();
@@ -92,6 +114,9 @@ export const RegionMotionSchema = z.object({
   start: regionMotionShape.start.default(0),
   end: regionMotionShape.end.default(null),
   tempo: regionMotionShape.tempo.default(null),
+  paths: regionMotionShape.paths.default([]),
+  anchors: regionMotionShape.anchors.default([]),
+  freeze: regionMotionShape.freeze.default([]),
 });
 export type RegionMotion = z.infer<typeof RegionMotionSchema>;
 export type RegionMotionInput = z.input<typeof RegionMotionSchema>;

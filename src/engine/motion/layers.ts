@@ -5,6 +5,7 @@
 // so the first frame is the photo.
 import { seededRandom } from './noise.js';
 import type { LayerPrimitive } from './spec.js';
+import { routeOffset } from './guide.js';
 
 export type Vec = readonly [number, number];
 
@@ -252,7 +253,8 @@ export function layerFamily(
       if (loops) return travelLoop(motion.shrink, geometry, dir, along, span);
       return {
         periodFrames: null,
-        linear: motion.shrink === 0,
+        // Along a bent route the chord per frame falls short of the arc at the corners.
+        linear: motion.shrink === 0 && !motion.route,
         bounded: false,
         wholeTurns: false,
         build(amplitude) {
@@ -261,8 +263,10 @@ export function layerFamily(
             shear: null,
             affine: (tau, out) => {
               const q = along(Math.min(1, Math.max(0, tau / span)));
-              const shift = amplitude * q;
-              setSimilarity(out, 0, 1 - motion.shrink * q, cx, cy, dir[0] * shift, dir[1] * shift);
+              const [tx, ty] = motion.route
+                ? routeOffset(motion.route, amplitude * q)
+                : [dir[0] * amplitude * q, dir[1] * amplitude * q];
+              setSimilarity(out, 0, 1 - motion.shrink * q, cx, cy, tx, ty);
             },
             opacity: still,
           };

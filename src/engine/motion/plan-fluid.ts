@@ -11,6 +11,7 @@ import { unitVector } from './layers.js';
 import { boxBlur } from './blur.js';
 import { boxHeight, boxWidth, growBox, type PixelBox, type RegionShape } from './mask.js';
 import { curlNoise } from './noise.js';
+import { guidedDirections, guidedTurbulence, holdField, holdStill, type Guide } from './guide.js';
 import { sharedFloat32, sharedUint8, type FluidRegionPlan, type PlanRequest } from './plan.js';
 import type { PlannedRegion } from './plan-layer.js';
 import type { FluidPrimitive } from './spec.js';
@@ -20,6 +21,8 @@ export interface FluidRequest extends PlanRequest {
   motion: FluidPrimitive;
   seed: number;
   photo: Uint8Array;
+  /** Drawn paths, anchors and freeze strokes at the output size (guide.ts); none when absent. */
+  guide?: Guide | null;
 }
 
 /**
@@ -77,6 +80,8 @@ export function planFluid(request: FluidRequest): PlannedRegion<FluidRegionPlan>
   const gy0 = Math.floor(y0);
 
   const { depthAt, deepest, ramp } = regionDepth(shape, width, height);
+  const guideGrid = { x0: gx0, y0: gy0, step, cols, rows };
+  const guided = guidedDirections(request.guide ?? null, guideGrid);
 
   // Velocity directions at grid points, before scaling to the strength.
   const seed = request.seed * 7919 + 13;
@@ -133,7 +138,12 @@ export function planFluid(request: FluidRequest): PlannedRegion<FluidRegionPlan>
       const ny = curl[g + 1]! * curlNorm;
       let vx: number;
       let vy: number;
-      if (motion.primitive === 'flow') {
+      if (guided) {
+        // Drawn paths give the mean direction, whatever the primitive's own (guide.ts).
+        const turbulence = guidedTurbulence(motion);
+        vx = guided[g]! + turbulence * nx;
+        vy = guided[g + 1]! + turbulence * ny;
+      } else if (motion.primitive === 'flow') {
         const [ex, ey] = unitVector(motion.direction);
         vx = ex + motion.turbulence * nx;
         vy = ey + motion.turbulence * ny;
@@ -167,6 +177,8 @@ export function planFluid(request: FluidRequest): PlannedRegion<FluidRegionPlan>
   }
   const meanSpeed = total / Math.max(1, samples.length / 2);
   const gain = meanSpeed > 0 && target > 0 ? target / meanSpeed : 0;
+  // Anchors and frozen strokes hold parts still after the speed is set, so the rest keeps its speed.
+  holdStill(velocity, holdField(request.guide ?? null, guideGrid, width, height));
   let fastest = 0;
   for (let g = 0; g < velocity.length; g += 2) {
     velocity[g]! *= gain;

@@ -28,6 +28,7 @@ import { moves, regionClock, type RegionClock } from './timing.js';
 import type { PeopleDetector } from '../people/detector.js';
 import type { FoundPeople } from '../people/types.js';
 import { planFaceInRegion } from '../people/face-region.js';
+import { guideAtSize, guidedMotion } from './guide.js';
 
 /** The largest long side segmenters work at (SAM's input, the classic segmenter's refinement size). */
 const SEGMENTED_SIZE = 1024;
@@ -127,7 +128,11 @@ export async function buildPlan(input: PlanInput, control: JobControl): Promise<
     throwIfCancelled(control.signal);
     control.progress('Building motion fields', (n + 0.1) / input.regions.length);
     const resolved = motionOf(region);
-    let motion = withTempo(withDirection(resolved.motion, resolved.direction), region.tempo);
+    const guide = guideAtSize(region, input.photoSize, input.size);
+    let motion = guidedMotion(
+      withTempo(withDirection(resolved.motion, resolved.direction), region.tempo),
+      guide,
+    );
     const clock = regionClock({ frameCount, fps, loop }, region.start, region.end);
     const report: RegionReport = {
       id: region.id,
@@ -169,7 +174,7 @@ export async function buildPlan(input: PlanInput, control: JobControl): Promise<
           heading: resolved.direction,
         });
       } else if (isFluid(motion)) {
-        planned = planFluid({ ...common, photo, shape, motion, seed: region.seed });
+        planned = planFluid({ ...common, photo, shape, motion, seed: region.seed, guide });
       } else {
         planned = planLayer({
           ...common,

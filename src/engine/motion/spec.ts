@@ -66,7 +66,20 @@ export type LayerPrimitive =
    * accelerate = from rest with constant acceleration (a launch, a fall); steady = eases into a constant
    * speed (a glide). `shrink`: the share of its size it has lost at the end of its path (flying away).
    */
-  | { primitive: 'travel'; direction: Degrees; shrink: number; pace: 'accelerate' | 'steady' };
+  | {
+      primitive: 'travel';
+      direction: Degrees;
+      shrink: number;
+      pace: 'accelerate' | 'steady';
+      /** A drawn path to follow instead of `direction` (guide.ts); absent for a straight travel. */
+      route?: Route;
+    };
+
+/** A drawn path as a travel follows it: points relative to its first (x y pairs), cumulative lengths. */
+export interface Route {
+  points: Float64Array;
+  lengths: Float64Array;
+}
 
 export type CameraPrimitive =
   /** sign 1 zooms in, -1 zooms out; eased = a slow push rather than a zoom. */

@@ -16,5 +16,8 @@ export function regionSpecs(regions: readonly Region[]): RegionSpec[] {
       end: region.motion.end,
       tempo: region.motion.tempo,
       pose: region.pose,
+      paths: region.motion.paths,
+      anchors: region.motion.anchors,
+      freeze: region.motion.freeze,
     }));
 }

@@ -1,7 +1,16 @@
 // What every animation engine (the built-in motion engine, the diffusion engine) takes and gives.
 // Both take the same input and give the same Animation, so the preview, the export and the CLI never
 // care which engine ran (ARCHITECTURE.md, "Two engines, one interface").
-import type { DeviceId, EngineId, LoopMode, Mask, Pose } from '../../shared/index.js';
+import type {
+  DeviceId,
+  EngineId,
+  FreezeStroke,
+  LoopMode,
+  Mask,
+  MotionPath,
+  Point,
+  Pose,
+} from '../../shared/index.js';
 import type { RgbaImage } from '../image/types.js';
 
 /** One region as an engine sees it; masks are at the photo's full size. */
@@ -21,6 +30,10 @@ export interface RegionSpec {
   /** Cycles per second of a periodic motion; null or absent for the motion word's own. */
   tempo?: number | null;
   pose: Pose | null;
+  /** Drawn motion paths, anchors and freeze strokes, in photo pixels (the region's motion, model.ts); none when left out. */
+  paths?: MotionPath[];
+  anchors?: Point[];
+  freeze?: FreezeStroke[];
 }
 
 export interface AnimationTiming {

@@ -23,7 +23,17 @@ function region(id: string): Region {
     clicks: [{ x: 5, y: 5, positive: true }],
     box: null,
     mask: { width: WIDTH, height: HEIGHT, data },
-    motion: { prompt: 'sway', strength: 4, direction: 0, seed: 1, start: 0, end: null },
+    motion: {
+      prompt: 'sway',
+      strength: 4,
+      direction: 0,
+      seed: 1,
+      start: 0,
+      end: null,
+      paths: [],
+      anchors: [],
+      freeze: [],
+    },
     pose: null,
   };
 }

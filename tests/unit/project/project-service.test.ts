@@ -11,6 +11,7 @@ import { encodePng } from '../../../src/engine/image/encode.js';
 import { ProjectService } from '../../../src/engine/project/service.js';
 import { unzipSync } from 'fflate';
 import { writeZip } from '../../../src/engine/project/zip.js';
+import { PROJECT_FORMAT, PROJECT_VERSION, readManifest } from '../../../src/engine/project/format.js';
 import { loadPhoto, type PhotoName } from '../../helpers/photos.js';
 
 let dir: string;
@@ -58,7 +59,39 @@ function ellipseRegion(width: number, height: number, id: string, cx: number, cy
     ],
     box: { x0: cx - 10, y0: cy - 10, x1: cx + 10, y1: cy + 10 },
     mask: { width, height, data },
-    motion: { prompt: 'sway', strength: 6.5, direction: 45, seed: 1234, start: 0.5, end: 2.5, tempo: 0.8 },
+    motion: {
+      prompt: 'sway',
+      strength: 6.5,
+      direction: 45,
+      seed: 1234,
+      start: 0.5,
+      end: 2.5,
+      tempo: 0.8,
+      // Drawn guides (issue 13, point 5): a path, an arrow, an anchor and a freeze stroke with its eraser.
+      paths: [
+        [
+          { x: cx - 8, y: cy },
+          { x: cx, y: cy - 4.5 },
+          { x: cx + 8, y: cy },
+        ],
+        [
+          { x: cx, y: cy + 6 },
+          { x: cx + 6, y: cy + 6 },
+        ],
+      ],
+      anchors: [{ x: cx + 0.25, y: cy - 2 }],
+      freeze: [
+        {
+          radius: 4,
+          erase: false,
+          points: [
+            { x: cx - 3, y: cy + 3 },
+            { x: cx - 1, y: cy + 4 },
+          ],
+        },
+        { radius: 2, erase: true, points: [{ x: cx - 2, y: cy + 3.5 }] },
+      ],
+    },
     pose: {
       keyframes: [
         { time: 0, joints },
@@ -195,6 +228,30 @@ describe('refusing what is not a project', () => {
     const older = writeZip([...files].map(([name, data]) => ({ name, data, compress: true })));
     const opened = await service.openProject({ source: { kind: 'bytes', name: 'old.stir', bytes: older } });
     expect(opened.document.settings).toEqual({ ...DEFAULT_SETTINGS, seconds: 2 });
+  });
+
+  it('opens a region saved before paths, anchors and the freeze brush with none of them', () => {
+    const stored = {
+      id: 'r1',
+      name: 'Sky',
+      color: '#3366ff',
+      mask: { file: 'masks/01-r1.png', width: 4, height: 4 },
+      motion: { prompt: 'drift', strength: 3, direction: null, seed: 0, start: 0, end: null },
+    };
+    const manifest = readManifest(
+      {
+        format: PROJECT_FORMAT,
+        version: PROJECT_VERSION,
+        savedAt: '2026-01-01T00:00:00.000Z',
+        name: 'sky.png',
+        photo: { file: 'photo.png', mime: 'image/png', format: 'png', width: 4, height: 4 },
+        settings: {},
+        regions: [stored],
+      },
+      'sky.stir',
+    );
+    const motion = manifest.regions[0]!.motion;
+    expect([motion.paths, motion.anchors, motion.freeze]).toEqual([[], [], []]);
   });
 });
 

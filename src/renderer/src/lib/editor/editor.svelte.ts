@@ -408,6 +408,9 @@ export class Editor {
       start: 0,
       end: null,
       tempo: null,
+      paths: [],
+      anchors: [],
+      freeze: [],
     };
   }
 
