@@ -6,6 +6,7 @@ import { cpus, loadavg } from 'node:os';
 import type { BenchRow, BenchSuite } from './harness.js';
 import { benchSegment } from './segment.js';
 import { benchMotion } from './motion.js';
+import { benchLargeRegions } from './large-regions.js';
 import { benchExport } from './export.js';
 import { benchDiffusion } from './diffusion.js';
 import { benchModelsInstall } from './models-install.js';
@@ -14,6 +15,7 @@ import { benchJobs } from './jobs.js';
 const suites: Record<string, BenchSuite> = {
   segment: benchSegment,
   motion: benchMotion,
+  large: benchLargeRegions,
   export: benchExport,
   diffusion: benchDiffusion,
   models: benchModelsInstall,
