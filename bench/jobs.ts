@@ -160,7 +160,12 @@ async function stallDuring(work: () => Promise<unknown>): Promise<Stall> {
 
 /** Round trips of `listExportPresets` over the browser mode's WebSocket while `busy` runs. */
 async function roundTrips(engine: EngineHandle, dir: string, busy: () => Promise<void>): Promise<number[]> {
-  const server = await startWebServer({ staticDir: dir, dispatch: engine.dispatch, bus: engine.bus });
+  const server = await startWebServer({
+    staticDir: dir,
+    dispatch: engine.dispatch,
+    bus: engine.bus,
+    folders: { exports: join(dir, 'exports'), projects: join(dir, 'projects') },
+  });
   const socket = new WebSocket(`ws://127.0.0.1:${server.port}/${server.token}/ws`);
   try {
     await new Promise((resolve, reject) => {

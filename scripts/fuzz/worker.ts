@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 import { Agent } from 'undici';
-import { DEFAULT_SETTINGS, StirError, type Region } from '../../src/shared/index.js';
+import { DEFAULT_SETTINGS, RegionMotionSchema, StirError, type Region } from '../../src/shared/index.js';
 import { decodePhoto } from '../../src/engine/image/decode.js';
 import { DocumentStore } from '../../src/engine/documents.js';
 import { encodeProject } from '../../src/engine/project/codec.js';
@@ -63,7 +63,7 @@ function ellipse(width: number, height: number, id: string, cx: number, cy: numb
     clicks: [{ x: cx, y: cy, positive: true }],
     box: null,
     mask: { width, height, data },
-    motion: { prompt: 'sway', strength: 4, direction: 0, seed: 1, start: 0, end: null },
+    motion: RegionMotionSchema.parse({ prompt: 'sway', strength: 4, direction: 0, seed: 1 }),
     pose: null,
   };
 }

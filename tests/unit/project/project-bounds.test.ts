@@ -30,6 +30,7 @@ function region(id: string): Region {
       seed: 1,
       start: 0,
       end: null,
+      tempo: null,
       paths: [],
       anchors: [],
       freeze: [],
