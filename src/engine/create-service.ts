@@ -8,6 +8,8 @@ import { JobManager } from './jobs/job-manager.js';
 import type { EnginePorts } from './ports.js';
 import { CoreService } from './service.js';
 import { ModelsService } from './models/install/service.js';
+import { CatalogService } from './models/catalog-service.js';
+import { catalogDir } from './models/catalog.js';
 import { ProjectService } from './project/service.js';
 
 export interface EngineHandle {
@@ -43,10 +45,16 @@ export function createService(ports: EnginePorts): EngineHandle {
   const docs = new DocumentStore();
   const core = bindMethods(new CoreService(ports, bus, jobs, docs));
   const models = bindMethods(new ModelsService(ports.models, bus, jobs));
+  const catalog = bindMethods(
+    new CatalogService({
+      dir: ports.catalogDir === undefined ? catalogDir() : ports.catalogDir,
+      installedIds: async () => (ports.models ? (await models.listPacks({})).packs.map((p) => p.id) : []),
+    }),
+  );
   const projects = bindMethods(
     new ProjectService({ docs, ports: ports.projects ?? null, publishDownload: ports.publishDownload }),
   );
-  const service: StirService = { ...core, ...models, ...projects };
+  const service: StirService = { ...core, ...models, ...projects, ...catalog };
   return {
     service,
     bus,

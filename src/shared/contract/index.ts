@@ -11,6 +11,7 @@ import { renderMethods, RenderFrameSchema, RenderResultSchema } from './render.j
 import { exportMethods, ExportResultSchema } from './export.js';
 import { systemMethods } from './system.js';
 import { projectMethods } from './project.js';
+import { catalogMethods } from './catalog.js';
 import {
   modelMethods,
   JobDeviceSchema,
@@ -29,6 +30,7 @@ export const methods = {
   ...jobMethods,
   ...modelMethods,
   ...projectMethods,
+  ...catalogMethods,
 } satisfies Record<string, MethodSpec>;
 
 /** What a finished job gives back, by kind. */
@@ -94,3 +96,4 @@ export * from './export.js';
 export * from './system.js';
 export * from './project.js';
 export * from './models.js';
+export * from './catalog.js';
