@@ -144,6 +144,20 @@ describe('stir animate', () => {
       (dir) => ['animate', photoPath('chelsea.png'), '--region', '100,100:sway', '-o', dir],
       /is a folder/,
     ],
+    [
+      'an anchoring setting that is neither on nor off',
+      (dir) => [
+        'animate',
+        photoPath('chelsea.png'),
+        '--region',
+        '100,100:sway',
+        '--anchor-first-frame',
+        'maybe',
+        '-o',
+        join(dir, 'o.mp4'),
+      ],
+      /--anchor-first-frame "maybe" is neither on nor off/,
+    ],
   ];
 
   it.each(refusals)(
