@@ -41,9 +41,8 @@ What is reference code and what is not:
   tests/fixtures/clip/reference-ids.json (Stir's tokenizer is checked against those ids separately).
 """
 
-import gzip
-import inspect
 import ast
+import gzip
 import json
 import os
 import shutil
@@ -59,9 +58,8 @@ ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 OUT = os.path.join(ROOT, "tests", "fixtures", "reference")
 sys.path.insert(0, os.path.join(ROOT, "tools", "export-pack"))
 
-from stir_export.pack import Precision  # noqa: E402
+from stir_export.pack import Precision, sha256_of  # noqa: E402
 from stir_export.sam import export_sam_pack  # noqa: E402
-from stir_export.video import export_video_pack  # noqa: E402
 
 torch.set_grad_enabled(False)
 
@@ -88,13 +86,22 @@ def store_pack(pack_dir, name):
         manifest = json.load(f)
     os.makedirs(os.path.join(OUT, "packs"), exist_ok=True)
     os.makedirs(os.path.join(OUT, "blobs"), exist_ok=True)
+    shared_path = os.path.join(OUT, "blobs", "in-repository.json")
+    shared = json.load(open(shared_path)) if os.path.exists(shared_path) else {}
     for entry in manifest["files"]:
         blob = os.path.join(OUT, "blobs", entry["sha256"] + ".gz")
+        in_repository = os.path.join("tests", "fixtures", "clip", os.path.basename(entry["path"]))
+        if os.path.exists(os.path.join(ROOT, in_repository)) and sha256_of(os.path.join(ROOT, in_repository)) == entry["sha256"]:
+            shared[entry["sha256"]] = in_repository
+            continue
         if not os.path.exists(blob):
             with open(os.path.join(pack_dir, entry["path"]), "rb") as src, open(blob, "wb") as raw:
                 with gzip.GzipFile(filename="", mode="wb", compresslevel=9, fileobj=raw, mtime=0) as dst:
                     shutil.copyfileobj(src, dst)
     shutil.copyfile(os.path.join(pack_dir, "stir-pack.json"), os.path.join(OUT, "packs", name + ".json"))
+    with open(shared_path, "w") as f:
+        json.dump(shared, f, indent=2, sort_keys=True)
+        f.write("\n")
 
 
 def data_path(name):
@@ -247,6 +254,271 @@ def write_json(name, value):
         f.write("\n")
 
 
+# --- Video ---------------------------------------------------------------------------------------------
+
+FRAMES = 8
+STEPS = 5
+GUIDANCE = 7.5
+TEXT_HIDDEN = 32
+# The photo the pipeline gets is already at the working size (64 x 64, latent 8 x 8): both sides start from
+# the same pixels, whatever resize kernel each would use.
+WORKING = 64
+PROMPT = "flap the wings"
+NEGATIVE = ""
+
+
+class StandInTextEncoder(torch.nn.Module):
+    """Stands in for CLIP's text model (transformers is not available here): token embeddings (ids folded
+    into a small table), position embeddings, one linear layer with GELU, layer norm -> [B, 77, hidden]."""
+
+    def __init__(self, hidden=TEXT_HIDDEN, table=257, length=77):
+        super().__init__()
+        self.table = table
+        self.tokens = torch.nn.Embedding(table, hidden)
+        self.positions = torch.nn.Parameter(torch.randn(1, length, hidden) * 0.5)
+        self.mix = torch.nn.Linear(hidden, hidden)
+        self.norm = torch.nn.LayerNorm(hidden)
+
+    def forward(self, input_ids):
+        x = self.tokens(torch.remainder(input_ids.long(), self.table)) + self.positions
+        return self.norm(x + torch.nn.functional.gelu(self.mix(x)))
+
+
+def clip_ids(text):
+    """The reference CLIP tokenizer's ids (tests/fixtures/clip/reference-ids.json), padded to 77 with 49407
+    as SD 1.5's tokenizer pads."""
+    if text == "":
+        ids = [49406, 49407]
+    else:
+        with open(os.path.join(ROOT, "tests", "fixtures", "clip", "reference-ids.json")) as f:
+            ids = next(c["ids"] for c in json.load(f)["cases"] if c["text"] == text)
+    return torch.tensor([ids + [49407] * (77 - len(ids))], dtype=torch.int64)
+
+
+def tiny_video_models():
+    from diffusers import AutoencoderKL, MotionAdapter, UNet2DConditionModel, UNetMotionModel
+
+    torch.manual_seed(21)
+    unet2d = UNet2DConditionModel(
+        sample_size=8,
+        in_channels=4,
+        out_channels=4,
+        down_block_types=("CrossAttnDownBlock2D", "DownBlock2D"),
+        up_block_types=("UpBlock2D", "CrossAttnUpBlock2D"),
+        block_out_channels=(32, 64),
+        layers_per_block=1,
+        norm_num_groups=16,
+        cross_attention_dim=TEXT_HIDDEN,
+        attention_head_dim=8,
+    )
+    adapter = MotionAdapter(
+        block_out_channels=(32, 64),
+        motion_layers_per_block=1,
+        motion_norm_num_groups=16,
+        motion_num_attention_heads=2,
+        motion_max_seq_length=32,
+        use_motion_mid_block=False,
+        conv_in_channels=9,
+    )
+    # PIA's construction: the 2D UNet's weights, the adapter's motion modules and 9-channel conv_in.
+    unet = UNetMotionModel.from_unet2d(unet2d, adapter).eval()
+    vae = AutoencoderKL(
+        in_channels=3,
+        out_channels=3,
+        down_block_types=("DownEncoderBlock2D",) * 4,
+        up_block_types=("UpDecoderBlock2D",) * 4,
+        block_out_channels=(8, 8, 16, 16),
+        layers_per_block=1,
+        norm_num_groups=4,
+        latent_channels=4,
+        sample_size=WORKING,
+    ).eval()
+    text = StandInTextEncoder().eval()
+    for module in (unet, vae, text):
+        quantise_(module)
+    # diffusers zero-initialises the motion modules' output projections (a fresh adapter changes nothing):
+    # give them weights, so the fixture exercises the temporal layers too.
+    generator = torch.Generator().manual_seed(5)
+    for name, p in unet.named_parameters():
+        if "motion_modules" in name and "proj_out" in name and float(p.abs().max()) == 0:
+            p.copy_(torch.round(torch.randn(p.shape, generator=generator) * 8) / 64)
+    return unet, vae, text
+
+
+def first_frame_scheduler():
+    from diffusers import DDIMScheduler
+    from stir_export.video import PAPER_SCHEDULER
+
+    return DDIMScheduler(**PAPER_SCHEDULER)
+
+
+def pia_scheduler():
+    from diffusers import DDIMScheduler
+    from stir_export.video import PIA_SCHEDULER
+
+    return DDIMScheduler(**PIA_SCHEDULER)
+
+
+def pia_mask_coefficients(num_frames, motion_scale):
+    """PIA's own prepare_mask_coef_by_statistics and RANGE_LIST, read from diffusers' pipeline_pia.py and
+    run as they are (importing that module needs transformers)."""
+    import diffusers
+
+    source_path = os.path.join(os.path.dirname(diffusers.__file__), "pipelines", "pia", "pipeline_pia.py")
+    with open(source_path) as f:
+        tree = ast.parse(f.read())
+    wanted = [
+        node
+        for node in tree.body
+        if (isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "RANGE_LIST" for t in node.targets))
+        or (isinstance(node, ast.FunctionDef) and node.name == "prepare_mask_coef_by_statistics")
+    ]
+    namespace = {}
+    exec(compile(ast.Module(body=wanted, type_ignores=[]), source_path, "exec"), namespace)
+    return namespace["prepare_mask_coef_by_statistics"](num_frames, 0, motion_scale)
+
+
+def working_photo():
+    """chelsea.png's centre square at 64 x 64 (Pillow's bilinear), the photo both sides animate."""
+    image = Image.open(os.path.join(ROOT, "examples", "photos", "chelsea.png")).convert("RGB")
+    side = min(image.size)
+    left = (image.size[0] - side) // 2
+    return image.crop((left, 0, left + side, side)).resize((WORKING, WORKING), Image.BILINEAR)
+
+
+def region_mask():
+    """The first-frame layout's region: a rectangle, 1 inside, at the photo's size."""
+    mask = np.zeros((WORKING, WORKING), dtype=np.uint8)
+    mask[12:44, 20:56] = 255
+    return mask
+
+
+def reference_run(unet, vae, text, layout, image_u8, mask_u8, noise, coefficients):
+    """The denoising PIAPipeline.__call__ does (and the paper's layout in its place), from diffusers' parts:
+    encode the photo, build the 9 input channels, guidance in one batch of 2, DDIM with eta 0."""
+    scheduler = pia_scheduler() if layout == "pia" else first_frame_scheduler()
+    scheduler.set_timesteps(STEPS)
+    image = torch.from_numpy(image_u8).permute(2, 0, 1)[None].float() / 127.5 - 1
+    sf = vae.config.scaling_factor
+    image_latent = vae.encode(image).latent_dist.mode() * sf  # the mean (Stir's contract), not a sample
+    _, _, h, w = image_latent.shape
+    mask = torch.zeros(1, 1, FRAMES, h, w)
+    masked_image = torch.zeros(1, 4, FRAMES, h, w)
+    if layout == "pia":
+        for f in range(FRAMES):
+            mask[:, :, f] = coefficients[f]
+            masked_image[:, :, f] = image_latent
+    else:
+        # Nearest sampling of the region mask to the latent size, the same on every frame; the image
+        # latent on frame 0 only.
+        small = torch.nn.functional.interpolate(
+            torch.from_numpy(mask_u8 / 255.0)[None, None].float(), size=(h, w), mode="nearest"
+        )
+        for f in range(FRAMES):
+            mask[:, :, f] = small[0]
+        masked_image[:, :, 0] = image_latent
+    prompt_embeds = torch.cat([text(clip_ids(NEGATIVE)), text(clip_ids(PROMPT))])
+    latents = noise.clone()
+    timesteps = []
+    for t in scheduler.timesteps:
+        model_input = torch.cat([torch.cat([latents] * 2), torch.cat([mask] * 2), torch.cat([masked_image] * 2)], dim=1)
+        prediction = unet(model_input, t, encoder_hidden_states=prompt_embeds).sample
+        uncond, cond = prediction.chunk(2)
+        guided = uncond + GUIDANCE * (cond - uncond)
+        latents = scheduler.step(guided, t, latents, eta=0.0).prev_sample
+        timesteps.append(int(t))
+    frames = []
+    for f in range(FRAMES):
+        decoded = vae.decode(latents[:, :, f] / sf).sample
+        frames.append(((decoded / 2 + 0.5).clamp(0, 1) * 255).round().to(torch.uint8)[0].permute(1, 2, 0).numpy())
+    return latents, np.stack(frames), timesteps
+
+
+def video_fixture():
+    from stir_export.video import export_video_pack
+
+    unet, vae, text = tiny_video_models()
+    tokenizer_dir = os.path.join(ROOT, "tests", "fixtures", "clip")
+    photo_image = working_photo()
+    photo_path = data_path("video.photo.png")
+    photo_image.save(photo_path, optimize=True)
+    image_u8 = np.array(Image.open(photo_path).convert("RGB"))
+    mask_u8 = region_mask()
+    Image.fromarray(mask_u8).save(data_path("video.region.png"), optimize=True)
+    generator = torch.Generator().manual_seed(1234)
+    noise = torch.randn(1, 4, FRAMES, WORKING // 8, WORKING // 8, generator=generator)
+    save_f32(data_path("video.noise.f32"), noise.numpy())
+
+    strength = 2.0  # pixels per frame: PIA's "small motion" preset (Stir: up to smallUpTo = 3)
+    coefficients = pia_mask_coefficients(FRAMES, 0)
+    runs = []
+    for layout in ("pia", "first-frame"):
+        pack_dir = os.path.join(WORK, f"video-{layout}")
+        shutil.rmtree(pack_dir, ignore_errors=True)
+        export_video_pack(
+            pack_dir,
+            {
+                "id": f"reference-video-{layout}",
+                "name": f"Tiny random motion UNet ({layout} layout)",
+                "version": "1.0.0",
+                "description": "A reference fixture: diffusers' architectures with random weights (scripts/reference).",
+                "license": "the weights are random; diffusers is Apache-2.0",
+                "sources": ["huggingface/diffusers v0.27.2"],
+            },
+            layout=layout,
+            text_encoder=text,
+            tokenizer_dir=tokenizer_dir,
+            vae=vae,
+            unet=unet,
+            frames=FRAMES,
+            precision=Precision("fp32"),
+            device="cpu",
+            latent=(WORKING // 8, WORKING // 8),
+            defaults={
+                "steps": STEPS,
+                "guidance": GUIDANCE,
+                "workingLongSide": WORKING,
+                "fps": 8,
+                "regionDilation": 0,
+                "regionFeather": 0,
+            },
+        )
+        store_pack(pack_dir, f"video-{layout}")
+        latents, frames, timesteps = reference_run(
+            unet, vae, text, layout, image_u8, mask_u8, noise, coefficients
+        )
+        save_f32(data_path(f"video-{layout}.latents.f32"), latents.numpy())
+        np.ascontiguousarray(frames).tofile(data_path(f"video-{layout}.frames.u8"))
+        runs.append(
+            {
+                "pack": f"video-{layout}",
+                "layout": layout,
+                "latents": f"video-{layout}.latents.f32",
+                "frames": f"video-{layout}.frames.u8",
+                "timesteps": timesteps,
+                "latentSpread": round(float(latents.std()), 4),
+            }
+        )
+        print(f"video-{layout}: timesteps {timesteps}, latent std {float(latents.std()):.3f}")
+    write_json(
+        "video.json",
+        {
+            "photo": "video.photo.png",
+            "region": "video.region.png",
+            "noise": "video.noise.f32",
+            "frames": FRAMES,
+            "steps": STEPS,
+            "guidance": GUIDANCE,
+            "prompt": PROMPT,
+            "negativePrompt": NEGATIVE,
+            "strength": strength,
+            "loop": "once",
+            "piaCoefficients": coefficients,
+            "runs": runs,
+        },
+    )
+
+
 if __name__ == "__main__":
     os.makedirs(OUT, exist_ok=True)
     which = sys.argv[1:] or ["sam", "video"]
@@ -257,3 +529,13 @@ if __name__ == "__main__":
                     os.remove(os.path.join(OUT, folder, name))
         _, vit_cases = sam_fixture("vit")
         write_json("sam.json", {"segmenters": [vit_cases]})
+    if "video" in which:
+        video_fixture()
+    # Blobs no pack names any more (an earlier export) go.
+    used = set()
+    for name in os.listdir(os.path.join(OUT, "packs")):
+        with open(os.path.join(OUT, "packs", name)) as f:
+            used.update(entry["sha256"] for entry in json.load(f)["files"])
+    for name in os.listdir(os.path.join(OUT, "blobs")):
+        if name.endswith(".gz") and name[:-3] not in used:
+            os.remove(os.path.join(OUT, "blobs", name))

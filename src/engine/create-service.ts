@@ -9,6 +9,8 @@ import type { EnginePorts } from './ports.js';
 import type { SweepReport } from './system/leftovers.js';
 import { CoreService } from './service.js';
 import { ModelsService } from './models/install/service.js';
+import { CatalogService } from './models/catalog-service.js';
+import { catalogDir } from './models/catalog.js';
 import { ProjectService } from './project/service.js';
 import { PeopleService } from './people/service.js';
 
@@ -47,6 +49,12 @@ export function createService(ports: EnginePorts, jobOptions: JobManagerOptions 
   const docs = new DocumentStore();
   const core = bindMethods(new CoreService(ports, bus, jobs, docs));
   const models = bindMethods(new ModelsService(ports.models, bus, jobs));
+  const catalog = bindMethods(
+    new CatalogService({
+      dir: ports.catalogDir === undefined ? catalogDir() : ports.catalogDir,
+      installedIds: async () => (ports.models ? (await models.listPacks({})).packs.map((p) => p.id) : []),
+    }),
+  );
   const projects = bindMethods(
     new ProjectService({
       docs,
@@ -56,7 +64,7 @@ export function createService(ports: EnginePorts, jobOptions: JobManagerOptions 
     }),
   );
   const people = bindMethods(new PeopleService(docs, ports.people ?? null));
-  const service: StirService = { ...core, ...models, ...projects, ...people };
+  const service: StirService = { ...core, ...models, ...projects, ...people, ...catalog };
   return {
     service,
     bus,

@@ -94,6 +94,8 @@ export interface EnginePorts {
   publishDownload?(path: string): string | null;
   /** Model packs and devices; without it the model methods answer that no models folder is set up. */
   models?: ModelsPorts;
+  /** The catalog of known packs (resources/models); found next to the app or the checkout when left out. */
+  catalogDir?: string | null;
   /** Projects: the recent list and autosaves; without it those answer that no data folder is set up. */
   projects?: ProjectsPorts;
   /** Remembers the folders saves and exports write to, for the next start's sweep of temporary files. */

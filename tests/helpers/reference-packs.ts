@@ -19,10 +19,20 @@ export function unpackReferencePack(name: string, into: string): string {
   const dir = join(into, name);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'stir-pack.json'), manifestText);
+  // Files the repository already holds (the CLIP tokenizer's vocab and merges) are named, not stored twice.
+  const inRepository = JSON.parse(
+    readFileSync(join(REFERENCE_DIR, 'blobs', 'in-repository.json'), 'utf8'),
+  ) as Record<string, string>;
   for (const file of manifest.files) {
     const target = join(dir, file.path);
     mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, gunzipSync(readFileSync(join(REFERENCE_DIR, 'blobs', `${file.sha256}.gz`))));
+    const repositoryPath = inRepository[file.sha256];
+    writeFileSync(
+      target,
+      repositoryPath
+        ? readFileSync(join(REFERENCE_DIR, '..', '..', '..', repositoryPath))
+        : gunzipSync(readFileSync(join(REFERENCE_DIR, 'blobs', `${file.sha256}.gz`))),
+    );
   }
   return dir;
 }

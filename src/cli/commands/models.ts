@@ -11,16 +11,19 @@ import {
   type Devices,
   type StirClient,
   type VerifyPackResult,
+  type CatalogListing,
 } from '../../shared/index.js';
 import { manifestJsonSchema } from '../../engine/models/manifest-schema.js';
 import type { CliCommand, CliContext } from '../command.js';
 import { progressPrinter } from '../progress.js';
 
-export const modelsUsage = `Usage: stir models <list|install|verify|remove|devices|schema> [...]
+export const modelsUsage = `Usage: stir models <list|catalog|install|verify|remove|devices|schema> [...]
 
 Manages the model packs of the diffusion engine and the SAM segmenter.
 
   stir models list                      what is installed: size, what each pack can do
+  stir models catalog [ID]              the packs Stir knows, how to get each (exporter command,
+                                        licence, sources, files and sizes), which are installed
   stir models install SOURCE            SOURCE: a pack folder, a .zip, or an http(s) URL of either
       --sha256 HEX                      the .zip's sha256, checked before it is unpacked
       --replace                         replace an installed pack with the same id
@@ -42,6 +45,8 @@ export const modelsCommand: CliCommand = {
     switch (sub) {
       case 'list':
         return list(rest, context);
+      case 'catalog':
+        return catalog(rest, context);
       case 'install':
         return install(rest, context);
       case 'verify':
@@ -58,7 +63,7 @@ export const modelsCommand: CliCommand = {
         throw new StirError(
           'BAD_REQUEST',
           sub ? `"${sub}" is not a models command.` : 'Which models command?',
-          { hint: 'Use list, install, verify, remove, devices or schema (stir models --help).' },
+          { hint: 'Use list, catalog, install, verify, remove, devices or schema (stir models --help).' },
         );
     }
   },
@@ -82,6 +87,53 @@ async function list(args: string[], context: CliContext): Promise<number> {
     p.status === 'ready' ? p.name : `BROKEN: ${p.problem ?? ''}`,
   ]);
   io.out(table(['ID', 'VERSION', 'SIZE', 'CAN DO', 'NAME'], rows));
+  return 0;
+}
+
+async function catalog(args: string[], context: CliContext): Promise<number> {
+  const [id, ...extra] = args;
+  if (extra.length > 0) throw new StirError('BAD_REQUEST', `Unexpected arguments: ${extra.join(' ')}.`);
+  const client = await context.client();
+  const { entries, unknownInstalled } = await client.listCatalog({});
+  const { io } = context;
+  if (id === undefined) {
+    const size = (entry: CatalogListing['entries'][number]) =>
+      entry.variants
+        .map((v) => `${v.precision} ${formatBytes(v.files.reduce((n, f) => n + f.approxBytes, 0))}`)
+        .join(', ');
+    const rows = entries.map((e) => [
+      e.id,
+      e.capabilities.join(', '),
+      size(e),
+      e.installed.length > 0 ? `yes (${e.installed.join(', ')})` : 'no',
+      e.name,
+    ]);
+    io.out(table(['ID', 'CAN DO', 'SIZE (ABOUT)', 'INSTALLED', 'NAME'], rows));
+    if (unknownInstalled.length > 0)
+      io.out(`Installed, not in the catalog: ${unknownInstalled.join(', ')}\n`);
+    io.out('How to get one: stir models catalog ID\n');
+    return 0;
+  }
+  const entry = entries.find((e) => e.id === id || e.variants.some((v) => v.packId === id));
+  if (!entry) {
+    throw new StirError('NOT_FOUND', `The catalog has no pack "${id}".`, {
+      hint: `Known: ${entries.map((e) => e.id).join(', ')}.`,
+    });
+  }
+  io.out(`${entry.name} (${entry.id}): ${entry.summary}\n`);
+  io.out(`Can do: ${entry.capabilities.join(', ')}\nLicence: ${entry.license}\n`);
+  io.out(`Installed: ${entry.installed.length > 0 ? entry.installed.join(', ') : 'no'}\nSources:\n`);
+  for (const source of entry.sources) {
+    const bytes = source.approxBytes ? `, about ${formatBytes(source.approxBytes)}` : '';
+    io.out(`  ${source.name} (${source.license}${bytes})\n    ${source.url}\n`);
+  }
+  io.out('How to get it:\n');
+  entry.howToGet.forEach((step, i) => io.out(`  ${i + 1}. ${step}\n`));
+  io.out(`Needs: ${entry.needs}\n`);
+  for (const variant of entry.variants) {
+    io.out(`Pack "${variant.packId}" (${variant.precision}):\n    ${variant.command}\n`);
+    for (const file of variant.files) io.out(`    ${file.path}  about ${formatBytes(file.approxBytes)}\n`);
+  }
   return 0;
 }
 

@@ -4,24 +4,21 @@
 // `release()` (the editor calls it under memory pressure or when the pack changes).
 import { StirError, throwIfCancelled, type DeviceId } from '../../shared/index.js';
 import { scaledControl } from '../jobs/scaled-control.js';
-import { contractsOf } from '../models/contract.js';
 import { offerCpu } from '../models/install/devices.js';
-import type { DdimConfig, PackManifest } from '../models/manifest.js';
 import {
   PROVIDER_NAMES,
   planProviders,
   type ProviderPlan,
   type ProviderPreference,
 } from '../models/providers.js';
-import { LazySession, isOutOfMemory } from '../models/sessions.js';
+import { isOutOfMemory } from '../models/sessions.js';
 import { loadPack, type LoadedPack } from '../models/validate.js';
 import type { AnimateInput, Animation, AnimationEngine, JobControl } from '../render/types.js';
 import { DiffusionAnimation } from './animation.js';
+import { pipelineComponents, type DiffusionParts } from './components.js';
 import { FollowYourClickPipeline, type PipelineComponents, type StepInfo } from './pipeline.js';
 import { combineSeeds } from './rng.js';
-import { PromptEncoder } from './text-encoder.js';
 import { generatedFrameTimes } from './timeline.js';
-import type { DenoisingScheduler, PromptTokenizer } from './types.js';
 
 export interface DiffusionEngineOptions {
   packDir: string;
@@ -37,12 +34,6 @@ export interface DiffusionEngineOptions {
   verifyHashes?: boolean;
   /** Called after each denoising step (tests and benchmarks). */
   onStepEnd?: (step: StepInfo) => void;
-}
-
-/** The pieces written elsewhere (tokenizer/, scheduler/), passed in so each can be swapped in tests. */
-export interface DiffusionParts {
-  createScheduler(config: DdimConfig): DenoisingScheduler;
-  loadTokenizer(vocabPath: string, mergesPath: string): Promise<PromptTokenizer>;
 }
 
 export class DiffusionEngine implements AnimationEngine {
@@ -229,30 +220,7 @@ export class DiffusionEngine implements AnimationEngine {
   }
 
   #componentsFor(pack: LoadedPack): PipelineComponents {
-    if (this.#components) return this.#components;
-    const manifest: PackManifest = pack.manifest;
-    const contracts = contractsOf(manifest);
-    const { textEncoder, vae, unet, controlnet } = manifest.components;
-    const session = (file: string) =>
-      new LazySession(pack.path(file), contracts.get(file)!, { provider: this.#provider });
-    let tokenizer: Promise<PromptTokenizer> | null = null;
-    const loadTokenizer = () => {
-      tokenizer ??= this.#parts.loadTokenizer(
-        pack.path(textEncoder!.tokenizer.vocab),
-        pack.path(textEncoder!.tokenizer.merges),
-      );
-      return tokenizer;
-    };
-    const schedulerConfig = manifest.scheduler!.config;
-    this.#components = {
-      manifest,
-      prompts: new PromptEncoder(session(textEncoder!.model), loadTokenizer, textEncoder!),
-      vaeEncoder: session(vae!.encoder),
-      vaeDecoder: session(vae!.decoder),
-      unet: session(unet!.model),
-      controlnet: controlnet && unet!.controlResiduals ? session(controlnet.model) : null,
-      createScheduler: () => this.#parts.createScheduler(schedulerConfig),
-    };
+    this.#components ??= pipelineComponents(pack, this.#provider, this.#parts);
     return this.#components;
   }
 }

@@ -1,8 +1,10 @@
 // The diffusion engine (the paper's method over an installed model pack), for create-engine.ts and the CLI.
 import { DEFAULT_PARTS } from './default-parts.js';
-import { DiffusionEngine, type DiffusionEngineOptions, type DiffusionParts } from './engine.js';
+import type { DiffusionParts } from './components.js';
+import { DiffusionEngine, type DiffusionEngineOptions } from './engine.js';
 
-export { DiffusionEngine, type DiffusionEngineOptions, type DiffusionParts } from './engine.js';
+export { DiffusionEngine, type DiffusionEngineOptions } from './engine.js';
+export { pipelineComponents, type DiffusionParts } from './components.js';
 export type { StepInfo } from './pipeline.js';
 
 /**

@@ -6,16 +6,17 @@ import type { Mask } from '../../shared/index.js';
 import { boundsWhere, boxHeight, boxWidth } from '../image/bounds.js';
 
 /**
- * The mask sampled at each cell's centre (nearest), 1 inside and 0 outside. A region too small to cover any
- * cell centre still gets the cells it touches, so a small click never vanishes from the UNet's input.
+ * The mask sampled nearest as PyTorch's F.interpolate(mode='nearest') samples it (cell i reads source
+ * pixel floor(i * source / size)), what the reference code feeds its UNet; 1 inside, 0 outside. A region
+ * too small to be sampled still gets the cells it touches, so a small click never vanishes from the input.
  */
 export function maskNearest(mask: Mask, width: number, height: number): Float32Array {
   const out = new Float32Array(width * height);
   let any = false;
   for (let y = 0; y < height; y++) {
-    const sy = Math.min(mask.height - 1, Math.floor(((y + 0.5) * mask.height) / height));
+    const sy = Math.min(mask.height - 1, Math.floor((y * mask.height) / height));
     for (let x = 0; x < width; x++) {
-      const sx = Math.min(mask.width - 1, Math.floor(((x + 0.5) * mask.width) / width));
+      const sx = Math.min(mask.width - 1, Math.floor((x * mask.width) / width));
       if (mask.data[sy * mask.width + sx]! >= 128) {
         out[y * width + x] = 1;
         any = true;

@@ -57,6 +57,11 @@ export interface PipelineRequest {
   fps: number;
   /** Called after each step with what diffusers' callback_on_step_end gets (tests read the prediction). */
   onStepEnd?: (step: StepInfo) => void;
+  /**
+   * The initial latents x_T [4, F, h, w], as diffusers' pipelines take `latents=`: the reference
+   * comparison passes the noise the reference drew. Standard normal from the seed when left out.
+   */
+  initialLatents?: Float32Array;
 }
 
 export interface StepInfo {
@@ -145,11 +150,13 @@ export class FollowYourClickPipeline {
     );
     const videoUnet = new VideoUnet(unet, unetConfig, shape, textDims(manifest), plan.items);
 
-    // 6. Timesteps, and the initial latents: standard normal from the seed.
+    // 6. Timesteps, and the initial latents: given, or standard normal from the seed.
     const scheduler = this.components.createScheduler();
     scheduler.setTimesteps(request.steps);
     const random = new SeededRandom(request.seed);
-    const initialNoise = random.fillNormal(new Float32Array(latentSize(shape)));
+    const initialNoise = request.initialLatents
+      ? checkedLatents(request.initialLatents, shape)
+      : random.fillNormal(new Float32Array(latentSize(shape)));
     // Updated in place by every step (x_t becomes x_{t-1}): the loop allocates no latent-sized arrays.
     const latents = initialNoise.slice();
     const moving = unetConfig.conditioning === 'all-frames+frame-coefficients' ? masks.moving : null;
@@ -281,6 +288,16 @@ function fixedLatent(unet: OnnxSession): { width: number; height: number } | nul
   const h = dims[3];
   const w = dims[4];
   return typeof h === 'number' && typeof w === 'number' ? { width: w, height: h } : null;
+}
+
+function checkedLatents(latents: Float32Array, shape: LatentShape): Float32Array {
+  if (latents.length !== latentSize(shape)) {
+    throw new StirError(
+      'BAD_REQUEST',
+      `The initial latents hold ${latents.length} numbers; this photo and pack need ${latentSize(shape)} (4 x ${shape.frames} x ${shape.height} x ${shape.width}).`,
+    );
+  }
+  return latents;
 }
 
 function checkInputs(request: PipelineRequest, unet: UnetComponent): void {

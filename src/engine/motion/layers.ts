@@ -61,12 +61,6 @@ export interface LayerMotionFamily {
   guess?: (target: number) => number;
 }
 
-const IDENTITY = [1, 0, 0, 0, 1, 0] as const;
-
-function setIdentity(out: Float64Array): void {
-  out.set(IDENTITY);
-}
-
 /** Rotation by `angle` (radians, counter-clockwise on screen) and scale `zoom` about (cx, cy), then (tx, ty). */
 function setSimilarity(
   out: Float64Array,

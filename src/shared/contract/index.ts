@@ -12,6 +12,7 @@ import { exportMethods, ExportResultSchema } from './export.js';
 import { systemMethods } from './system.js';
 import { projectMethods } from './project.js';
 import { peopleMethods } from './people.js';
+import { catalogMethods } from './catalog.js';
 import {
   modelMethods,
   JobDeviceSchema,
@@ -31,6 +32,7 @@ export const methods = {
   ...modelMethods,
   ...projectMethods,
   ...peopleMethods,
+  ...catalogMethods,
 } satisfies Record<string, MethodSpec>;
 
 /** What a finished job gives back, by kind. */
@@ -96,3 +98,4 @@ export * from './export.js';
 export * from './system.js';
 export * from './project.js';
 export * from './models.js';
+export * from './catalog.js';

@@ -214,6 +214,20 @@ describe('stir animate', () => {
       },
       /part of that path is a file/,
     ],
+    [
+      'an anchoring setting that is neither on nor off',
+      (dir) => [
+        'animate',
+        photoPath('chelsea.png'),
+        '--region',
+        '100,100:sway',
+        '--anchor-first-frame',
+        'maybe',
+        '-o',
+        join(dir, 'o.mp4'),
+      ],
+      /--anchor-first-frame "maybe" is neither on nor off/,
+    ],
   ];
 
   it.each(refusals)(

@@ -134,7 +134,8 @@ def export_video_pack(
     controlnet=None,
     precision,
     device=None,
-    example_latent=(32, 32),
+    latent=(64, 64),
+    batch=2,
     defaults=None,
 ):
     """Writes a diffusion pack into `out_dir`.
@@ -143,7 +144,11 @@ def export_video_pack(
     or any module taking input_ids; tokenizer_dir: the folder holding CLIP's vocab.json and merges.txt.
     vae: diffusers' AutoencoderKL. unet: diffusers' UNetMotionModel with 9 input channels. controlnet:
     diffusers' ControlNetModel (OpenPose) or None. pack: id, name, version, description, license, sources.
-    example_latent: the latent size the graphs are traced at; height and width stay dynamic.
+    latent: the latent size (height, width) the VAE, UNet and ControlNet are exported at, and batch: the
+    UNet's batch (2: a prompt and the negative prompt for guidance). Both are fixed in the graphs: tracing
+    diffusers' motion UNet bakes the batch into its reshapes (repeat_interleave over frames), so a graph
+    declared dynamic would fail at another size. Stir reads the fixed sizes from the graph: it renders at
+    that working size and runs the UNet in batches of that many items.
     """
     if layout not in LAYOUTS:
         raise SystemExit(f'--layout must be one of {", ".join(LAYOUTS)}, not "{layout}"')
@@ -151,7 +156,7 @@ def export_video_pack(
         raise SystemExit(f"the UNet takes {unet.config.in_channels} input channels; a Stir pack's UNet takes 9")
     device = precision.device(device)
     dtype = precision.dtype
-    h, w = example_latent
+    h, w = latent
     hidden = unet.config.cross_attention_dim
     max_length = 77
     files = []
@@ -170,51 +175,35 @@ def export_video_pack(
 
     vae = vae.to(device, dtype)
     image = torch.zeros(1, 3, 8 * h, 8 * w, device=device, dtype=dtype)
-    spatial = {2: "height", 3: "width"}
     files += export_onnx(VaeEncoder(vae), (image,), path("vae_encoder", "model.onnx"), ["sample"], ["latent_sample"],
-                         {"sample": spatial, "latent_sample": spatial})
-    latent = torch.zeros(1, 4, h, w, device=device, dtype=dtype)
-    files += export_onnx(VaeDecoder(vae), (latent,), path("vae_decoder", "model.onnx"), ["latent_sample"], ["sample"],
-                         {"latent_sample": spatial, "sample": spatial})
+                         None)
+    latent_example = torch.zeros(1, 4, h, w, device=device, dtype=dtype)
+    files += export_onnx(VaeDecoder(vae), (latent_example,), path("vae_decoder", "model.onnx"), ["latent_sample"],
+                         ["sample"], None)
 
     residual_args = ()
     residual_names = []
     if controlnet is not None:
         controlnet = PoseControlNet(controlnet.to(device, dtype))
         per_frame = {
-            "sample": torch.zeros(frames, 4, h, w, device=device, dtype=dtype),
-            "timestep": torch.full((frames,), 999, dtype=torch.int64, device=device),
-            "encoder_hidden_states": torch.zeros(frames, max_length, hidden, device=device, dtype=dtype),
-            "controlnet_cond": torch.zeros(frames, 3, 8 * h, 8 * w, device=device, dtype=dtype),
+            "sample": torch.zeros(batch * frames, 4, h, w, device=device, dtype=dtype),
+            "timestep": torch.full((batch * frames,), 999, dtype=torch.int64, device=device),
+            "encoder_hidden_states": torch.zeros(batch * frames, max_length, hidden, device=device, dtype=dtype),
+            "controlnet_cond": torch.zeros(batch * frames, 3, 8 * h, 8 * w, device=device, dtype=dtype),
             "conditioning_scale": torch.tensor(1.0, device=device, dtype=dtype),
         }
         residual_names = DOWN_RESIDUALS + [MID_RESIDUAL]
-        batch = {0: "batch_frames"}
-        axes = {
-            "sample": {0: "batch_frames", 2: "height", 3: "width"},
-            "timestep": batch,
-            "encoder_hidden_states": batch,
-            "controlnet_cond": {0: "batch_frames", 2: "image_height", 3: "image_width"},
-        }
-        axes.update({name: {0: "batch_frames", 2: f"{name}_h", 3: f"{name}_w"} for name in residual_names})
         files += export_onnx(controlnet, tuple(per_frame.values()), path("controlnet", "model.onnx"),
-                             list(per_frame.keys()), residual_names, axes)
+                             list(per_frame.keys()), residual_names, None)
         with torch.no_grad():
             residual_args = tuple(controlnet(*per_frame.values()))
 
     unet_module = MotionUnet(unet.to(device, dtype), residuals=bool(residual_names))
-    sample = torch.zeros(1, 9, frames, h, w, device=device, dtype=dtype)
-    timestep = torch.full((1,), 999, dtype=torch.int64, device=device)
-    text_states = torch.zeros(1, max_length, hidden, device=device, dtype=dtype)
-    axes = {
-        "sample": {0: "batch", 3: "height", 4: "width"},
-        "timestep": {0: "batch"},
-        "encoder_hidden_states": {0: "batch"},
-        "out_sample": {0: "batch", 3: "height", 4: "width"},
-    }
-    axes.update({name: {0: "batch_frames", 2: f"{name}_h", 3: f"{name}_w"} for name in residual_names})
+    sample = torch.zeros(batch, 9, frames, h, w, device=device, dtype=dtype)
+    timestep = torch.full((batch,), 999, dtype=torch.int64, device=device)
+    text_states = torch.zeros(batch, max_length, hidden, device=device, dtype=dtype)
     files += export_onnx(unet_module, (sample, timestep, text_states, *residual_args), path("unet", "model.onnx"),
-                         ["sample", "timestep", "encoder_hidden_states", *residual_names], ["out_sample"], axes)
+                         ["sample", "timestep", "encoder_hidden_states", *residual_names], ["out_sample"], None)
 
     unet_component = {
         "model": "unet/model.onnx",
