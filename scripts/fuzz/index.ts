@@ -21,9 +21,14 @@ const short = args.includes('--short');
 const seedArg = args[args.indexOf('--seed') + 1];
 const seed = args.includes('--seed') && seedArg ? Number(seedArg) : 1;
 
-const COUNTS: Record<FuzzKind, number> = short
+const onlyArg = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const ALL_COUNTS: Record<FuzzKind, number> = short
   ? { photos: 40, projects: 40, 'packs-folder': 8, 'packs-zip': 8, 'packs-verify': 4 }
   : { photos: 1000, projects: 1000, 'packs-folder': 150, 'packs-zip': 150, 'packs-verify': 60 };
+/** `--only photos` (or projects, packs-folder, packs-zip, packs-verify) runs one kind. */
+const COUNTS = Object.fromEntries(
+  Object.entries(ALL_COUNTS).filter(([kind]) => onlyArg === undefined || kind === onlyArg),
+) as Record<FuzzKind, number>;
 const PER_WORKER = 250;
 
 interface Row {
@@ -106,7 +111,12 @@ async function runWorker(batches: Batch[], sandbox: string): Promise<void> {
       r.crashes++;
       r.crashNotes.push(`#${parsed.i}: ${parsed.message}`);
     }
-    if (parsed.millis > SLOW_MILLIS) r.slow++;
+    if (parsed.millis > SLOW_MILLIS) {
+      r.slow++;
+      r.crashNotes.push(
+        `#${parsed.i} took ${Math.round(parsed.millis)} ms: ${parsed.outcome} ${parsed.code ?? ''} ${parsed.message ?? ''}`,
+      );
+    }
     r.slowest = Math.max(r.slowest, parsed.millis);
     r.outside += parsed.outside;
   }
@@ -168,6 +178,11 @@ try {
     for (const sub of ['home', 'tmp']) mkdirSync(join(sandbox, sub), { recursive: true });
     await runWorker(batches, sandbox);
     checkSandbox(sandbox, batches.at(-1)?.kind ?? 'photos');
+    if (!short) {
+      const kind = batches[0]?.kind ?? 'photos';
+      const elapsed = Math.round((performance.now() - started) / 1000);
+      console.log(`  ${kind}: ${row(kind).inputs} of ${COUNTS[kind]} (${elapsed} s)`);
+    }
     rmSync(sandbox, { recursive: true, force: true });
   }
 } finally {

@@ -133,6 +133,8 @@ async function photoInput(
 
 // --- projects ------------------------------------------------------------------------------------------
 
+const DEEP_MARK = '<arrays nested 10,000 deep>';
+
 function mutateManifest(json: Record<string, unknown>, rand: Random): Record<string, unknown> {
   const regions = Array.isArray(json.regions) ? (json.regions as Array<Record<string, unknown>>) : [];
   const photo = (json.photo ?? {}) as Record<string, unknown>;
@@ -176,11 +178,11 @@ function mutateManifest(json: Record<string, unknown>, rand: Random): Record<str
       return json;
     }
     default: {
-      let deep: unknown = 1;
-      for (let n = 0; n < 10_000; n++) deep = [deep];
+      // Arrays nested 10,000 deep (spliced in as text: JSON.stringify itself would overflow the stack),
+      // or 100,000 clicks a region.
       json.regions =
         rand() < 0.5
-          ? deep
+          ? DEEP_MARK
           : regions.map((r) => ({ ...r, clicks: Array(100_000).fill({ x: 1, y: 1, positive: true }) }));
       return json;
     }
@@ -203,7 +205,11 @@ async function projectInput(
     const which = rand();
     if (which < 0.5) {
       const json = JSON.parse(new TextDecoder().decode(files.get('project.json'))) as Record<string, unknown>;
-      files.set('project.json', new TextEncoder().encode(JSON.stringify(mutateManifest(json, rand))));
+      const text = JSON.stringify(mutateManifest(json, rand)).replace(
+        JSON.stringify(DEEP_MARK),
+        `${'['.repeat(10_000)}1${']'.repeat(10_000)}`,
+      );
+      files.set('project.json', new TextEncoder().encode(text));
     } else if (which < 0.7) {
       const photoName = [...files.keys()].find((n) => n.startsWith('photo')) ?? 'photo.png';
       files.set(photoName, claimSize(files.get(photoName) ?? new Uint8Array(0), rand));
@@ -425,12 +431,18 @@ async function main(): Promise<void> {
       let millis = 0;
       try {
         const mode = batch.kind === 'packs-zip' ? 'zip' : batch.kind === 'packs-verify' ? 'verify' : 'folder';
-        const run =
-          batch.kind === 'photos'
-            ? await photoInput(i, rand, photos)
-            : batch.kind === 'projects'
-              ? await projectInput(i, rand, projects, service)
-              : packInput(i, rand, seedPack, store, mode);
+        // A failure here is the fuzz run's own (it is reported as a crash, named as such).
+        const run = await (async () => {
+          try {
+            return batch.kind === 'photos'
+              ? await photoInput(i, rand, photos)
+              : batch.kind === 'projects'
+                ? await projectInput(i, rand, projects, service)
+                : packInput(i, rand, seedPack, store, mode);
+          } catch (caught) {
+            throw new Error(`building the input failed: ${String(caught)}`, { cause: caught });
+          }
+        })();
         // Only the engine's answer is timed, not the making of the input.
         const started = performance.now();
         try {

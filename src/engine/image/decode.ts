@@ -28,6 +28,14 @@ export interface DecodedPhoto {
  */
 const MAX_PIXELS_PER_BYTE: Record<PhotoFormat, number> = { jpeg: 2_000, png: 40_000, webp: 100_000 };
 
+/**
+ * A JPEG denser than this (pixels a byte) is decoded strictly: libjpeg only warns on corrupt data and
+ * goes on decoding garbage, which for tens of megapixels takes tens of seconds; so a warning refuses it.
+ * Real photos take 2 to 20 pixels a byte; a JPEG this sparse with a warning is not a photo. Denser ones
+ * keep the lenient decode, as real cameras write harmless quirks ("extraneous bytes before marker").
+ */
+const JPEG_STRICT_PIXELS_PER_BYTE = 100;
+
 const PHOTO_HINT = 'Choose a JPEG, PNG or WebP file.';
 
 export type PhotoInput = { kind: 'path'; path: string } | { kind: 'bytes'; name: string; bytes: Uint8Array };
@@ -99,9 +107,11 @@ export async function decodePhoto(input: PhotoInput): Promise<DecodedPhoto> {
   const longSide = LIMITS.photoLongSideMax;
   try {
     // failOn 'error' refuses data that ends early and data the decoder cannot read ('warning' would also
-    // refuse real photos with a harmless quirk, such as a PNG with an outdated sRGB profile).
+    // refuse real photos with a harmless quirk, such as a PNG with an outdated sRGB profile), except for
+    // a JPEG too sparse to be a photo (above).
+    const strict = format === 'jpeg' && pixels / bytes.length > JPEG_STRICT_PIXELS_PER_BYTE;
     const { data, info } = await sharp(bytes, {
-      failOn: 'error',
+      failOn: strict ? 'warning' : 'error',
       limitInputPixels: LIMITS.photoPixelsMax,
       pages: 1,
     })

@@ -21,11 +21,11 @@ async function refusal(promise: Promise<unknown>): Promise<StirError> {
   return caught as StirError;
 }
 
-/** A real JPEG whose start-of-frame header is rewritten to claim `width` x `height`. */
-async function jpegClaiming(width: number, height: number): Promise<Uint8Array> {
-  const bytes = new Uint8Array(
-    await sharp(photoPath('rocket.jpg')).resize(32, 32).jpeg({ quality: 80 }).toBuffer(),
-  );
+/** A real JPEG (by default a 32x32 one) whose start-of-frame header is rewritten to claim `width` x `height`. */
+async function jpegClaiming(width: number, height: number, source?: Uint8Array): Promise<Uint8Array> {
+  const bytes =
+    source?.slice() ??
+    new Uint8Array(await sharp(photoPath('rocket.jpg')).resize(32, 32).jpeg({ quality: 80 }).toBuffer());
   for (let i = 0; i + 8 < bytes.length; i++) {
     if (bytes[i] === 0xff && bytes[i + 1] === 0xc0) {
       new DataView(bytes.buffer).setUint16(i + 5, height);
@@ -74,6 +74,17 @@ describe('decodePhoto: bounded inputs', () => {
     expect([error.code, error.message]).toEqual([
       'NOT_AN_IMAGE',
       expect.stringMatching(/^bomb\.jpg is damaged: its header says 8192x8192, but the file holds only/),
+    ]);
+  });
+
+  it('refuses a real 112 KB JPEG whose header claims 8192x8192: its data decodes as garbage', async () => {
+    // 600 pixels a byte passes the plausibility floor, so it is decoded, strictly: the first sign of
+    // corrupt data refuses it (libjpeg would otherwise fill 67 megapixels with garbage and accept it).
+    const claims = await jpegClaiming(8192, 8192, new Uint8Array(readFileSync(photoPath('rocket.jpg'))));
+    const error = await refusal(decodePhoto({ kind: 'bytes', name: 'claims.jpg', bytes: claims }));
+    expect([error.code, error.message]).toEqual([
+      'NOT_AN_IMAGE',
+      'claims.jpg looks like a jpeg file but cannot be decoded: it may be damaged.',
     ]);
   });
 
