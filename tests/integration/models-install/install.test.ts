@@ -131,7 +131,12 @@ describe('installing model packs', () => {
     const url = server.serve('/norange/pack.zip', { body: bytes, cutAfter: 100_000, ignoreRange: true });
     const run = await h.install({ source: url });
     expect(run.error).toBeNull();
-    expect(run.result).toMatchObject({ restarts: 1, resumedAt: [] });
+    // Whether the cut bytes reached the file before the connection dropped depends on how fast the client
+    // read them (a destroyed stream drops what it buffered): on a busy machine nothing may have arrived,
+    // and the second request is then a plain first one. Either way no range is trusted or sent again.
+    expect(run.result?.resumedAt).toEqual([]);
+    expect(run.result?.restarts).toBeLessThanOrEqual(1);
+    expect(run.result?.downloadedBytes).toBe(bytes.length);
     expect(server.requests.map((r) => r.status)).toEqual([200, 200]);
   });
 
