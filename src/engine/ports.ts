@@ -14,6 +14,7 @@ import type {
 } from '../shared/index.js';
 import type { Animation, AnimationEngine, JobControl, RegionSpec } from './render/types.js';
 import type { Segmenter } from './segment/types.js';
+import type { RgbaImage } from './image/types.js';
 import type { PeopleDetector } from './people/detector.js';
 
 /** The motion lexicon: what words mean, for suggestions and for checking a request before it runs. */
@@ -36,6 +37,10 @@ export interface SegmenterProvider {
   get(packId?: string | null): Promise<Segmenter>;
   /** Drops per-photo caches in every segmenter. */
   forget(photoKey: string): void;
+  /** Per-photo work done ahead of the first click (the classic segmenter's superpixels and guide). */
+  prepare?(photo: RgbaImage, photoKey: string): Promise<void>;
+  /** The outline under the pointer (the classic segmenter's superpixels, whatever answers clicks). */
+  hover?(photo: RgbaImage, photoKey: string, point: { x: number; y: number }): Promise<Mask>;
 }
 
 export interface ExportRequest {

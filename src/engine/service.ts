@@ -37,6 +37,7 @@ export type CoreMethod =
   | 'openPhoto'
   | 'closeDocument'
   | 'segment'
+  | 'hoverOutline'
   | 'createRegion'
   | 'updateRegion'
   | 'deleteRegion'
@@ -94,6 +95,9 @@ export class CoreService implements Pick<StirService, CoreMethod> {
     // Faces and bodies are looked for now, off the engine's thread, so a click on a person or a people
     // motion finds them ready; a failure only means people are not recognised (issue 12, point 1).
     this.#ports.people?.find(doc.photo).catch(() => undefined);
+    // The segmenter's per-photo work too, so the first click and the hover outline answer at once
+    // (issue 13, point 1); a failure here is met again, and reported, on the first click.
+    this.#ports.segmenters.prepare?.(doc.photo, doc.id).catch(() => undefined);
     return { ...this.#describe(doc), scaledFrom: decoded.scaledFrom };
   }
 
@@ -152,6 +156,17 @@ export class CoreService implements Pick<StirService, CoreMethod> {
       millis: performance.now() - started,
       suggestion: { subject, prompt: SUBJECT_MOTION[subject] },
     };
+  }
+
+  async hoverOutline(params: P<'hoverOutline'>): R<'hoverOutline'> {
+    const doc = this.#docs.get(params.docId);
+    assertInside({ ...params.point, positive: true }, doc.photo.width, doc.photo.height);
+    if (!this.#ports.segmenters.hover) {
+      throw new StirError('INTERNAL', 'This engine cannot outline what the pointer is over.');
+    }
+    const started = performance.now();
+    const mask = await this.#ports.segmenters.hover(doc.photo, doc.id, params.point);
+    return { mask, millis: performance.now() - started };
   }
 
   // --- regions ------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import type { SegmenterProvider } from '../ports.js';
 import type { PeopleDetector } from '../people/detector.js';
 import { selectPerson } from '../people/select.js';
 import type { Segmenter } from './types.js';
+import { StirError } from '../../shared/index.js';
 
 export interface SegmenterProviderOptions {
   classic: Segmenter;
@@ -48,6 +49,16 @@ export function createSegmenterProvider(options: SegmenterProviderOptions): Segm
     },
     forget(photoKey: string): void {
       for (const segmenter of handedOut) segmenter.forget(photoKey);
+    },
+    // The classic segmenter's per-photo work serves both the hover outline and, without SAM, the clicks.
+    async prepare(photo, photoKey) {
+      await options.classic.prepare?.(photo, photoKey);
+    },
+    async hover(photo, photoKey, point) {
+      if (!options.classic.hover) {
+        throw new StirError('INTERNAL', 'The segmenter cannot outline what the pointer is over.');
+      }
+      return options.classic.hover(photo, photoKey, point);
     },
   };
 }

@@ -24,5 +24,12 @@ export interface Segmenter {
   segment(photo: RgbaImage, request: SegmentRequest, signal?: AbortSignal): Promise<SegmentOutput>;
   /** Drops what was cached for a photo. */
   forget(photoKey: string): void;
+  /** Does the per-photo work now (when the photo opens), so the first click answers as fast as the next. */
+  prepare?(photo: RgbaImage, photoKey: string): Promise<void>;
+  /**
+   * The object under a point before any click, cheaply, for the hover outline: a mask at a reduced size
+   * (its aspect the photo's), 255 inside.
+   */
+  hover?(photo: RgbaImage, photoKey: string, point: { x: number; y: number }): Promise<Mask>;
   dispose(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { method } from './define.js';
-import { BoxSchema, ClickSchema, MaskSchema } from '../model.js';
+import { BoxSchema, ClickSchema, MaskSchema, PointSchema } from '../model.js';
 
 export const SegmenterIdSchema = z.enum(['classic', 'sam', 'people']);
 export type SegmenterId = z.infer<typeof SegmenterIdSchema>;
@@ -33,10 +33,25 @@ export const SegmentResultSchema = z.object({
 });
 export type SegmentResult = z.infer<typeof SegmentResultSchema>;
 
+export const HoverOutlineParamsSchema = z.object({ docId: z.string(), point: PointSchema });
+export type HoverOutlineParams = z.input<typeof HoverOutlineParamsSchema>;
+
+export const HoverOutlineResultSchema = z.object({
+  /** The object under the point at a reduced size (its aspect the photo's): an outline to draw, scaled up. */
+  mask: MaskSchema,
+  millis: z.number(),
+});
+export type HoverOutlineResult = z.infer<typeof HoverOutlineResultSchema>;
+
 export const segmentMethods = {
   segment: method(
     SegmentParamsSchema,
     SegmentResultSchema,
     'Turns clicks (and an optional box) into a region mask: a click on a detected face gives the face, on a detected person the person; else SAM when a pack provides it, else the classic segmenter.',
+  ),
+  hoverOutline: method(
+    HoverOutlineParamsSchema,
+    HoverOutlineResultSchema,
+    'What a click at this point would most likely pick, cheaply (superpixels of the reduced photo), for the outline shown under the pointer before a click.',
   ),
 };

@@ -8,6 +8,8 @@ import {
 import {
   mergeOverlapping,
   planRender,
+  regionSignature,
+  renderLongSide,
   type RenderSnapshot,
 } from '../../../src/renderer/src/lib/preview/affected.js';
 
@@ -59,8 +61,10 @@ describe('what a change re-renders', () => {
   const snap = (
     clipKey: string,
     regions: Array<[string, string, [number, number, number, number] | null]>,
+    longSide = 512,
   ): RenderSnapshot => ({
     clipKey,
+    longSide,
     regions: new Map(
       regions.map(([id, signature, b]) => [
         id,
@@ -148,6 +152,47 @@ describe('what a change re-renders', () => {
     const after = snap('k', [['a', '2', left]]);
     expect(planRender(before, after, { ...opts, partialAllowed: false })).toEqual({ kind: 'full' });
     expect(planRender(before, after, opts)).toEqual({ kind: 'full' });
+  });
+
+  it('re-renders nothing for a window resized within the frames it has, and all for a larger one', () => {
+    const both = (a: string, longSide: number) =>
+      snap(
+        'k',
+        [
+          ['a', a, left],
+          ['b', '1', right],
+        ],
+        longSide,
+      );
+    const a = both('1', 1024);
+    expect(planRender(a, both('1', 768), opts)).toEqual({ kind: 'none' });
+    expect(planRender(a, both('1', 1024), opts)).toEqual({ kind: 'none' });
+    expect(planRender(a, both('1', 1280), opts)).toEqual({ kind: 'full' });
+    // An edit after the window shrank renders only its region, at the size of the frames it composes into.
+    const edited = planRender(a, both('2', 768), opts);
+    expect(edited.kind).toBe('partial');
+    expect(renderLongSide(edited, a, 768)).toBe(1024);
+    expect(renderLongSide({ kind: 'full' }, a, 768)).toBe(768);
+    expect(renderLongSide(edited, null, 768)).toBe(768);
+  });
+
+  it('a pose keyframe changes nothing the built-in engine draws, and re-renders with diffusion', () => {
+    const motion = { prompt: 'sway', strength: 0.6 };
+    const still = { keyframes: [] };
+    const moved = { keyframes: [{ time: 1 }] };
+    expect(regionSignature(3, motion, moved, 'motion')).toBe(regionSignature(3, motion, still, 'motion'));
+    expect(regionSignature(3, motion, moved, 'diffusion')).not.toBe(
+      regionSignature(3, motion, still, 'diffusion'),
+    );
+    // The mask and the motion always count.
+    expect(regionSignature(4, motion, still, 'motion')).not.toBe(regionSignature(3, motion, still, 'motion'));
+    const stronger = { ...motion, strength: 1 };
+    expect(regionSignature(3, stronger, still, 'motion')).not.toBe(
+      regionSignature(3, motion, still, 'motion'),
+    );
+    const before = snap('k', [['a', regionSignature(3, motion, still, 'motion'), left]]);
+    const after = snap('k', [['a', regionSignature(3, motion, moved, 'motion'), left]]);
+    expect(planRender(before, after, opts)).toEqual({ kind: 'none' });
   });
 
   it('merges overlapping areas', () => {

@@ -1,6 +1,9 @@
-// The segmenter provider: SAM when a pack provides one, else the classic segmenter; forget() reaches both.
+// The segmenter provider: SAM when a pack provides one, else the classic segmenter; forget() reaches both;
+// the hover outline and the per-photo work ahead of a click are always the classic segmenter's.
 import { describe, expect, it } from 'vitest';
 import { createSegmenterProvider } from '../../../src/engine/segment/provider.js';
+import { ClassicSegmenter } from '../../../src/engine/segment/classic/classic-segmenter.js';
+import { loadPhoto } from '../../helpers/photos.js';
 import type { Segmenter } from '../../../src/engine/segment/types.js';
 import type { SegmenterId } from '../../../src/shared/index.js';
 
@@ -52,6 +55,20 @@ describe('createSegmenterProvider', () => {
     provider.forget('doc-1');
     expect(classic.forgotten).toEqual(['doc-1']);
     expect(sam.forgotten).toEqual(['doc-1']);
+  });
+
+  it('the hover outline and the per-photo work come from the classic segmenter, even when SAM clicks', async () => {
+    const classic = new ClassicSegmenter();
+    const sam = recordingSegmenter('sam');
+    const provider = createSegmenterProvider({ classic, sam: async () => sam });
+    expect((await provider.get()).id).toBe('sam');
+    const { image } = await loadPhoto('chelsea.png');
+    await provider.prepare?.(image, 'cat');
+    const outline = await provider.hover!(image, 'cat', { x: 120, y: 200 });
+    // The classic segmenter's working size (long side 512 at most; this photo is smaller: its own size).
+    expect([outline.width, outline.height]).toEqual([451, 300]);
+    expect(outline.data[200 * 451 + 120]).toBe(255);
+    expect(outline.data.some((v) => v === 0)).toBe(true);
   });
 
   it('passes on an error of the SAM loader (a damaged pack) instead of hiding it', async () => {

@@ -16,6 +16,7 @@ import { dropSpecks, fillHoles, keepPiecesAt, maskHas, type PixelPoint } from '.
 import { makeGuide, resampleMask, snapToEdges, type Guide } from './refine.js';
 import { boundarySeparation } from './separation.js';
 import { computeSuperpixels, type Superpixels } from './superpixels.js';
+import { hoverSuperpixels, superpixelMask } from './hover.js';
 import { makeWorkingImage } from './working-image.js';
 
 export interface ClassicSegmenterOptions {
@@ -117,6 +118,18 @@ export class ClassicSegmenter implements Segmenter {
 
   forget(photoKey: string): void {
     this.#contexts.delete(photoKey);
+  }
+
+  async prepare(photo: RgbaImage, photoKey: string): Promise<void> {
+    await this.#context(await loadOpenCv(), photo, photoKey);
+  }
+
+  /** The object under a point as superpixels of the working image (hover.ts), at the working size. */
+  async hover(photo: RgbaImage, photoKey: string, point: { x: number; y: number }): Promise<Mask> {
+    const { superpixels: sp } = await this.#context(await loadOpenCv(), photo, photoKey);
+    const scale = sp.width / photo.width;
+    const taken = hoverSuperpixels(sp, point.x * scale, point.y * scale);
+    return { width: sp.width, height: sp.height, data: superpixelMask(sp, taken) };
   }
 
   async dispose(): Promise<void> {

@@ -13,6 +13,7 @@ import { PoseHandler } from './pose-layer.js';
 import { ArrowHandler } from './arrow.js';
 import { PreviewLayer } from './preview-layer.js';
 import { ClickHandler } from './click-tool.js';
+import { HoverOutlineHandler } from './hover-outline.js';
 
 export const LAYER = {
   photo: 0,
@@ -63,6 +64,7 @@ export class Stage {
   readonly arrow: ArrowHandler;
   readonly previewLayer: PreviewLayer;
   readonly clicks: ClickHandler;
+  readonly hoverOutline: HoverOutlineHandler;
   photoWidth = 1;
   photoHeight = 1;
   #photo: FabricImage | null = null;
@@ -93,6 +95,7 @@ export class Stage {
     this.arrow = new ArrowHandler(this);
     this.previewLayer = new PreviewLayer(this);
     this.clicks = new ClickHandler(this);
+    this.hoverOutline = new HoverOutlineHandler(this);
 
     this.canvas.on('mouse:down', (o) => this.#down(o));
     this.canvas.on('mouse:move', (o) => this.#move(o));
@@ -115,6 +118,7 @@ export class Stage {
 
   async setPhoto(url: string, width: number, height: number): Promise<void> {
     const image = await FabricImage.fromURL(url);
+    this.hoverOutline.clear();
     if (this.#photo) this.canvas.remove(this.#photo);
     image.set({ ...AT_PHOTO_ORIGIN, ...INERT });
     this.#photo = image;
@@ -125,6 +129,7 @@ export class Stage {
   }
 
   clearPhoto(): void {
+    this.hoverOutline.clear();
     if (this.#photo) this.canvas.remove(this.#photo);
     this.#photo = null;
     this.render();
@@ -231,6 +236,7 @@ export class Stage {
 
   #down(o: TPointerEventInfo): void {
     if (!this.editor.doc) return;
+    this.hoverOutline.clear();
     const p = this.#info(o);
     const handler = this.#route(p);
     if (!handler) return;
@@ -257,6 +263,7 @@ export class Stage {
   #hover(p: PointerInfo | null): void {
     this.overlays.hover?.(p);
     this.brush.hover?.(p);
+    this.hoverOutline.hover(p);
   }
 
   /** A point in the photo, clamped inside it. */

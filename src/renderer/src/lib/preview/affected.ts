@@ -20,8 +20,10 @@ export interface RenderedRegion {
 }
 
 export interface RenderSnapshot {
-  /** Everything about the clip as a whole (duration, fps, loop, engine, preview size). */
+  /** Everything about the clip as a whole but its size (duration, fps, loop, engine). */
   clipKey: string;
+  /** Long side the frames were rendered at. Smaller windows show them scaled down (issue 13.1). */
+  longSide: number;
   /** Visible regions only, bottom to top. */
   regions: ReadonlyMap<string, RenderedRegion>;
 }
@@ -35,6 +37,8 @@ export function planRender(
   options: { photoWidth: number; photoHeight: number; margin: number; partialAllowed: boolean },
 ): RenderPlan {
   if (!before || before.clipKey !== after.clipKey) return { kind: 'full' };
+  // A window grown past the frames' size needs sharper frames; one resized within it shows them as they are.
+  if (after.longSide > before.longSide) return { kind: 'full' };
   const changed: Rect[] = [];
   const ids = new Set([...before.regions.keys(), ...after.regions.keys()]);
   for (const id of ids) {
@@ -60,6 +64,24 @@ export function planRender(
   // Re-rendering every region is a whole render: do that instead of composing.
   if (regionIds.length === after.regions.size && after.regions.size > 0) return { kind: 'full' };
   return { kind: 'partial', regionIds, rects };
+}
+
+/**
+ * What about a region changes its pixels, as one string. The built-in engine never reads pose keyframes
+ * (only the diffusion engine's pose ControlNet does), so with it a pose edit re-renders nothing.
+ */
+export function regionSignature(
+  maskId: number,
+  motion: unknown,
+  pose: unknown,
+  engine: 'motion' | 'diffusion',
+): string {
+  return JSON.stringify(engine === 'motion' ? [maskId, motion] : [maskId, motion, pose]);
+}
+
+/** Long side to render at: the frames' own size while they are kept (a partial render composes into them). */
+export function renderLongSide(plan: RenderPlan, cached: RenderSnapshot | null, wanted: number): number {
+  return plan.kind === 'full' || !cached ? wanted : Math.max(wanted, cached.longSide);
 }
 
 export function grow(rect: Rect, margin: number, maxWidth: number, maxHeight: number): Rect {

@@ -12,7 +12,14 @@ import {
 import type { Jobs } from '../editor/jobs.svelte.js';
 import type { Notices } from '../editor/notices.svelte.js';
 import { maskBounds } from '../canvas/mask-pixels.js';
-import { planRender, type Rect, type RenderPlan, type RenderSnapshot } from './affected.js';
+import {
+  planRender,
+  regionSignature,
+  renderLongSide,
+  type Rect,
+  type RenderPlan,
+  type RenderSnapshot,
+} from './affected.js';
 import { memoryCappedLongSide, nextFrame } from './playback.js';
 
 export interface PreviewSource {
@@ -138,6 +145,9 @@ export class Preview {
           });
     if (plan.kind === 'none') return;
     this.#cancel();
+    // A partial render composes into the frames there, at their size (the window may have shrunk since).
+    const longSide = renderLongSide(plan, this.#rendered, snapshot.longSide);
+    const rendered: RenderSnapshot = { ...snapshot, longSide };
     this.lastPlan = plan;
     this.renders++;
 
@@ -145,7 +155,7 @@ export class Preview {
     if (snapshot.regions.size === 0) {
       this.frames = [];
       this.fresh = 0;
-      this.#rendered = snapshot;
+      this.#rendered = rendered;
       return;
     }
     // 2. Only areas that no region reaches any more: put the photo back there, no engine needed.
@@ -154,7 +164,7 @@ export class Preview {
       this.frames = await Promise.all(
         this.frames.map((f) => (f ? this.#compose(f, photo, plan.rects, source) : f)),
       );
-      this.#rendered = snapshot;
+      this.#rendered = rendered;
       return;
     }
     // 3. Render (all regions, or the affected ones to compose) and play as frames arrive.
@@ -179,7 +189,7 @@ export class Preview {
         () =>
           this.#client.startRender({
             docId,
-            previewLongSide: this.#renderLongSide(source),
+            previewLongSide: longSide,
             regionIds: plan.kind === 'partial' ? plan.regionIds : null,
           }),
         'render',
@@ -198,7 +208,7 @@ export class Preview {
       );
       await accepted;
       if (!controller.signal.aborted) {
-        this.#rendered = snapshot;
+        this.#rendered = rendered;
         this.#notices.resolved('preview');
       }
     } catch (caught) {
@@ -353,7 +363,6 @@ export class Preview {
       settings.loop,
       settings.engine,
       settings.packId,
-      this.longSide,
     ]);
     // A plain snapshot for comparing, never read reactively.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -361,11 +370,16 @@ export class Preview {
     for (const region of source.regions) {
       if (!region.visible) continue;
       regions.set(region.id, {
-        signature: JSON.stringify([this.#maskId(region.mask.data), region.motion, region.pose]),
+        signature: regionSignature(
+          this.#maskId(region.mask.data),
+          region.motion,
+          region.pose,
+          settings.engine,
+        ),
         bounds: this.#maskBounds(region),
       });
     }
-    return { clipKey, regions };
+    return { clipKey, longSide: this.#renderLongSide(source), regions };
   }
 
   /** The window's size, unless that many frames would not fit in memory. */
