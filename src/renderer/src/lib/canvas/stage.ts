@@ -13,12 +13,15 @@ import { PoseHandler } from './pose-layer.js';
 import { ArrowHandler } from './arrow.js';
 import { PreviewLayer } from './preview-layer.js';
 import { ClickHandler } from './click-tool.js';
+import { GuideHandler } from './guides.js';
 
 export const LAYER = {
   photo: 0,
   preview: 1,
   overlay: 2,
   arrow: 3,
+  /** Motion paths, anchors and the freeze wash (guides.ts): over the arrow, under the markers. */
+  guides: 3.5,
   markers: 4,
   pose: 5,
   box: 6,
@@ -63,6 +66,7 @@ export class Stage {
   readonly arrow: ArrowHandler;
   readonly previewLayer: PreviewLayer;
   readonly clicks: ClickHandler;
+  readonly guides: GuideHandler;
   photoWidth = 1;
   photoHeight = 1;
   #photo: FabricImage | null = null;
@@ -93,6 +97,7 @@ export class Stage {
     this.arrow = new ArrowHandler(this);
     this.previewLayer = new PreviewLayer(this);
     this.clicks = new ClickHandler(this);
+    this.guides = new GuideHandler(this);
 
     this.canvas.on('mouse:down', (o) => this.#down(o));
     this.canvas.on('mouse:move', (o) => this.#move(o));
@@ -192,7 +197,7 @@ export class Stage {
         ? this.zoom.panning
           ? 'grabbing'
           : 'grab'
-        : tool === 'brush' || tool === 'eraser'
+        : tool === 'brush' || tool === 'eraser' || tool === 'freeze'
           ? 'none'
           : tool === 'pose'
             ? 'default'
@@ -207,7 +212,17 @@ export class Stage {
   }
 
   #handlers(): CanvasHandler[] {
-    return [this.zoom, this.overlays, this.markers, this.box, this.brush, this.pose, this.arrow, this.clicks];
+    return [
+      this.zoom,
+      this.overlays,
+      this.markers,
+      this.box,
+      this.brush,
+      this.pose,
+      this.arrow,
+      this.clicks,
+      this.guides,
+    ];
   }
 
   /** Who gets a gesture: panning first, then what is under the pointer, then the tool. */
@@ -219,6 +234,7 @@ export class Stage {
     if (tool === 'pose') return this.pose;
     if (tool === 'box') return this.box;
     if (tool === 'brush' || tool === 'eraser') return this.brush;
+    if (tool === 'path' || tool === 'anchor' || tool === 'freeze') return this.guides;
     // The click tool: a marker or the arrow head under the pointer first, then a click on the photo.
     if (this.markers.down(p)) return this.markers;
     if (this.arrow.down(p)) return this.arrow;
@@ -257,6 +273,7 @@ export class Stage {
   #hover(p: PointerInfo | null): void {
     this.overlays.hover?.(p);
     this.brush.hover?.(p);
+    this.guides.hover(p);
   }
 
   /** A point in the photo, clamped inside it. */
