@@ -17,6 +17,9 @@ describe('contract validation', () => {
       seed: 0,
       start: 0,
       end: null,
+      paths: [],
+      anchors: [],
+      freeze: [],
     });
     expect(region.region.visible).toBe(true);
     expect(parseParams('startRender', { docId: 'd' }).previewLongSide).toBe(512);

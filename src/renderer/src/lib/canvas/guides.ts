@@ -50,7 +50,8 @@ export class GuideHandler implements CanvasHandler {
   /** Shows the guides of the selected region (none when it is hidden or nothing is selected). */
   sync(region: Region | null): void {
     const next = region && region.visible ? region : null;
-    if (next?.id !== this.#region?.id) this.cancelDraft();
+    // Another region or another tool drops a path being drawn.
+    if (next?.id !== this.#region?.id || this.#stage.editor.tool !== 'path') this.cancelDraft();
     this.#region = next;
     if (this.#drag || this.#freeze) return;
     this.#redraw();
