@@ -139,7 +139,8 @@ function parsePoint(source: string, text: string, what: string): Point {
 function parsePath(source: string, text: string): MotionPath {
   const points = text.split(';').map((part) => parsePoint(source, part.trim(), 'a path point'));
   if (points.length < 2) throw bad(source, `the path "${text}" needs at least two points X,Y;X,Y`);
-  if (points.length > 256) throw bad(source, `the path "${text}" has more than 256 points`);
+  if (points.length > GUIDE_LIMITS.pathPoints)
+    throw bad(source, `the path "${text}" has more than ${GUIDE_LIMITS.pathPoints} points`);
   return points;
 }
 

@@ -125,7 +125,7 @@ describe('motion guides in the editor', () => {
     expect((await region()).motion.paths[0]![1]!.y).toBeLessThan(PATH[1]!.y - 20);
 
     await s.page.getByRole('button', { name: 'Freeze brush' }).click();
-    await dragPhoto(s.page, { x: 240, y: 140 }, { x: 275, y: 140 });
+    await dragPhoto(s.page, { x: 240, y: 140 }, { x: 290, y: 140 });
     await waitForState(s.page, (st) => st.regions[0]?.freeze.length === 1, 'a freeze stroke');
     await settle(s.page);
     const stroke = (await region()).motion.freeze[0]!;

@@ -16,8 +16,11 @@ const WASH_SIDE = 1200;
 /** The wash's colour, painted opaque and shown at WASH_OPACITY (overlapping strokes do not darken). */
 const FREEZE_RGB = 'rgb(140, 210, 255)';
 const WASH_OPACITY = 0.5;
-/** A freeze stroke keeps a point once the pointer has moved this share of the brush radius. */
-const STROKE_SPACING = 0.25;
+/**
+ * A freeze stroke keeps a point once the pointer has moved this share of the brush radius (the stroke is
+ * stamped along the segments between its points, so spacing changes only how closely it follows a curve).
+ */
+const STROKE_SPACING = 0.75;
 
 interface PathDrag {
   regionId: string;

@@ -420,12 +420,16 @@ export class Editor {
       this.notices.info(`A region takes at most ${GUIDE_LIMITS.paths} paths; delete one first.`);
       return;
     }
-    this.setMotion(regionId, { paths: [...paths, path] }, null, 'Draw path');
+    if (path.length > GUIDE_LIMITS.pathPoints) {
+      this.notices.info(`A path takes at most ${GUIDE_LIMITS.pathPoints} points.`);
+      return;
+    }
+    this.setMotion(regionId, { paths: [...paths, path.map(tenth)] }, null, 'Draw path');
   }
 
   movePathPoint(regionId: string, pathIndex: number, pointIndex: number, to: Point): void {
     const paths = this.#region(regionId).motion.paths.map((path, i) =>
-      i === pathIndex ? path.map((p, k) => (k === pointIndex ? { x: to.x, y: to.y } : p)) : path,
+      i === pathIndex ? path.map((p, k) => (k === pointIndex ? tenth(to) : p)) : path,
     );
     this.setMotion(regionId, { paths }, null, 'Move path point');
   }
@@ -441,7 +445,7 @@ export class Editor {
       this.notices.info(`A region takes at most ${GUIDE_LIMITS.anchors} anchors; remove one first.`);
       return;
     }
-    this.setMotion(regionId, { anchors: [...anchors, { x: at.x, y: at.y }] }, null, 'Place anchor');
+    this.setMotion(regionId, { anchors: [...anchors, tenth(at)] }, null, 'Place anchor');
   }
 
   removeAnchor(regionId: string, index: number): void {
@@ -451,12 +455,16 @@ export class Editor {
 
   addFreezeStroke(regionId: string, stroke: FreezeStroke): void {
     const { freeze } = this.#region(regionId).motion;
-    if (freeze.length >= GUIDE_LIMITS.freezeStrokes) {
-      this.notices.info('This region has as many freeze strokes as it takes; clear them and paint again.');
+    const points = freeze.reduce((n, s) => n + s.points.length, stroke.points.length);
+    if (freeze.length >= GUIDE_LIMITS.freezeStrokes || points > GUIDE_LIMITS.freezePoints) {
+      this.notices.info(
+        'This region has as much freeze painting as it keeps; clear the freeze and paint it again with fewer strokes.',
+      );
       return;
     }
     const label = stroke.erase ? 'Erase freeze' : 'Paint freeze';
-    this.setMotion(regionId, { freeze: [...freeze, stroke] }, null, label);
+    const kept = { ...stroke, radius: Math.max(0.5, stroke.radius), points: stroke.points.map(tenth) };
+    this.setMotion(regionId, { freeze: [...freeze, kept] }, null, label);
   }
 
   clearGuides(regionId: string, which: 'paths' | 'anchors' | 'freeze'): void {
@@ -695,4 +703,9 @@ export class Editor {
     if (!this.doc) throw new StirError('NOT_FOUND', 'Open a photo first.');
     return this.doc;
   }
+}
+
+/** A point to a tenth of a pixel: finer than anyone draws, and it keeps project files small. */
+function tenth(p: Point): Point {
+  return { x: Math.round(p.x * 10) / 10, y: Math.round(p.y * 10) / 10 };
 }
