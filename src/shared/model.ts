@@ -59,20 +59,30 @@ export type LoopMode = z.infer<typeof LoopModeSchema>;
 export const EngineIdSchema = z.enum(['motion', 'diffusion']);
 export type EngineId = z.infer<typeof EngineIdSchema>;
 
+/**
+ * How many paths, anchors and freeze strokes one region may have. Bounded so that 16 regions at the
+ * limits still fit in a project's project.json (4 MB, project/codec.ts): about 160 KB a region.
+ */
+export const GUIDE_LIMITS = {
+  paths: 8,
+  pathPoints: 128,
+  anchors: 64,
+  freezeStrokes: 256,
+  /** Points of all a region's freeze strokes together. */
+  freezePoints: 4096,
+} as const;
+
 /** A drawn motion path: a polyline in photo pixels, first point to last; an arrow is a path of two points. */
-export const MotionPathSchema = z.array(PointSchema).min(2).max(256);
+export const MotionPathSchema = z.array(PointSchema).min(2).max(GUIDE_LIMITS.pathPoints);
 export type MotionPath = z.infer<typeof MotionPathSchema>;
 
 /** A stroke of the freeze brush: a round brush of `radius` photo pixels along `points`; erase takes back. */
 export const FreezeStrokeSchema = z.object({
   radius: z.number().min(0.5).max(2000),
   erase: z.boolean(),
-  points: z.array(PointSchema).min(1).max(2048),
+  points: z.array(PointSchema).min(1).max(GUIDE_LIMITS.freezePoints),
 });
 export type FreezeStroke = z.infer<typeof FreezeStrokeSchema>;
-
-/** How many paths, anchors and freeze strokes one region may have. */
-export const GUIDE_LIMITS = { paths: 16, anchors: 64, freezeStrokes: 256 } as const;
 
 /**
  * How one region moves.
@@ -102,7 +112,13 @@ const regionMotionShape = {
   tempo: z.number().min(LIMITS.tempoMin).max(LIMITS.tempoMax).nullable(),
   paths: z.array(MotionPathSchema).max(GUIDE_LIMITS.paths),
   anchors: z.array(PointSchema).max(GUIDE_LIMITS.anchors),
-  freeze: z.array(FreezeStrokeSchema).max(GUIDE_LIMITS.freezeStrokes),
+  freeze: z
+    .array(FreezeStrokeSchema)
+    .max(GUIDE_LIMITS.freezeStrokes)
+    .refine(
+      (strokes) => strokes.reduce((n, s) => n + s.points.length, 0) <= GUIDE_LIMITS.freezePoints,
+      `the freeze strokes may have at most ${GUIDE_LIMITS.freezePoints} points in all`,
+    ),
 };
 /** A change to a region's motion: only the fields given change (no defaults are filled in). */
 export const RegionMotionPatchSchema = z.object(regionMotionShape).partial();

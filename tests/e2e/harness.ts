@@ -142,6 +142,10 @@ export interface EditorState {
     area: number;
     /** Pose keyframes. */
     pose: number;
+    /** Motion guides (issue 13, point 5), as in the region's motion. */
+    paths: Array<Array<{ x: number; y: number }>>;
+    anchors: Array<{ x: number; y: number }>;
+    freeze: Array<{ radius: number; erase: boolean; points: Array<{ x: number; y: number }> }>;
   }>;
   selectedId: string | null;
   hoverId: string | null;

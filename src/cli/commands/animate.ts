@@ -18,7 +18,7 @@ import { checkExportTarget } from '../../engine/export/staged-output.js';
 import { prepareExportFolder, resolveExportTarget } from '../../engine/export/target-path.js';
 import type { CliCommand, CliContext } from '../command.js';
 import { progressPrinter } from '../progress.js';
-import { parseRegionSpec, type CliRegion } from '../region-spec.js';
+import { addGuideFlag, guideOutsidePhoto, parseRegionSpec, type CliRegion } from '../region-spec.js';
 import { exportOptionsFromArgs, EXPORT_ARG_OPTIONS, EXPORT_USAGE } from '../export-options.js';
 
 export const animateUsage = `Usage: stir animate PHOTO --region X,Y:MOTION[:STRENGTH][:dir=ANGLE] [--region ...] -o OUT
@@ -29,10 +29,17 @@ Animates the regions of a photo and writes a clip.
                       X,Y:MOTION[:STRENGTH][:dir=ANGLE][:tempo=HZ][:start=S][:end=S][:seed=N]
                       X,Y;X,Y;!X,Y:MOTION   several clicks; "!" marks a negative click
                       all:MOTION            the whole photo (zoom in, pan...)
+                      ...:path=X,Y;X,Y;X,Y  a motion path: a fluid (flow, drift, rise...) flows along
+                                            it, a travel (launch, fall...) moves along it, others take
+                                            its direction; several paths (arrows) split by "|"
+                      ...:anchor=X,Y|X,Y    points a fluid region holds still around
+                      ...:freeze=X,Y,R|...  discs of radius R a fluid region holds still (freeze brush)
                     STRENGTH: pixels per frame at a 512-pixel long side (default 4)
                     ANGLE: degrees counter-clockwise from pointing right (90 = up)
                     HZ: cycles per second of a periodic motion (sway, wave...), rounded to whole
                       cycles in the clip; strength widens the swing, never the tempo
+  --path X,Y;X,Y... a motion path for the --region before it (repeatable), as :path= above
+  --anchor X,Y      an anchor point for the --region before it (repeatable), as :anchor= above
   --seconds S       duration, ${LIMITS.secondsMin}-${LIMITS.secondsMax} (default 3)
   --fps F           frames per second, ${LIMITS.fpsMin}-${LIMITS.fpsMax} (default 24)
   --loop MODE       loop | once | pingpong (default loop)
@@ -46,7 +53,9 @@ Animates the regions of a photo and writes a clip.
                     photo and preset; the extension is set to match the format
 ${EXPORT_USAGE}
 Example:
-  stir animate examples/photos/coffee.png --region "300,120:rise:2" -o steam.mp4`;
+  stir animate examples/photos/coffee.png --region "300,120:rise:2" -o steam.mp4
+  stir animate examples/photos/grass.png --region "200,300:flow:3" --path "40,320;200,260;380,330" \
+    --anchor 210,300 -o field.mp4`;
 
 export interface AnimateOptions {
   photo: string;
@@ -116,6 +125,14 @@ export async function buildDocument(client: StirClient, options: AnimateOptions)
         );
       }
     }
+    const outside = guideOutsidePhoto(region, width, height);
+    if (outside) {
+      throw new StirError(
+        'BAD_REQUEST',
+        `${outside} in --region "${region.source}" is outside the photo, which is ${width}x${height}.`,
+        { hint: `Use x from 0 to ${width - 1} and y from 0 to ${height - 1}.` },
+      );
+    }
   }
   await client.updateSettings({
     docId: doc.docId,
@@ -146,6 +163,9 @@ export async function buildDocument(client: StirClient, options: AnimateOptions)
           tempo: region.tempo,
           start: region.start,
           end: region.end,
+          paths: region.paths,
+          anchors: region.anchors,
+          freeze: region.freeze,
         },
       },
     });
@@ -158,11 +178,14 @@ export const animateCommand: CliCommand = {
   summary: 'animate regions of a photo and write a clip',
   usage: animateUsage,
   async run(args: string[], context: CliContext): Promise<number> {
-    const { values, positionals } = parseArgs({
+    const { values, positionals, tokens } = parseArgs({
       args,
       allowPositionals: true,
+      tokens: true,
       options: {
         region: { type: 'string', multiple: true },
+        path: { type: 'string', multiple: true },
+        anchor: { type: 'string', multiple: true },
         seconds: { type: 'string' },
         fps: { type: 'string' },
         loop: { type: 'string' },
@@ -180,7 +203,14 @@ export const animateCommand: CliCommand = {
       });
     if (extra.length > 0) throw new StirError('BAD_REQUEST', `Unexpected arguments: ${extra.join(' ')}.`);
     if (!values.output) throw new StirError('BAD_REQUEST', 'Where should the clip go? Give -o OUT.mp4.');
-    const regions = (values.region ?? []).map(parseRegionSpec);
+    // In the order given: a --path or --anchor belongs to the --region before it.
+    const regions: CliRegion[] = [];
+    for (const token of tokens) {
+      if (token.kind !== 'option' || token.value === undefined) continue;
+      if (token.name === 'region') regions.push(parseRegionSpec(token.value));
+      else if (token.name === 'path' || token.name === 'anchor')
+        addGuideFlag(regions.at(-1), token.name, token.value);
+    }
     if (regions.length === 0) {
       throw new StirError(
         'BAD_REQUEST',

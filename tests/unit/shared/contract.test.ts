@@ -18,6 +18,9 @@ describe('contract validation', () => {
       start: 0,
       end: null,
       tempo: null,
+      paths: [],
+      anchors: [],
+      freeze: [],
     });
     expect(region.region.visible).toBe(true);
     expect(parseParams('startRender', { docId: 'd' }).previewLongSide).toBe(512);

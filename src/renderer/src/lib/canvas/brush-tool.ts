@@ -94,8 +94,10 @@ export class BrushHandler implements CanvasHandler {
   /** The round brush outline under the pointer. */
   hover(p: PointerInfo | null): void {
     const stage = this.#stage;
+    const tool = stage.editor.tool;
+    // The freeze brush (guides.ts) shows the same round outline.
     const show =
-      p !== null && (stage.editor.tool === 'brush' || stage.editor.tool === 'eraser') && !stage.spaceHeld;
+      p !== null && (tool === 'brush' || tool === 'eraser' || tool === 'freeze') && !stage.spaceHeld;
     if (!show) {
       if (this.#cursor) stage.remove(this.#cursor);
       this.#cursor = null;
@@ -116,7 +118,7 @@ export class BrushHandler implements CanvasHandler {
       top: p.scene.y,
       radius,
       strokeWidth: 1.5 * s,
-      stroke: stage.editor.tool === 'eraser' ? '#ffb4b4' : '#ffffff',
+      stroke: tool === 'eraser' ? '#ffb4b4' : tool === 'freeze' ? '#8cd2ff' : '#ffffff',
       shadow: null,
     });
     stage.render();

@@ -14,12 +14,15 @@ import { ArrowHandler } from './arrow.js';
 import { PreviewLayer } from './preview-layer.js';
 import { ClickHandler } from './click-tool.js';
 import { HoverOutlineHandler } from './hover-outline.js';
+import { GuideHandler } from './guides.js';
 
 export const LAYER = {
   photo: 0,
   preview: 1,
   overlay: 2,
   arrow: 3,
+  /** Motion paths, anchors and the freeze wash (guides.ts): over the arrow, under the markers. */
+  guides: 3.5,
   markers: 4,
   pose: 5,
   box: 6,
@@ -65,6 +68,7 @@ export class Stage {
   readonly previewLayer: PreviewLayer;
   readonly clicks: ClickHandler;
   readonly hoverOutline: HoverOutlineHandler;
+  readonly guides: GuideHandler;
   photoWidth = 1;
   photoHeight = 1;
   #photo: FabricImage | null = null;
@@ -96,6 +100,7 @@ export class Stage {
     this.previewLayer = new PreviewLayer(this);
     this.clicks = new ClickHandler(this);
     this.hoverOutline = new HoverOutlineHandler(this);
+    this.guides = new GuideHandler(this);
 
     this.canvas.on('mouse:down', (o) => this.#down(o));
     this.canvas.on('mouse:move', (o) => this.#move(o));
@@ -197,7 +202,7 @@ export class Stage {
         ? this.zoom.panning
           ? 'grabbing'
           : 'grab'
-        : tool === 'brush' || tool === 'eraser'
+        : tool === 'brush' || tool === 'eraser' || tool === 'freeze'
           ? 'none'
           : tool === 'pose'
             ? 'default'
@@ -212,7 +217,17 @@ export class Stage {
   }
 
   #handlers(): CanvasHandler[] {
-    return [this.zoom, this.overlays, this.markers, this.box, this.brush, this.pose, this.arrow, this.clicks];
+    return [
+      this.zoom,
+      this.overlays,
+      this.markers,
+      this.box,
+      this.brush,
+      this.pose,
+      this.arrow,
+      this.clicks,
+      this.guides,
+    ];
   }
 
   /** Who gets a gesture: panning first, then what is under the pointer, then the tool. */
@@ -224,6 +239,7 @@ export class Stage {
     if (tool === 'pose') return this.pose;
     if (tool === 'box') return this.box;
     if (tool === 'brush' || tool === 'eraser') return this.brush;
+    if (tool === 'path' || tool === 'anchor' || tool === 'freeze') return this.guides;
     // The click tool: a marker or the arrow head under the pointer first, then a click on the photo.
     if (this.markers.down(p)) return this.markers;
     if (this.arrow.down(p)) return this.arrow;
@@ -264,6 +280,7 @@ export class Stage {
     this.overlays.hover?.(p);
     this.brush.hover?.(p);
     this.hoverOutline.hover(p);
+    this.guides.hover(p);
   }
 
   /** A point in the photo, clamped inside it. */

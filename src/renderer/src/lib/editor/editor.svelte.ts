@@ -5,12 +5,15 @@
 import {
   DEFAULT_SETTINGS,
   DEFAULT_STRENGTH,
+  GUIDE_LIMITS,
   LIMITS,
   StirError,
   type AnimationSettings,
   type Box,
   type Click,
+  type FreezeStroke,
   type Mask,
+  type MotionPath,
   type PhotoDocument,
   type Point,
   type Pose,
@@ -28,7 +31,7 @@ import { maskArea, maskBounds } from '../canvas/mask-pixels.js';
 import { standingPose } from '../pose/skeleton.js';
 import { KEYFRAME_EPSILON } from '../pose/interpolate.js';
 
-export type Tool = 'click' | 'box' | 'brush' | 'eraser' | 'pose' | 'hand';
+export type Tool = 'click' | 'box' | 'brush' | 'eraser' | 'pose' | 'hand' | 'path' | 'anchor' | 'freeze';
 
 /** What undo restores: the document's regions and settings (selection rides along). */
 export interface DocState {
@@ -422,13 +425,77 @@ export class Editor {
 
   // --- region properties ----------------------------------------------------------------------------
 
-  setMotion(regionId: string, patch: Partial<RegionMotion>, coalesceKey: string | null = null): void {
+  setMotion(
+    regionId: string,
+    patch: Partial<RegionMotion>,
+    coalesceKey: string | null = null,
+    label = `Change ${Object.keys(patch).join(', ')}`,
+  ): void {
     const region = this.#region(regionId);
     const next = { ...region, motion: { ...region.motion, ...patch } };
-    const label = `Change ${Object.keys(patch).join(', ')}`;
     this.#edit(label, this.#withRegion(next), coalesceKey, (docId) =>
       this.client.updateRegion({ docId, regionId, patch: { motion: patch } }),
     );
+  }
+
+  // --- motion guides: paths, anchors, the freeze brush (issue 13, point 5); each edit is one undo step ---
+
+  addPath(regionId: string, path: MotionPath): void {
+    const { paths } = this.#region(regionId).motion;
+    if (paths.length >= GUIDE_LIMITS.paths) {
+      this.notices.info(`A region takes at most ${GUIDE_LIMITS.paths} paths; delete one first.`);
+      return;
+    }
+    if (path.length > GUIDE_LIMITS.pathPoints) {
+      this.notices.info(`A path takes at most ${GUIDE_LIMITS.pathPoints} points.`);
+      return;
+    }
+    this.setMotion(regionId, { paths: [...paths, path.map(tenth)] }, null, 'Draw path');
+  }
+
+  movePathPoint(regionId: string, pathIndex: number, pointIndex: number, to: Point): void {
+    const paths = this.#region(regionId).motion.paths.map((path, i) =>
+      i === pathIndex ? path.map((p, k) => (k === pointIndex ? tenth(to) : p)) : path,
+    );
+    this.setMotion(regionId, { paths }, null, 'Move path point');
+  }
+
+  deletePath(regionId: string, pathIndex: number): void {
+    const paths = this.#region(regionId).motion.paths.filter((_, i) => i !== pathIndex);
+    this.setMotion(regionId, { paths }, null, 'Delete path');
+  }
+
+  addAnchor(regionId: string, at: Point): void {
+    const { anchors } = this.#region(regionId).motion;
+    if (anchors.length >= GUIDE_LIMITS.anchors) {
+      this.notices.info(`A region takes at most ${GUIDE_LIMITS.anchors} anchors; remove one first.`);
+      return;
+    }
+    this.setMotion(regionId, { anchors: [...anchors, tenth(at)] }, null, 'Place anchor');
+  }
+
+  removeAnchor(regionId: string, index: number): void {
+    const anchors = this.#region(regionId).motion.anchors.filter((_, i) => i !== index);
+    this.setMotion(regionId, { anchors }, null, 'Remove anchor');
+  }
+
+  addFreezeStroke(regionId: string, stroke: FreezeStroke): void {
+    const { freeze } = this.#region(regionId).motion;
+    const points = freeze.reduce((n, s) => n + s.points.length, stroke.points.length);
+    if (freeze.length >= GUIDE_LIMITS.freezeStrokes || points > GUIDE_LIMITS.freezePoints) {
+      this.notices.info(
+        'This region has as much freeze painting as it keeps; clear the freeze and paint it again with fewer strokes.',
+      );
+      return;
+    }
+    const label = stroke.erase ? 'Erase freeze' : 'Paint freeze';
+    const kept = { ...stroke, radius: Math.max(0.5, stroke.radius), points: stroke.points.map(tenth) };
+    this.setMotion(regionId, { freeze: [...freeze, kept] }, null, label);
+  }
+
+  clearGuides(regionId: string, which: 'paths' | 'anchors' | 'freeze'): void {
+    const label = { paths: 'Delete paths', anchors: 'Remove anchors', freeze: 'Clear freeze' }[which];
+    this.setMotion(regionId, { [which]: [] }, null, label);
   }
 
   rename(regionId: string, name: string): void {
@@ -701,4 +768,9 @@ export class Editor {
     if (!this.doc) throw new StirError('NOT_FOUND', 'Open a photo first.');
     return this.doc;
   }
+}
+
+/** A point to a tenth of a pixel: finer than anyone draws, and it keeps project files small. */
+function tenth(p: Point): Point {
+  return { x: Math.round(p.x * 10) / 10, y: Math.round(p.y * 10) / 10 };
 }

@@ -12,6 +12,9 @@ export type CommandId =
   | 'tool-eraser'
   | 'tool-pose'
   | 'tool-hand'
+  | 'tool-path'
+  | 'tool-anchor'
+  | 'tool-freeze'
   | 'new-region'
   | 'delete-region'
   | 'rename-region'
@@ -72,6 +75,25 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { command: 'tool-eraser', keys: ['E'], label: 'Eraser: erase from a region', group: 'Tools' },
   { command: 'tool-pose', keys: ['P'], label: 'Pose tool: drag skeleton joints', group: 'Tools' },
   { command: 'tool-hand', keys: ['H'], label: 'Hand: pan the view (or hold Space and drag)', group: 'Tools' },
+  {
+    command: 'tool-path',
+    keys: ['L'],
+    label:
+      'Path: click, click, double-click a motion path for the selected region (drag its points; Alt-click deletes)',
+    group: 'Tools',
+  },
+  {
+    command: 'tool-anchor',
+    keys: ['A'],
+    label: 'Anchor: click to pin a point of the selected region still; click a pin to remove it',
+    group: 'Tools',
+  },
+  {
+    command: 'tool-freeze',
+    keys: ['F'],
+    label: 'Freeze brush: paint where the selected region holds still (Alt erases)',
+    group: 'Tools',
+  },
   { command: 'brush-smaller', keys: ['['], label: 'Smaller brush', group: 'Tools' },
   { command: 'brush-larger', keys: [']'], label: 'Larger brush', group: 'Tools' },
   { command: 'new-region', keys: ['N'], label: 'Next click makes a new region', group: 'Regions' },

@@ -91,6 +91,12 @@ export class Workspace {
         return editor.setTool('pose');
       case 'tool-hand':
         return editor.setTool('hand');
+      case 'tool-path':
+        return editor.setTool('path');
+      case 'tool-anchor':
+        return editor.setTool('anchor');
+      case 'tool-freeze':
+        return editor.setTool('freeze');
       case 'brush-smaller':
         editor.brushSize = Math.max(BRUSH_MIN, Math.round(editor.brushSize / 1.25));
         return;
@@ -105,6 +111,8 @@ export class Workspace {
         }
         return;
       case 'deselect':
+        // Escape first drops a path being drawn.
+        if (stage?.guides.cancelDraft()) return;
         editor.newRegionNext = false;
         return editor.select(null);
       case 'delete-region':
