@@ -148,7 +148,7 @@ interface ClipStats {
   fields: (number | null)[];
 }
 
-async function measureClip(
+export async function measureClip(
   engine: AnimationEngine,
   photo: RgbaImage,
   regions: RegionSpec[],

@@ -58,7 +58,7 @@ export const SCENES: readonly Scene[] = [
             [0, 1],
           ],
         },
-        prompt: 'wave',
+        prompt: 'flag',
         strength: 1.5,
         direction: 0,
       },

@@ -1,7 +1,6 @@
 // Rigid and elastic motions of a region as a layer (issue 3, point 2): each is a forward map from a point
-// of the photo to where it is drawn at a given motion time. Every map is built so its inverse is exact
-// (an affine map, or a shear whose displacement is perpendicular to the axis it depends on), so the
-// renderer samples the layer without smearing or tearing, and at motion time 0 every map is the identity,
+// of the photo to where it is drawn at a given motion time. Every map is affine, so its inverse is exact
+// and the renderer samples the layer without smearing or tearing, and at motion time 0 every map is the identity,
 // so the first frame is the photo.
 import { seededRandom } from './noise.js';
 import type { LayerPrimitive } from './spec.js';
@@ -27,20 +26,10 @@ export interface LayerGeometry {
   frame: { width: number; height: number; reach: number };
 }
 
-/** A shear: points move along `dir` by amplitude * profile(s, tau), s = position along `axis`, 0-1. */
-export interface Shear {
-  axis: Vec;
-  dir: Vec;
-  uMin: number;
-  uMax: number;
-  profile(s: number, tau: number): number;
-}
-
 export interface LayerMotion {
-  /** Displacement scale: pixels (shears, translations), radians (rotations) or log-scale (zoom). */
+  /** Displacement scale: pixels (translations), radians (rotations) or log-scale (zoom). */
   amplitude: number;
-  shear: Shear | null;
-  /** Forward affine applied after the shear, [a, b, c, d, e, f]: x' = a x + b y + c, y' = d x + e y + f. */
+  /** Forward affine, [a, b, c, d, e, f]: x' = a x + b y + c, y' = d x + e y + f. */
   affine(tau: number, out: Float64Array): void;
   /** Layer opacity: 1, or 0 while a looping travel is wholly out of the frame (never in between). */
   opacity(tau: number): number;
@@ -113,7 +102,6 @@ export function layerFamily(
         build(amplitude, cycles) {
           return {
             amplitude,
-            shear: null,
             affine: (tau, out) => {
               const wave = Math.sin(phase(cycles, tau));
               // A bobbing thing tilts a little as it moves (a boat on a swell).
@@ -135,7 +123,6 @@ export function layerFamily(
         build(amplitude, cycles) {
           return {
             amplitude,
-            shear: null,
             affine: (tau, out) => {
               // |sin|: a ballistic-looking hop that lands on its base, `cycles` hops per span.
               const hop = Math.abs(Math.sin(phase(cycles, tau) / 2));
@@ -156,7 +143,6 @@ export function layerFamily(
         build(amplitude, cycles) {
           return {
             amplitude,
-            shear: null,
             affine: (tau, out) => setSimilarity(out, amplitude * Math.sin(phase(cycles, tau)), 1, cx, pivotY),
             opacity: still,
           };
@@ -174,7 +160,6 @@ export function layerFamily(
         build(amplitude) {
           return {
             amplitude,
-            shear: null,
             affine: (tau, out) => setSimilarity(out, sign * amplitude * tau, 1, cx, cy),
             opacity: still,
           };
@@ -198,7 +183,6 @@ export function layerFamily(
         build(amplitude, cycles) {
           return {
             amplitude,
-            shear: null,
             affine: (tau, out) => {
               const theta = phase(cycles, tau);
               let dx = 0;
@@ -231,7 +215,6 @@ export function layerFamily(
         build(amplitude, cycles) {
           return {
             amplitude,
-            shear: null,
             affine: (tau, out) =>
               setSimilarity(out, 0, 1 + amplitude * (swell(phase(cycles, tau)) - rest), cx, cy),
             opacity: still,
@@ -254,7 +237,6 @@ export function layerFamily(
         build(amplitude) {
           return {
             amplitude,
-            shear: null,
             affine: (tau, out) => {
               const q = along(Math.min(1, Math.max(0, tau / span)));
               const [tx, ty] = motion.route
@@ -335,7 +317,6 @@ function travelLoop(
       };
       return {
         amplitude,
-        shear: null,
         affine: (tau, o) => {
           const q = progress(tau);
           const shift = q >= 0 ? leave * q : enter * q;
@@ -373,17 +354,7 @@ export function forwardPoint(
   affine: Float64Array,
   out: Float64Array,
 ): void {
-  let px = x;
-  let py = y;
-  const shear = motion.shear;
-  if (shear) {
-    const u = x * shear.axis[0] + y * shear.axis[1];
-    const s = Math.min(1, Math.max(0, (u - shear.uMin) / (shear.uMax - shear.uMin || 1)));
-    const d = motion.amplitude * shear.profile(s, tau);
-    px += shear.dir[0] * d;
-    py += shear.dir[1] * d;
-  }
   motion.affine(tau, affine);
-  out[0] = affine[0]! * px + affine[1]! * py + affine[2]!;
-  out[1] = affine[3]! * px + affine[4]! * py + affine[5]!;
+  out[0] = affine[0]! * x + affine[1]! * y + affine[2]!;
+  out[1] = affine[3]! * x + affine[4]! * y + affine[5]!;
 }

@@ -16,14 +16,7 @@ import {
   type LayerMotionFamily,
 } from './layers.js';
 import { boxHeight, boxWidth, growBox, type PixelBox, type RegionShape } from './mask.js';
-import {
-  POSE_STRIDE,
-  sharedFloat32,
-  sharedUint8,
-  type LayerRegionPlan,
-  type LayerShearPlan,
-  type PlanRequest,
-} from './plan.js';
+import { POSE_STRIDE, sharedFloat32, sharedUint8, type LayerRegionPlan, type PlanRequest } from './plan.js';
 import type { LayerPrimitive } from './spec.js';
 import { sweepRegion } from './sweep.js';
 import { motionTime, strengthPairs, type RegionClock } from './timing.js';
@@ -70,17 +63,9 @@ function moverOf(motion: LayerMotion): Mover {
   const m = new Float64Array(6);
   return (tau, samples, out) => {
     motion.affine(tau, m);
-    const shear = motion.shear;
-    const span = shear ? shear.uMax - shear.uMin || 1 : 1;
     for (let i = 0; i < samples.length; i += 2) {
-      let x = samples[i]!;
-      let y = samples[i + 1]!;
-      if (shear) {
-        const s = Math.min(1, Math.max(0, (x * shear.axis[0] + y * shear.axis[1] - shear.uMin) / span));
-        const d = motion.amplitude * shear.profile(s, tau);
-        x += shear.dir[0] * d;
-        y += shear.dir[1] * d;
-      }
+      const x = samples[i]!;
+      const y = samples[i + 1]!;
       out[i] = m[0]! * x + m[1]! * y + m[2]!;
       out[i + 1] = m[3]! * x + m[4]! * y + m[5]!;
     }
@@ -220,7 +205,6 @@ export function planLayer(request: LayerRequest): PlannedRegion<LayerRegionPlan>
       background,
       foreground: unmixed(photo, width, layerBox, alpha, background),
       poses: layerPoses(motion, clock, frameCount, layerBox),
-      shear: shearTables(motion, clock, frameCount, layerBox),
       frameBoxes: travels ? frameBoxesOf(motion, clock, frameCount, layerBox, box) : null,
     },
     fieldStrength: measured.meanSpeed / sizes.unit,
@@ -423,41 +407,7 @@ function layerPoses(
       forwardPoint(motion, tau, corners[i]!, corners[i + 1]!, affine, moved);
       most = Math.max(most, Math.hypot(moved[0]! - corners[i]!, moved[1]! - corners[i + 1]!));
     }
-    if (motion.shear) {
-      // The shear's largest displacement at this time.
-      for (let s = 0; s <= 32; s++)
-        most = Math.max(most, Math.abs(motion.amplitude * motion.shear.profile(s / 32, tau)));
-    }
     poses[at + 7] = motion.amplitude !== 0 && (most > 1e-4 || opacity < 1) ? 1 : 0;
   }
   return poses;
-}
-
-function shearTables(
-  motion: LayerMotion,
-  clock: RegionClock,
-  frameCount: number,
-  box: RegionShape['box'],
-): LayerShearPlan | null {
-  const shear = motion.shear;
-  if (!shear) return null;
-  const us = [
-    [box.x0, box.y0],
-    [box.x1, box.y0],
-    [box.x0, box.y1],
-    [box.x1, box.y1],
-  ].map(([x, y]) => x! * shear.axis[0] + y! * shear.axis[1]);
-  // The inverse map looks up u of a point already moved by the affine part: widen by the band.
-  const origin = Math.floor(Math.min(...us)) - 2;
-  const length = Math.ceil(Math.max(...us)) + 2 - origin + 1;
-  const tables = sharedFloat32(frameCount * length);
-  const span = shear.uMax - shear.uMin || 1;
-  for (let t = 0; t < frameCount; t++) {
-    const tau = motionTime(clock, t);
-    for (let j = 0; j < length; j++) {
-      const s = Math.min(1, Math.max(0, (origin + j - shear.uMin) / span));
-      tables[t * length + j] = motion.amplitude * shear.profile(s, tau);
-    }
-  }
-  return { axis: [shear.axis[0], shear.axis[1]], dir: [shear.dir[0], shear.dir[1]], origin, length, tables };
 }

@@ -5,7 +5,10 @@
 //
 // Tempo and strength are separate (issue 10, point 2): the number of cycles comes from the word's period
 // or the person's tempo alone, rounded so whole cycles fill the span; strength (the mean speed of the
-// region's points, QUALITY.md) scales only the swing. Each primitive shapes A, psi and e:
+// region's points, QUALITY.md) scales only the swing. A ripple is the exception: a swing too wide for its
+// region would fold and drag the surroundings through it, so once its wavelength and fade-in span the
+// region it quickens, up to the top of its natural tempo range, keeping measured flow linear in strength.
+// Each primitive shapes A, psi and e:
 // - gust: fronts of wind run along the direction (psi grows along it), points sway along the wind;
 // - ripple: patches of water heave in slowly drifting phase (haze: every spot on its own);
 // - sway and wave (anchor base): a plant is held where it grows, the swing grows with the height above
@@ -39,6 +42,8 @@ export interface WarpRequest extends PlanRequest {
   photo: Uint8Array;
   /** The person's direction, or null: for an animal, where its head points (null: found from its shape). */
   heading: number | null;
+  /** True when the person set the region's tempo: it is kept as given, whatever the strength. */
+  tempoFixed?: boolean;
 }
 
 /** Steepest slope of a texture warp: the largest share of a wavelength by which neighbours may move apart. */
@@ -47,6 +52,12 @@ const STEEPEST = 0.4;
 const BAND_PER_SWING = 8;
 /** How fast the top of a plant lags its middle, radians over its height. */
 const LAG = 0.8;
+/** The top of a ripple's natural tempo range, as a multiple of its word's tempo (a slow lap to a chop). */
+const QUICKEST_RIPPLE = 3;
+/** Fewest frames in a cycle, however quick the word: fewer, and the frames would alias its motion. */
+const SHORTEST_CYCLE = 4;
+/** A ripple's fade-in from its edge widens to at most this share of the region's depth. */
+const WIDEST_RAMP = 0.5;
 
 /** A, psi and e at one point before scaling to the strength; A includes nothing of the edge band. */
 interface Shaper {
@@ -59,22 +70,42 @@ export function planWarp(request: WarpRequest): PlannedRegion<WarpRegionPlan> {
   const step = Math.min(8, Math.max(2, Math.round(long / 128)));
   const extent = Math.max(boxWidth(shape.box), boxHeight(shape.box));
   const bends = motion.primitive === 'sway' || motion.primitive === 'wave';
-  const cycles = cyclesFor(clock.span, motion.period * request.fps);
+  const natural = cyclesFor(clock.span, motion.period * request.fps);
+  let cycles = natural;
+  // The person's tempo is kept as given; a ripple's may quicken to the top of its natural range.
+  const ripples = motion.primitive === 'ripple';
+  const quickest =
+    !ripples || request.tempoFixed
+      ? natural
+      : Math.max(
+          natural,
+          Math.min(
+            Math.floor(clock.span / SHORTEST_CYCLE),
+            Math.floor((clock.span * QUICKEST_RIPPLE) / (motion.period * request.fps)),
+          ),
+        );
   const samples = thinSamples(shape.samples, 400);
   const pairs = timePairs(clock, frameCount);
   const target = request.strength * sizes.unit;
 
   // Texture warps: the wavelength and the fade-in from the edge widen with the swing so the field never
-  // folds over itself (a strong gust is a broad one, not a quick one). Bends: the band outside widens.
+  // folds over itself (a strong gust is first a broad one). Bends: the band outside widens.
   let wavelength = 'wavelength' in motion ? Math.max(8, motion.wavelength * extent) : extent;
   const depth = regionDepth(shape, width, height);
   let inner = bends ? 0 : depth.ramp;
   let outer = bends ? sizes.band : Math.min(sizes.band, 0.5 * depth.ramp);
   let built = buildField(request, step, shaperFor(request, wavelength), inner, outer);
   let gain = solveGain(built, samples, pairs, cycles, clock.span, target);
+  // A ripple widens up to the region's size (wavelength) and half its depth (fade-in): wider, the swing
+  // covers the region and drags its surroundings through it. Beyond, it quickens up to the top of its
+  // natural tempo range, which keeps the field's shape, so measured flow stays linear in strength. A gust
+  // (wind through plants, which must not vibrate) only widens.
+  const widestWavelength = ripples ? Math.max(wavelength, extent) : Infinity;
+  const widestRamp = ripples ? Math.max(inner, WIDEST_RAMP * depth.deepest) : depth.deepest;
   for (let round = 0; round < 3; round++) {
     const swing = gain * built.largest;
     let wider = false;
+    let quicker = false;
     if (bends) {
       const needed = Math.max(sizes.band, BAND_PER_SWING * swing);
       if (needed > outer * 1.05) {
@@ -83,18 +114,23 @@ export function planWarp(request: WarpRequest): PlannedRegion<WarpRegionPlan> {
       }
     } else {
       const neededWavelength = (2 * Math.PI * swing) / STEEPEST;
-      const neededRamp = Math.min(depth.deepest, 6 * swing);
-      if (neededWavelength > wavelength * 1.05) {
-        wavelength = neededWavelength;
+      const neededRamp = 6 * swing;
+      if (Math.min(widestWavelength, neededWavelength) > wavelength * 1.05) {
+        wavelength = Math.min(widestWavelength, neededWavelength);
         wider = true;
       }
-      if (neededRamp > inner * 1.05) {
-        inner = neededRamp;
+      if (Math.min(widestRamp, neededRamp) > inner * 1.05) {
+        inner = Math.min(widestRamp, neededRamp);
         wider = true;
+      }
+      const beyond = Math.max(neededWavelength / widestWavelength, neededRamp / widestRamp);
+      if (beyond > 1.05 && cycles < quickest) {
+        cycles = Math.min(quickest, Math.ceil(cycles * beyond));
+        quicker = true;
       }
     }
-    if (!wider) break;
-    built = buildField(request, step, shaperFor(request, wavelength), inner, outer);
+    if (!wider && !quicker) break;
+    if (wider) built = buildField(request, step, shaperFor(request, wavelength), inner, outer);
     gain = solveGain(built, samples, pairs, cycles, clock.span, target);
   }
   const { grid, amplitude, phase, direction } = built;

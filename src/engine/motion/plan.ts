@@ -21,18 +21,6 @@ export interface PlanRequest {
 /** Per frame: inverse affine [a b c d e f] (output pixel -> layer pixel), opacity, moving (0 or 1). */
 export const POSE_STRIDE = 8;
 
-export interface LayerShearPlan {
-  /** Unit vector: the layer coordinate u = axis . p the displacement depends on. */
-  axis: [number, number];
-  /** Unit vector the displacement points along (perpendicular to axis). */
-  dir: [number, number];
-  /** u of the first table entry; entries are one pixel apart. */
-  origin: number;
-  length: number;
-  /** frameCount * length displacements, in pixels. */
-  tables: Float32Array;
-}
-
 export interface LayerRegionPlan {
   kind: 'layer';
   /**
@@ -58,7 +46,6 @@ export interface LayerRegionPlan {
    */
   foreground: Uint8Array;
   poses: Float32Array;
-  shear: LayerShearPlan | null;
   /**
    * Travel only (null otherwise): per frame, x0 y0 x1 y1 of the pixels that may differ from the photo in
    * that frame (the layer where it is drawn, and its footprint at rest), inside `box`.

@@ -172,6 +172,7 @@ export async function buildPlan(input: PlanInput, control: JobControl): Promise<
           seed: region.seed,
           fps,
           heading: resolved.direction,
+          tempoFixed: region.tempo !== null && region.tempo !== undefined,
         });
       } else if (isFluid(motion)) {
         planned = planFluid({ ...common, photo, shape, motion, seed: region.seed, guide });

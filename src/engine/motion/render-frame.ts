@@ -100,15 +100,6 @@ function drawLayer(
   const fy0 = frameBoxes ? frameBoxes[frame * 4 + 1]! : box.y0;
   const fx1 = frameBoxes ? frameBoxes[frame * 4 + 2]! : box.x1;
   const fy1 = frameBoxes ? frameBoxes[frame * 4 + 3]! : box.y1;
-  const shear = region.shear;
-  const ax = shear ? shear.axis[0] : 0;
-  const ay = shear ? shear.axis[1] : 0;
-  const dx = shear ? shear.dir[0] : 0;
-  const dy = shear ? shear.dir[1] : 0;
-  const origin = shear ? shear.origin : 0;
-  const length = shear ? shear.length : 0;
-  const table = shear ? shear.tables : null;
-  const tableAt = frame * length;
   for (let y = fy0; y < fy1; y++) {
     if (cancelled && (y & 15) === 0 && cancelled()) throw cancelledError();
     let i = (y - box.y0) * bw + (fx0 - box.x0);
@@ -116,18 +107,8 @@ function drawLayer(
     for (let x = fx0; x < fx1; x++, i++) {
       const c = clip[i]!;
       if (c <= 0) continue;
-      let qx = ia * x + ib * y + ic;
-      let qy = id * x + ie * y + iff;
-      if (table) {
-        let u = ax * qx + ay * qy - origin;
-        if (u < 0) u = 0;
-        else if (u > length - 1.001) u = length - 1.001;
-        const k = Math.floor(u);
-        const f = u - k;
-        const d = table[tableAt + k]! * (1 - f) + table[tableAt + k + 1]! * f;
-        qx -= dx * d;
-        qy -= dy * d;
-      }
+      const qx = ia * x + ib * y + ic;
+      const qy = id * x + ie * y + iff;
       // Layer opacity at the source point: bilinear in the layer box, transparent outside it.
       const lx = qx - lx0;
       const ly = qy - ly0;

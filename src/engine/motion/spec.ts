@@ -33,7 +33,8 @@ export type WaveAnchor = 'base' | 'side' | 'body';
  * Elastic warps: every point sways about its own rest position; one smooth displacement field, sampled
  * everywhere (no cut-out layer), that fades to nothing across a soft band at the region's edge
  * (edge-band.ts): no cross-fade, no uncovered background, an exact loop. `period` is seconds per cycle
- * (the region's tempo replaces it); strength scales the swing, never the tempo.
+ * (the region's tempo replaces it); strength scales the swing, and quickens a ripple only once its swing
+ * would fill its region, never past the top of its natural range (plan-warp.ts).
  * - gust: waves run across the region along `direction` (wind over grass, through fur or leaves);
  * - ripple: patches of a water surface heave to and fro, or, with `haze`, a fine random shimmer;
  * - sway: bends to and fro along `direction`, anchored at the region's base (trees, grass, plants);

@@ -70,7 +70,7 @@ function cornerMove(motion: LayerMotion, box: PixelBox, a: number, b: number, m:
 
 /**
  * The region's mask swept by an affine layer motion over motion times 0..untilTau, with the distance to
- * it over a box grown by `margin`. The motion must have no shear (travel never does).
+ * it over a box grown by `margin`.
  */
 export function sweepRegion(
   shape: RegionShape,
