@@ -17,11 +17,15 @@ Where the reference code comes from (PyPI is not reachable on Stir's build machi
     git -C <clone of huggingface/huggingface_hub> archive v0.21.4 src/huggingface_hub | tar -x --strip-components=1 -C $REF
     git -C <clone of facebookresearch/segment-anything> archive HEAD segment_anything | tar -x -C $REF
     git -C <clone of ChaoningZhang/MobileSAM> archive HEAD mobile_sam | tar -x -C $REF
+    mkdir -p $REF/openai_clip; touch $REF/openai_clip/__init__.py   # openai/CLIP's model.py alone: the
+    git -C <clone of openai/CLIP> archive HEAD clip/model.py | tar -x --strip-components=1 -C $REF/openai_clip
+    # package's __init__ imports ftfy and torchvision for its tokenizer and image transforms, unused here
 
 Two stand-ins complete it, written for this script (not copied from anywhere): `safetensors` (diffusers
 imports it at start; a version string and `safetensors.torch` functions that raise: nothing is loaded from
 disk) and the three names MobileSAM imports from `timm` (DropPath, identity at inference; to_2tuple;
-trunc_normal_ = torch.nn.init.trunc_normal_). Then, from the repository root:
+trunc_normal_ = torch.nn.init.trunc_normal_). The pose drawings come from Stir's own code through the
+repository's tsx (`npm ci` first). Then, from the repository root:
 
     PYTHONPATH=$REF:tools/export-pack /usr/bin/python3 scripts/reference/reference_fixtures.py
 
@@ -36,9 +40,18 @@ What is reference code and what is not:
   CLIPTextModel and CLIPTokenizer, which are neither in Debian nor fetched. What stands in: this script
   drives the same steps PIAPipeline.__call__ takes (encode the image, build mask and masked image, guidance
   in a batch of 2, scheduler.step) from diffusers' parts, with one deviation: the image latent is the VAE
-  posterior's mean (Stir's contract), not a sample from it. The text encoder is a small stand-in module
-  (token and position embeddings, one linear layer, layer norm) run by both sides on the token ids of
-  tests/fixtures/clip/reference-ids.json (Stir's tokenizer is checked against those ids separately).
+  posterior's mean (Stir's contract), not a sample from it.
+- Text encoder: openai/CLIP's own CLIP (clip/model.py, the original implementation; SD 1.5's text encoder
+  holds its ViT-L/14 weights) with a 2-layer, 32-wide text transformer and the full 49408-token vocabulary:
+  encode_text run as it is, its ln_final output kept (SD 1.5's last hidden state, before the end-token
+  pooling and the projection), on the token ids of tests/fixtures/clip/reference-ids.json padded with
+  <|endoftext|> as SD 1.5's tokenizer pads (Stir's tokenizer is checked against those ids separately).
+  transformers' CLIPTextModel computes the same function for SD 1.5's config (quick_gelu, pre-norm blocks,
+  causal additive mask, no padding mask, layer-norm eps 1e-5, learned positions 0..76); it is not run here.
+- Pose ControlNet: diffusers' ControlNetModel.from_unet on the same 2D UNet, exported with the pack, run per
+  frame and its residuals added in UNetMotionModel as AnimateDiffControlNetPipeline does (diffusers 0.28+;
+  0.27.2's UNetMotionModel takes the residuals), on Stir's own skeleton drawings of
+  tests/fixtures/reference/pose.json (scripts/reference/pose-drawing.ts).
 """
 
 import ast
@@ -46,6 +59,7 @@ import gzip
 import json
 import os
 import shutil
+import subprocess
 import sys
 from functools import partial
 
@@ -264,39 +278,71 @@ TEXT_HIDDEN = 32
 # the same pixels, whatever resize kernel each would use.
 WORKING = 64
 PROMPT = "flap the wings"
+CONDITIONING_SCALE = 1.0
 NEGATIVE = ""
 
 
-class StandInTextEncoder(torch.nn.Module):
-    """Stands in for CLIP's text model (transformers is not available here): token embeddings (ids folded
-    into a small table), position embeddings, one linear layer with GELU, layer norm -> [B, 77, hidden]."""
+def tiny_clip():
+    """openai/CLIP's CLIP (clip/model.py) with a small text transformer: SD 1.5's vocabulary (49408) and
+    context (77), width TEXT_HIDDEN, 2 layers, 2 heads, its own initialisation, then the coarse grid. The
+    vision tower is built because CLIP's constructor builds one (1 layer, never exported). Token rows no
+    fixture prompt uses are zeroed: they are never read, and the table then gzips to almost nothing."""
+    from openai_clip import model as openai_clip  # clip/model.py alone (see the docstring)
 
-    def __init__(self, hidden=TEXT_HIDDEN, table=257, length=77):
-        super().__init__()
-        self.table = table
-        self.tokens = torch.nn.Embedding(table, hidden)
-        self.positions = torch.nn.Parameter(torch.randn(1, length, hidden) * 0.5)
-        self.mix = torch.nn.Linear(hidden, hidden)
-        self.norm = torch.nn.LayerNorm(hidden)
+    torch.manual_seed(31)
+    clip = openai_clip.CLIP(
+        embed_dim=TEXT_HIDDEN,
+        image_resolution=32,
+        vision_layers=1,
+        vision_width=64,
+        vision_patch_size=16,
+        context_length=77,
+        vocab_size=49408,
+        transformer_width=TEXT_HIDDEN,
+        transformer_heads=2,
+        transformer_layers=2,
+    ).eval()
+    quantise_(clip)
+    used = torch.zeros(49408, dtype=torch.bool)
+    for case in clip_cases():
+        used[torch.tensor(case["ids"])] = True
+    used[[START_ID, END_ID]] = True
+    clip.token_embedding.weight[~used] = 0
+    return clip
 
-    def forward(self, input_ids):
-        x = self.tokens(torch.remainder(input_ids.long(), self.table)) + self.positions
-        return self.norm(x + torch.nn.functional.gelu(self.mix(x)))
+
+START_ID, END_ID = 49406, 49407
+
+
+def clip_cases():
+    with open(os.path.join(ROOT, "tests", "fixtures", "clip", "reference-ids.json")) as f:
+        return json.load(f)["cases"]
 
 
 def clip_ids(text):
-    """The reference CLIP tokenizer's ids (tests/fixtures/clip/reference-ids.json), padded to 77 with 49407
-    as SD 1.5's tokenizer pads."""
-    if text == "":
-        ids = [49406, 49407]
-    else:
-        with open(os.path.join(ROOT, "tests", "fixtures", "clip", "reference-ids.json")) as f:
-            ids = next(c["ids"] for c in json.load(f)["cases"] if c["text"] == text)
-    return torch.tensor([ids + [49407] * (77 - len(ids))], dtype=torch.int64)
+    """The reference CLIP tokenizer's ids (tests/fixtures/clip/reference-ids.json) as SD 1.5's pipelines
+    feed them: cut to 77 keeping the end token last, padded with 49407 (SD 1.5's tokenizer pads with
+    <|endoftext|>; openai's clip.tokenize pads with 0, which changes the states after the end token)."""
+    ids = next(c["ids"] for c in clip_cases() if c["text"] == text)
+    if len(ids) > 77:
+        ids = ids[:76] + [END_ID]
+    return torch.tensor([ids + [END_ID] * (77 - len(ids))], dtype=torch.int64)
+
+
+def clip_hidden_states(clip, ids):
+    """openai/CLIP's encode_text run as it is, keeping ln_final's output: the last hidden state SD 1.5
+    conditions on (before the end-token pooling and the projection)."""
+    kept = []
+    hook = clip.ln_final.register_forward_hook(lambda _module, _inputs, output: kept.append(output))
+    try:
+        clip.encode_text(ids)
+    finally:
+        hook.remove()
+    return kept[0]
 
 
 def tiny_video_models():
-    from diffusers import AutoencoderKL, MotionAdapter, UNet2DConditionModel, UNetMotionModel
+    from diffusers import AutoencoderKL, ControlNetModel, MotionAdapter, UNet2DConditionModel, UNetMotionModel
 
     torch.manual_seed(21)
     unet2d = UNet2DConditionModel(
@@ -333,8 +379,7 @@ def tiny_video_models():
         latent_channels=4,
         sample_size=WORKING,
     ).eval()
-    text = StandInTextEncoder().eval()
-    for module in (unet, vae, text):
+    for module in (unet, vae):
         quantise_(module)
     # diffusers zero-initialises the motion modules' output projections (a fresh adapter changes nothing):
     # give them weights, so the fixture exercises the temporal layers too.
@@ -342,7 +387,18 @@ def tiny_video_models():
     for name, p in unet.named_parameters():
         if "motion_modules" in name and "proj_out" in name and float(p.abs().max()) == 0:
             p.copy_(torch.round(torch.randn(p.shape, generator=generator) * 8) / 64)
-    return unet, vae, text
+    text = tiny_clip()
+    # The pose ControlNet as diffusers makes one for a UNet (the 2D UNet's encoder half and its copy of
+    # conv_in, a small conditioning embedding: 64 px -> 8 latent cells). Its zero convolutions start at
+    # zero (a fresh ControlNet changes nothing): they get weights too, as training gives them.
+    torch.manual_seed(41)
+    controlnet = ControlNetModel.from_unet(unet2d, conditioning_embedding_out_channels=(8, 16, 16, 32)).eval()
+    quantise_(controlnet)
+    zero_convs = [*controlnet.controlnet_down_blocks, controlnet.controlnet_mid_block,
+                  controlnet.controlnet_cond_embedding.conv_out]
+    for p in (p for conv in zero_convs for p in conv.parameters()):
+        p.copy_(torch.round(torch.randn(p.shape, generator=generator) * 8) / 64)
+    return unet, vae, text, controlnet
 
 
 def first_frame_scheduler():
@@ -393,9 +449,13 @@ def region_mask():
     return mask
 
 
-def reference_run(unet, vae, text, layout, image_u8, mask_u8, noise, coefficients):
+def reference_run(unet, vae, text, layout, image_u8, mask_u8, noise, coefficients, controlnet=None, drawings=None):
     """The denoising PIAPipeline.__call__ does (and the paper's layout in its place), from diffusers' parts:
-    encode the photo, build the 9 input channels, guidance in one batch of 2, DDIM with eta 0."""
+    encode the photo, build the 9 input channels, guidance in one batch of 2, DDIM with eta 0. With a
+    ControlNet and pose drawings [F, 3, H, W], each step first runs the ControlNet on the frames as a batch
+    of images and adds its residuals in the UNet, as diffusers' AnimateDiffControlNetPipeline does
+    (diffusers 0.28 and later; 0.27.2's UNetMotionModel already takes the residuals): the latent input
+    frames-first [2F, 4, h, w], each prompt embedding repeated per frame, the drawings in both halves."""
     scheduler = pia_scheduler() if layout == "pia" else first_frame_scheduler()
     scheduler.set_timesteps(STEPS)
     image = torch.from_numpy(image_u8).permute(2, 0, 1)[None].float() / 127.5 - 1
@@ -417,12 +477,24 @@ def reference_run(unet, vae, text, layout, image_u8, mask_u8, noise, coefficient
         for f in range(FRAMES):
             mask[:, :, f] = small[0]
         masked_image[:, :, 0] = image_latent
-    prompt_embeds = torch.cat([text(clip_ids(NEGATIVE)), text(clip_ids(PROMPT))])
+    prompt_embeds = torch.cat([clip_hidden_states(text, clip_ids(NEGATIVE)), clip_hidden_states(text, clip_ids(PROMPT))])
     latents = noise.clone()
     timesteps = []
     for t in scheduler.timesteps:
         model_input = torch.cat([torch.cat([latents] * 2), torch.cat([mask] * 2), torch.cat([masked_image] * 2)], dim=1)
-        prediction = unet(model_input, t, encoder_hidden_states=prompt_embeds).sample
+        residuals = {}
+        if controlnet is not None:
+            frames_first = torch.cat([latents] * 2).transpose(1, 2).reshape(2 * FRAMES, 4, h, w)
+            down, mid = controlnet(
+                frames_first,
+                t,
+                encoder_hidden_states=prompt_embeds.repeat_interleave(FRAMES, dim=0),
+                controlnet_cond=torch.cat([drawings] * 2),
+                conditioning_scale=CONDITIONING_SCALE,
+                return_dict=False,
+            )
+            residuals = {"down_block_additional_residuals": down, "mid_block_additional_residual": mid}
+        prediction = unet(model_input, t, encoder_hidden_states=prompt_embeds, **residuals).sample
         uncond, cond = prediction.chunk(2)
         guided = uncond + GUIDANCE * (cond - uncond)
         latents = scheduler.step(guided, t, latents, eta=0.0).prev_sample
@@ -434,10 +506,34 @@ def reference_run(unet, vae, text, layout, image_u8, mask_u8, noise, coefficient
     return latents, np.stack(frames), timesteps
 
 
+def stir_pose_drawings():
+    """Stir's own skeleton drawings [F, 3, H, W] of pose.json (scripts/reference/pose-drawing.ts, run here
+    with the repository's tsx), so both sides condition on the same pixels."""
+    subprocess.run(["npx", "tsx", os.path.join("scripts", "reference", "pose-drawing.ts")], cwd=ROOT, check=True)
+    with gzip.open(data_path("video-pose.drawing.f32.gz")) as f:
+        drawings = np.frombuffer(f.read(), dtype="<f4")
+    return torch.from_numpy(drawings.copy()).reshape(FRAMES, 3, WORKING, WORKING)
+
+
+TEXT_CASES = [PROMPT, "", "中文 字符", "A cat's  whiskers twitch!!"]
+
+
+def text_encoder_fixture(clip):
+    """The tiny CLIP's last hidden states [77, hidden] for a few reference-tokenizer cases, among them one
+    longer than 77 tokens (cut as SD 1.5's pipelines cut it)."""
+    long_case = next(c["text"] for c in clip_cases() if len(c["ids"]) > 77)
+    cases = []
+    for i, text in enumerate(TEXT_CASES + [long_case]):
+        states = clip_hidden_states(clip, clip_ids(text))[0]
+        save_f32(data_path(f"clip.case-{i}.f32"), states.numpy())
+        cases.append({"text": text, "hiddenStates": f"clip.case-{i}.f32", "spread": round(float(states.std()), 4)})
+    write_json("text-encoder.json", {"pack": "video-pia", "maxLength": 77, "hiddenSize": TEXT_HIDDEN, "cases": cases})
+
+
 def video_fixture():
     from stir_export.video import export_video_pack
 
-    unet, vae, text = tiny_video_models()
+    unet, vae, text, controlnet = tiny_video_models()
     tokenizer_dir = os.path.join(ROOT, "tests", "fixtures", "clip")
     photo_image = working_photo()
     photo_path = data_path("video.photo.png")
@@ -459,14 +555,17 @@ def video_fixture():
             pack_dir,
             {
                 "id": f"reference-video-{layout}",
-                "name": f"Tiny random motion UNet ({layout} layout)",
+                "name": f"Tiny random motion UNet ({layout} layout) and pose ControlNet",
                 "version": "1.0.0",
                 "description": "A reference fixture: diffusers' architectures with random weights (scripts/reference).",
                 "license": "the weights are random; diffusers is Apache-2.0",
-                "sources": ["huggingface/diffusers v0.27.2"],
+                "sources": ["huggingface/diffusers v0.27.2", "openai/CLIP"],
             },
             layout=layout,
             text_encoder=text,
+            # Both packs carry the pose ControlNet (they then share one UNet graph); runs without a pose
+            # give the UNet zero residuals, which leaves diffusers' UNet output as it is.
+            controlnet=controlnet,
             tokenizer_dir=tokenizer_dir,
             vae=vae,
             unet=unet,
@@ -500,6 +599,27 @@ def video_fixture():
             }
         )
         print(f"video-{layout}: timesteps {timesteps}, latent std {float(latents.std()):.3f}")
+    # The pose run: PIA's pack, the ControlNet fed Stir's own drawings of tests/fixtures/reference/pose.json.
+    drawings = stir_pose_drawings()
+    latents, frames, timesteps = reference_run(
+        unet, vae, text, "pia", image_u8, mask_u8, noise, coefficients, controlnet, drawings
+    )
+    save_f32(data_path("video-pia-pose.latents.f32"), latents.numpy())
+    np.ascontiguousarray(frames).tofile(data_path("video-pia-pose.frames.u8"))
+    pose_run = {
+        "pack": "video-pia",
+        "layout": "pia",
+        "drawings": "video-pose.drawing.f32.gz",
+        "latents": "video-pia-pose.latents.f32",
+        "frames": "video-pia-pose.frames.u8",
+        "timesteps": timesteps,
+        "latentSpread": round(float(latents.std()), 4),
+        # How far the pose moves the result: the same run without the ControlNet, final latents.
+        "latentChangeFromPose": round(float((latents - torch.from_numpy(np.fromfile(
+            data_path("video-pia.latents.f32"), dtype="<f4")).reshape(latents.shape)).abs().max()), 4),
+    }
+    print(f"video-pia-pose: latent std {pose_run['latentSpread']}, max change from the pose {pose_run['latentChangeFromPose']}")
+    text_encoder_fixture(text)
     write_json(
         "video.json",
         {
@@ -515,6 +635,7 @@ def video_fixture():
             "loop": "once",
             "piaCoefficients": coefficients,
             "runs": runs,
+            "poseRun": pose_run,
         },
     )
 

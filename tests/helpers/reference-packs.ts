@@ -62,3 +62,22 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): { max: n
   }
   return { max, at };
 }
+
+/** The pose ControlNet fixture's input: the skeleton, the frames' times and the photo's size. */
+export interface PoseFixture {
+  photo: { width: number; height: number };
+  frameTimes: number[];
+  pose: unknown;
+}
+
+export function readPoseFixture(): PoseFixture {
+  return referenceJson<PoseFixture>('pose.json');
+}
+
+/** A gzipped little-endian float32 file of data/. */
+export function referenceFloatsGz(name: string): Float32Array {
+  const bytes = gunzipSync(readFileSync(join(REFERENCE_DIR, 'data', name)));
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return new Float32Array(copy.buffer);
+}

@@ -8,6 +8,7 @@ with the SD 1.5 text encoder (CLIP ViT-L/14) and VAE, and optionally an OpenPose
         --adapter openmmlab/PIA-condition-adapter --out packs/pia-sd15 --precision fp16
     python3 tools/export-pack/export_video.py --layout pia ... --controlnet lllyasviel/control_v11p_sd15_openpose
     python3 tools/export-pack/export_video.py --layout first-frame --base ... --unet DIR --out packs/fyc-sd15
+    python3 tools/export-pack/export_video.py --layout pia ... --openai-clip ViT-L/14   # text encoder from openai/CLIP
     npm run stir -- models install packs/pia-sd15
 
 --base, --adapter, --controlnet and --unet take a Hugging Face id or a local folder in diffusers' layout.
@@ -36,6 +37,17 @@ def tokenizer_folder(base):
     return os.path.join(snapshot_download(base, allow_patterns=["tokenizer/*"]), "tokenizer")
 
 
+def text_encoder(args):
+    if args.openai_clip:
+        import clip  # openai/CLIP
+
+        model, _ = clip.load(args.openai_clip, device="cpu", jit=False)
+        return model.float()
+    from transformers import CLIPTextModel
+
+    return CLIPTextModel.from_pretrained(args.base, subfolder="text_encoder")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--layout", required=True, choices=["pia", "first-frame"])
@@ -43,6 +55,11 @@ def main(argv=None):
     parser.add_argument("--adapter", help="PIA's condition adapter (MotionAdapter with 9 input channels)")
     parser.add_argument("--unet", help="first-frame layout: a UNetMotionModel with 9 input channels")
     parser.add_argument("--controlnet", help="an OpenPose ControlNet for SD 1.5 (adds the pose capability)")
+    parser.add_argument(
+        "--openai-clip",
+        help="take the text encoder from openai/CLIP (pip install git+https://github.com/openai/CLIP) instead of "
+        "--base's text_encoder: a model name (ViT-L/14, the weights SD 1.5 was trained with) or a .pt file",
+    )
     parser.add_argument("--out", required=True)
     parser.add_argument("--precision", default="fp32", choices=["fp32", "fp16"])
     parser.add_argument("--frames", type=int, default=16)
@@ -51,7 +68,6 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     from diffusers import AutoencoderKL, ControlNetModel, MotionAdapter, UNet2DConditionModel, UNetMotionModel
-    from transformers import CLIPTextModel
 
     if os.path.exists(args.out) and os.listdir(args.out):
         raise SystemExit(f"{args.out} exists and is not empty: choose a new folder")
@@ -94,7 +110,7 @@ def main(argv=None):
             "sources": sources,
         },
         layout=args.layout,
-        text_encoder=CLIPTextModel.from_pretrained(args.base, subfolder="text_encoder"),
+        text_encoder=text_encoder(args),
         tokenizer_dir=tokenizer_folder(args.base),
         vae=AutoencoderKL.from_pretrained(args.base, subfolder="vae"),
         unet=unet,

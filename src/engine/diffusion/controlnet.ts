@@ -92,22 +92,30 @@ export class PoseControlNet {
     return inputs;
   }
 
-  /** Zero residuals for `n` items, their shapes read from one single-frame run. */
+  /**
+   * Zero residuals for `n` items, their shapes read from one probing run: a single frame, or the fixed
+   * batch the graph declares (an exported ControlNet is traced at B*F images and keeps that batch).
+   */
   async #zeroResiduals(n: number, signal?: AbortSignal): Promise<Record<string, Feed>> {
     const cached = this.#zeros.get(n);
     if (cached) return cached;
     const { session, shape, textDims, imageSize } = this.#setup;
+    const declared = session.input('sample').shape[0];
+    const batch = typeof declared === 'number' && declared > 0 ? declared : 1;
     const probe = await session.run(
       {
         sample: {
-          data: new Float32Array(4 * shape.height * shape.width),
-          dims: [1, 4, shape.height, shape.width],
+          data: new Float32Array(batch * 4 * shape.height * shape.width),
+          dims: [batch, 4, shape.height, shape.width],
         },
-        timestep: this.#timestepFeed(0, 1),
-        encoder_hidden_states: { data: new Float32Array(textDims[0] * textDims[1]), dims: [1, ...textDims] },
+        timestep: this.#timestepFeed(0, batch),
+        encoder_hidden_states: {
+          data: new Float32Array(batch * textDims[0] * textDims[1]),
+          dims: [batch, ...textDims],
+        },
         controlnet_cond: {
-          data: new Float32Array(3 * imageSize.height * imageSize.width),
-          dims: [1, 3, imageSize.height, imageSize.width],
+          data: new Float32Array(batch * 3 * imageSize.height * imageSize.width),
+          dims: [batch, 3, imageSize.height, imageSize.width],
         },
         conditioning_scale: this.#scaleFeed(0),
       },

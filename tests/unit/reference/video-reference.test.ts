@@ -129,8 +129,11 @@ describe.each(fixture.runs)('$layout layout against diffusers', (run) => {
       },
       control,
     );
+    // The packs carry a pose ControlNet: with no pose the UNet gets zero residuals (its session too is released).
     await Promise.all(
-      [components.unet, components.vaeEncoder, components.vaeDecoder].map((s) => s.release()),
+      [components.unet, components.vaeEncoder, components.vaeDecoder, components.controlnet].map((s) =>
+        s?.release(),
+      ),
     );
     await components.prompts.session.release();
   });

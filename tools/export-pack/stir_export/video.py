@@ -1,7 +1,8 @@
 """The video model as a Stir diffusion pack: CLIP text encoder, VAE encoder and decoder, the 9-channel motion
 UNet (PIA's layout, or the paper's first-frame + region-mask layout), and optionally an OpenPose ControlNet
 whose 12 down-block and 1 mid-block residuals the UNet takes as extra inputs. The graphs' inputs and outputs
-are the ones docs/model-packs.md lists; the modules come from diffusers (and transformers for CLIP)."""
+are the ones docs/model-packs.md lists; the modules come from diffusers (and transformers or openai/CLIP for
+the text encoder)."""
 
 import os
 import shutil
@@ -10,7 +11,11 @@ import torch
 
 from .pack import export_onnx, file_entries, write_manifest
 
-DOWN_RESIDUALS = [f"down_block_res_{i}" for i in range(12)]
+
+def down_residual_names(count):
+    return [f"down_block_res_{i}" for i in range(count)]
+
+
 MID_RESIDUAL = "mid_block_res"
 
 # PIA's inference config (open-mmlab/PIA, configs/inference): DDIM, linear betas, epsilon prediction.
@@ -47,17 +52,33 @@ LAYOUTS = {
 
 
 class TextEncoder(torch.nn.Module):
-    """input_ids [B, 77] int64 -> last_hidden_state [B, 77, hidden]."""
+    """input_ids [B, 77] int64 -> last_hidden_state [B, 77, hidden]: the token states after the final layer
+    norm, before any pooling or projection (what SD 1.5 conditions on). `model` is transformers'
+    CLIPTextModel, or openai/CLIP's CLIP (the original implementation; the same ViT-L/14 weights), whose
+    encode_text pools at the end-of-text token and projects: its ln_final output is taken instead."""
 
     def __init__(self, model):
         super().__init__()
         self.model = model
 
     def forward(self, input_ids):
+        if hasattr(self.model, "encode_text") and hasattr(self.model, "ln_final"):
+            return self._openai_clip_hidden_states(input_ids)
         out = self.model(input_ids)
         if hasattr(out, "last_hidden_state"):
             return out.last_hidden_state
         return out[0] if isinstance(out, (tuple, list)) else out
+
+    def _openai_clip_hidden_states(self, input_ids):
+        # encode_text runs as it is; a hook keeps ln_final's output (the pooling and projection after it
+        # are not part of the traced outputs, so the exported graph drops them).
+        kept = []
+        hook = self.model.ln_final.register_forward_hook(lambda _module, _inputs, output: kept.append(output))
+        try:
+            self.model.encode_text(input_ids)
+        finally:
+            hook.remove()
+        return kept[0]
 
 
 class VaeEncoder(torch.nn.Module):
@@ -192,11 +213,12 @@ def export_video_pack(
             "controlnet_cond": torch.zeros(batch * frames, 3, 8 * h, 8 * w, device=device, dtype=dtype),
             "conditioning_scale": torch.tensor(1.0, device=device, dtype=dtype),
         }
-        residual_names = DOWN_RESIDUALS + [MID_RESIDUAL]
-        files += export_onnx(controlnet, tuple(per_frame.values()), path("controlnet", "model.onnx"),
-                             list(per_frame.keys()), residual_names, None)
         with torch.no_grad():
             residual_args = tuple(controlnet(*per_frame.values()))
+        # SD 1.5's ControlNet gives 12 down-block residuals; a smaller UNet (fewer blocks or layers) fewer.
+        residual_names = down_residual_names(len(residual_args) - 1) + [MID_RESIDUAL]
+        files += export_onnx(controlnet, tuple(per_frame.values()), path("controlnet", "model.onnx"),
+                             list(per_frame.keys()), residual_names, None)
 
     unet_module = MotionUnet(unet.to(device, dtype), residuals=bool(residual_names))
     sample = torch.zeros(batch, 9, frames, h, w, device=device, dtype=dtype)
@@ -229,7 +251,7 @@ def export_video_pack(
     }
     capabilities = ["diffusion"]
     if residual_names:
-        unet_component["controlResiduals"] = {"down": DOWN_RESIDUALS, "mid": MID_RESIDUAL}
+        unet_component["controlResiduals"] = {"down": residual_names[:-1], "mid": MID_RESIDUAL}
         components["controlnet"] = {"kind": "openpose", "model": "controlnet/model.onnx", "conditioningScale": 1.0}
         capabilities.append("pose")
     manifest = dict(pack)
