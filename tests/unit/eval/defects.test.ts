@@ -111,6 +111,35 @@ describe('hole texture', () => {
     expect(good!.ratio).toBeGreaterThanOrEqual(DEFECT_TARGETS.holeTexture.atLeast);
   });
 
+  it('fires on a flat fill with a hard rim over a blurred background', () => {
+    // Bokeh: the grass box-blurred; the fill is flat with a dark outline where the object's edge was.
+    const blurred = { ...grass, data: Float32Array.from(grass.data) };
+    for (let pass = 0; pass < 4; pass++) {
+      const from = Float32Array.from(blurred.data);
+      for (let y = 1; y < SIZE - 1; y++) {
+        for (let x = 1; x < SIZE - 1; x++) {
+          let sum = 0;
+          for (let dy = -1; dy <= 1; dy++)
+            for (let dx = -1; dx <= 1; dx++) sum += from[(y + dy) * SIZE + x + dx]!;
+          blurred.data[y * SIZE + x] = sum / 9;
+        }
+      }
+    }
+    const photo = composite(blurred, cat, hole);
+    const rim = disk(64, 64, 15);
+    const fill = Float32Array.from(blurred.data, (v, i) => (hole[i] ? (rim[i] ? 120 : 60) : v));
+    const rimmed = holeTexture([photo, { ...blurred, data: fill }], photo, hole);
+    expect(rimmed!.ratio).toBeGreaterThan(DEFECT_TARGETS.holeTexture.atMost);
+    const exemplar = composite(
+      blurred,
+      warp(blurred, () => [37, 29]),
+      hole,
+    );
+    expect(holeTexture([photo, exemplar], photo, hole)!.ratio).toBeLessThanOrEqual(
+      DEFECT_TARGETS.holeTexture.atMost,
+    );
+  });
+
   it('has nothing to say while the object never left', () => {
     const photo = composite(grass, cat, hole);
     expect(holeTexture([photo, photo], photo, hole)).toBeNull();

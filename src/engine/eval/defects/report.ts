@@ -4,8 +4,11 @@
 import type { DefectRegionResult } from './measure.js';
 
 export const DEFECT_TARGETS = {
-  /** Fill texture over ring texture: a smooth blob reads below 0.1, an exemplar fill above 0.6. */
-  holeTexture: { atLeast: 0.35 },
+  /**
+   * Fill texture over ring texture: a smooth blob reads below 0.1, an exemplar fill about 1; a flat fill
+   * with a hard rim over bokeh reads well above 2 (the rim and left-behind parts are all its texture).
+   */
+  holeTexture: { atLeast: 0.35, atMost: 2.5 },
   /** Blend fit: a 50% cross-fade reads near 0, an opaque object moving away and back 0.7. */
   ghost: { atLeast: 0.3 },
   /** The change's gradient energy on the edge against the photo's: a hard tear reads about 1.5, a smooth fade 0.01. */
@@ -20,7 +23,11 @@ export const DEFECT_TARGETS = {
 export function defectFailures(region: DefectRegionResult): string[] {
   const t = DEFECT_TARGETS;
   const failures: string[] = [];
-  if (region.holeTexture !== null && !(region.holeTexture >= t.holeTexture.atLeast)) failures.push('hole');
+  if (
+    region.holeTexture !== null &&
+    !(region.holeTexture >= t.holeTexture.atLeast && region.holeTexture <= t.holeTexture.atMost)
+  )
+    failures.push('hole');
   if (region.ghost !== null && !(region.ghost >= t.ghost.atLeast)) failures.push('ghost');
   if (region.edgeSeam !== null && !(region.edgeSeam <= t.edgeSeam.atMost)) failures.push('seam');
   if (region.tempoRange && region.tempo !== null) {
@@ -70,7 +77,7 @@ export function formatDefectTable(rows: readonly { scene: string; defects: Defec
   const targets = [
     'target',
     '',
-    `>= ${t.holeTexture.atLeast}`,
+    `${t.holeTexture.atLeast}-${t.holeTexture.atMost}`,
     `>= ${t.ghost.atLeast}`,
     `<= ${t.edgeSeam.atMost}`,
     'word range',
