@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { decodePhoto } from '../src/engine/image/decode.js';
 import type { RgbaImage } from '../src/engine/image/types.js';
 import { fitLongSide } from '../src/engine/image/types.js';
-import { SCENES } from '../src/engine/eval/scenes.js';
+import { regionShape, SCENES } from '../src/engine/eval/scenes.js';
 import { rasterize } from '../src/engine/eval/shapes.js';
 import { FILL, IGNORE, KNOWN, inpaint } from '../src/engine/motion/inpaint.js';
 import { createMotionEngine } from '../src/engine/motion/index.js';
@@ -38,7 +38,7 @@ async function coffeeAt(width: number, height: number): Promise<{ photo: RgbaIma
   };
   const regions = scene.regions.map((region, i) => ({
     id: `r${i}`,
-    mask: rasterize(region.shape, width, height),
+    mask: rasterize(regionShape(region), width, height),
     prompt: BENCH_PROMPTS[i] ?? region.prompt,
     strength: 1.5,
     direction: region.direction,

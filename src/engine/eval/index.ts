@@ -2,5 +2,7 @@
 export { runEval, formatEvalTable, scenesFor, EVAL_TARGETS } from './run.js';
 export type { EvalReport, EvalRow, EvalOptions, EvalRegionResult, EvalSweepPoint } from './run.js';
 export * from './metrics.js';
-export { SCENES, type Scene, type SceneRegion } from './scenes.js';
+export { SCENES, regionShape, type Scene, type SceneRegion } from './scenes.js';
+export { HARD_SCENES } from './scenes-hard.js';
+export * from './defects/index.js';
 export { rasterize, type SceneShape } from './shapes.js';

@@ -2,13 +2,22 @@
 // clips with the metrics of QUALITY.md, printing a table and writing eval.json.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { EngineId, LoopMode } from '../../shared/index.js';
+import type { EngineId, LoopMode, Mask } from '../../shared/index.js';
 import { flowWhereChanged, toGrey, type GreyImage } from '../flow/index.js';
 import { decodePhoto } from '../image/decode.js';
-import { resizeRgba } from '../image/encode.js';
+import { encodePng, resizeRgba } from '../image/encode.js';
 import { fitLongSide, type RgbaImage } from '../image/types.js';
 import { createMotionEngine, MotionAnimation } from '../motion/index.js';
 import type { AnimationEngine, JobControl, RegionSpec } from '../render/types.js';
+import { ClassicSegmenter } from '../segment/classic/classic-segmenter.js';
+import type { Segmenter } from '../segment/types.js';
+import {
+  ClipDefects,
+  DEFECT_TARGETS,
+  defectFailures,
+  formatDefectTable,
+  type DefectRegionResult,
+} from './defects/index.js';
 import {
   BackgroundStability,
   dilatedRegions,
@@ -22,6 +31,7 @@ import {
   ssim,
   strengthFit,
 } from './metrics.js';
+import { HARD_SCENES } from './scenes-hard.js';
 import { SCENES, type Scene } from './scenes.js';
 import { rasterize } from './shapes.js';
 
@@ -75,6 +85,10 @@ export interface EvalRow {
   temporalConsistency: number;
   /** null for clips that do not loop. */
   loopSeam: number | null;
+  /** The defect metrics of issue 10, per region. */
+  defects: DefectRegionResult[];
+  /** Defect metrics missed, as "region: metric". */
+  defectFailures: string[];
   pass: boolean;
   failures: string[];
   seconds: number;
@@ -88,6 +102,7 @@ export interface EvalReport {
   fps: number;
   sweepStrengths: number[];
   targets: typeof EVAL_TARGETS;
+  defectTargets: typeof DEFECT_TARGETS;
   rows: EvalRow[];
   pass: boolean;
 }
@@ -105,6 +120,10 @@ export interface EvalOptions {
   fps?: number;
   sweepStrengths?: number[];
   sweepSeconds?: number;
+  /** Answers the clicks of scenes that click (default: the classic segmenter, as with no model installed). */
+  segmenter?: Segmenter;
+  /** When set, a strip of four frames of each scene's clip (0, 1/4, 1/2, 3/4 of it) is written here as PNG. */
+  stripsDir?: string;
   /** One line per step, for a progress display. */
   onProgress?: (line: string) => void;
 }
@@ -132,7 +151,7 @@ function defaultScene(photo: string): Scene {
 
 export function scenesFor(photoPath: string): Scene[] {
   const name = basename(photoPath);
-  const found = SCENES.filter((scene) => scene.photo === name);
+  const found = [...SCENES, ...HARD_SCENES].filter((scene) => scene.photo === name);
   return found.length > 0 ? found : [defaultScene(name)];
 }
 
@@ -146,6 +165,8 @@ interface ClipStats {
   temporal: number;
   seam: number | null;
   fields: (number | null)[];
+  /** Full clips only. */
+  defects: DefectRegionResult[];
 }
 
 export async function measureClip(
@@ -157,6 +178,8 @@ export async function measureClip(
   loop: LoopMode,
   size: { width: number; height: number },
   full: boolean,
+  described: readonly { name: string; outline: Mask | null }[] = [],
+  strip?: string,
 ): Promise<ClipStats> {
   const animation = await engine.prepare({ photo, regions, timing: { seconds, fps, loop }, size }, control());
   try {
@@ -170,6 +193,19 @@ export async function measureClip(
     const travels = regions.map((region) => reportOf(region)?.primitive === 'travel');
     const travelAreas = areas.map((area) => maskAt(area, size.width, size.height));
     const dilated = dilatedRegions(areas, size.width, size.height);
+    const defects = full
+      ? new ClipDefects(
+          regions.map((region, k) => ({
+            name: described[k]?.name ?? region.id,
+            word: reportOf(region)?.word ?? region.prompt,
+            mask: region.mask,
+            travel: travels[k]!,
+            outline: described[k]?.outline ?? null,
+          })),
+          size.width,
+          size.height,
+        )
+      : null;
     const background = new BackgroundStability(reference, dilated);
     const mask = new MaskCorrespondence(dilated);
     const measured = regions.map(() => 0);
@@ -182,18 +218,23 @@ export async function measureClip(
     let previous: RgbaImage | null = null;
     let previousGrey: GreyImage | null = null;
     let firstMse = 0;
+    const stripFrames: RgbaImage[] = [];
+    const stripAt = new Set([0, 1, 2, 3].map((q) => Math.floor((q * animation.frameCount) / 4)));
     for await (const { index, image } of animation.frames()) {
+      if (strip && stripAt.has(index)) stripFrames.push(image);
       const grey = toGrey(image);
       if (index === 0) {
         first = image;
         firstMse = i1Mse(image, reference);
       }
       if (full) background.add(image);
+      defects?.addFrame(grey);
       if (previous && previousGrey) {
         // Every pair: measuring one pair in k would alias with motions whose period is a multiple of k.
         const flow = flowWhereChanged(previousGrey, grey);
         const before = previousGrey;
         if (full) mask.add(flow);
+        defects?.addFlow(flow);
         insides.forEach((inside, k) => {
           if (!travels[k]) {
             measured[k]! += meanFlowInside(flow, inside);
@@ -213,6 +254,7 @@ export async function measureClip(
       previous = image;
       previousGrey = grey;
     }
+    if (strip && stripFrames.length > 0) await writeStrip(strip, stripFrames);
     const fields =
       animation instanceof MotionAnimation
         ? regions.map((region) => animation.regions.find((r) => r.id === region.id)?.fieldStrength ?? null)
@@ -232,16 +274,53 @@ export async function measureClip(
       temporal: pairs > 0 ? ssimTotal / pairs : 1,
       seam: loop === 'loop' && previous && first ? loopSeam(previous, first, steps) : null,
       fields,
+      defects: defects ? defects.measure(toGrey(reference), fps) : [],
     };
   } finally {
     await animation.dispose();
   }
 }
 
+/** Frames side by side, at their own size, as one PNG. */
+async function writeStrip(path: string, frames: readonly RgbaImage[]): Promise<void> {
+  const { width, height } = frames[0]!;
+  const data = new Uint8Array(width * frames.length * height * 4);
+  frames.forEach((frame, k) => {
+    for (let y = 0; y < height; y++) {
+      const row = frame.data.subarray(y * width * 4, (y + 1) * width * 4);
+      data.set(row, (y * width * frames.length + k * width) * 4);
+    }
+  });
+  await writeFile(path, await encodePng({ width: width * frames.length, height, data }));
+}
+
+/** Each region's mask at the photo's size: drawn, or the segmenter's answer to its clicks. */
+async function sceneMasks(
+  scene: Scene,
+  photo: RgbaImage,
+  photoKey: string,
+  segmenter: Segmenter,
+): Promise<Mask[]> {
+  const masks: Mask[] = [];
+  for (const region of scene.regions) {
+    if (region.shape) {
+      masks.push(rasterize(region.shape, photo.width, photo.height));
+      continue;
+    }
+    const clicks = region.clicks.map(([x, y]) => ({
+      x: x * photo.width,
+      y: y * photo.height,
+      positive: true,
+    }));
+    const { mask } = await segmenter.segment(photo, { clicks, box: null, previous: null, photoKey });
+    masks.push(mask);
+  }
+  return masks;
+}
+
 function regionSpecs(
   scene: Scene,
-  width: number,
-  height: number,
+  masks: readonly Mask[],
   only?: { index: number; strength: number },
 ): RegionSpec[] {
   return scene.regions
@@ -249,7 +328,7 @@ function regionSpecs(
     .filter(({ index }) => only === undefined || index === only.index)
     .map(({ region, index }) => ({
       id: `${index}`,
-      mask: rasterize(region.shape, width, height),
+      mask: masks[index]!,
       prompt: region.prompt,
       strength: only ? only.strength : region.strength,
       direction: region.direction,
@@ -260,7 +339,7 @@ function regionSpecs(
     }));
 }
 
-function failuresOf(row: Omit<EvalRow, 'pass' | 'failures'>): string[] {
+function failuresOf(row: Omit<EvalRow, 'pass' | 'failures' | 'defects' | 'defectFailures'>): string[] {
   const t = EVAL_TARGETS;
   const failures: string[] = [];
   if (!(row.i1Mse < t.i1Mse.below)) failures.push('I1-MSE');
@@ -282,27 +361,38 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   const fps = options.fps ?? 24;
   const sweepStrengths = options.sweepStrengths ?? [1, 2, 4, 8];
   const sweepSeconds = options.sweepSeconds ?? 2;
+  const segmenter = options.segmenter ?? new ClassicSegmenter();
+  if (options.stripsDir) await mkdir(options.stripsDir, { recursive: true });
   const rows: EvalRow[] = [];
   for (const path of options.photos) {
     const { image: photo } = await decodePhoto({ kind: 'path', path });
     const size = fitLongSide(photo.width, photo.height, longSide);
     for (const scene of scenesFor(path)) {
       const started = performance.now();
-      options.onProgress?.(`${scene.name}: rendering and measuring`);
+      options.onProgress?.(`${scene.name}: selecting, rendering and measuring`);
+      const masks = await sceneMasks(scene, photo, path, segmenter);
+      const described = scene.regions.map((region) => ({
+        name: region.name,
+        outline: region.outline ? rasterize(region.outline, photo.width, photo.height) : null,
+      }));
       const clip = await measureClip(
         engine,
         photo,
-        regionSpecs(scene, photo.width, photo.height),
+        regionSpecs(scene, masks),
         seconds,
         fps,
         scene.loop,
         size,
         true,
+        described,
+        options.stripsDir
+          ? join(options.stripsDir, `${rows.length + 1}-${basename(path).replace(/\.\w+$/, '')}.png`)
+          : undefined,
       );
       const sweep: EvalSweepPoint[] = [];
-      for (const strength of sweepStrengths) {
+      for (const strength of scene.sweepStrengths ?? sweepStrengths) {
         options.onProgress?.(`${scene.name}: strength ${strength}`);
-        const specs = regionSpecs(scene, photo.width, photo.height, { index: scene.sweep, strength });
+        const specs = regionSpecs(scene, masks, { index: scene.sweep, strength });
         const point = await measureClip(engine, photo, specs, sweepSeconds, fps, scene.loop, size, false);
         sweep.push({ strength, measured: point.measured[0]!, field: point.fields[0]! });
       }
@@ -337,9 +427,20 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
         seconds: (performance.now() - started) / 1000,
       };
       const failures = failuresOf(row);
-      rows.push({ ...row, pass: failures.length === 0, failures });
+      const missed = clip.defects.flatMap((region) =>
+        defectFailures(region).map((metric) => `${region.name}: ${metric}`),
+      );
+      rows.push({
+        ...row,
+        defects: clip.defects,
+        defectFailures: missed,
+        pass: failures.length === 0,
+        failures,
+      });
     }
+    segmenter.forget(path);
   }
+  if (!options.segmenter) await segmenter.dispose();
   const report: EvalReport = {
     createdAt: new Date().toISOString(),
     engine: engine.id,
@@ -348,6 +449,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
     fps,
     sweepStrengths,
     targets: EVAL_TARGETS,
+    defectTargets: DEFECT_TARGETS,
     rows,
     pass: rows.every((row) => row.pass),
   };
@@ -421,5 +523,11 @@ export function formatEvalTable(report: EvalReport): string {
     ...sweeps,
     '',
     report.pass ? 'All scenes meet the targets.' : 'Some scenes miss the targets (see "result").',
+    '',
+    formatDefectTable(report.rows),
+    '',
+    report.rows.every((row) => row.defectFailures.length === 0)
+      ? 'No defect metric fires.'
+      : `Defect metrics fire on ${report.rows.filter((row) => row.defectFailures.length > 0).length} of ${report.rows.length} scenes (see "result"): each is a defect to look at.`,
   ].join('\n');
 }

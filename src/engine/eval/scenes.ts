@@ -1,16 +1,27 @@
 // The clicks and motions eval uses on each example photo (examples/photos): regions drawn in code so the
-// numbers do not depend on the segmenter, with motions that fit what is in each photo.
+// numbers do not depend on the segmenter, with motions that fit what is in each photo. The harder photos'
+// scenes (scenes-hard.ts) click instead, and carry outlines drawn by hand.
 import type { LoopMode } from '../../shared/index.js';
 import type { SceneShape } from './shapes.js';
 
-export interface SceneRegion {
+/** Where a scene's region is: drawn in code, or clicked (the classic segmenter answers, as in the editor). */
+export type ScenePlace =
+  | { shape: SceneShape; clicks?: undefined; outline?: undefined }
+  | {
+      shape?: undefined;
+      /** Positive clicks as [x, y] fractions of the photo's width and height. */
+      clicks: readonly (readonly [number, number])[];
+      /** The region as a person would outline it by hand: the reference for mask IoU. */
+      outline: SceneShape;
+    };
+
+export type SceneRegion = ScenePlace & {
   name: string;
-  shape: SceneShape;
   prompt: string;
   /** px/frame at a 512-px long side. */
   strength: number;
   direction: number | null;
-}
+};
 
 export interface Scene {
   /** Shown in the table. */
@@ -20,6 +31,8 @@ export interface Scene {
   regions: SceneRegion[];
   /** Which region the strength sweep (1, 2, 4, 8 px/frame) animates. */
   sweep: number;
+  /** The strengths swept, when not the report's (the hard photos sweep two to keep eval short). */
+  sweepStrengths?: readonly number[];
   loop: LoopMode;
 }
 
@@ -203,3 +216,8 @@ export const SCENES: readonly Scene[] = [
     loop: 'loop',
   },
 ];
+
+/** The region's shape drawn in code, or for a clicked region the outline drawn by hand. */
+export function regionShape(region: SceneRegion): SceneShape {
+  return region.shape !== undefined ? region.shape : region.outline;
+}

@@ -1,0 +1,77 @@
+// Hole texture (issue 10, point 7): a travelling object leaves a hole that must be filled with the
+// texture around it, not a smooth blob. Compares the texture of what fills the vacated area, on the frame
+// where the area differs most from the photo, with the texture of a ring around it in the photo.
+import type { GreyImage } from '../../flow/index.js';
+import { gradientEnergy, localVariance, mostChangedFrame, signedDistance } from './texture.js';
+
+export interface HoleTexture {
+  /**
+   * Geometric mean of three ratios, fill over ring: gradient energy, local variance in 5x5 and 13x13
+   * windows. 1 = as textured as its surroundings; near 0 = a smooth blob.
+   */
+  ratio: number;
+  gradient: number;
+  fineVariance: number;
+  coarseVariance: number;
+  /** The frame measured (the one whose vacated area differs most from the photo). */
+  frame: number;
+}
+
+/** Below this the surroundings carry no texture to continue (grey levels^2): nothing to measure. */
+const FLAT_RING = 2;
+/** A pixel counts as filled when it differs from the photo by more than this (grey levels). */
+const CHANGED = 6;
+
+/**
+ * `inside`: the object's mask at the frames' size (1 inside). null when the object never vacated any of
+ * its area, or when the ring around it is flat.
+ */
+export function holeTexture(
+  frames: readonly GreyImage[],
+  photo: GreyImage,
+  inside: Uint8Array,
+): HoleTexture | null {
+  const { width, height } = photo;
+  const distance = signedDistance(inside, width, height);
+  let area = 0;
+  for (const v of inside) area += v;
+  if (area === 0) return null;
+  // Away from the edge, where a soft edge or a rim would mix in the ring.
+  const core = new Uint8Array(inside.length);
+  for (let i = 0; i < core.length; i++) core[i] = distance[i]! <= -2 ? 1 : 0;
+  const { index } = mostChangedFrame(frames, photo, core);
+  const frame = frames[index]!;
+  const filled = new Uint8Array(inside.length);
+  let filledCount = 0;
+  for (let i = 0; i < filled.length; i++) {
+    if (core[i] && Math.abs(frame.data[i]! - photo.data[i]!) > CHANGED) {
+      filled[i] = 1;
+      filledCount++;
+    }
+  }
+  if (filledCount < 30) return null;
+  const ringWidth = Math.max(6, 0.5 * Math.sqrt(area / Math.PI));
+  const ring = new Uint8Array(inside.length);
+  for (let i = 0; i < ring.length; i++) ring[i] = distance[i]! >= 3 && distance[i]! <= 3 + ringWidth ? 1 : 0;
+  const ringStats = [
+    gradientEnergy(photo, ring),
+    localVariance(photo, ring, 2),
+    localVariance(photo, ring, 6),
+  ];
+  if (Math.max(...ringStats) < FLAT_RING) return null;
+  const fillStats = [
+    gradientEnergy(frame, filled),
+    localVariance(frame, filled, 2),
+    localVariance(frame, filled, 6),
+  ];
+  // A floor of one grey level^2 so noise-free synthetic rings do not divide by nothing.
+  const ratios = fillStats.map((f, k) => (f + 1) / (ringStats[k]! + 1));
+  const [gradient, fineVariance, coarseVariance] = ratios as [number, number, number];
+  return {
+    ratio: Math.cbrt(gradient * fineVariance * coarseVariance),
+    gradient,
+    fineVariance,
+    coarseVariance,
+    frame: index,
+  };
+}

@@ -1,0 +1,10 @@
+// The defect metrics of issue 10, point 7 (QUALITY.md, "What these numbers miss").
+export { holeTexture, type HoleTexture } from './hole-texture.js';
+export { ghosting, type Ghosting } from './ghost.js';
+export { edgeSeam, type EdgeSeam } from './edge-seam.js';
+export { FlowSeries, TEMPO_RANGES } from './tempo.js';
+export { stairSteps, type StairSteps } from './stair-steps.js';
+export { maskIou } from './iou.js';
+export { gradientEnergy, localVariance, signedDistance } from './texture.js';
+export { ClipDefects, type DefectRegionInput, type DefectRegionResult } from './measure.js';
+export { DEFECT_TARGETS, defectFailures, formatDefectTable } from './report.js';

@@ -1,0 +1,86 @@
+// Runs the defect metrics over one clip: collects its grey frames and each region's sampled flow while
+// eval measures it, then measures every region (hole texture and ghosting for travels, edge seams for
+// motions that stay in place, tempo for all, stair-steps on the mask, IoU against a hand-drawn outline).
+import type { Mask } from '../../../shared/index.js';
+import type { FlowField, GreyImage } from '../../flow/index.js';
+import { maskAt } from '../metrics.js';
+import { edgeSeam } from './edge-seam.js';
+import { ghosting } from './ghost.js';
+import { holeTexture } from './hole-texture.js';
+import { maskIou } from './iou.js';
+import { stairSteps } from './stair-steps.js';
+import { FlowSeries, TEMPO_RANGES } from './tempo.js';
+
+export interface DefectRegionInput {
+  name: string;
+  /** The motion word the engine matched (tempo ranges are per word). */
+  word: string;
+  /** The mask the clip was rendered with, at the photo's size. */
+  mask: Mask;
+  travel: boolean;
+  /** A hand-drawn outline at the photo's size, when the scene has one. */
+  outline: Mask | null;
+}
+
+export interface DefectRegionResult {
+  name: string;
+  word: string;
+  /** Fill over ring texture, travels only (see hole-texture.ts). */
+  holeTexture: number | null;
+  /** Blend fit, travels only (see ghost.ts): low = a translucent ghost. */
+  ghost: number | null;
+  /** The change's gradient energy on the edge against the photo's (see edge-seam.ts), motions in place only. */
+  edgeSeam: number | null;
+  /** Dominant temporal frequency, Hz. */
+  tempo: number | null;
+  /** The word's tempo range, when it has one. */
+  tempoRange: { from: number; to: number } | null;
+  /** Share of lone corners on the mask's outline at the photo's size. */
+  stairSteps: number | null;
+  /** IoU of the mask with the outline drawn by hand. */
+  iou: number | null;
+}
+
+const isWhole = (mask: Mask) => mask.data.every((v) => v >= 128);
+
+export class ClipDefects {
+  readonly #frames: GreyImage[] = [];
+  readonly #series: FlowSeries[];
+  readonly #insides: Uint8Array[];
+
+  constructor(
+    private readonly regions: readonly DefectRegionInput[],
+    private readonly width: number,
+    private readonly height: number,
+  ) {
+    this.#insides = regions.map((region) => maskAt(region.mask, width, height));
+    this.#series = this.#insides.map((inside) => new FlowSeries(inside, width));
+  }
+
+  addFrame(grey: GreyImage): void {
+    this.#frames.push(grey);
+  }
+
+  addFlow(flow: FlowField): void {
+    for (const series of this.#series) series.add(flow.u, flow.v);
+  }
+
+  measure(photo: GreyImage, fps: number): DefectRegionResult[] {
+    return this.regions.map((region, k) => {
+      const inside = this.#insides[k]!;
+      const whole = isWhole(region.mask);
+      const range = TEMPO_RANGES[region.word] ?? null;
+      return {
+        name: region.name,
+        word: region.word,
+        holeTexture: region.travel ? (holeTexture(this.#frames, photo, inside)?.ratio ?? null) : null,
+        ghost: region.travel ? (ghosting(this.#frames, photo, inside)?.blendFit ?? null) : null,
+        edgeSeam: !region.travel && !whole ? (edgeSeam(this.#frames, photo, inside)?.ratio ?? null) : null,
+        tempo: region.travel ? null : this.#series[k]!.dominantFrequency(fps),
+        tempoRange: range,
+        stairSteps: whole ? null : (stairSteps(region.mask)?.share ?? null),
+        iou: region.outline ? maskIou(region.mask, region.outline) : null,
+      };
+    });
+  }
+}

@@ -1,0 +1,102 @@
+// Thresholds for the defect metrics and their table (issue 10, point 7). Each threshold was set on the
+// synthetic cases of tests/unit/eval/defects.test.ts: between what a made defect reads and what a clean
+// clip reads.
+import type { DefectRegionResult } from './measure.js';
+
+export const DEFECT_TARGETS = {
+  /**
+   * Fill texture over ring texture: a smooth blob reads below 0.1, an exemplar fill about 1; a flat fill
+   * with a hard rim over bokeh reads well above 2 (the rim and left-behind parts are all its texture).
+   */
+  holeTexture: { atLeast: 0.35, atMost: 2.5 },
+  /** Blend fit: a 50% cross-fade reads near 0, an opaque object moving away and back 0.7. */
+  ghost: { atLeast: 0.3 },
+  /** The change's gradient energy on the edge against the photo's: a hard tear reads about 1.5, a smooth fade 0.01. */
+  edgeSeam: { atMost: 0.3 },
+  /** Share of lone corners: an enlarged 4x mask reads near 1, a smooth one below 0.1. */
+  stairSteps: { atMost: 0.3 },
+  /** IoU with a hand-drawn outline. */
+  iou: { atLeast: 0.7 },
+} as const;
+
+/** The metrics a region misses, by name. */
+export function defectFailures(region: DefectRegionResult): string[] {
+  const t = DEFECT_TARGETS;
+  const failures: string[] = [];
+  if (
+    region.holeTexture !== null &&
+    !(region.holeTexture >= t.holeTexture.atLeast && region.holeTexture <= t.holeTexture.atMost)
+  )
+    failures.push('hole');
+  if (region.ghost !== null && !(region.ghost >= t.ghost.atLeast)) failures.push('ghost');
+  if (region.edgeSeam !== null && !(region.edgeSeam <= t.edgeSeam.atMost)) failures.push('seam');
+  if (region.tempoRange && region.tempo !== null) {
+    if (region.tempo < region.tempoRange.from || region.tempo > region.tempoRange.to) failures.push('tempo');
+  }
+  if (region.stairSteps !== null && !(region.stairSteps <= t.stairSteps.atMost)) failures.push('stairs');
+  if (region.iou !== null && !(region.iou >= t.iou.atLeast)) failures.push('IoU');
+  return failures;
+}
+
+const fixed = (value: number | null, digits: number) => (value === null ? '-' : value.toFixed(digits));
+
+/** One line per region of each scene: the defect metrics, their targets and what failed. */
+export function formatDefectTable(rows: readonly { scene: string; defects: DefectRegionResult[] }[]): string {
+  const t = DEFECT_TARGETS;
+  const header = [
+    'scene / region',
+    'word',
+    'hole tex',
+    'ghost',
+    'edge seam',
+    'tempo Hz',
+    'stairs',
+    'IoU',
+    'result',
+  ];
+  const lines = rows.flatMap((row) =>
+    row.defects.map((region) => {
+      const failures = defectFailures(region);
+      const tempo =
+        region.tempo === null
+          ? '-'
+          : `${region.tempo.toFixed(2)}${region.tempoRange ? ` (${region.tempoRange.from}-${region.tempoRange.to})` : ''}`;
+      return [
+        `${row.scene.split(':')[0]} / ${region.name}`,
+        region.word,
+        fixed(region.holeTexture, 2),
+        fixed(region.ghost, 2),
+        fixed(region.edgeSeam, 2),
+        tempo,
+        fixed(region.stairSteps, 2),
+        fixed(region.iou, 2),
+        failures.length === 0 ? 'pass' : `FAIL (${failures.join(', ')})`,
+      ];
+    }),
+  );
+  const targets = [
+    'target',
+    '',
+    `${t.holeTexture.atLeast}-${t.holeTexture.atMost}`,
+    `>= ${t.ghost.atLeast}`,
+    `<= ${t.edgeSeam.atMost}`,
+    'word range',
+    `<= ${t.stairSteps.atMost}`,
+    `>= ${t.iou.atLeast}`,
+    '',
+  ];
+  const all = [header, ...lines, targets];
+  const widths = header.map((_, c) => Math.max(...all.map((line) => line[c]!.length)));
+  const render = (line: string[]) =>
+    line.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [
+    'Defects (issue 10): hole texture and ghost on travels, edge seam on motions in place, tempo against the',
+    "word's range, stair-steps on the mask at the photo's size, IoU against an outline drawn by hand ('-': not measured)",
+    render(header),
+    rule,
+    ...lines.map(render),
+    rule,
+    render(targets),
+  ].join('\n');
+}
