@@ -49,8 +49,9 @@ async function framesOf(animation: MotionAnimation): Promise<Uint8Array[]> {
 
 describe('building the motion plan', () => {
   it('runs on a render worker and gives the same frames as on the calling thread', async () => {
-    // Regions of different families: a fluid field (flow) and a layer over an inpainted background (sway).
-    const regions = [spec('flow', COFFEE), spec('sway', SPOON), spec('rise', SPOON)];
+    // Regions of different families: a fluid field (flow), a warp (sway) and a layer over an inpainted
+    // background (bob).
+    const regions = [spec('flow', COFFEE), spec('sway', SPOON), spec('bob', SPOON)];
     const stages: string[] = [];
     const control = { signal: new AbortController().signal, progress: (s: string) => stages.push(s) };
     const onWorker = (await createMotionEngine({ workers: 1 }).prepare(
@@ -69,6 +70,7 @@ describe('building the motion plan', () => {
     expect(inline.renderStats.plannedOn).toBe('caller');
     expect(inline.regions.map((r) => r.family)).toEqual(reports);
     expect(reports).toContain('fluid');
+    expect(reports).toContain('warp');
     expect(reports).toContain('layer');
 
     const a = await framesOf(onWorker);
