@@ -7,6 +7,7 @@ import type { BenchRow, BenchSuite } from './harness.js';
 import { benchSegment } from './segment.js';
 import { benchMotion } from './motion.js';
 import { benchLargeRegions } from './large-regions.js';
+import { benchBigPhoto } from './big-photo.js';
 import { benchExport } from './export.js';
 import { benchDiffusion } from './diffusion.js';
 import { benchModelsInstall } from './models-install.js';
@@ -16,6 +17,7 @@ const suites: Record<string, BenchSuite> = {
   segment: benchSegment,
   motion: benchMotion,
   large: benchLargeRegions,
+  big: benchBigPhoto,
   export: benchExport,
   diffusion: benchDiffusion,
   models: benchModelsInstall,
