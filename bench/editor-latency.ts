@@ -2,7 +2,7 @@
 // edit -> the first new preview frame and the whole preview at display size. The photo is the coffee
 // photo upscaled to 4240x2832 in memory (twelve-mp.ts). Run through bench/index.ts.
 import { fitLongSide } from '../src/engine/image/types.js';
-import { SCENES } from '../src/engine/eval/scenes.js';
+import { regionShape, SCENES } from '../src/engine/eval/scenes.js';
 import { rasterize } from '../src/engine/eval/shapes.js';
 import { createMotionEngine } from '../src/engine/motion/index.js';
 import type { JobControl, RegionSpec } from '../src/engine/render/types.js';
@@ -79,7 +79,7 @@ export const benchEditorLatency: BenchSuite = async () => {
   const scene = SCENES.find((s) => s.photo === 'coffee.png')!;
   const regions: RegionSpec[] = scene.regions.map((region, i) => ({
     id: `r${i}`,
-    mask: rasterize(region.shape, photo.width, photo.height),
+    mask: rasterize(regionShape(region), photo.width, photo.height),
     prompt: ['swirl', 'sway'][i] ?? region.prompt,
     strength: 1.5,
     direction: region.direction,

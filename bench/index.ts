@@ -8,6 +8,7 @@ import { benchSegment } from './segment.js';
 import { benchMotion } from './motion.js';
 import { benchLargeRegions } from './large-regions.js';
 import { benchEditorLatency } from './editor-latency.js';
+import { benchBigPhoto } from './big-photo.js';
 import { benchExport } from './export.js';
 import { benchDiffusion } from './diffusion.js';
 import { benchModelsInstall } from './models-install.js';
@@ -18,6 +19,7 @@ const suites: Record<string, BenchSuite> = {
   motion: benchMotion,
   large: benchLargeRegions,
   editor: benchEditorLatency,
+  big: benchBigPhoto,
   export: benchExport,
   diffusion: benchDiffusion,
   models: benchModelsInstall,

@@ -13,6 +13,12 @@ export class FfmpegRun {
   readonly #child: ChildProcess;
   readonly #target: string;
   readonly #exited: Promise<number | null>;
+  /**
+   * false once ffmpeg has exited; made once. A `.then` made inside write() would share write()'s closure
+   * scope, which holds the frame, and stay attached to the pending exit until ffmpeg ends: every frame
+   * written would be kept (35 MB a frame at 3640x2400; issue 10, point 6).
+   */
+  readonly #stopped: Promise<false>;
   #stderr = '';
   #spawnError: Error | null = null;
   #exitCode: number | null | undefined = undefined;
@@ -42,6 +48,7 @@ export class FfmpegRun {
       this.#exitCode = code;
       return code;
     });
+    this.#stopped = this.#exited.then(() => false);
   }
 
   /** Hands one frame to ffmpeg; resolves once it is written to the pipe. */
@@ -52,7 +59,7 @@ export class FfmpegRun {
       stdin.write(frame, (error) => resolve(!error));
     });
     // Whichever comes first: the write completes, or ffmpeg exits (a write to a dead pipe may never end).
-    const ok = await Promise.race([written, this.#exited.then(() => false)]);
+    const ok = await Promise.race([written, this.#stopped]);
     if (!ok) throw await this.#failure();
   }
 

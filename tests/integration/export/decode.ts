@@ -1,6 +1,6 @@
 // Reading exports back for tests: ffprobe for the stream's facts, ffmpeg (or sharp, for animated WebP,
 // which Debian's ffmpeg 5.1 cannot decode) for the first frame as RGBA.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -106,6 +106,33 @@ export async function decodeFrame(path: string, index = 0): Promise<RgbaImage> {
     throw new Error(`decoded ${stdout.length} bytes from ${path}, expected ${width}x${height} RGBA`);
   }
   return { width, height, data: new Uint8Array(stdout) };
+}
+
+/** Every frame of a clip as RGBA, in order, decoded by ffmpeg as a stream (one frame held at a time). */
+export async function* decodeFrames(path: string): AsyncGenerator<RgbaImage> {
+  const facts = await probe(path);
+  const { width, height } = facts;
+  const frameBytes = width * height * 4;
+  const child = spawn(await tool('ffmpeg'), [
+    ...['-v', 'error', '-i', path, '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1'],
+  ]);
+  const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
+  // Chunks are joined only once a whole frame has arrived (joining on every chunk is quadratic).
+  let chunks: Buffer[] = [];
+  let held = 0;
+  for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    held += chunk.length;
+    if (held < frameBytes) continue;
+    let joined = Buffer.concat(chunks);
+    while (joined.length >= frameBytes) {
+      yield { width, height, data: new Uint8Array(joined.subarray(0, frameBytes)) };
+      joined = joined.subarray(frameBytes);
+    }
+    chunks = [Buffer.from(joined)];
+    held = joined.length;
+  }
+  if ((await exited) !== 0 || held !== 0) throw new Error(`ffmpeg could not decode ${path}`);
 }
 
 /** The numbered PNGs of a sequence folder, in order. */

@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { strengthFit } from '../../../src/engine/eval/metrics.js';
 import { measureClip } from '../../../src/engine/eval/run.js';
-import { SCENES } from '../../../src/engine/eval/scenes.js';
+import { regionShape, SCENES } from '../../../src/engine/eval/scenes.js';
 import { rasterize } from '../../../src/engine/eval/shapes.js';
 import { fitLongSide, type RgbaImage } from '../../../src/engine/image/types.js';
 import { createMotionEngine } from '../../../src/engine/motion/index.js';
@@ -34,7 +34,7 @@ beforeAll(async () => {
 function spec(strength: number, tempo: number | null = null): RegionSpec {
   return {
     id: 'crema',
-    mask: rasterize(crema.shape, photo.width, photo.height),
+    mask: rasterize(regionShape(crema), photo.width, photo.height),
     prompt: crema.prompt,
     strength,
     direction: crema.direction,
