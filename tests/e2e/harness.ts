@@ -328,7 +328,8 @@ export async function waitUntil(
 
 /** Stops playback and puts the playhead on a frame, so times read afterwards are that frame's. */
 export async function holdAt(page: Page, frame: number): Promise<void> {
-  const state = await editorState(page);
+  // A preview still rendering starts playing when its frames arrive: wait for it first, then stop.
+  const state = await waitForState(page, (st) => !st.rendering, 'the preview to finish rendering');
   if (state.playing) await page.getByTestId('play').click();
   await waitForState(page, (st) => !st.playing, 'playback to stop');
   if (frame === 0) await page.getByRole('button', { name: 'First frame' }).click();
