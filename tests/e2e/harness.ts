@@ -329,15 +329,20 @@ export async function waitUntil(
 /** Stops playback and puts the playhead on a frame, so times read afterwards are that frame's. */
 export async function holdAt(page: Page, frame: number): Promise<void> {
   // A preview still rendering starts playing when its frames arrive: wait for it first, then stop.
-  const state = await waitForState(page, (st) => !st.rendering, 'the preview to finish rendering');
-  if (state.playing) await page.getByTestId('play').click();
-  await waitForState(page, (st) => !st.playing, 'playback to stop');
-  if (frame === 0) await page.getByRole('button', { name: 'First frame' }).click();
-  else {
-    const ruler = page.getByTestId('ruler');
-    await ruler.focus();
-    await ruler.press('Home');
-    for (let i = 0; i < frame; i++) await ruler.press('ArrowRight');
+  // Playback can start again by itself (frames of a render arriving): stop and step until it holds.
+  for (let attempt = 0; ; attempt++) {
+    const state = await waitForState(page, (st) => !st.rendering, 'the preview to finish rendering');
+    if (state.playing) await page.getByTestId('play').click();
+    await waitForState(page, (st) => !st.playing, 'playback to stop');
+    if (frame === 0) await page.getByRole('button', { name: 'First frame' }).click();
+    else {
+      const ruler = page.getByTestId('ruler');
+      await ruler.focus();
+      await ruler.press('Home');
+      for (let i = 0; i < frame; i++) await ruler.press('ArrowRight');
+    }
+    const now = await editorState(page);
+    if ((now.frame === frame && !now.playing && !now.rendering) || attempt >= 20) break;
   }
   await waitForState(page, (st) => st.frame === frame && !st.playing, `frame ${frame}`);
 }

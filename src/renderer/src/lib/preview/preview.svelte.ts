@@ -143,7 +143,12 @@ export class Preview {
             margin: Math.max(source.width, source.height) * MARGIN_SHARE + 4,
             partialAllowed: source.settings.engine === 'motion',
           });
-    if (plan.kind === 'none') return;
+    if (plan.kind === 'none') {
+      // The frames shown are right for what the regions are now (an edit went back to what they were
+      // rendered with): a preview error from the edit in between no longer holds.
+      this.#notices.resolved('preview');
+      return;
+    }
     this.#cancel();
     // A partial render composes into the frames there, at their size (the window may have shrunk since).
     const longSide = renderLongSide(plan, this.#rendered, snapshot.longSide);
