@@ -37,6 +37,8 @@ export interface EngineOptions {
   publishDownload?: (path: string) => string | null;
   /** Renders and exports that run at once; the rest wait in line (default: DEFAULT_JOB_SLOTS). */
   jobSlots?: number;
+  /** Browser mode: refuses addresses a pack install whose source the person did not type may not reach. */
+  checkRemoteAddress?: (url: URL) => Promise<void>;
 }
 
 export function defaultDataDir(): string {
@@ -58,7 +60,11 @@ export function projectsDirFor(exportDir: string): string {
 
 export function createEngine(options: EngineOptions = {}): EngineHandle {
   const dataDir = options.dataDir ?? defaultDataDir();
-  const models = { dir: join(dataDir, 'models'), settingsPath: join(dataDir, 'settings', 'models.json') };
+  const models = {
+    dir: join(dataDir, 'models'),
+    settingsPath: join(dataDir, 'settings', 'models.json'),
+    checkRemoteAddress: options.checkRemoteAddress,
+  };
   const packStore = new PackStore(models.dir);
   const device = () => readProviderPreference(models.settingsPath);
 

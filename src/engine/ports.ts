@@ -85,6 +85,11 @@ export interface ModelsPorts {
   settingsPath: string;
   /** Where HTTPS_PROXY, HTTP_PROXY and NO_PROXY are read for downloads (process.env when left out). */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * Browser mode: refuses an address (this machine, a private network) before a download reaches it, for
+   * every hop of an install whose source the person did not type. Left out: any address may be reached.
+   */
+  checkRemoteAddress?: (url: URL) => Promise<void>;
 }
 
 export interface EnginePorts {

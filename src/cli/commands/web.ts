@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { StirError } from '../../shared/index.js';
 import { createEngine, defaultExportDir, projectsDirFor } from '../../engine/create-engine.js';
+import { checkPackUrl } from '../../web/pack-source.js';
 import { startWebServer, type WebServer } from '../../web/server.js';
 import type { CliCommand } from '../command.js';
 
@@ -47,6 +48,9 @@ file there that it did not write.`,
     const engine = createEngine({
       exportDir,
       publishDownload: (path) => server?.publishDownload(path) ?? null,
+      // The source URL is checked as the call arrives (web/confine.ts); this checks every redirect and
+      // every file a remote manifest names, which only the install itself gets to see.
+      checkRemoteAddress: (url) => checkPackUrl(url.href, false),
     });
     server = await startWebServer({
       staticDir,

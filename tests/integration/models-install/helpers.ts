@@ -42,14 +42,17 @@ export interface InstallRun {
   jobProgress: JobProgress[];
 }
 
-export function harness(providers: ProviderInfo[] = CPU_ONLY): Harness {
+export function harness(
+  providers: ProviderInfo[] = CPU_ONLY,
+  checkRemoteAddress?: (url: URL) => Promise<void>,
+): Harness {
   const root = tempDir('models');
   const modelsDir = join(root, 'models');
   mkdirSync(modelsDir);
   const settingsPath = join(root, 'settings', 'models.json');
   const bus = new EventBus();
   const jobs = new JobManager(bus);
-  const service = new ModelsService({ dir: modelsDir, settingsPath, env: {} }, bus, jobs, {
+  const service = new ModelsService({ dir: modelsDir, settingsPath, env: {}, checkRemoteAddress }, bus, jobs, {
     providers: () => providers,
     retry: { retryDelayMs: 5 },
   });

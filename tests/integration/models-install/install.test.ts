@@ -14,6 +14,7 @@ import {
   writeManifest,
   writeTinyPack,
 } from '../../unit/models-install/helpers/tiny-pack.js';
+import { StirError } from '../../../src/shared/index.js';
 import { downloadPath } from '../../../src/engine/models/install/installer.js';
 import { harness, type Harness } from './helpers.js';
 
@@ -200,6 +201,39 @@ describe('installing model packs', () => {
     expect(failed.error?.code).toBe('CHECKSUM_MISMATCH');
     expect(failed.error?.message).toContain(`/remote2/${DECODER}`);
     expect(listing(h.modelsDir)).toEqual(before);
+  });
+
+  it('checks every address a remote manifest names unless the person typed the source (browser mode)', async () => {
+    // Browser mode's check refuses this machine and private networks; here it refuses one folder of the
+    // test server, which stands in for a private one, so the mechanism is seen on one local server.
+    const checked: string[] = [];
+    const guarded = harness(undefined, async (url) => {
+      checked.push(url.pathname);
+      if (url.pathname.startsWith('/internal/'))
+        throw new StirError('UNAUTHORIZED', `${url.host} is on this machine or a private network.`);
+    });
+    try {
+      const source = pack('pointing-inside');
+      const manifest = readManifest(source.dir);
+      const files = manifest.files.map((f) => ({ ...f, url: server.url(`/internal/${f.path}`) }));
+      const body = Buffer.from(JSON.stringify({ ...manifest, files }));
+      server.serve('/public/stir-pack.json', { body });
+      server.serve(`/internal/${ENCODER}`, { body: readFileSync(join(source.dir, ENCODER)) });
+      server.serve(`/internal/${DECODER}`, { body: readFileSync(join(source.dir, DECODER)) });
+      const before = listing(guarded.modelsDir);
+      const refused = await guarded.install({ source: server.url('/public/stir-pack.json') });
+      expect(refused.error?.code).toBe('UNAUTHORIZED');
+      expect(server.requests.map((r) => r.path)).toEqual(['/public/stir-pack.json']);
+      expect(listing(guarded.modelsDir)).toEqual(before);
+
+      // Typed by the person: not checked, installed.
+      checked.length = 0;
+      const typed = await guarded.install({ source: server.url('/public/stir-pack.json'), typed: true });
+      expect(typed.error).toBeNull();
+      expect(checked).toEqual([]);
+    } finally {
+      await guarded.dispose();
+    }
   });
 
   it('refuses a .zip with a path that escapes the folder: nothing written', async () => {

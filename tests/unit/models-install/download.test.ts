@@ -209,6 +209,44 @@ describe('downloadFile', () => {
     }
   });
 
+  it('follows redirects itself, checking every address before it is reached', async () => {
+    const target = server.serve('/cdn/file.bin', { body });
+    const hop = server.serve('/mirror/file.bin', { body, redirectTo: '/cdn/file.bin' });
+    const first = server.serve('/release/file.bin', { body, redirectTo: hop });
+    const checked: string[] = [];
+    const outcome = await downloadFile(
+      request(first, { checkAddress: async (url) => void checked.push(url.href) }),
+    );
+    expect(outcome.sha256).toBe(sha256);
+    expect(checked).toEqual([first, hop, target]);
+  });
+
+  it('refuses a redirect to an address the check refuses, without sending it anything', async () => {
+    server.serve('/private/secret.bin', { body });
+    const first = server.serve('/public/file.bin', { body, redirectTo: '/private/secret.bin' });
+    const refused = await failure(
+      downloadFile(
+        request(first, {
+          checkAddress: async (url) => {
+            if (url.pathname.startsWith('/private/'))
+              throw new StirError('UNAUTHORIZED', `${url.host} is on this machine or a private network.`);
+          },
+        }),
+      ),
+    );
+    expect(refused.code).toBe('UNAUTHORIZED');
+    expect(server.requests.map((r) => r.path)).toEqual(['/public/file.bin']);
+    expect(listing(dir)).toEqual([]);
+  });
+
+  it('gives up on a redirect loop after a bounded number of hops', async () => {
+    const loop = server.serve('/loop.bin', { body, redirectTo: '/loop.bin' });
+    const error = await failure(downloadFile(request(loop)));
+    expect(error.code).toBe('DOWNLOAD_FAILED');
+    expect(error.message).toMatch(/more than 8 redirects/);
+    expect(server.requests).toHaveLength(9);
+  });
+
   it('reads proxy settings lower-case first, as curl does', () => {
     expect(
       proxySettingsFrom({ https_proxy: 'http://a:1', HTTPS_PROXY: 'http://b:2', NO_PROXY: 'x' }),

@@ -34,7 +34,14 @@ export interface DownloadRequest {
   maxRetries?: number;
   /** First wait before reconnecting; doubles each time, up to 10 s. */
   retryDelayMs?: number;
+  /**
+   * Checked before every address the download reaches (the first and each redirect): throws to refuse one.
+   * Browser mode refuses this machine and private networks for a URL the person did not type.
+   */
+  checkAddress?: AddressCheck;
 }
+
+export type AddressCheck = (url: URL) => Promise<void>;
 
 export interface DownloadOutcome {
   path: string;
@@ -58,6 +65,9 @@ const WRITE_BYTES = 1 << 20;
 const MAX_RETRY_DELAY_MS = 10_000;
 /** Hard ceiling on request attempts of one download, whatever happens (pauses included). */
 const MAX_ATTEMPTS = 10_000;
+/** Enough for a release host -> CDN -> signed URL chain, with room to spare. */
+const MAX_REDIRECTS = 8;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 
 export async function downloadFile(req: DownloadRequest): Promise<DownloadOutcome> {
   const partPath = `${req.path}.part`;
@@ -142,7 +152,7 @@ async function download(req: DownloadRequest, partPath: string, infoPath: string
           const validator = info?.etag && !info.etag.startsWith('W/') ? info.etag : info?.lastModified;
           if (validator) headers['if-range'] = validator;
         }
-        const response = await request(req.url, { dispatcher: req.dispatcher, signal, headers });
+        const response = await requestFollowingRedirects(req, signal, headers);
         const answer = interpret(response, offset, req.url);
         if (answer.kind === 'complete') {
           await response.body.dump();
@@ -243,6 +253,30 @@ async function download(req: DownloadRequest, partPath: string, infoPath: string
   await rename(partPath, req.path);
   await rm(infoPath, { force: true });
   return { path: req.path, bytes: offset, sha256, resumedAt, restarts };
+}
+
+/**
+ * One GET, following redirects here rather than in the HTTP client so that every hop passes
+ * `checkAddress` before anything is sent to it (a public address may redirect to a private one).
+ */
+async function requestFollowingRedirects(
+  req: DownloadRequest,
+  signal: AbortSignal,
+  headers: Record<string, string>,
+): Promise<Dispatcher.ResponseData> {
+  let url = new URL(req.url);
+  for (let hop = 0; ; hop++) {
+    await req.checkAddress?.(url);
+    const response = await request(url, { dispatcher: req.dispatcher, signal, headers });
+    const location = header(response, 'location');
+    if (!REDIRECT_STATUSES.has(response.statusCode) || location === null) return response;
+    await response.body.dump();
+    if (hop >= MAX_REDIRECTS) throw failed(req.url, `more than ${MAX_REDIRECTS} redirects`);
+    const next = new URL(location, url);
+    if (next.protocol !== 'https:' && next.protocol !== 'http:')
+      throw failed(req.url, `it redirects to ${next.protocol} address, which Stir does not follow`);
+    url = next;
+  }
 }
 
 type Answer =

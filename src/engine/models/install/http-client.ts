@@ -1,11 +1,9 @@
 // The HTTP client of downloads. Node's global fetch ignores HTTP_PROXY/HTTPS_PROXY/NO_PROXY, which is
 // how most offices and many homes reach the internet; undici's EnvHttpProxyAgent honours them (CONNECT
-// tunnels through the proxy, NO_PROXY hosts reached directly). Model hosts answer with redirects to a
-// CDN, so redirects are followed (a bounded number).
-import { EnvHttpProxyAgent, interceptors, type Dispatcher } from 'undici';
+// tunnels through the proxy, NO_PROXY hosts reached directly). Redirects are followed by the download
+// itself (download.ts), which checks each address before it is reached.
+import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 
-/** Enough for a release host -> CDN -> signed URL chain, with room to spare. */
-const MAX_REDIRECTS = 8;
 /** A stalled connection is abandoned (and resumed with a range request) after this long without data. */
 const BODY_TIMEOUT_MS = 60_000;
 const HEADERS_TIMEOUT_MS = 60_000;
@@ -45,7 +43,7 @@ export function createDownloadClient(
     headersTimeout: HEADERS_TIMEOUT_MS,
   });
   return {
-    dispatcher: agent.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTS })),
+    dispatcher: agent,
     close: () => agent.close(),
   };
 }

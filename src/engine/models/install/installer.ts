@@ -19,7 +19,12 @@ import { loadPack } from '../validate.js';
 import { confinedPath } from './confine.js';
 import { INSTALL_RECORD_NAME, readManifestFile, type InstallRecord } from './describe.js';
 import { assertFreeSpace } from './disk-space.js';
-import { downloadFile, type DownloadOutcome, type DownloadProgress } from './download.js';
+import {
+  downloadFile,
+  type AddressCheck,
+  type DownloadOutcome,
+  type DownloadProgress,
+} from './download.js';
 import { copyFiles } from './folder-files.js';
 import type { PauseGate } from './pause-gate.js';
 import { TransferMeter } from './transfer-meter.js';
@@ -63,6 +68,8 @@ export interface InstallContext {
   claim(id: string): () => void;
   /** Retry policy of downloads (tests shorten it). */
   retry?: { maxRetries?: number; retryDelayMs?: number };
+  /** Checked before every address a download reaches, redirects and a remote manifest's files included. */
+  checkAddress?: AddressCheck;
 }
 
 export interface InstallOutcome {
@@ -377,6 +384,7 @@ async function fetchToDownloads(
       dispatcher: ctx.dispatcher,
       signal: ctx.signal,
       pause: ctx.pause,
+      checkAddress: ctx.checkAddress,
       maxRetries: ctx.retry?.maxRetries,
       retryDelayMs: ctx.retry?.retryDelayMs,
       onProgress: (p: DownloadProgress) =>

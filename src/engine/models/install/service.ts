@@ -108,6 +108,8 @@ export class ModelsService implements Pick<StirService, ModelsMethod> {
             onUpdate: (update) => this.#report(job, update),
             claim: (key) => this.#claim(key),
             retry: this.#retry,
+            // What the person typed themselves may be on their own network; anything else may not.
+            checkAddress: params.typed ? undefined : ports.checkRemoteAddress,
           },
         );
         const pack = await store.get(outcome.id);

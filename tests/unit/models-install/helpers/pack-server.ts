@@ -15,6 +15,8 @@ export interface ServedFile {
   stallAfter?: number;
   etag?: string;
   status?: number;
+  /** Answer 302 Found with this Location (the body is not served). */
+  redirectTo?: string;
 }
 
 export interface RecordedRequest {
@@ -81,6 +83,11 @@ export class PackServer {
     if (!file) {
       record(404);
       res.writeHead(404).end('not found');
+      return;
+    }
+    if (file.redirectTo !== undefined) {
+      record(302);
+      res.writeHead(302, { location: file.redirectTo }).end();
       return;
     }
     if (file.status) {
