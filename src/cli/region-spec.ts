@@ -208,3 +208,23 @@ export function guideOutsidePhoto(region: CliRegion, width: number, height: numb
   if (disc) return `The freeze disc at ${disc.points[0]!.x},${disc.points[0]!.y}`;
   return null;
 }
+
+/**
+ * A region whose points were given on a photo of `from` width, moved onto the photo Stir opened (a
+ * photo over Stir's size limit opens scaled down; the person's coordinates are the file's own).
+ */
+export function scaleRegion(region: CliRegion, factor: number): CliRegion {
+  if (factor === 1) return region;
+  const point = <P extends Point>(p: P): P => ({ ...p, x: p.x * factor, y: p.y * factor });
+  return {
+    ...region,
+    clicks: region.clicks?.map(point) ?? null,
+    paths: region.paths.map((path) => path.map(point)),
+    anchors: region.anchors.map(point),
+    freeze: region.freeze.map((stroke) => ({
+      ...stroke,
+      radius: Math.max(0.5, stroke.radius * factor),
+      points: stroke.points.map(point),
+    })),
+  };
+}

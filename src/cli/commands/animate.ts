@@ -18,7 +18,13 @@ import { checkExportTarget } from '../../engine/export/staged-output.js';
 import { prepareExportFolder, resolveExportTarget } from '../../engine/export/target-path.js';
 import type { CliCommand, CliContext } from '../command.js';
 import { progressPrinter } from '../progress.js';
-import { addGuideFlag, guideOutsidePhoto, parseRegionSpec, type CliRegion } from '../region-spec.js';
+import {
+  addGuideFlag,
+  guideOutsidePhoto,
+  parseRegionSpec,
+  scaleRegion,
+  type CliRegion,
+} from '../region-spec.js';
 import { exportOptionsFromArgs, EXPORT_ARG_OPTIONS, EXPORT_USAGE } from '../export-options.js';
 
 export const animateUsage = `Usage: stir animate PHOTO --region X,Y:MOTION[:STRENGTH][:dir=ANGLE] [--region ...] -o OUT
@@ -97,7 +103,11 @@ function parseEngine(value: string | undefined): EngineId {
 }
 
 /** Opens the photo, makes each region (click -> mask), and sets the timing: what both animate and demo do. */
-export async function buildDocument(client: StirClient, options: AnimateOptions): Promise<string> {
+export async function buildDocument(
+  client: StirClient,
+  options: AnimateOptions,
+  onNotice?: (notice: string) => void,
+): Promise<string> {
   // Motion words first: an unknown word fails at once, before any segmentation.
   for (const region of options.regions) {
     const resolution = await client.resolveMotion({ prompt: region.prompt, engine: options.engine });
@@ -114,7 +124,16 @@ export async function buildDocument(client: StirClient, options: AnimateOptions)
     }
   }
   const doc = await client.openPhoto({ source: { kind: 'path', path: options.photo } });
-  const { width, height } = doc;
+  // Coordinates are given on the file; a photo over Stir's limit opened scaled down, so they move with it
+  // and are checked against the file's own size.
+  const scaled = doc.scaledFrom;
+  const { width, height } = scaled ?? doc;
+  if (scaled) {
+    onNotice?.(
+      `${doc.name} is ${scaled.width}x${scaled.height}: Stir works on it scaled down to ${doc.width}x${doc.height}, ` +
+        'the most it works at; the clip is made at that size or at --long-side.',
+    );
+  }
   for (const region of options.regions) {
     for (const click of region.clicks ?? []) {
       if (click.x < 0 || click.y < 0 || click.x >= width || click.y >= height) {
@@ -145,7 +164,8 @@ export async function buildDocument(client: StirClient, options: AnimateOptions)
       anchorFirstFrame: options.anchorFirstFrame ?? null,
     },
   });
-  for (const region of options.regions) {
+  const factor = scaled ? doc.width / scaled.width : 1;
+  for (const region of options.regions.map((r) => scaleRegion(r, factor))) {
     const mask = region.clicks
       ? (await client.segment({ docId: doc.docId, clicks: region.clicks })).mask
       : { width, height, data: new Uint8Array(width * height).fill(255) };
@@ -261,7 +281,7 @@ export const animateCommand: CliCommand = {
     if (target.notice) context.io.err(`${target.notice}\n`);
 
     const client = await context.client();
-    const docId = await buildDocument(client, options);
+    const docId = await buildDocument(client, options, (notice) => context.io.err(`${notice}\n`));
     const printer = progressPrinter(context.io, 'Exporting');
     const result = await runJob(
       client,

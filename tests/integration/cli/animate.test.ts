@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/index.js';
 import type { CliIO } from '../../../src/cli/command.js';
@@ -128,6 +129,47 @@ describe('stir animate', () => {
       'chelsea-web-mp4.mp4',
     ]);
   });
+
+  it('opens a photo over 8192 px scaled down, says so, and reads the clicks on the file itself', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stir-cli-'));
+    // 9000x120: a bright band on the right half of a dark panorama; a click at x=8990 (the file's pixels, past 8192)
+    // lands in the band only when it is moved onto the 8192-wide photo Stir works on.
+    const width = 9000;
+    const height = 120;
+    const pixels = new Uint8Array(width * height * 3).map((_, i) =>
+      Math.floor(i / 3) % width > 4500 ? 230 : 20,
+    );
+    const photo = join(dir, 'panorama.png');
+    writeFileSync(
+      photo,
+      await sharp(pixels, { raw: { width, height, channels: 3 } })
+        .png()
+        .toBuffer(),
+    );
+    const io = captureIO();
+    const code = await runCli(
+      [
+        'animate',
+        photo,
+        '--region',
+        '8990,60:sway',
+        '--seconds',
+        '1',
+        '--fps',
+        '8',
+        '--long-side',
+        '512',
+        '-o',
+        join(dir, 'pano.mp4'),
+      ],
+      io,
+    );
+    expect(io.stderr, io.stderr).toContain(
+      'panorama.png is 9000x120: Stir works on it scaled down to 8192x109',
+    );
+    expect(code, io.stderr).toBe(0);
+    expect(await probe(join(dir, 'pano.mp4'))).toMatchObject({ width: 512, frames: 8 });
+  }, 240_000); // a 9000 px photo through the whole CLI: slow on a loaded machine
 
   it('writes ProRes asked for under a .mp4 name as .mov, and says so', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stir-cli-'));

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { addGuideFlag, guideOutsidePhoto, parseRegionSpec } from '../../../src/cli/region-spec.js';
+import {
+  addGuideFlag,
+  guideOutsidePhoto,
+  parseRegionSpec,
+  scaleRegion,
+} from '../../../src/cli/region-spec.js';
 import { RegionMotionSchema } from '../../../src/shared/index.js';
 
 describe('--region parsing', () => {
@@ -115,5 +120,28 @@ describe('motion paths, anchors and freeze discs', () => {
   it('refuses more paths than a region takes', () => {
     const many = Array.from({ length: 9 }, () => '1,1;2,2').join('|');
     expect(() => parseRegionSpec(`1,1:flow:path=${many}`)).toThrow(/at most 8 paths/);
+  });
+});
+
+describe('coordinates on a photo that opened scaled down', () => {
+  it('moves clicks, paths, anchors and freeze discs onto the scaled photo', () => {
+    const region = parseRegionSpec(
+      '1000,500;!2000,400:flow:path=0,0;4000,2000:anchor=800,600:freeze=100,200,40',
+    );
+    const half = scaleRegion(region, 0.5);
+    expect(half.clicks).toEqual([
+      { x: 500, y: 250, positive: true },
+      { x: 1000, y: 200, positive: false },
+    ]);
+    expect(half.paths).toEqual([
+      [
+        { x: 0, y: 0 },
+        { x: 2000, y: 1000 },
+      ],
+    ]);
+    expect(half.anchors).toEqual([{ x: 400, y: 300 }]);
+    expect(half.freeze[0]).toMatchObject({ radius: 20, points: [{ x: 50, y: 100 }] });
+    expect(half.prompt).toBe('flow');
+    expect(scaleRegion(region, 1)).toBe(region);
   });
 });
