@@ -52,10 +52,15 @@ export function harness(
   const settingsPath = join(root, 'settings', 'models.json');
   const bus = new EventBus();
   const jobs = new JobManager(bus);
-  const service = new ModelsService({ dir: modelsDir, settingsPath, env: {}, checkRemoteAddress }, bus, jobs, {
-    providers: () => providers,
-    retry: { retryDelayMs: 5 },
-  });
+  const service = new ModelsService(
+    { dir: modelsDir, settingsPath, env: {}, checkRemoteAddress },
+    bus,
+    jobs,
+    {
+      providers: () => providers,
+      retry: { retryDelayMs: 5 },
+    },
+  );
   return {
     root,
     modelsDir,

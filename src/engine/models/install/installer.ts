@@ -19,12 +19,7 @@ import { loadPack } from '../validate.js';
 import { confinedPath } from './confine.js';
 import { INSTALL_RECORD_NAME, readManifestFile, type InstallRecord } from './describe.js';
 import { assertFreeSpace } from './disk-space.js';
-import {
-  downloadFile,
-  type AddressCheck,
-  type DownloadOutcome,
-  type DownloadProgress,
-} from './download.js';
+import { downloadFile, type AddressCheck, type DownloadOutcome, type DownloadProgress } from './download.js';
 import { copyFiles } from './folder-files.js';
 import type { PauseGate } from './pause-gate.js';
 import { TransferMeter } from './transfer-meter.js';
