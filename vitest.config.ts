@@ -8,7 +8,8 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
     environment: 'node',
-    testTimeout: 60_000,
+    // A safety net, not a wait: on a loaded machine (npm test with both cores busy) a whole CLI render can take minutes.
+    testTimeout: 300_000,
     hookTimeout: 120_000,
     // Two cores: run test files two at a time; heavy files (ffmpeg, ONNX) mark themselves sequential.
     maxWorkers: 2,
