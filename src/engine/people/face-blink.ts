@@ -23,10 +23,13 @@ const BLINK_EVERY = 3;
 /** How long a blink takes, lid down and up again. */
 const BLINK_SECONDS = 0.36;
 /**
- * How far past the lower lid's landmarks the lash line goes at full closure, in pixels: the landmarks
- * sit a pixel or so inside the eye's white, which must not show under a closed lid.
+ * How far past the lower lid's landmarks the lash line goes at full closure, as a share of the eye's
+ * width (at least a pixel): the landmarks sit a little inside the eye's white, which must not show under
+ * a closed lid.
  */
-const OVERSHOOT = 1;
+const OVERSHOOT = 0.06;
+/** How much of the lid above the lash line (the lashes, the lid's rim) moves whole: a share of the eye's width. */
+const RIM = 0.06;
 /** How far the lash line reaches below the upper lid's landmarks, as a share of the eye's width. */
 const LASH = 0.05;
 /**
@@ -44,6 +47,8 @@ interface EyeColumns {
   upper: Float64Array;
   lower: Float64Array;
   brow: Float64Array;
+  /** How much of the lid above the lash line moves down whole, in pixels. */
+  rim: number;
 }
 
 function eyeColumns(face: FoundFace, eye: EyeIndices): EyeColumns {
@@ -57,6 +62,8 @@ function eyeColumns(face: FoundFace, eye: EyeIndices): EyeColumns {
   const x1 = Math.ceil(middle + half);
   const n = x1 - x0 + 1;
   const lash = Math.max(0.75, LASH * 2 * half);
+  const overshoot = Math.max(1, OVERSHOOT * 2 * half);
+  const rim = RIM * 2 * half;
   const upper = new Float64Array(n);
   const lower = new Float64Array(n);
   const brow = new Float64Array(n);
@@ -69,10 +76,10 @@ function eyeColumns(face: FoundFace, eye: EyeIndices): EyeColumns {
     upper[i] = landmark + Math.min(lash, between / 2);
     const open = Math.max(0, curveAt(lowerPoints, onMesh) - upper[i]!);
     // Past the lower lid by OVERSHOOT where the eye is open, tapering to nothing at the corners.
-    lower[i] = upper[i]! + open + Math.min(OVERSHOOT, open);
+    lower[i] = upper[i]! + open + Math.min(overshoot, open);
     brow[i] = Math.min(upper[i]! - 1, curveAt(browPoints, x));
   }
-  return { x0, x1, upper, lower, brow };
+  return { x0, x1, upper, lower, brow, rim };
 }
 
 /** Writes the lid at `closure` (0 open, 1 closed) into basis/coverage `k` of the field. */
@@ -89,16 +96,19 @@ function drawLid(field: FieldRegionPlan, k: number, eye: EyeColumns, closure: nu
     const travel = closure * (eye.lower[i]! - upper);
     if (travel <= 0) continue;
     const edge = upper + travel;
-    // The lid skin that unfolds: from the brow's lower edge down, and never less than the travel (the
-    // skin's stretch stays moderate and the lid never folds over itself where the brow sits low).
-    const top = upper - Math.max(upper - eye.brow[i]!, 0.8 * travel);
+    // The lashes and the lid's rim just above the lash line go down whole (stretched, they would streak).
+    const rigid = edge - eye.rim;
+    // The lid skin that unfolds: from the brow's lower edge down to the rim, and never less than the
+    // travel (the skin's stretch stays moderate and the lid never folds over itself where the brow sits
+    // low).
+    const top = upper - Math.max(upper - eye.brow[i]!, eye.rim + 0.8 * travel);
     for (let y = Math.max(box.y0, Math.floor(top)); y < Math.min(box.y1, Math.ceil(edge) + 1); y++) {
       const centre = y + 0.5;
       const j = k * size + (y - box.y0) * bw + (x - box.x0);
       const coverage = Math.min(1, Math.max(0, edge - y));
       if (coverage <= 0) continue;
-      // Backward: the pixel shows the lid skin that far above it (all of `travel` at the lash line).
-      bases[j * 2 + 1] = centre >= edge ? -travel : -travel * smoothstep((centre - top) / (edge - top));
+      // Backward: the pixel shows the lid skin that far above it (all of `travel` from the rim down).
+      bases[j * 2 + 1] = centre >= rigid ? -travel : -travel * smoothstep((centre - top) / (rigid - top));
       alphas[j] = coverage;
     }
   }

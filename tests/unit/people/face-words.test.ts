@@ -11,6 +11,10 @@ import type { RgbaImage } from '../../../src/engine/image/types.js';
 import { createMotionEngine, type MotionAnimation } from '../../../src/engine/motion/index.js';
 import { createPeopleDetector } from '../../../src/engine/people/detector.js';
 import { headEllipse } from '../../../src/engine/people/face-head.js';
+import { planFace } from '../../../src/engine/people/plan-face.js';
+import { bandSizes } from '../../../src/engine/motion/band.js';
+import type { FacePrimitive } from '../../../src/engine/motion/spec.js';
+import { regionClock } from '../../../src/engine/motion/timing.js';
 import {
   curveAt,
   eyeOpening,
@@ -244,7 +248,37 @@ describe('face words', () => {
     }, 120_000);
   }
 
-  it('raise the eyebrows: the brows go up and come back; the eyes and mouth stay', async () => {
+  // Below the largest move each word allows (the fold-free cap: an iris near the eye's corner has little room).
+  it('scales every face motion with strength', () => {
+    const clock = regionClock({ frameCount: 24, fps: FPS, loop: 'loop' }, 0, null);
+    const plan = (motion: FacePrimitive, strength: number) =>
+      planFace({
+        width: photo.width,
+        height: photo.height,
+        clock,
+        frameCount: 24,
+        strength,
+        sizes: bandSizes(photo.width, photo.height),
+        motion,
+        face,
+        fps: FPS,
+      });
+    const parts: FacePrimitive[] = [
+      { primitive: 'face', part: 'blink' },
+      { primitive: 'face', part: 'nod' },
+      { primitive: 'face', part: 'shake' },
+      { primitive: 'face', part: 'look', direction: 0 },
+      { primitive: 'face', part: 'brows' },
+    ];
+    for (const motion of parts) {
+      const ratio = plan(motion, 2).fieldStrength / plan(motion, 1).fieldStrength;
+      figures[`strength ${motion.part}`] = { ratio };
+      expect(ratio).toBeGreaterThan(1.8);
+      expect(ratio).toBeLessThan(2.2);
+    }
+  });
+
+  it('raise the eyebrows: the brows go up and come back; the mouth stays', async () => {
     const frames = await render('raise the eyebrows', 4);
     const seam = expectLoop(frames);
     const moved = await faceOn(frames[6]!);
