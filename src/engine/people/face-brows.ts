@@ -14,6 +14,9 @@ import {
 import { curveAt, LEFT_EYE, meshPoints, RIGHT_EYE, type EyeIndices, type Point } from './landmarks.js';
 import type { FoundFace } from './types.js';
 
+/** The shortest fade from a brow's lift down to the still lash line, as a share of the brow-to-lid gap. */
+const FADE = 0.7;
+
 function browShape(face: FoundFace, eye: EyeIndices) {
   const top = meshPoints(face, eye.browUpper);
   const bottom = meshPoints(face, eye.browLower);
@@ -53,9 +56,11 @@ export function planBrows(request: FaceRequest): FieldRegionPlan {
             ? smoothstep(1 - (cx - brow.x1) / brow.reach)
             : 1;
       if (across <= 0) continue;
-      const top = curveAt(brow.top, cx);
-      const bottom = curveAt(brow.bottom, cx);
-      const lid = Math.max(bottom + 1, curveAt(brow.lid, cx));
+      const lid = curveAt(brow.lid, cx);
+      // The lid skin below the brow takes the stretch over at least FADE of the gap, also where the
+      // brow's tail curves down beside the eye (a shorter fade would shear the skin there).
+      const bottom = Math.min(curveAt(brow.bottom, cx), lid - FADE * brow.gap);
+      const top = Math.min(curveAt(brow.top, cx), bottom);
       for (let y = box.y0; y < box.y1; y++) {
         const cy = y + 0.5;
         const lift =
@@ -75,8 +80,9 @@ export function planBrows(request: FaceRequest): FieldRegionPlan {
     }
   }
   const gap = Math.min(...brows.map((brow) => brow.gap));
-  // Two fifths of the brow-to-lid gap, never past three fifths of it (the lid skin would fold).
-  const move = Math.min(0.6 * gap, 0.42 * gap * sizeAt(request.strength));
+  // Two fifths of the brow-to-lid gap, never so far that the lid skin would fold (the fade's steepest
+  // slope, 1.5 / (FADE gap), times the move stays under 1).
+  const move = Math.min(0.45 * gap, 0.4 * gap * sizeAt(request.strength));
   const { phases } = cyclePhases(clock, frameCount, fps, 2);
   for (let f = 0; f < frameCount; f++) field.weights[f] = move * thereAndBack(phases[f]!);
   return field;
