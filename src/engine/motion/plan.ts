@@ -106,6 +106,12 @@ export interface FieldRegionPlan {
   bases: Float32Array;
   /** frameCount * count: each basis's weight per frame. */
   weights: Float32Array;
+  /**
+   * count * box pixels, or null (all 1): how much of each pixel the displaced sample covers, the rest
+   * showing the photo in place (an eyelid sliding over the eye: its edge is anti-aliased, the eye under
+   * it does not move). Weighted per frame as the bases are.
+   */
+  alphas: Float32Array | null;
 }
 
 export type RegionPlan =

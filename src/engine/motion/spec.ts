@@ -88,8 +88,14 @@ export type CameraPrimitive =
   /** The view moves along a direction inside the photo (zoomed in just enough to stay inside it). */
   | { primitive: 'pan'; direction: Degrees; zoom: number };
 
-/** A face motion driven by the face mesh (src/engine/people/plan-face.ts); needs a detected face. */
-export type FacePrimitive = { primitive: 'face'; part: 'smile' };
+/**
+ * A face motion driven by the face mesh (src/engine/people/plan-face.ts); needs a detected face. A look
+ * turns the eyes (and a little of the head) towards the horizontal side of `direction`.
+ */
+export type FacePrimitive =
+  | { primitive: 'face'; part: 'smile' | 'blink' | 'nod' | 'shake' | 'brows' }
+  | { primitive: 'face'; part: 'look'; direction: Degrees };
+export type FacePart = FacePrimitive['part'];
 
 export type MotionPrimitive =
   FluidPrimitive | WarpPrimitive | LayerPrimitive | CameraPrimitive | FacePrimitive;

@@ -9,7 +9,7 @@ export function planFaceInRegion(
   photo: { width: number; height: number },
   mask: Mask,
   found: FoundPeople | null,
-): { plan: FieldRegionPlan; fieldStrength: number } {
+): { plan: FieldRegionPlan; fieldStrength: number; motionArea: Mask } {
   const word = request.motion.part;
   if (!found) {
     throw new StirError('BAD_REQUEST', `"${word}" needs a face, and this engine does not look for faces.`);

@@ -71,3 +71,28 @@ export function eyeOpening(face: FoundFace, eye: EyeIndices): number {
   for (let k = 2; k < upper.length - 2; k++) sum += lower[k]![1] - upper[k]![1];
   return sum / (upper.length - 4);
 }
+
+/**
+ * The curve through `points` at column x (linear between points taken in x order); outside their x range,
+ * the nearest end's y.
+ */
+export function curveAt(points: readonly Point[], x: number): number {
+  const sorted = [...points].sort((a, b) => a[0] - b[0]);
+  if (x <= sorted[0]![0]) return sorted[0]![1];
+  for (let i = 1; i < sorted.length; i++) {
+    const [x1, y1] = sorted[i]!;
+    if (x <= x1) {
+      const [x0, y0] = sorted[i - 1]!;
+      return x1 === x0 ? y1 : y0 + ((y1 - y0) * (x - x0)) / (x1 - x0);
+    }
+  }
+  return sorted[sorted.length - 1]![1];
+}
+
+/** The iris centre and radius, from its centre and four rim points. */
+export function irisOf(face: FoundFace, eye: EyeIndices): { centre: Point; radius: number } {
+  const [centre, ...rim] = meshPoints(face, eye.iris);
+  const radius =
+    rim.reduce((sum, p) => sum + Math.hypot(p[0] - centre![0], p[1] - centre![1]), 0) / rim.length;
+  return { centre: centre!, radius };
+}

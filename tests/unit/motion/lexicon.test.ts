@@ -114,7 +114,7 @@ describe('motion lexicon', () => {
   });
 
   it('recognises living movements and sends them to the diffusion engine', () => {
-    for (const prompt of ['Blinking', 'dance', 'turn her head', 'shake the head']) {
+    for (const prompt of ['winking', 'dance', 'turn her head', 'yawn']) {
       const error = thrown(prompt);
       expect(error.code).toBe('NEEDS_DIFFUSION');
       expect(error.message).toMatch(/diffusion engine/);
@@ -123,6 +123,19 @@ describe('motion lexicon', () => {
     }
     // "shake" alone is ours.
     expect(() => checkMotionRegions([region('shake')])).not.toThrow();
+  });
+
+  it('answers the face words with face motions of the built-in engine', () => {
+    expect(matchMotion('Blinking')).toMatchObject({
+      kind: 'motion',
+      motion: { primitive: 'face', part: 'blink' },
+    });
+    expect(matchMotion('nod the head')).toMatchObject({ motion: { primitive: 'face', part: 'nod' } });
+    expect(matchMotion('shake head')).toMatchObject({ motion: { primitive: 'face', part: 'shake' } });
+    expect(matchMotion('look left')).toMatchObject({ motion: { part: 'look', direction: 180 } });
+    expect(matchMotion('look right')).toMatchObject({ motion: { part: 'look', direction: 0 } });
+    expect(matchMotion('raise eyebrows')).toMatchObject({ motion: { primitive: 'face', part: 'brows' } });
+    expect(matchMotion('look up')).toMatchObject({ kind: 'diffusion' });
   });
 
   it('lets the diffusion engine take any prompt, and refuses an empty one', () => {

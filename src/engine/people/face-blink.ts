@@ -1,0 +1,154 @@
+// Blink: the upper eyelid slides down over the eye and back up. Per column of each eye, the lid's lash
+// line moves down towards the lower lid; the lid skin between the brow and the lash line unfolds after
+// it (sampled from above the eye, stretched most near the crease, carried rigidly at the lash line), and
+// the lid is laid over the eye with an anti-aliased edge at the lash line, so the lashes stay one
+// continuous line and the eye under the lid does not move. The lower lid stays where it is.
+// A lid position is not a linear function of a weight (the lid's edge is a cut over the eye), so each
+// position a frame shows is a basis of its own and a frame weighs exactly one of them.
+import type { FieldRegionPlan } from '../motion/plan.js';
+import {
+  boxAround,
+  cyclePhases,
+  emptyField,
+  sizeAt,
+  smoothstep,
+  type FaceRequest,
+  type FieldBox,
+} from './face-field.js';
+import { curveAt, LEFT_EYE, meshPoints, RIGHT_EYE, type EyeIndices } from './landmarks.js';
+import type { FoundFace } from './types.js';
+
+/** Seconds between blinks (a clip shorter than that blinks once, at its middle). */
+const BLINK_EVERY = 3;
+/** How long a blink takes, lid down and up again. */
+const BLINK_SECONDS = 0.36;
+/**
+ * How far past the lower lid's landmarks the lash line goes at full closure, as a share of the eye's
+ * width (at least a pixel): the landmarks sit a little inside the eye's white, which must not show under
+ * a closed lid.
+ */
+const OVERSHOOT = 0.06;
+/** How much of the lid above the lash line (the lashes, the lid's rim) moves whole: a share of the eye's width. */
+const RIM = 0.06;
+/** How far the lash line reaches below the upper lid's landmarks, as a share of the eye's width. */
+const LASH = 0.05;
+/**
+ * The mesh's eye corners sit inside the eye's visible corners: the lids are drawn over an eye this much
+ * wider, about its middle.
+ */
+const WIDEN = 1.2;
+/** Lid positions differing by less than this share of the way are drawn as one. */
+const LEVEL_STEP = 1 / 64;
+
+/** One eye's lids per column: where each lid is, and where the brow's lower edge is above them. */
+interface EyeColumns {
+  x0: number;
+  x1: number;
+  upper: Float64Array;
+  lower: Float64Array;
+  brow: Float64Array;
+  /** How much of the lid above the lash line moves down whole, in pixels. */
+  rim: number;
+}
+
+function eyeColumns(face: FoundFace, eye: EyeIndices): EyeColumns {
+  const upperPoints = meshPoints(face, eye.upper);
+  const lowerPoints = meshPoints(face, eye.lower);
+  const browPoints = meshPoints(face, eye.browLower);
+  const xs = upperPoints.map((p) => p[0]);
+  const middle = (Math.min(...xs) + Math.max(...xs)) / 2;
+  const half = ((Math.max(...xs) - Math.min(...xs)) / 2) * WIDEN;
+  const x0 = Math.floor(middle - half);
+  const x1 = Math.ceil(middle + half);
+  const n = x1 - x0 + 1;
+  const lash = Math.max(0.75, LASH * 2 * half);
+  const overshoot = Math.max(1, OVERSHOOT * 2 * half);
+  const rim = RIM * 2 * half;
+  const upper = new Float64Array(n);
+  const lower = new Float64Array(n);
+  const brow = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = x0 + i + 0.5;
+    const onMesh = middle + (x - middle) / WIDEN;
+    const landmark = curveAt(upperPoints, onMesh);
+    const between = Math.max(0, curveAt(lowerPoints, onMesh) - landmark);
+    // The lid's edge is the lashes' lower side: the lid carries its whole lash line down with it.
+    upper[i] = landmark + Math.min(lash, between / 2);
+    const open = Math.max(0, curveAt(lowerPoints, onMesh) - upper[i]!);
+    // Past the lower lid by OVERSHOOT where the eye is open, tapering to nothing at the corners.
+    lower[i] = upper[i]! + open + Math.min(overshoot, open);
+    brow[i] = Math.min(upper[i]! - 1, curveAt(browPoints, x));
+  }
+  return { x0, x1, upper, lower, brow, rim };
+}
+
+/** Writes the lid at `closure` (0 open, 1 closed) into basis/coverage `k` of the field. */
+function drawLid(field: FieldRegionPlan, k: number, eye: EyeColumns, closure: number): void {
+  const { box } = field;
+  const bw = box.x1 - box.x0;
+  const size = bw * (box.y1 - box.y0);
+  const bases = field.bases;
+  const alphas = field.alphas!;
+  for (let i = 0; i < eye.upper.length; i++) {
+    const x = eye.x0 + i;
+    if (x < box.x0 || x >= box.x1) continue;
+    const upper = eye.upper[i]!;
+    const travel = closure * (eye.lower[i]! - upper);
+    if (travel <= 0) continue;
+    const edge = upper + travel;
+    // The lashes and the lid's rim just above the lash line go down whole (stretched, they would streak).
+    const rigid = edge - eye.rim;
+    // The lid skin that unfolds: from the brow's lower edge down to the rim, and never less than the
+    // travel (the skin's stretch stays moderate and the lid never folds over itself where the brow sits
+    // low).
+    const top = upper - Math.max(upper - eye.brow[i]!, eye.rim + 0.8 * travel);
+    for (let y = Math.max(box.y0, Math.floor(top)); y < Math.min(box.y1, Math.ceil(edge) + 1); y++) {
+      const centre = y + 0.5;
+      const j = k * size + (y - box.y0) * bw + (x - box.x0);
+      const coverage = Math.min(1, Math.max(0, edge - y));
+      if (coverage <= 0) continue;
+      // Backward: the pixel shows the lid skin that far above it (all of `travel` from the rim down).
+      bases[j * 2 + 1] = centre >= rigid ? -travel : -travel * smoothstep((centre - top) / (rigid - top));
+      alphas[j] = coverage;
+    }
+  }
+}
+
+/** How closed the eyes are at each frame, 0-1: one quick blink in the middle of each cycle. */
+function closures(request: FaceRequest): Float64Array {
+  const { clock, frameCount, fps } = request;
+  const { phases, cycleFrames } = cyclePhases(clock, frameCount, fps, BLINK_EVERY);
+  const share = Math.min(0.45, (BLINK_SECONDS * fps) / cycleFrames);
+  const depth = Math.min(1, sizeAt(request.strength));
+  const out = new Float64Array(frameCount);
+  for (let f = 0; f < frameCount; f++) {
+    const from = (phases[f]! - 0.5) / share;
+    out[f] = Math.abs(from) < 0.5 ? (depth * (1 + Math.cos(2 * Math.PI * from))) / 2 : 0;
+  }
+  return out;
+}
+
+export function planBlink(request: FaceRequest): FieldRegionPlan {
+  const { face, width, height, frameCount } = request;
+  const eyes = [eyeColumns(face, RIGHT_EYE), eyeColumns(face, LEFT_EYE)];
+  const box: FieldBox = boxAround(
+    eyes.flatMap((eye) => [
+      [eye.x0, Math.min(...eye.brow) - 1] as [number, number],
+      [eye.x1 + 1, Math.max(...eye.lower) + 2] as [number, number],
+    ]),
+    1,
+    width,
+    height,
+  );
+  const perFrame = closures(request);
+  // One basis per lid position shown.
+  const levels = [...new Set([...perFrame].filter((c) => c > 0).map((c) => Math.round(c / LEVEL_STEP)))];
+  const field = emptyField(box, levels.length, frameCount, true);
+  for (const [k, level] of levels.entries())
+    for (const eye of eyes) drawLid(field, k, eye, level * LEVEL_STEP);
+  for (let f = 0; f < frameCount; f++) {
+    if (perFrame[f]! <= 0) continue;
+    field.weights[f * levels.length + levels.indexOf(Math.round(perFrame[f]! / LEVEL_STEP))] = 1;
+  }
+  return field;
+}
