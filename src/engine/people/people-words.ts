@@ -2,10 +2,8 @@
 // the order they are offered. Each is listed with the phrasings people type; a word counts as built when
 // one of its phrasings is itself a word or alias of the lexicon that the built-in engine makes. A longer
 // phrase that only contains a built word does not count: "wave the hand" is not the grass's "wave".
-import type { EngineId } from '../../shared/index.js';
+import type { EngineId, PeoplePart } from '../../shared/index.js';
 import { matchMotion } from '../motion/lexicon.js';
-
-export type PeoplePart = 'face' | 'person';
 
 export interface PeopleWord {
   /** The name shown (and typed, when built). */

@@ -5,7 +5,7 @@
 // the mouth corners in proportion to strength.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { Mask } from '../../../shared/index.js';
+import type { Mask, PeoplePart } from '../../../shared/index.js';
 import { toGrey, type GreyImage } from '../../flow/index.js';
 import { decodePhoto } from '../../image/decode.js';
 import { resizeRgba } from '../../image/encode.js';
@@ -13,7 +13,7 @@ import { fitLongSide, type RgbaImage } from '../../image/types.js';
 import { matchMotion } from '../../motion/lexicon.js';
 import type { PeopleDetector } from '../../people/detector.js';
 import { FACE_OVAL, LEFT_EYE, RIGHT_EYE, meshPoints, type Point } from '../../people/landmarks.js';
-import { builtWord, PEOPLE_WORDS, type PeoplePart } from '../../people/people-words.js';
+import { builtWord, PEOPLE_WORDS } from '../../people/people-words.js';
 import { faceMask, fillPolygon, selectPerson } from '../../people/select.js';
 import { keypoint, type FoundFace, type FoundPeople } from '../../people/types.js';
 import type { AnimationEngine, JobControl, RegionSpec } from '../../render/types.js';
