@@ -1,7 +1,7 @@
 // Issue 12, point 7: people-aware motion words in the regions panel. A click on the astronaut's face makes
 // a face region that starts smiling and offers the face words the built-in engine makes as quick picks; a
 // click on her suit makes a person region that starts breathing and offers the person's words first, then
-// the face's; a quick pick sets the region's motion.
+// the face's; a quick pick sets the region's motion at that word's own strength.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   clickPhoto,
@@ -48,7 +48,13 @@ describe('people words for a face or a person (12.7)', () => {
     expect(words[0]).toBe('breathe');
     expect(words).toContain('smile');
     await picks.getByRole('button', { name: 'smile' }).click();
-    await waitForState(s.page, (st) => st.regions[1]!.prompt === 'smile', 'the person region to smile');
+    const smiling = await waitForState(
+      s.page,
+      (st) => st.regions[1]!.prompt === 'smile',
+      'the person region to smile',
+    );
+    // At the smile's own strength, not the breath's.
+    expect(smiling.regions[1]!.strength).toBe(4);
     expect(await picks.getByRole('button', { name: 'smile' }).getAttribute('aria-pressed')).toBe('true');
     await settle(s.page);
     await screenshot(s.page, 'people-words-person');
