@@ -13,6 +13,7 @@ import { benchExport } from './export.js';
 import { benchDiffusion } from './diffusion.js';
 import { benchModelsInstall } from './models-install.js';
 import { benchJobs } from './jobs.js';
+import { benchPeople } from './people.js';
 
 const suites: Record<string, BenchSuite> = {
   segment: benchSegment,
@@ -24,6 +25,7 @@ const suites: Record<string, BenchSuite> = {
   diffusion: benchDiffusion,
   models: benchModelsInstall,
   jobs: benchJobs,
+  people: benchPeople,
 };
 
 function format(value: number, unit: BenchRow['unit']): string {

@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { checkExportTarget } from './export/staged-output.js';
 import { prepareExportFolder, resolveExportTarget } from './export/target-path.js';
 import { SUBJECT_MOTION, regionSubject } from './segment/region-subject.js';
+import { defaultPeopleWord } from './people/people-words.js';
 import {
   EXPORT_FORMAT_INFO,
   EXPORT_PRESETS,
@@ -148,13 +149,17 @@ export class CoreService implements Pick<StirService, CoreMethod> {
       : box
         ? [{ x: (box.x0 + box.x1) / 2, y: (box.y0 + box.y1) / 2, positive: true }]
         : [];
-    const subject = regionSubject(doc.photo, output.mask, cues);
+    // A click the people detector answered is a person (a face included); a face starts smiling, a
+    // person breathing, when the engine makes those words.
+    const subject = output.people ? 'person' : regionSubject(doc.photo, output.mask, cues);
+    const prompt =
+      (output.people && defaultPeopleWord(output.people, doc.settings.engine)) || SUBJECT_MOTION[subject];
     return {
       mask: output.mask,
       score: output.score,
       segmenter: output.segmenter ?? segmenter.id,
       millis: performance.now() - started,
-      suggestion: { subject, prompt: SUBJECT_MOTION[subject] },
+      suggestion: { subject, prompt },
     };
   }
 

@@ -1,5 +1,5 @@
 // Issue 13, points 2, 3 and 6, as a newcomer meets them in browser mode: a click on the sky starts as
-// "drift" and a face as "breathe"; after Play/Pause is clicked, End, Home and the arrows still step
+// "drift" and a face as "smile" (issue 12.7); after Play/Pause is clicked, End, Home and the arrows still step
 // frames; an error goes when its cause is fixed; "Autosaved" shows only once the recovery copy exists;
 // leaving with unsaved work asks first; another photo starts with the click tool and the usual brush;
 // pose keys stay inside the region's active time; the export dialog makes missing folders, names a
@@ -132,10 +132,10 @@ describe('keyboard and state (13.3)', () => {
     expect(state.brushSize).toBe(32);
   });
 
-  it('a click on a face makes a region that breathes', async () => {
+  it('a click on a face makes a region that smiles', async () => {
     await clickPhoto(s.page, 225, 110);
     const state = await waitForState(s.page, (st) => st.regions.length === 1, 'a region from the click');
-    expect(state.regions[0]!.prompt).toBe('breathe');
+    expect(state.regions[0]!.prompt).toBe('smile');
     await settle(s.page);
   });
 

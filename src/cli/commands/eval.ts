@@ -3,7 +3,10 @@ import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { readdir, mkdir } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { formatEvalTable, runEval } from '../../engine/eval/index.js';
+import { formatEvalTable, formatPeopleTable, runEval, runPeopleEval } from '../../engine/eval/index.js';
+import { createMotionEngine } from '../../engine/motion/index.js';
+import { createPeopleDetector } from '../../engine/people/detector.js';
+import { ClassicSegmenter } from '../../engine/segment/classic/classic-segmenter.js';
 import type { CliCommand } from '../command.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../examples/photos/', import.meta.url));
@@ -11,22 +14,31 @@ const EXAMPLES = fileURLToPath(new URL('../../../examples/photos/', import.meta.
 export const evalCommand: CliCommand = {
   name: 'eval',
   summary: 'measure animation quality on the example photos (table + JSON)',
-  usage: `Usage: stir eval [--photos DIR] [--out DIR] [--strips]
+  usage: `Usage: stir eval [--photos DIR] [--out DIR] [--strips] [--people]
 
 Renders each example photo (examples/photos and examples/photos/hard, or the photos in DIR) with
 motions that fit it and measures I1-MSE, mask correspondence, background stability, strength fidelity,
 temporal consistency and loop seam (QUALITY.md), then the defect metrics of issue 10: hole texture,
 ghosting, edge seams, motion tempo, stair-steps and mask IoU against outlines drawn by hand. Prints two
 tables and writes DIR/eval.json (default output/eval); with --strips, also DIR/strips/N-PHOTO.png, four
-frames of each scene's clip side by side, to look at.`,
+frames of each scene's clip side by side, to look at.
+Then the people scenes (examples/photos/people and the astronaut): each people word on the face or the
+person, with frame 0, background PSNR, loop seam, the face's stillness outside the moving parts, the
+blink's eye opening and the smile's lift against strength; words not built yet say so (DIR/people.json).
+--people runs only the people scenes.`,
   async run(args, context) {
     const { values } = parseArgs({
       args,
-      options: { photos: { type: 'string' }, out: { type: 'string' }, strips: { type: 'boolean' } },
+      options: {
+        photos: { type: 'string' },
+        out: { type: 'string' },
+        strips: { type: 'boolean' },
+        people: { type: 'boolean' },
+      },
     });
     const photoDirs = values.photos
       ? [resolve(context.cwd, values.photos)]
-      : [EXAMPLES, join(EXAMPLES, 'hard')];
+      : [EXAMPLES, join(EXAMPLES, 'hard'), join(EXAMPLES, 'people')];
     const outDir = resolve(context.cwd, values.out ?? 'output/eval');
     await mkdir(outDir, { recursive: true });
     const photos: string[] = [];
@@ -34,13 +46,33 @@ frames of each scene's clip side by side, to look at.`,
       const names = (await readdir(dir)).filter((f) => /\.(png|jpe?g|webp)$/i.test(f)).sort();
       photos.push(...names.map((f) => join(dir, f)));
     }
-    const report = await runEval({
-      photos,
-      outDir,
-      ...(values.strips ? { stripsDir: join(outDir, 'strips') } : {}),
-    });
-    context.io.out(formatEvalTable(report));
-    context.io.out(`\nWrote ${join(outDir, 'eval.json')}\n`);
+    if (!values.people) {
+      // The classic scenes are written for the example photos; the people photos get theirs below.
+      const report = await runEval({
+        photos: photos.filter((p) => !p.startsWith(join(EXAMPLES, 'people'))),
+        outDir,
+        ...(values.strips ? { stripsDir: join(outDir, 'strips') } : {}),
+      });
+      context.io.out(formatEvalTable(report));
+      context.io.out(`\nWrote ${join(outDir, 'eval.json')}\n`);
+    }
+    const people = createPeopleDetector();
+    const segmenter = new ClassicSegmenter();
+    try {
+      const report = await runPeopleEval({
+        photos,
+        outDir,
+        people,
+        engine: createMotionEngine({ people }),
+        segmenter,
+        onProgress: (line) => context.io.err(`${line}\n`),
+      });
+      context.io.out(`\n${formatPeopleTable(report)}`);
+      context.io.out(`\nWrote ${join(outDir, 'people.json')}\n`);
+    } finally {
+      await segmenter.dispose();
+      await people.dispose();
+    }
     return 0;
   },
 };

@@ -6,3 +6,5 @@ export { SCENES, regionShape, type Scene, type SceneRegion } from './scenes.js';
 export { HARD_SCENES } from './scenes-hard.js';
 export * from './defects/index.js';
 export { rasterize, type SceneShape } from './shapes.js';
+export { runPeopleEval, formatPeopleTable, PEOPLE_TARGETS } from './people/run.js';
+export type { PeopleEvalReport, PeopleEvalRow } from './people/run.js';

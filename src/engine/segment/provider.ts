@@ -29,7 +29,7 @@ function withPeople(base: Segmenter, people: PeopleDetector): Segmenter {
     async segment(photo, request, signal) {
       const found = await people.find(photo).catch(() => null);
       const picked = found && (await selectPerson(found, photo, request, base, signal));
-      if (picked) return { mask: picked.mask, score: picked.score, segmenter: 'people' };
+      if (picked) return { mask: picked.mask, score: picked.score, segmenter: 'people', people: picked.hit };
       return base.segment(photo, request, signal);
     },
     forget: (photoKey) => base.forget(photoKey),

@@ -1,4 +1,4 @@
-import type { Box, Click, Mask, SegmenterId } from '../../shared/index.js';
+import type { Box, Click, Mask, PeoplePart, SegmenterId } from '../../shared/index.js';
 import type { RgbaImage } from '../image/types.js';
 
 export interface SegmentRequest {
@@ -17,6 +17,8 @@ export interface SegmentOutput {
   score: number;
   /** Who answered, when not the segmenter asked (a click on a person or a face: 'people'). */
   segmenter?: SegmenterId;
+  /** When the click landed on a detected face or person: which (its first motion word follows). */
+  people?: PeoplePart;
 }
 
 export interface Segmenter {

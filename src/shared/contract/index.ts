@@ -99,3 +99,4 @@ export * from './system.js';
 export * from './project.js';
 export * from './models.js';
 export * from './catalog.js';
+export * from './people.js';

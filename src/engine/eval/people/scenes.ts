@@ -1,0 +1,47 @@
+// People scenes for `stir eval` (issue 12, point 5): on each photo of a person, the people words a person
+// would try, each on its own region as a click gives it (the face for a face word, the whole person for a
+// body word). Words the lexicon does not build yet are listed all the same: eval reports them as not built
+// and measures them as soon as they are.
+
+export interface PeopleSceneWord {
+  /** A name from PEOPLE_WORDS (people-words.ts). */
+  name: string;
+  /** px/frame at a 512-px long side; null: the word's default strength. */
+  strength: number | null;
+}
+
+export interface PeopleScene {
+  /** The photo's file name (examples/photos, examples/photos/people or shared/photos). */
+  photo: string;
+  words: readonly PeopleSceneWord[];
+}
+
+const EVERY_WORD: readonly PeopleSceneWord[] = [
+  { name: 'smile', strength: null },
+  { name: 'blink', strength: null },
+  { name: 'nod', strength: null },
+  { name: 'shake the head', strength: null },
+  { name: 'look left', strength: null },
+  { name: 'raise the eyebrows', strength: null },
+  { name: 'breathe', strength: null },
+  { name: 'wave', strength: null },
+  { name: 'raise an arm', strength: null },
+];
+
+export const PEOPLE_SCENES: readonly PeopleScene[] = [
+  { photo: 'astronaut.png', words: EVERY_WORD },
+  { photo: 'grace-hopper.jpg', words: EVERY_WORD },
+  {
+    // The camera hides half his face: the eyes and the mouth are there, the brows are not.
+    photo: 'cameraman.jpg',
+    words: [
+      { name: 'smile', strength: null },
+      { name: 'blink', strength: null },
+      { name: 'breathe', strength: null },
+      { name: 'wave', strength: null },
+    ],
+  },
+];
+
+/** The strengths the smile's lift is swept over (px at a 512-px long side). */
+export const SMILE_SWEEP = [2, 4, 6, 8] as const;
