@@ -64,6 +64,7 @@ export function planBodyInRegion(
       ...request,
       rest,
       poseAt: (f) => posedOrRest(scale(jointsAt(pose, f / request.fps)), rest),
+      limited: false,
     });
   }
   const body = found ? bodyInMask(found.bodies, mask) : null;
@@ -102,11 +103,12 @@ export function planBodyInRegion(
     return planSkin({
       ...request,
       rest,
-      poseAt: (f) => {
+      poseAt: (f, amount) => {
         const posed = [...rest];
-        posed[arm.wrist] = rotated(wrist, elbow, amplitude * Math.sin(phase(f)));
+        posed[arm.wrist] = rotated(wrist, elbow, amount * amplitude * Math.sin(phase(f)));
         return posed;
       },
+      limited: true,
     });
   }
   const lift = (Math.min(RAISE_DEGREES_MOST, RAISE_DEGREES_PER_STRENGTH * request.strength) * Math.PI) / 180;
@@ -115,13 +117,14 @@ export function planBodyInRegion(
   return planSkin({
     ...request,
     rest,
-    poseAt: (f) => {
-      const angle = (sign * lift * (1 - Math.cos(phase(f)))) / 2;
+    poseAt: (f, amount) => {
+      const angle = (amount * sign * lift * (1 - Math.cos(phase(f)))) / 2;
       const posed = [...rest];
       posed[arm.elbow] = rotated(elbow, shoulder, angle);
       posed[arm.wrist] = rotated(wrist, shoulder, angle);
       return posed;
     },
+    limited: true,
   });
 }
 

@@ -24,8 +24,10 @@ export interface SkinRequest extends PlanRequest {
   seed: number;
   /** The skeleton as the photo shows it, in output pixels. */
   rest: Joints;
-  /** The skeleton at each frame, in output pixels. */
-  poseAt(frame: number): Joints;
+  /** The skeleton at each frame, in output pixels; `amount` (0-1) scales a motion of our own. */
+  poseAt(frame: number, amount: number): Joints;
+  /** Hold the motion back (scale `amount` down) until no triangle of the person folds over. */
+  limited: boolean;
 }
 
 export interface PlannedSkin {
@@ -33,6 +35,9 @@ export interface PlannedSkin {
   fieldStrength: number;
   motionArea: Mask;
 }
+
+/** The least share of its area a triangle of the person may keep when a motion of our own is held back. */
+const LEAST_JACOBIAN = 0.2;
 
 /** Vertices that move less than this (pixels) in every frame leave the photo behind them as it is. */
 const STILL = 0.3;
@@ -94,57 +99,73 @@ export function planSkin(request: SkinRequest): PlannedSkin {
   const mesh = meshOver(alpha, meshBox, step);
   const vertices = mesh.rest.length / 2;
   const bones = bonesOf(restJoints);
-  const weights = skinWeights(mesh.rest, bones, restJoints, 0.12 * shoulderWidth(restJoints));
+  const weights = skinWeights(mesh.rest, bones, restJoints, 0.1 * shoulderWidth(restJoints));
 
   // Every frame's vertex positions, and how far each vertex ever moves.
   const positions = sharedFloat32(frameCount * vertices * 2);
   const moving = sharedUint8(frameCount);
   const reach = new Float32Array(vertices);
   const transforms: Affine[] = [];
-  for (let f = 0; f < frameCount; f++) {
-    const posed = request.poseAt(f);
-    transforms.length = 0;
-    let still = true;
-    for (const bone of bones) {
-      const t = boneTransform(bone, restJoints, posed);
-      transforms.push(t);
-      if (!isIdentity(t)) still = false;
-    }
-    const at = f * vertices * 2;
-    if (still) {
-      positions.set(mesh.rest, at);
-      continue;
-    }
-    let moved = false;
-    for (let v = 0; v < vertices; v++) {
-      const x = mesh.rest[v * 2]!;
-      const y = mesh.rest[v * 2 + 1]!;
-      let px = 0;
-      let py = 0;
-      for (let k = 0; k < bones.length; k++) {
-        const w = weights[v * bones.length + k]!;
-        if (w < 1e-5) continue;
-        const t = transforms[k]!;
-        px += w * (t[0] * x + t[1] * y + t[2]);
-        py += w * (t[3] * x + t[4] * y + t[5]);
+  const poseMesh = (amount: number) => {
+    reach.fill(0);
+    for (let f = 0; f < frameCount; f++) {
+      const posed = request.poseAt(f, amount);
+      transforms.length = 0;
+      let still = true;
+      for (const bone of bones) {
+        const t = boneTransform(bone, restJoints, posed);
+        transforms.push(t);
+        if (!isIdentity(t)) still = false;
       }
-      positions[at + v * 2] = px;
-      positions[at + v * 2 + 1] = py;
-      const d = Math.hypot(px - x, py - y);
-      if (d > reach[v]!) reach[v] = d;
-      if (d > 0.01) moved = true;
+      const at = f * vertices * 2;
+      moving[f] = 0;
+      if (still) {
+        positions.set(mesh.rest, at);
+        continue;
+      }
+      for (let v = 0; v < vertices; v++) {
+        const x = mesh.rest[v * 2]!;
+        const y = mesh.rest[v * 2 + 1]!;
+        let px = 0;
+        let py = 0;
+        for (let k = 0; k < bones.length; k++) {
+          const w = weights[v * bones.length + k]!;
+          if (w === 0) continue;
+          const t = transforms[k]!;
+          px += w * (t[0] * x + t[1] * y + t[2]);
+          py += w * (t[3] * x + t[4] * y + t[5]);
+        }
+        positions[at + v * 2] = px;
+        positions[at + v * 2 + 1] = py;
+        const d = Math.hypot(px - x, py - y);
+        if (d > reach[v]!) reach[v] = d;
+        if (d > 0.01) moving[f] = 1;
+      }
     }
-    moving[f] = moved ? 1 : 0;
-  }
-  // A vertex's weights below 1e-5 are left out above, so a still bone's vertices may sit a hair off rest:
-  // put every vertex that never really moves back exactly (the photo at rest, no faint shimmer).
-  for (let f = 0; f < frameCount; f++) {
-    const at = f * vertices * 2;
-    for (let v = 0; v < vertices; v++) {
-      if (reach[v]! >= 0.05) continue;
-      positions[at + v * 2] = mesh.rest[v * 2]!;
-      positions[at + v * 2 + 1] = mesh.rest[v * 2 + 1]!;
+    // Vertices that never really move stay exactly where they are (the photo at rest, no faint shimmer).
+    for (let f = 0; f < frameCount; f++) {
+      const at = f * vertices * 2;
+      for (let v = 0; v < vertices; v++) {
+        if (reach[v]! >= 0.05) continue;
+        positions[at + v * 2] = mesh.rest[v * 2]!;
+        positions[at + v * 2 + 1] = mesh.rest[v * 2 + 1]!;
+      }
     }
+  };
+  poseMesh(1);
+  // A limb swung across the body would fold the skin over itself (a single sheet cannot pass over its own
+  // torso): a motion of our own is held back until no triangle of the person turns over.
+  const content = contentTriangles(mesh.triangles, mesh.rest, alpha, meshBox);
+  if (request.limited && leastJacobian(positions, mesh.rest, content, frameCount) < LEAST_JACOBIAN) {
+    let low = 0;
+    let high = 1;
+    for (let k = 0; k < 7; k++) {
+      const mid = (low + high) / 2;
+      poseMesh(mid);
+      if (leastJacobian(positions, mesh.rest, content, frameCount) >= LEAST_JACOBIAN) low = mid;
+      else high = mid;
+    }
+    poseMesh(low);
   }
 
   const triangles = drawingOrder(mesh.triangles, reach);
@@ -232,6 +253,50 @@ export function planSkin(request: SkinRequest): PlannedSkin {
   };
 }
 
+/** The triangles with some of the person in them (their rest centroid where the opacity is above 0). */
+function contentTriangles(
+  triangles: Uint32Array,
+  rest: Float32Array,
+  alpha: Float32Array,
+  meshBox: PixelBox,
+): Uint32Array {
+  const mw = boxWidth(meshBox);
+  const mh = boxHeight(meshBox);
+  const out: number[] = [];
+  for (let t = 0; t < triangles.length; t += 3) {
+    const [a, b, c] = [triangles[t]!, triangles[t + 1]!, triangles[t + 2]!];
+    const x = Math.min(mw - 1, Math.floor((rest[a * 2]! + rest[b * 2]! + rest[c * 2]!) / 3 - meshBox.x0));
+    const y = Math.min(
+      mh - 1,
+      Math.floor((rest[a * 2 + 1]! + rest[b * 2 + 1]! + rest[c * 2 + 1]!) / 3 - meshBox.y0),
+    );
+    if (alpha[y * mw + x]! > 0) out.push(a, b, c);
+  }
+  return Uint32Array.from(out);
+}
+
+/** The smallest ratio of a triangle's posed signed area to its rest area, over the frames (the Jacobian's least determinant). */
+export function leastJacobian(
+  positions: Float32Array,
+  rest: Float32Array,
+  triangles: Uint32Array,
+  frameCount: number,
+): number {
+  const vertices = rest.length / 2;
+  const area = (xs: Float32Array, at: number, a: number, b: number, c: number) =>
+    (xs[at + b * 2]! - xs[at + a * 2]!) * (xs[at + c * 2 + 1]! - xs[at + a * 2 + 1]!) -
+    (xs[at + b * 2 + 1]! - xs[at + a * 2 + 1]!) * (xs[at + c * 2]! - xs[at + a * 2]!);
+  let least = Infinity;
+  for (let t = 0; t < triangles.length; t += 3) {
+    const [a, b, c] = [triangles[t]!, triangles[t + 1]!, triangles[t + 2]!];
+    const restArea = area(rest, 0, a, b, c);
+    if (restArea === 0) continue;
+    for (let f = 0; f < frameCount; f++)
+      least = Math.min(least, area(positions, f * vertices * 2, a, b, c) / restArea);
+  }
+  return least;
+}
+
 /** Still triangles first, then by how far they move: a swinging hand is drawn over the body it passes. */
 function drawingOrder(triangles: Uint32Array, reach: Float32Array): Uint32Array {
   const count = triangles.length / 3;
@@ -266,7 +331,9 @@ function backgroundOf(
     const from = (y * width + box.x0) * 4;
     background.set(photo.subarray(from, from + bw * 4), (y - box.y0) * bw * 4);
   }
-  // The hole: the cells of moving triangles, where the person's opacity reaches.
+  // The hole: the cells of moving triangles, inside the person. The feathered edge keeps the photo (so
+  // the person's colours there are the photo's): unmixed against a fill, its colours swing to extremes
+  // that a slightly moved edge shows as a bright or dark line.
   const mw = boxWidth(meshBox);
   const mh = boxHeight(meshBox);
   const hole = new Uint8Array(mw * mh);
@@ -288,7 +355,7 @@ function backgroundOf(
     const y1 = Math.min(mh, y0 + step + 3);
     for (let y = y0; y < y1; y++) {
       for (let x = x0; x < x1; x++) {
-        if (alpha[y * mw + x]! <= 0) continue;
+        if (alpha[y * mw + x]! < 1) continue;
         hole[y * mw + x] = 1;
         hx0 = Math.min(hx0, x);
         hy0 = Math.min(hy0, y);

@@ -144,6 +144,9 @@ export function skinWeights(
   const n = bones.length;
   const weights = new Float32Array(count * n);
   const torso = bones.some((b) => b.kind === 'torso') ? torsoPolygon(rest) : null;
+  // A limb in front of the torso (a hand on the belly) is the limb's: the torso counts as a little
+  // farther than its outline, so the pixels along a limb's bone go with the limb.
+  const torsoBias = 0.2 * shoulderWidth(rest);
   const distances = new Float64Array(n);
   for (let i = 0; i < count; i++) {
     const x = points[i * 2]!;
@@ -153,7 +156,7 @@ export function skinWeights(
       const bone = bones[k]!;
       distances[k] =
         bone.kind === 'torso'
-          ? polygonDistance(x, y, torso!)
+          ? polygonDistance(x, y, torso!) + torsoBias
           : segmentDistance(x, y, rest[bone.from]!, farEnd(bone, rest));
       nearest = Math.min(nearest, distances[k]!);
     }
