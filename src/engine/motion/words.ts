@@ -473,7 +473,7 @@ export const MOTION_WORDS: readonly MotionWord[] = [
   ...bodyWords('raise', 'arm', {
     description: 'lifts about the shoulder and comes back down',
     aliases: ['raise an arm', 'raise a hand', 'lift the arm', 'lift an arm', 'raise the hand', 'raise hand'],
-    defaultStrength: 2,
+    defaultStrength: 1.5,
     part: 'raise',
     period: 3,
   }),

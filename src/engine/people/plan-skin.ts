@@ -81,7 +81,8 @@ function meshOver(alpha: Float32Array, meshBox: PixelBox, step: number) {
 export function planSkin(request: SkinRequest): PlannedSkin {
   const { photo, width, height, shape, frameCount, sizes, rest: restJoints } = request;
   const { layerGrow, layerFeather } = sizes;
-  const meshBox = growBox(shape.box, Math.ceil(layerGrow + layerFeather) + 2, width, height);
+  // Wide enough for the feathered edge and the rim ring beyond it that the fill erases.
+  const meshBox = growBox(shape.box, Math.ceil(layerGrow + layerFeather + sizes.rimRing) + 2, width, height);
   const mw = boxWidth(meshBox);
   const mh = boxHeight(meshBox);
   const outside = distanceTransform(
@@ -234,7 +235,11 @@ export function planSkin(request: SkinRequest): PlannedSkin {
     reach,
     step,
   );
-  const foreground = unmixed(photo, width, meshBox, alpha, background, box);
+  const foreground = sharedUint8(mw * mh * 4);
+  for (let y = 0; y < mh; y++) {
+    const from = ((meshBox.y0 + y) * width + meshBox.x0) * 4;
+    foreground.set(photo.subarray(from, from + mw * 4), y * mw * 4);
+  }
   return {
     plan: {
       kind: 'skin',
@@ -331,9 +336,12 @@ function backgroundOf(
     const from = (y * width + box.x0) * 4;
     background.set(photo.subarray(from, from + bw * 4), (y - box.y0) * bw * 4);
   }
-  // The hole: the cells of moving triangles, inside the person. The feathered edge keeps the photo (so
-  // the person's colours there are the photo's): unmixed against a fill, its colours swing to extremes
-  // that a slightly moved edge shows as a bright or dark line.
+  // The hole: around the cells of moving triangles, the person's footprint (its feathered edge) and the
+  // rim ring beyond, where the mask may have fallen short of the person: what a moving limb leaves must
+  // not keep its outline. The person's colours are the photo's, feathered edge and all: unmixed from
+  // the fill instead, they swing to extremes that a slightly moved edge shows as a bright or dark line.
+  const erased = sizes.layerGrow + sizes.layerFeather + sizes.rimRing;
+  const reachOut = Math.ceil(sizes.rimRing) + 1;
   const mw = boxWidth(meshBox);
   const mh = boxHeight(meshBox);
   const hole = new Uint8Array(mw * mh);
@@ -346,16 +354,16 @@ function backgroundOf(
     const b = triangles[t + 1]!;
     const c = triangles[t + 2]!;
     if (Math.max(reach[a]!, reach[b]!, reach[c]!) < STILL) continue;
-    const x0 = Math.max(0, Math.floor(Math.min(rest[a * 2]!, rest[b * 2]!, rest[c * 2]!) - meshBox.x0) - 1);
-    const y0 = Math.max(
-      0,
-      Math.floor(Math.min(rest[a * 2 + 1]!, rest[b * 2 + 1]!, rest[c * 2 + 1]!) - meshBox.y0) - 1,
-    );
-    const x1 = Math.min(mw, x0 + step + 3);
-    const y1 = Math.min(mh, y0 + step + 3);
+    const left = Math.floor(Math.min(rest[a * 2]!, rest[b * 2]!, rest[c * 2]!) - meshBox.x0) - 1 - reachOut;
+    const top =
+      Math.floor(Math.min(rest[a * 2 + 1]!, rest[b * 2 + 1]!, rest[c * 2 + 1]!) - meshBox.y0) - 1 - reachOut;
+    const x0 = Math.max(0, left);
+    const y0 = Math.max(0, top);
+    const x1 = Math.min(mw, left + step + 3 + 2 * reachOut);
+    const y1 = Math.min(mh, top + step + 3 + 2 * reachOut);
     for (let y = y0; y < y1; y++) {
       for (let x = x0; x < x1; x++) {
-        if (alpha[y * mw + x]! < 1) continue;
+        if (outside[y * mw + x]! > erased) continue;
         hole[y * mw + x] = 1;
         hx0 = Math.min(hx0, x);
         hy0 = Math.min(hy0, y);
@@ -382,7 +390,7 @@ function backgroundOf(
     rgba.set(photo.subarray(from, from + fw * 4), y * fw * 4);
   }
   // The rest of the person and its rim are no source: the fill takes the background around the person.
-  const footprint = sizes.layerGrow + sizes.layerFeather + sizes.rimRing;
+  const footprint = erased + sizes.rimRing;
   const state = new Uint8Array(fw * fh).fill(KNOWN);
   for (let y = 0; y < fh; y++) {
     for (let x = 0; x < fw; x++) {
@@ -405,43 +413,6 @@ function backgroundOf(
     }
   }
   return background;
-}
-
-/**
- * The person's colours: along the feathered edge the photo is a blend of the person and what is behind,
- * photo = alpha F + (1 - alpha) B; solving for F with B the filled background keeps the composite the
- * photo at rest.
- */
-function unmixed(
-  photo: Uint8Array,
-  width: number,
-  meshBox: PixelBox,
-  alpha: Float32Array,
-  background: Uint8Array,
-  box: PixelBox,
-): Uint8Array {
-  const mw = boxWidth(meshBox);
-  const mh = boxHeight(meshBox);
-  const bw = boxWidth(box);
-  const foreground = sharedUint8(mw * mh * 4);
-  for (let y = 0; y < mh; y++) {
-    for (let x = 0; x < mw; x++) {
-      const k = y * mw + x;
-      const i = ((meshBox.y0 + y) * width + meshBox.x0 + x) * 4;
-      const j = ((meshBox.y0 + y - box.y0) * bw + meshBox.x0 + x - box.x0) * 4;
-      const a = alpha[k]!;
-      for (let c = 0; c < 4; c++) {
-        const seen = photo[i + c]!;
-        if (a >= 1 || a <= 0) {
-          foreground[k * 4 + c] = seen;
-          continue;
-        }
-        const value = (seen - (1 - a) * background[j + c]!) / a;
-        foreground[k * 4 + c] = value < 0 ? 0 : value > 255 ? 255 : Math.round(value);
-      }
-    }
-  }
-  return foreground;
 }
 
 /** The mean per-frame movement of the vertices inside the person (QUALITY.md's strength, in pixels). */

@@ -24,12 +24,17 @@ export const J = {
 
 export type Joints = readonly (Point | null)[];
 
-/** A segment bone from joint `from` to joint `to`, reaching `extend` of its length past `to` (a hand, a foot). */
+/**
+ * A segment bone from joint `from` to joint `to`, reaching `extend` of its length past `to` (a hand, a
+ * foot). Its skin starts `start` of its length from `from`: an upper arm's own skin starts below the
+ * top of the shoulder, which stays with the torso when the arm lifts.
+ */
 interface SegmentBone {
   kind: 'segment';
   from: number;
   to: number;
   extend: number;
+  start: number;
 }
 
 /** The torso: the shoulders' and hips' quadrilateral (or the shoulders and below when no hips show). */
@@ -44,15 +49,16 @@ export type Affine = [number, number, number, number, number, number];
 
 export const IDENTITY: Affine = [1, 0, 0, 0, 1, 0];
 
-const LIMBS: readonly (readonly [number, number, number])[] = [
-  [J.rightShoulder, J.rightElbow, 0],
-  [J.rightElbow, J.rightWrist, 0.45],
-  [J.leftShoulder, J.leftElbow, 0],
-  [J.leftElbow, J.leftWrist, 0.45],
-  [J.rightHip, J.rightKnee, 0],
-  [J.rightKnee, J.rightAnkle, 0.25],
-  [J.leftHip, J.leftKnee, 0],
-  [J.leftKnee, J.leftAnkle, 0.25],
+/** from, to, extend, start (SegmentBone). */
+const LIMBS: readonly (readonly [number, number, number, number])[] = [
+  [J.rightShoulder, J.rightElbow, 0, 0.25],
+  [J.rightElbow, J.rightWrist, 0.45, 0],
+  [J.leftShoulder, J.leftElbow, 0, 0.25],
+  [J.leftElbow, J.leftWrist, 0.45, 0],
+  [J.rightHip, J.rightKnee, 0, 0.25],
+  [J.rightKnee, J.rightAnkle, 0.25, 0],
+  [J.leftHip, J.leftKnee, 0, 0.25],
+  [J.leftKnee, J.leftAnkle, 0.25, 0],
 ];
 
 /** The bones a skeleton's shown joints make: a limb without its far joint reaches on past the near one. */
@@ -60,12 +66,12 @@ export function bonesOf(joints: Joints): Bone[] {
   const bones: Bone[] = [];
   if (joints[J.rightShoulder] && joints[J.leftShoulder]) bones.push({ kind: 'torso' });
   if (joints[J.neck] && joints[J.nose])
-    bones.push({ kind: 'segment', from: J.neck, to: J.nose, extend: 0.9 });
-  for (const [from, to, extend] of LIMBS) {
+    bones.push({ kind: 'segment', from: J.neck, to: J.nose, extend: 0.9, start: 0.25 });
+  for (const [from, to, extend, start] of LIMBS) {
     if (!joints[from] || !joints[to]) continue;
     const far = LIMBS.find(([f]) => f === to);
     const ends = far === undefined || !joints[far[1]];
-    bones.push({ kind: 'segment', from, to, extend: ends ? Math.max(extend, 0.5) : extend });
+    bones.push({ kind: 'segment', from, to, extend: ends ? Math.max(extend, 0.5) : extend, start });
   }
   return bones;
 }
@@ -120,11 +126,14 @@ function polygonDistance(px: number, py: number, polygon: readonly Point[]): num
   return inside ? 0 : nearest;
 }
 
-/** The far end of a segment bone, reaching past its `to` joint by `extend` of its length. */
-function farEnd(bone: SegmentBone, joints: Joints): Point {
+/** Where a segment bone's skin lies: from `start` of its length to `extend` past its `to` joint. */
+function skinSegment(bone: SegmentBone, joints: Joints): [Point, Point] {
   const a = joints[bone.from]!;
   const b = joints[bone.to]!;
-  return { x: b.x + bone.extend * (b.x - a.x), y: b.y + bone.extend * (b.y - a.y) };
+  return [
+    { x: a.x + bone.start * (b.x - a.x), y: a.y + bone.start * (b.y - a.y) },
+    { x: b.x + bone.extend * (b.x - a.x), y: b.y + bone.extend * (b.y - a.y) },
+  ];
 }
 
 /**
@@ -157,7 +166,7 @@ export function skinWeights(
       distances[k] =
         bone.kind === 'torso'
           ? polygonDistance(x, y, torso!) + torsoBias
-          : segmentDistance(x, y, rest[bone.from]!, farEnd(bone, rest));
+          : segmentDistance(x, y, ...skinSegment(bone, rest));
       nearest = Math.min(nearest, distances[k]!);
     }
     let sum = 0;
