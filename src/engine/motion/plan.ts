@@ -132,6 +132,11 @@ export interface SkinRegionPlan {
   positions: Float32Array;
   /** frameCount: 1 where the frame differs from the photo. */
   moving: Uint8Array;
+  /**
+   * frameCount: how much of the fill shows where the person was (0-1), growing with how far the limbs
+   * have moved, so a limb just leaving its place does not pop the fill in around it.
+   */
+  reveal: Float32Array;
 }
 
 export type RegionPlan =

@@ -105,7 +105,9 @@ export function planSkin(request: SkinRequest): PlannedSkin {
   // Every frame's vertex positions, and how far each vertex ever moves.
   const positions = sharedFloat32(frameCount * vertices * 2);
   const moving = sharedUint8(frameCount);
+  const reveal = sharedFloat32(frameCount);
   const reach = new Float32Array(vertices);
+  const revealWidth = sizes.layerFeather + sizes.rimRing;
   const transforms: Affine[] = [];
   const poseMesh = (amount: number) => {
     reach.fill(0);
@@ -120,6 +122,7 @@ export function planSkin(request: SkinRequest): PlannedSkin {
       }
       const at = f * vertices * 2;
       moving[f] = 0;
+      reveal[f] = 0;
       if (still) {
         positions.set(mesh.rest, at);
         continue;
@@ -141,6 +144,7 @@ export function planSkin(request: SkinRequest): PlannedSkin {
         const d = Math.hypot(px - x, py - y);
         if (d > reach[v]!) reach[v] = d;
         if (d > 0.01) moving[f] = 1;
+        reveal[f] = Math.max(reveal[f]!, Math.min(1, d / revealWidth));
       }
     }
     // Vertices that never really move stay exactly where they are (the photo at rest, no faint shimmer).
@@ -252,6 +256,7 @@ export function planSkin(request: SkinRequest): PlannedSkin {
       triangles: sharedIndices(triangles),
       positions,
       moving,
+      reveal,
     },
     fieldStrength: meanSpeed(positions, mesh.rest, alpha, meshBox, frameCount) / sizes.unit,
     motionArea: { width, height, data: area },

@@ -21,8 +21,19 @@ export function drawSkin(
     }
     return false;
   }
+  // The background: the fill where the person was, as much of it as the limbs have moved away.
+  const reveal = region.reveal[frame]!;
   for (let y = box.y0; y < box.y1; y++) {
-    out.set(background.subarray((y - box.y0) * bw * 4, (y - box.y0 + 1) * bw * 4), (y * width + box.x0) * 4);
+    const row = background.subarray((y - box.y0) * bw * 4, (y - box.y0 + 1) * bw * 4);
+    const at = (y * width + box.x0) * 4;
+    if (reveal >= 1) {
+      out.set(row, at);
+      continue;
+    }
+    for (let i = 0; i < row.length; i++) {
+      const seen = photo[at + i]!;
+      out[at + i] = seen + reveal * (row[i]! - seen) + 0.5;
+    }
   }
   const vertices = rest.length / 2;
   const at = frame * vertices * 2;
