@@ -14,6 +14,7 @@ import {
   settle,
   startEditor,
   waitForState,
+  waitUntil,
   type EditorSession,
 } from './harness.js';
 
@@ -96,8 +97,8 @@ describe('pose', () => {
     const spec = regionSpecs(await s.engine.service.listRegions({ docId }))[0]!;
     expect(spec.pose?.keyframes).toHaveLength(2);
     await waitForState(s.page, (st) => !st.rendering, 'renders to finish');
-    // The built-in engine never reads pose keyframes, so the pose edits re-rendered nothing (issue 13.1):
-    // the first render is the only one.
+    // The built-in engine reads pose keyframes only for the pose puppet, and this region breathes, so
+    // the pose edits re-rendered nothing (issue 13.1): the first render is the only one.
     expect(callsSince(s, 0, 'startRender')).toHaveLength(1);
 
     await s.page.keyboard.press('Control+s');
@@ -106,5 +107,20 @@ describe('pose', () => {
     const path = (await toast.textContent())!.match(/Saved to (.+\.stir)/)![1]!;
     const reopened = await s.engine.service.openProject({ source: { kind: 'path', path } });
     expect(reopened.document.regions[0]!.pose).toEqual((await region()).pose);
+  });
+
+  it('drives the built-in preview when the motion is the pose puppet: a pose edit re-renders (issue 12.7)', async () => {
+    const field = s.page.getByRole('combobox', { name: 'Motion' });
+    await field.fill('pose');
+    await field.press('Enter');
+    await waitForState(s.page, (st) => st.regions[0]?.prompt === 'pose', 'the puppet');
+    await settle(s.page);
+    await waitForState(s.page, (st) => !st.rendering, 'the puppet to render');
+    const from = s.calls.length;
+    await s.page.getByRole('button', { name: 'Last frame' }).click();
+    await waitForState(s.page, (st) => st.frame === st.frameCount - 1, 'the last frame');
+    const wrist = (await poseJoints(s.page))[4]!;
+    await dragPhoto(s.page, wrist, { x: wrist.x - 30, y: wrist.y - 40 });
+    await waitUntil(async () => callsSince(s, from, 'startRender').length > 0, 'a render for the pose edit');
   });
 });

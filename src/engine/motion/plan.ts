@@ -114,8 +114,39 @@ export interface FieldRegionPlan {
   alphas: Float32Array | null;
 }
 
+/**
+ * A person deformed by their skeleton (src/engine/people/plan-skin.ts): a triangle mesh over the person,
+ * posed per frame, drawn over the background with what the limbs uncover filled.
+ */
+export interface SkinRegionPlan {
+  kind: 'skin';
+  /** Where it may change pixels: the mesh's footprint at rest and in every pose. */
+  box: PixelBox;
+  /** box-sized RGBA: the photo, with the person filled in where a moving limb can uncover it. */
+  background: Uint8Array;
+  /** The box the rest-pose arrays cover. */
+  meshBox: PixelBox;
+  /** meshBox-sized: the person's opacity (1 inside, feathered outside). */
+  alpha: Float32Array;
+  /** meshBox-sized RGBA: the person's colours, unmixed from the background along the feathered edge. */
+  foreground: Uint8Array;
+  /** Rest positions, x y per vertex, in output pixels (pixel centres at +0.5). */
+  rest: Float32Array;
+  /** Three vertex indices per triangle, in drawing order (still parts first, moving limbs over them). */
+  triangles: Uint32Array;
+  /** frameCount * vertices * 2: each vertex's position per frame. */
+  positions: Float32Array;
+  /** frameCount: 1 where the frame differs from the photo. */
+  moving: Uint8Array;
+  /**
+   * frameCount: how much of the fill shows where the person was (0-1), growing with how far the limbs
+   * have moved, so a limb just leaving its place does not pop the fill in around it.
+   */
+  reveal: Float32Array;
+}
+
 export type RegionPlan =
-  LayerRegionPlan | FluidRegionPlan | WarpRegionPlan | CameraRegionPlan | FieldRegionPlan;
+  LayerRegionPlan | FluidRegionPlan | WarpRegionPlan | CameraRegionPlan | FieldRegionPlan | SkinRegionPlan;
 
 export interface FramePlan {
   width: number;

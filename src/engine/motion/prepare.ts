@@ -28,6 +28,7 @@ import { moves, regionClock, type RegionClock } from './timing.js';
 import type { PeopleDetector } from '../people/detector.js';
 import type { FoundPeople } from '../people/types.js';
 import { planFaceInRegion } from '../people/face-region.js';
+import { planBodyInRegion } from '../people/plan-body.js';
 import { guideAtSize, guidedMotion } from './guide.js';
 
 /** The largest long side segmenters work at (SAM's input, the classic segmenter's refinement size). */
@@ -66,6 +67,11 @@ function cameraAsLayer(motion: MotionPrimitive, clock: RegionClock, fps: number)
   return motion;
 }
 
+/** A breath on a region with no person in it swells and shrinks at the breath's own pace. */
+function breathPeriod(motion: MotionPrimitive): number {
+  return 'period' in motion ? motion.period : 3.5;
+}
+
 /** What building a plan needs: the request with its photo already at the output size. */
 export interface PlanInput {
   /** RGBA at `size`, on shared memory: the plan keeps it as its frame 0. */
@@ -102,8 +108,10 @@ export async function planInput(
   const photo = sharedUint8(resized.data.length);
   photo.set(resized.data);
   throwIfCancelled(control.signal);
-  const wantsFace = input.regions.some((region) => motionOf(region).motion.primitive === 'face');
-  const found = wantsFace && people ? await people.find(input.photo) : null;
+  const wantsPeople = input.regions.some((region) =>
+    ['face', 'body'].includes(motionOf(region).motion.primitive),
+  );
+  const found = wantsPeople && people ? await people.find(input.photo) : null;
   throwIfCancelled(control.signal);
   return {
     photo,
@@ -159,6 +167,11 @@ export async function buildPlan(input: PlanInput, control: JobControl): Promise<
     let planned: { plan: RegionPlan; fieldStrength: number; motionArea?: Mask };
     if (motion.primitive === 'face') {
       planned = planFaceInRegion({ ...common, motion, fps }, input.photoSize, region.mask, input.people);
+    } else if (motion.primitive === 'body' || motion.primitive === 'puppet') {
+      const body = { ...common, photo, shape, motion, seed: region.seed, fps, pose: region.pose };
+      planned =
+        planBodyInRegion(body, input.photoSize, region.mask, input.people) ??
+        planLayer({ ...body, motion: { primitive: 'pulse', period: breathPeriod(motion), beat: false } });
     } else if (isCamera(motion) && whole) {
       planned = planCamera({ ...common, photo, motion });
     } else {

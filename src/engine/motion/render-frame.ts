@@ -2,6 +2,7 @@
 // the frame index, shared by the worker threads and the main thread. Inner loops work only inside each
 // region's box, sample bilinearly from typed arrays and allocate nothing per pixel.
 import { drawField } from '../people/render-field.js';
+import { drawSkin } from '../people/render-skin.js';
 import { StirError } from '../../shared/errors.js';
 import {
   POSE_STRIDE,
@@ -639,6 +640,7 @@ export function renderFrameInto(
     else if (region.kind === 'fluid') drew = drawFluid(plan, region, index, out, scratch, covered, cancelled);
     else if (region.kind === 'warp') drew = drawWarp(plan, region, index, out, scratch, covered, cancelled);
     else if (region.kind === 'field') drew = drawField(plan, region, index, out, covered);
+    else if (region.kind === 'skin') drew = drawSkin(plan, region, index, out, covered);
     else if (region.poses[index * POSE_STRIDE + 7]) {
       scratch.frame ??= new Uint8Array(out.length);
       scratch.frame.set(out);

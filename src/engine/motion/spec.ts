@@ -97,8 +97,30 @@ export type FacePrimitive =
   | { primitive: 'face'; part: 'look'; direction: Degrees };
 export type FacePart = FacePrimitive['part'];
 
+/**
+ * A body motion driven by the person's skeleton (src/engine/people/plan-body.ts); needs a detected body.
+ * breathe: the chest and shoulders rise and fall (a region with no person in it pulses instead);
+ * wave: the forearm and hand swing about the elbow; raise: the arm lifts about the shoulder and comes
+ * back. `side` is the person's own arm, or null for the one whose hand shows.
+ */
+export type BodyPrimitive = {
+  primitive: 'body';
+  part: 'breathe' | 'wave' | 'raise';
+  side: 'left' | 'right' | null;
+  period: number;
+};
+
+/** The pose puppet: the region's keyframed skeleton deforms the person (src/engine/people/plan-skin.ts). */
+export type PuppetPrimitive = { primitive: 'puppet' };
+
 export type MotionPrimitive =
-  FluidPrimitive | WarpPrimitive | LayerPrimitive | CameraPrimitive | FacePrimitive;
+  | FluidPrimitive
+  | WarpPrimitive
+  | LayerPrimitive
+  | CameraPrimitive
+  | FacePrimitive
+  | BodyPrimitive
+  | PuppetPrimitive;
 export type PrimitiveName = MotionPrimitive['primitive'];
 
 export const FLUID_PRIMITIVES: readonly PrimitiveName[] = ['flow', 'churn', 'swirl'];

@@ -313,9 +313,10 @@ export const MOTION_WORDS: readonly MotionWord[] = [
   {
     word: 'breathe',
     aliases: ['breathing', 'inhale and exhale', 'expand and contract'],
-    description: 'Swells and shrinks slowly, as a chest breathing.',
+    description:
+      "A person's chest and shoulders rise and fall gently; anything else swells and shrinks slowly, as a chest breathing.",
     defaultStrength: 0.3,
-    motion: { primitive: 'pulse', period: 3.5, beat: false },
+    motion: { primitive: 'body', part: 'breathe', side: null, period: 3.5 },
   },
   {
     word: 'launch',
@@ -488,7 +489,6 @@ export const MOTION_WORDS: readonly MotionWord[] = [
     ['run', ['jog', 'sprint']],
     ['jump', ['leap']],
     ['clap', ['clap hands']],
-    ['raise the hand', ['raise arm', 'raise hand', 'lift the arm']],
     ['flap the wings', ['flap wings', 'spread the wings']],
     ['wag the tail', ['wag tail', 'wag']],
     ['eat', ['chew', 'bite']],
@@ -503,4 +503,54 @@ export const MOTION_WORDS: readonly MotionWord[] = [
     defaultStrength: 4,
     motion: null,
   })),
+  // --- bodies: driven by the skeleton the engine finds on the photo (src/engine/people/plan-body.ts) ---
+  ...bodyWords('wave', 'hand', {
+    description: 'swings about the elbow, waving',
+    aliases: ['wave hello', 'wave goodbye', 'wave bye', 'waving hand', 'wave a hand'],
+    defaultStrength: 3.5,
+    part: 'wave',
+    period: 0.7,
+  }),
+  ...bodyWords('raise', 'arm', {
+    description: 'lifts about the shoulder and comes back down',
+    aliases: ['raise an arm', 'raise a hand', 'lift the arm', 'lift an arm', 'raise the hand', 'raise hand'],
+    defaultStrength: 1.5,
+    part: 'raise',
+    period: 3,
+  }),
+  {
+    word: 'pose',
+    aliases: ['puppet', 'pose puppet', 'follow the pose', 'follow the skeleton', 'skeleton'],
+    description:
+      'The person follows the skeleton keyed in the pose panel: each limb moves with its bones, and what it uncovers is filled.',
+    defaultStrength: 1,
+    motion: { primitive: 'puppet' },
+  },
 ];
+
+/** A body word for either arm ("wave the hand", the one whose hand shows) and for each one by name. */
+function bodyWords(
+  verb: string,
+  limb: string,
+  options: {
+    description: string;
+    aliases: string[];
+    defaultStrength: number;
+    part: 'wave' | 'raise';
+    period: number;
+  },
+): MotionWord[] {
+  return ([null, 'left', 'right'] as const).map((side) => ({
+    word: side ? `${verb} the ${side} ${limb}` : `${verb} the ${limb}`,
+    aliases: [
+      ...new Set(
+        side
+          ? [`${verb} ${side} ${limb}`, `${verb} the ${side} hand`, `${verb} ${side} hand`]
+          : [`${verb} ${limb}`, ...options.aliases],
+      ),
+    ].filter((alias) => alias !== (side ? `${verb} the ${side} ${limb}` : `${verb} the ${limb}`)),
+    description: `The person's ${side ? `${side} ` : ''}${limb} ${options.description}${side ? '' : ' (the arm whose hand shows)'}.`,
+    defaultStrength: options.defaultStrength,
+    motion: { primitive: 'body', part: options.part, side, period: options.period },
+  }));
+}

@@ -195,6 +195,18 @@ describe('what a change re-renders', () => {
     expect(planRender(before, after, opts)).toEqual({ kind: 'none' });
   });
 
+  it('a pose keyframe re-renders a pose puppet with the built-in engine (issue 12.7)', () => {
+    const motion = { prompt: 'pose', strength: 1 };
+    const still = { keyframes: [] };
+    const moved = { keyframes: [{ time: 1 }] };
+    expect(regionSignature(3, motion, moved, 'motion', true)).not.toBe(
+      regionSignature(3, motion, still, 'motion', true),
+    );
+    const before = snap('k', [['a', regionSignature(3, motion, still, 'motion', true), left]]);
+    const after = snap('k', [['a', regionSignature(3, motion, moved, 'motion', true), left]]);
+    expect(planRender(before, after, opts).kind).not.toBe('none');
+  });
+
   it('merges overlapping areas', () => {
     expect(
       mergeOverlapping([

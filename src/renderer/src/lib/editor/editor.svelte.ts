@@ -115,6 +115,7 @@ export class Editor {
       regions: this.regions,
       settings: this.settings,
       photo: this.photo,
+      isPuppet: (prompt) => this.catalog.motion(prompt)?.primitive === 'puppet',
     }));
   }
 

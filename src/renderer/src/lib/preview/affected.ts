@@ -67,16 +67,18 @@ export function planRender(
 }
 
 /**
- * What about a region changes its pixels, as one string. The built-in engine never reads pose keyframes
- * (only the diffusion engine's pose ControlNet does), so with it a pose edit re-renders nothing.
+ * What about a region changes its pixels, as one string. The built-in engine reads pose keyframes only
+ * for a region whose motion is the pose puppet (`puppet`), so with it a pose edit on any other region
+ * re-renders nothing; the diffusion engine's pose ControlNet reads them on every region.
  */
 export function regionSignature(
   maskId: number,
   motion: unknown,
   pose: unknown,
   engine: 'motion' | 'diffusion',
+  puppet = false,
 ): string {
-  return JSON.stringify(engine === 'motion' ? [maskId, motion] : [maskId, motion, pose]);
+  return JSON.stringify(engine === 'motion' && !puppet ? [maskId, motion] : [maskId, motion, pose]);
 }
 
 /** Long side to render at: the frames' own size while they are kept (a partial render composes into them). */

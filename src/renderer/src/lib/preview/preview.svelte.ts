@@ -30,6 +30,8 @@ export interface PreviewSource {
   settings: AnimationSettings;
   /** The photo, for areas where a change left no moving region. */
   photo: ImageBitmap | null;
+  /** Whether a motion prompt is the pose puppet (the built-in engine then reads the region's pose). */
+  isPuppet?: (prompt: string) => boolean;
 }
 
 /** Edits in quick succession (typing, a slider) start one render, not one each. */
@@ -380,6 +382,7 @@ export class Preview {
           region.motion,
           region.pose,
           settings.engine,
+          source.isPuppet?.(region.motion.prompt) ?? false,
         ),
         bounds: this.#maskBounds(region),
       });
