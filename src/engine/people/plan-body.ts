@@ -243,7 +243,7 @@ function planBreath(request: BodyRequest, joints: Joints): { plan: FieldRegionPl
   for (let f = 1; f < frameCount; f++) speed += Math.abs(weights[f]! - weights[f - 1]!);
   const mean = count > 0 && frameCount > 1 ? (sum / count) * (speed / (frameCount - 1)) : 0;
   return {
-    plan: { kind: 'field', box: { ...box }, count: 1, bases: basis, weights },
+    plan: { kind: 'field', box: { ...box }, count: 1, bases: basis, weights, alphas: null },
     fieldStrength: mean / sizes.unit,
   };
 }
