@@ -34,6 +34,7 @@ import {
 import { HARD_SCENES } from './scenes-hard.js';
 import { SCENES, type Scene } from './scenes.js';
 import { rasterize } from './shapes.js';
+import { alignedTable, fixed } from './table.js';
 
 /** QUALITY.md's targets for a good built-in engine result. */
 export const EVAL_TARGETS = {
@@ -458,8 +459,6 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   return report;
 }
 
-const fixed = (value: number | null, digits: number) => (value === null ? 'n/a' : value.toFixed(digits));
-
 /** The report as a plain-text table (one row per scene, then the targets). */
 export function formatEvalTable(report: EvalReport): string {
   const header = [
@@ -496,11 +495,6 @@ export function formatEvalTable(report: EvalReport): string {
     `<= ${t.loopSeam.atMost}`,
     '',
   ];
-  const all = [header, ...lines, targets];
-  const widths = header.map((_, c) => Math.max(...all.map((line) => line[c]!.length)));
-  const render = (line: string[]) =>
-    line.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
-  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   const sweeps = report.rows.map(
     (row) =>
       `  ${row.scene} — ${row.sweepRegion}: ` +
@@ -513,11 +507,7 @@ export function formatEvalTable(report: EvalReport): string {
   );
   return [
     `Stir eval: ${report.engine} engine, ${report.longSide}-px long side, ${report.seconds} s at ${report.fps} fps`,
-    render(header),
-    rule,
-    ...lines.map(render),
-    rule,
-    render(targets),
+    ...alignedTable(header, lines, targets),
     '',
     `Strength sweep (requested → measured flow, px/frame at 512):`,
     ...sweeps,

@@ -2,6 +2,7 @@
 // synthetic cases of tests/unit/eval/defects.test.ts: between what a made defect reads and what a clean
 // clip reads.
 import type { DefectRegionResult } from './measure.js';
+import { alignedTable, fixed } from '../table.js';
 
 export const DEFECT_TARGETS = {
   /**
@@ -38,8 +39,6 @@ export function defectFailures(region: DefectRegionResult): string[] {
   return failures;
 }
 
-const fixed = (value: number | null, digits: number) => (value === null ? '-' : value.toFixed(digits));
-
 /** One line per region of each scene: the defect metrics, their targets and what failed. */
 export function formatDefectTable(rows: readonly { scene: string; defects: DefectRegionResult[] }[]): string {
   const t = DEFECT_TARGETS;
@@ -64,12 +63,12 @@ export function formatDefectTable(rows: readonly { scene: string; defects: Defec
       return [
         `${row.scene.split(':')[0]} / ${region.name}`,
         region.word,
-        fixed(region.holeTexture, 2),
-        fixed(region.ghost, 2),
-        fixed(region.edgeSeam, 2),
+        fixed(region.holeTexture, 2, '-'),
+        fixed(region.ghost, 2, '-'),
+        fixed(region.edgeSeam, 2, '-'),
         tempo,
-        fixed(region.stairSteps, 2),
-        fixed(region.iou, 2),
+        fixed(region.stairSteps, 2, '-'),
+        fixed(region.iou, 2, '-'),
         failures.length === 0 ? 'pass' : `FAIL (${failures.join(', ')})`,
       ];
     }),
@@ -85,18 +84,9 @@ export function formatDefectTable(rows: readonly { scene: string; defects: Defec
     `>= ${t.iou.atLeast}`,
     '',
   ];
-  const all = [header, ...lines, targets];
-  const widths = header.map((_, c) => Math.max(...all.map((line) => line[c]!.length)));
-  const render = (line: string[]) =>
-    line.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
-  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [
     'Defects (issue 10): hole texture and ghost on travels, edge seam on motions in place, tempo against the',
     "word's range, stair-steps on the mask at the photo's size, IoU against an outline drawn by hand ('-': not measured)",
-    render(header),
-    rule,
-    ...lines.map(render),
-    rule,
-    render(targets),
+    ...alignedTable(header, lines, targets, 2),
   ].join('\n');
 }

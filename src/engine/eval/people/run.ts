@@ -29,6 +29,7 @@ import {
 } from '../metrics.js';
 import { cornerLift, EyeOpening, mouthCorners, ssimInside } from './measures.js';
 import { PEOPLE_SCENES, SMILE_SWEEP } from './scenes.js';
+import { alignedTable, fixed } from '../table.js';
 
 export const PEOPLE_TARGETS = {
   i1Mse: { below: 1 },
@@ -433,8 +434,6 @@ export async function runPeopleEval(options: PeopleEvalOptions): Promise<PeopleE
   return report;
 }
 
-const fixed = (value: number | null, digits: number) => (value === null ? 'n/a' : value.toFixed(digits));
-
 /** The people rows as a plain-text table, then the targets. */
 export function formatPeopleTable(report: PeopleEvalReport): string {
   const header = [
@@ -468,11 +467,6 @@ export function formatPeopleTable(report: PeopleEvalReport): string {
     `${t.smileSlope.from}-${t.smileSlope.to} / >= ${t.smileR2.atLeast}`,
     '',
   ];
-  const all = [header, ...lines, targets];
-  const widths = header.map((_, c) => Math.max(...all.map((line) => line[c]!.length)));
-  const render = (line: string[]) =>
-    line.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
-  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   const sweeps = report.rows
     .filter((row) => row.smile)
     .map(
@@ -482,11 +476,7 @@ export function formatPeopleTable(report: PeopleEvalReport): string {
     );
   return [
     `People (issue 12): built-in engine, ${report.longSide}-px long side, ${report.seconds} s at ${report.fps} fps; eyes: opening as a share of the photo's`,
-    render(header),
-    rule,
-    ...lines.map(render),
-    rule,
-    render(targets),
+    ...alignedTable(header, lines, targets),
     ...(sweeps.length ? ['', ...sweeps] : []),
   ].join('\n');
 }
