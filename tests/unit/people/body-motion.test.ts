@@ -22,6 +22,7 @@ import { J, rotated } from '../../../src/engine/people/skeleton.js';
 import type { FoundPeople } from '../../../src/engine/people/types.js';
 import type { RegionSpec } from '../../../src/engine/render/types.js';
 import { loadPhoto } from '../../helpers/photos.js';
+import { allFrames } from './frames.js';
 import { ASTRONAUT_PERSON } from './outlines.js';
 
 const detector = createPeopleDetector();
@@ -82,13 +83,7 @@ async function render(
     { photo, regions: [spec], timing: { seconds, fps: FPS, loop: 'loop' }, size: photo },
     control(),
   )) as MotionAnimation;
-  const frames: RgbaImage[] = [];
-  try {
-    for await (const { image } of animation.frames()) frames.push(image);
-  } finally {
-    await animation.dispose();
-  }
-  return { frames, animation };
+  return { frames: await allFrames(animation), animation };
 }
 
 /** The plan of a skinned body motion, built as the engine builds it (prepare.ts). */

@@ -2,16 +2,15 @@
 // rendered frames with the face mesh found again on them: the smile lifts the mouth corners in proportion to strength;
 // frame 0 is the photo and nothing outside the face moves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodePng } from '../../../src/engine/image/encode.js';
 import type { RgbaImage } from '../../../src/engine/image/types.js';
 import { createMotionEngine, type MotionAnimation } from '../../../src/engine/motion/index.js';
 import { createPeopleDetector } from '../../../src/engine/people/detector.js';
 import { meshPoint, MOUTH } from '../../../src/engine/people/landmarks.js';
 import { faceMask } from '../../../src/engine/people/select.js';
 import type { FoundFace } from '../../../src/engine/people/types.js';
-import { decodePhoto } from '../../../src/engine/image/decode.js';
 import type { RegionSpec } from '../../../src/engine/render/types.js';
 import { loadPhoto } from '../../helpers/photos.js';
+import { allFrames, faceOn } from './frames.js';
 
 const detector = createPeopleDetector();
 const engine = createMotionEngine({ workers: 0, people: detector });
@@ -42,21 +41,7 @@ async function render(prompt: string, strength: number, seconds = 3): Promise<Rg
     { photo, regions: [region], timing: { seconds, fps: 24, loop: 'loop' }, size: photo },
     control(),
   )) as MotionAnimation;
-  const frames: RgbaImage[] = [];
-  try {
-    for await (const { image } of animation.frames()) frames.push(image);
-  } finally {
-    await animation.dispose();
-  }
-  return frames;
-}
-
-/** The face found again on a rendered frame (a fresh decode, so the detector's cache does not answer). */
-async function faceOn(frame: RgbaImage): Promise<FoundFace> {
-  const copy = (await decodePhoto({ kind: 'bytes', name: 'frame.png', bytes: await encodePng(frame) })).image;
-  const found = await detector.find(copy);
-  expect(found.faces).toHaveLength(1);
-  return found.faces[0]!;
+  return allFrames(animation);
 }
 
 function outsideBoxChanged(a: RgbaImage, b: RgbaImage, box: [number, number, number, number]): number {
@@ -77,7 +62,7 @@ describe('smile', () => {
     const lifts: [number, number][] = [];
     for (const strength of [3, 6]) {
       const frames = await render('smile', strength);
-      const peak = await faceOn(frames[Math.round(frames.length / 2)]!);
+      const peak = await faceOn(detector, frames[Math.round(frames.length / 2)]!);
       const lift =
         (meshPoint(face, MOUTH.rightCorner)[1] -
           meshPoint(peak, MOUTH.rightCorner)[1] +

@@ -5,8 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ssim, loopSeam, meanAbsoluteDifference } from '../../../src/engine/eval/metrics.js';
 import { toGrey, type GreyImage } from '../../../src/engine/flow/grey.js';
-import { decodePhoto } from '../../../src/engine/image/decode.js';
-import { encodePng } from '../../../src/engine/image/encode.js';
 import type { RgbaImage } from '../../../src/engine/image/types.js';
 import { createMotionEngine, type MotionAnimation } from '../../../src/engine/motion/index.js';
 import { createPeopleDetector } from '../../../src/engine/people/detector.js';
@@ -30,6 +28,7 @@ import { faceMask } from '../../../src/engine/people/select.js';
 import type { FoundFace } from '../../../src/engine/people/types.js';
 import type { RegionSpec } from '../../../src/engine/render/types.js';
 import { loadPhoto } from '../../helpers/photos.js';
+import { allFrames, faceOn } from './frames.js';
 
 const detector = createPeopleDetector();
 const engine = createMotionEngine({ workers: 0, people: detector });
@@ -61,21 +60,7 @@ async function render(prompt: string, strength: number): Promise<RgbaImage[]> {
     { photo, regions: [region], timing: { seconds: 3, fps: FPS, loop: 'loop' }, size: photo },
     { signal: new AbortController().signal, progress: () => undefined },
   )) as MotionAnimation;
-  const frames: RgbaImage[] = [];
-  try {
-    for await (const { image } of animation.frames()) frames.push(image);
-  } finally {
-    await animation.dispose();
-  }
-  return frames;
-}
-
-/** The face found again on a rendered frame (a fresh decode, so the detector's cache does not answer). */
-async function faceOn(frame: RgbaImage): Promise<FoundFace> {
-  const copy = (await decodePhoto({ kind: 'bytes', name: 'frame.png', bytes: await encodePng(frame) })).image;
-  const found = await detector.find(copy);
-  expect(found.faces).toHaveLength(1);
-  return found.faces[0]!;
+  return allFrames(animation);
 }
 
 type Rect = { x0: number; y0: number; x1: number; y1: number };
@@ -169,7 +154,7 @@ describe('face words', () => {
     const frames = await render('blink', 4);
     const seam = expectLoop(frames);
     const opening = async (frame: RgbaImage) => {
-      const found = await faceOn(frame);
+      const found = await faceOn(detector, frame);
       return (eyeOpening(found, RIGHT_EYE) + eyeOpening(found, LEFT_EYE)) / 2;
     };
     const open = await opening(frames[0]!);
@@ -186,7 +171,7 @@ describe('face words', () => {
   it('blink: half the strength closes the eyes half way', async () => {
     const frames = await render('blink', 2);
     const open = eyeOpening(face, RIGHT_EYE) + eyeOpening(face, LEFT_EYE);
-    const found = await faceOn(frames[frames.length / 2]!);
+    const found = await faceOn(detector, frames[frames.length / 2]!);
     const share = (eyeOpening(found, RIGHT_EYE) + eyeOpening(found, LEFT_EYE)) / open;
     figures.blinkHalf = { share };
     expect(share).toBeGreaterThan(0.4);
@@ -205,7 +190,7 @@ describe('face words', () => {
       for (const strength of [2, 4]) {
         const frames = await render(word, strength);
         const seam = expectLoop(frames);
-        const moved = await faceOn(frames[peak]!);
+        const moved = await faceOn(detector, frames[peak]!);
         const nose = meshPoint(moved, NOSE_TIP)[axis] - meshPoint(face, NOSE_TIP)[axis];
         // The other axis hardly moves.
         const other = axis === 0 ? 1 : 0;
@@ -227,7 +212,7 @@ describe('face words', () => {
     it(`${word}: the irises move ${side < 0 ? 'left' : 'right'}, the head turns less, and all come back`, async () => {
       const frames = await render(word, 4);
       const seam = expectLoop(frames);
-      const moved = await faceOn(frames[10]!);
+      const moved = await faceOn(detector, frames[10]!);
       const iris =
         (darkCentre(frames[10]!, RIGHT_EYE) -
           darkCentre(photo, RIGHT_EYE) +
@@ -281,7 +266,7 @@ describe('face words', () => {
   it('raise the eyebrows: the brows go up and come back; the mouth stays', async () => {
     const frames = await render('raise the eyebrows', 4);
     const seam = expectLoop(frames);
-    const moved = await faceOn(frames[6]!);
+    const moved = await faceOn(detector, frames[6]!);
     const brows = [105, 334].map((i) => meshPoint(face, i)[1] - meshPoint(moved, i)[1]);
     const mouth = stillness(frames, mouthRect());
     figures.brows = { right: brows[0]!, left: brows[1]!, mouthSsim: mouth, seam };
