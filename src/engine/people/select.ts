@@ -5,7 +5,7 @@
 // photo as it does for any click. A click elsewhere, or one that refines a region, is not ours.
 import type { Click, Mask } from '../../shared/index.js';
 import type { RgbaImage } from '../image/types.js';
-import type { SegmentOutput, SegmentRequest, Segmenter } from '../segment/types.js';
+import type { HoverFloods, SegmentOutput, SegmentRequest, Segmenter } from '../segment/types.js';
 import { FACE_OVAL, insidePolygon, meshPoints, type Point } from './landmarks.js';
 import { keypoint, type BodyPart, type FoundBody, type FoundFace, type FoundPeople } from './types.js';
 
@@ -207,24 +207,28 @@ function personSeeds(hit: Extract<PersonHit, { kind: 'person' }>, click: Click):
 /** A piece the segmenter gives for a seed is the person's when this share of it lies near her skeleton. */
 const ON_PERSON = 0.75;
 
-/** The share of a mask's pixels (sampled every 4th row and column) on the body or in the grown head box. */
-function onPersonShare(hit: Extract<PersonHit, { kind: 'person' }>, mask: Mask): number {
+/** Whether a photo pixel counts as the person's for a piece: near a limb, in the torso or the grown head box. */
+function onPersonAt(hit: Extract<PersonHit, { kind: 'person' }>): (x: number, y: number) => boolean {
   const reach = bodyScale(hit.body) * 0.3;
   const limbs = bones(hit.body);
   const shape = torso(hit.body);
   const head = hit.face ? grow(hit.face.box, 0.3) : null;
+  return (x, y) =>
+    (head !== null && insideBox(x, y, head)) ||
+    (shape !== null && insidePolygon(x, y, shape)) ||
+    limbs.some(([a, b]) => distanceToSegment(x, y, a, b) <= reach);
+}
+
+/** The share of a mask's pixels (sampled every 4th row and column) on the body or in the grown head box. */
+function onPersonShare(hit: Extract<PersonHit, { kind: 'person' }>, mask: Mask): number {
+  const on = onPersonAt(hit);
   let inside = 0;
   let total = 0;
   for (let y = 0; y < mask.height; y += 4) {
     for (let x = 0; x < mask.width; x += 4) {
       if (!mask.data[y * mask.width + x]) continue;
       total++;
-      if (
-        (head && insideBox(x, y, head)) ||
-        (shape && insidePolygon(x, y, shape)) ||
-        limbs.some(([a, b]) => distanceToSegment(x, y, a, b) <= reach)
-      )
-        inside++;
+      if (on(x, y)) inside++;
     }
   }
   return total === 0 ? 0 : inside / total;
@@ -273,4 +277,58 @@ export async function selectPerson(
   }
   if (hit.face) union(mask.data, faceMask(hit.face, width, height).data);
   return { mask, score: Math.min(score, hit.body.score), hit: 'person' };
+}
+
+/**
+ * What the hover outline shows over a face or a person before any click (issue 12, point 2): the face's
+ * outline, or the person as the union of the hover's floods (`floodsAt`: no graph cut, so it answers in
+ * the hover's time) from the click, every confident keypoint and points along each bone, keeping the
+ * floods that lie on the person, with the face. At the hover outline's size, `size`.
+ */
+export async function peopleOutline(
+  hit: PersonHit,
+  point: { x: number; y: number },
+  photoSize: { width: number; height: number },
+  size: { width: number; height: number },
+  floodsAt: (points: ReadonlyArray<{ x: number; y: number }>) => Promise<HoverFloods>,
+): Promise<Mask> {
+  const scale = size.width / photoSize.width;
+  const face = hit.face;
+  const faceData = face
+    ? fillPolygon(
+        faceOutline(face).map(([x, y]) => [x * scale, y * scale] as Point),
+        size.width,
+        size.height,
+      ).data
+    : null;
+  if (hit.kind === 'face') return { ...size, data: faceData! };
+  const seeds: Array<{ x: number; y: number }> = personSeeds(hit, { ...point, positive: true });
+  for (const k of hit.body.keypoints) if (!/Eye|Ear/.test(k.part)) seeds.push(k);
+  for (const [a, b] of bones(hit.body))
+    for (const t of [0.2, 0.35, 0.65, 0.8])
+      seeds.push({ x: a[0] + (b[0] - a[0]) * t, y: a[1] + (b[1] - a[1]) * t });
+  const inside = seeds.filter((p) => p.x >= 0 && p.y >= 0 && p.x < photoSize.width && p.y < photoSize.height);
+  const { width, height, labels, floods } = await floodsAt(inside);
+  const data = new Uint8Array(size.width * size.height);
+  if (width !== size.width || height !== size.height) return { ...size, data: faceData ?? data };
+  const taken = new Uint8Array(floods[0]?.length ?? 0);
+  const onPerson = onPersonAt(hit);
+  const step = Math.max(1, Math.round(4 * scale));
+  for (const flood of floods) {
+    // The share of the flood (sampled) on the body or in the grown head box, as a click's pieces are kept.
+    let on = 0;
+    let total = 0;
+    for (let y = 0; y < height; y += step) {
+      for (let x = 0; x < width; x += step) {
+        if (!flood[labels[y * width + x]!]) continue;
+        total++;
+        if (onPerson(x / scale, y / scale)) on++;
+      }
+    }
+    if (total > 0 && on / total >= ON_PERSON)
+      for (let s = 0; s < taken.length; s++) if (flood[s]) taken[s] = 1;
+  }
+  for (let i = 0; i < data.length; i++) if (taken[labels[i]!]) data[i] = 255;
+  if (faceData) union(data, faceData);
+  return { ...size, data };
 }

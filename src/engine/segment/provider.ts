@@ -3,7 +3,7 @@
 // (issue 2, point 4). Both sit behind the same Segmenter interface.
 import type { SegmenterProvider } from '../ports.js';
 import type { PeopleDetector } from '../people/detector.js';
-import { selectPerson } from '../people/select.js';
+import { hitPerson, peopleOutline, selectPerson } from '../people/select.js';
 import type { Segmenter } from './types.js';
 import { StirError } from '../../shared/index.js';
 
@@ -55,10 +55,18 @@ export function createSegmenterProvider(options: SegmenterProviderOptions): Segm
       await options.classic.prepare?.(photo, photoKey);
     },
     async hover(photo, photoKey, point) {
-      if (!options.classic.hover) {
+      const classic = options.classic;
+      if (!classic.hover) {
         throw new StirError('INTERNAL', 'The segmenter cannot outline what the pointer is over.');
       }
-      return options.classic.hover(photo, photoKey, point);
+      const plain = await classic.hover(photo, photoKey, point);
+      // Over a face or a person once detection has finished (never waited for: the hover must be quick),
+      // the outline a click there would select: the face, or the whole person.
+      const found = options.people?.peek(photo) ?? null;
+      const hit = found ? hitPerson(found, point.x, point.y) : null;
+      if (!hit || !classic.hoverFloods) return plain;
+      const floodsAt = classic.hoverFloods.bind(classic, photo, photoKey);
+      return peopleOutline(hit, point, photo, { width: plain.width, height: plain.height }, floodsAt);
     },
   };
 }

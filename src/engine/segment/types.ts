@@ -33,5 +33,22 @@ export interface Segmenter {
    * (its aspect the photo's), 255 inside.
    */
   hover?(photo: RgbaImage, photoKey: string, point: { x: number; y: number }): Promise<Mask>;
+  /** The hover's floods from several points at once (a person's outline is the union of many). */
+  hoverFloods?(
+    photo: RgbaImage,
+    photoKey: string,
+    points: ReadonlyArray<{ x: number; y: number }>,
+  ): Promise<HoverFloods>;
   dispose(): Promise<void>;
+}
+
+/** Hover floods over the working image's superpixels: which superpixels each point's flood took. */
+export interface HoverFloods {
+  /** The working image's size, the hover outline's. */
+  width: number;
+  height: number;
+  /** Superpixel index of each working-image pixel. */
+  labels: Int32Array;
+  /** Per point, 1 for each superpixel its flood took. */
+  floods: Uint8Array[];
 }

@@ -98,6 +98,41 @@ describe('people on the astronaut', () => {
     expect(rows['person (click on the suit)']!.people).toBeGreaterThan(0.65);
     for (const row of Object.values(rows)) expect(row.people).toBeGreaterThan(row.classic);
   }, 120_000);
+
+  it('outlines her face or her whole person on hover once detection is done, as a click would select', async () => {
+    const { image } = await loadPhoto('astronaut.png');
+    const classic = new ClassicSegmenter();
+    const provider = createSegmenterProvider({ classic, people: detector });
+    await detector.find(image); // done: the hover peeks at it and never waits for it
+    const atSize = (truth: Mask, size: Mask): Mask => {
+      const data = new Uint8Array(size.width * size.height);
+      for (let y = 0; y < size.height; y++)
+        for (let x = 0; x < size.width; x++)
+          data[y * size.width + x] =
+            truth.data[
+              Math.floor((y * truth.height) / size.height) * truth.width +
+                Math.floor((x * truth.width) / size.width)
+            ]!;
+      return { width: size.width, height: size.height, data };
+    };
+    const rows: Record<string, { people: number; classic: number }> = {};
+    for (const [name, outline, x, y] of [
+      ['person (hover on the suit)', ASTRONAUT_PERSON, 110, 380],
+      ['face (hover on the cheek)', ASTRONAUT_FACE, 200, 130],
+    ] as const) {
+      const hovered = await provider.hover!(image, 'astronaut', { x, y });
+      const plain = await classic.hover(image, 'astronaut', { x, y });
+      const truth = atSize(fillPolygon(outline, 512, 512), hovered);
+      rows[name] = { people: iou(hovered, truth), classic: iou(plain, truth) };
+    }
+    console.table(rows);
+    expect(rows['face (hover on the cheek)']!.people).toBeGreaterThan(0.8);
+    expect(rows['person (hover on the suit)']!.people).toBeGreaterThan(0.5);
+    for (const row of Object.values(rows)) expect(row.people).toBeGreaterThan(row.classic + 0.1);
+    // Off the person (the flag), the plain outline.
+    const flag = await provider.hover!(image, 'astronaut', { x: 25, y: 150 });
+    expect(iou(flag, await classic.hover(image, 'astronaut', { x: 25, y: 150 }))).toBe(1);
+  }, 120_000);
 });
 
 describe('photos without people', () => {

@@ -10,7 +10,7 @@ import type { Mask } from '../../../shared/index.js';
 import { StirError, throwIfCancelled } from '../../../shared/index.js';
 import type { RgbaImage } from '../../image/types.js';
 import { loadOpenCv, type OpenCv } from '../opencv.js';
-import type { SegmentOutput, SegmentRequest, Segmenter } from '../types.js';
+import type { HoverFloods, SegmentOutput, SegmentRequest, Segmenter } from '../types.js';
 import { ObjectFinder, type ObjectRequest } from './hypotheses.js';
 import { dropSpecks, fillHoles, keepPiecesAt, maskHas, type PixelPoint } from './mask-ops.js';
 import { makeGuide, resampleMask, snapToEdges, type Guide } from './refine.js';
@@ -130,6 +130,18 @@ export class ClassicSegmenter implements Segmenter {
     const scale = sp.width / photo.width;
     const taken = hoverSuperpixels(sp, point.x * scale, point.y * scale);
     return { width: sp.width, height: sp.height, data: superpixelMask(sp, taken) };
+  }
+
+  /** Hover floods from several points (photo pixels), sharing one lookup of the photo's superpixels. */
+  async hoverFloods(
+    photo: RgbaImage,
+    photoKey: string,
+    points: ReadonlyArray<{ x: number; y: number }>,
+  ): Promise<HoverFloods> {
+    const { superpixels: sp } = await this.#context(await loadOpenCv(), photo, photoKey);
+    const scale = sp.width / photo.width;
+    const floods = points.map((p) => hoverSuperpixels(sp, p.x * scale, p.y * scale));
+    return { width: sp.width, height: sp.height, labels: sp.labels, floods };
   }
 
   async dispose(): Promise<void> {
