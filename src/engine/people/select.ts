@@ -311,22 +311,35 @@ export async function peopleOutline(
   const { width, height, labels, floods } = await floodsAt(inside);
   const data = new Uint8Array(size.width * size.height);
   if (width !== size.width || height !== size.height) return { ...size, data: faceData ?? data };
-  const taken = new Uint8Array(floods[0]?.length ?? 0);
-  const onPerson = onPersonAt(hit);
-  const step = Math.max(1, Math.round(4 * scale));
-  for (const flood of floods) {
-    // The share of the flood (sampled) on the body or in the grown head box, as a click's pieces are kept.
-    let on = 0;
-    let total = 0;
-    for (let y = 0; y < height; y += step) {
-      for (let x = 0; x < width; x += step) {
-        if (!flood[labels[y * width + x]!]) continue;
-        total++;
-        if (onPerson(x / scale, y / scale)) on++;
-      }
+  // Whether each superpixel is on the person, judged at its centroid: a flood's share on the person is
+  // then a sum over the superpixels it took (a per-pixel test of every flood cost 80 ms at 12 MP).
+  const count = floods[0]?.length ?? 0;
+  const area = new Float64Array(count);
+  const sumX = new Float64Array(count);
+  const sumY = new Float64Array(count);
+  for (let y = 0, i = 0; y < height; y++) {
+    for (let x = 0; x < width; x++, i++) {
+      const s = labels[i]!;
+      area[s]! += 1;
+      sumX[s]! += x;
+      sumY[s]! += y;
     }
-    if (total > 0 && on / total >= ON_PERSON)
-      for (let s = 0; s < taken.length; s++) if (flood[s]) taken[s] = 1;
+  }
+  const onPerson = onPersonAt(hit);
+  const on = new Uint8Array(count);
+  for (let s = 0; s < count; s++)
+    if (area[s]! > 0 && onPerson((sumX[s]! / area[s]! + 0.5) / scale, (sumY[s]! / area[s]! + 0.5) / scale))
+      on[s] = 1;
+  const taken = new Uint8Array(count);
+  for (const flood of floods) {
+    let onArea = 0;
+    let total = 0;
+    for (let s = 0; s < count; s++) {
+      if (!flood[s]) continue;
+      total += area[s]!;
+      if (on[s]) onArea += area[s]!;
+    }
+    if (total > 0 && onArea / total >= ON_PERSON) for (let s = 0; s < count; s++) if (flood[s]) taken[s] = 1;
   }
   for (let i = 0; i < data.length; i++) if (taken[labels[i]!]) data[i] = 255;
   if (faceData) union(data, faceData);
