@@ -59,6 +59,11 @@ const SHORTEST_CYCLE = 4;
 /** A ripple's fade-in from its edge widens to at most this share of the region's depth. */
 const WIDEST_RAMP = 0.5;
 
+/** The region's longer side, the unit of its wavelengths. */
+function regionExtent(shape: RegionShape): number {
+  return Math.max(boxWidth(shape.box), boxHeight(shape.box));
+}
+
 /** A, psi and e at one point before scaling to the strength; A includes nothing of the edge band. */
 interface Shaper {
   (x: number, y: number, out: Float64Array): void;
@@ -68,8 +73,10 @@ export function planWarp(request: WarpRequest): PlannedRegion<WarpRegionPlan> {
   const { width, height, shape, motion, clock, frameCount, sizes } = request;
   const long = Math.max(width, height);
   const step = Math.min(8, Math.max(2, Math.round(long / 128)));
-  const extent = Math.max(boxWidth(shape.box), boxHeight(shape.box));
+  const extent = regionExtent(shape);
   const bends = motion.primitive === 'sway' || motion.primitive === 'wave';
+  /** A wave's phase runs along fronts (a sway has none). */
+  const fronts = motion.primitive === 'wave';
   const natural = cyclesFor(clock.span, motion.period * request.fps);
   let cycles = natural;
   // The person's tempo is kept as given; a ripple's may quicken to the top of its natural range.
@@ -110,6 +117,13 @@ export function planWarp(request: WarpRequest): PlannedRegion<WarpRegionPlan> {
       const needed = Math.max(sizes.band, BAND_PER_SWING * swing);
       if (needed > outer * 1.05) {
         outer = needed;
+        wider = true;
+      }
+      // A wave's fronts must stay wider than its swing, as a texture's do: a 25-pixel swing over fronts
+      // 70 pixels apart (a strong "wave" on a face-sized region) folds the field into noise.
+      const neededWavelength = (2 * Math.PI * swing) / STEEPEST;
+      if (fronts && neededWavelength > wavelength * 1.05) {
+        wavelength = neededWavelength;
         wider = true;
       }
     } else {
@@ -329,10 +343,14 @@ function shaperFor(request: WarpRequest, wavelength: number): Shaper {
     }
     case 'sway':
       return plantShaper(shape, motion.direction, null);
-    case 'wave':
+    case 'wave': {
       if (motion.anchor === 'base') return plantShaper(shape, motion.direction, wavelength);
-      if (motion.anchor === 'side') return flagShaper(shape, motion.direction, motion.wavelength);
-      return bodyShaper(shape, request.heading, motion.wavelength);
+      // Flags and animals measure their wave in shares of their length: widened as the fronts are.
+      const widened = wavelength / Math.max(8, motion.wavelength * regionExtent(shape));
+      const share = motion.wavelength * Math.max(1, widened);
+      if (motion.anchor === 'side') return flagShaper(shape, motion.direction, share);
+      return bodyShaper(shape, request.heading, share);
+    }
   }
 }
 

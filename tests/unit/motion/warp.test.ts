@@ -132,6 +132,50 @@ function swingAt(warp: WarpRegionPlan, x: number, y: number): number {
   );
 }
 
+/**
+ * The least Jacobian determinant of x -> x + d(x, theta) over the field's grid and a cycle of theta:
+ * at or below zero the field folds (neighbouring pixels cross) and the frame shows noise.
+ */
+function leastJacobian(warp: WarpRegionPlan): number {
+  const { step, cols, rows } = warp.grid;
+  const { amplitude, phase, direction } = warp;
+  let least = Infinity;
+  const dx = new Float64Array(cols * rows);
+  const dy = new Float64Array(cols * rows);
+  for (let t = 0; t < 16; t++) {
+    const theta = (2 * Math.PI * t) / 16;
+    for (let p = 0; p < cols * rows; p++) {
+      const d = amplitude[p]! * (Math.sin(theta - phase[p]!) + Math.sin(phase[p]!));
+      dx[p] = d * direction[p * 2]!;
+      dy[p] = d * direction[p * 2 + 1]!;
+    }
+    for (let j = 0; j + 1 < rows; j++) {
+      for (let i = 0; i + 1 < cols; i++) {
+        const p = j * cols + i;
+        const a = (dx[p + 1]! - dx[p]!) / step;
+        const b = (dx[p + cols]! - dx[p]!) / step;
+        const c = (dy[p + 1]! - dy[p]!) / step;
+        const e = (dy[p + cols]! - dy[p]!) / step;
+        least = Math.min(least, (1 + a) * (1 + e) - b * c);
+      }
+    }
+  }
+  return least;
+}
+
+describe('folding', () => {
+  /** A face-sized region: a strong wave here once folded its fronts into noise over the whole head. */
+  const SMALL: SceneShape = { kind: 'ellipse', cx: 0.5, cy: 0.45, rx: 0.08, ry: 0.14 };
+  it.each(['wave', 'flag', 'swim', 'flutter', 'sway'])(
+    'a strong %s on a small region never folds the photo over itself',
+    async (prompt) => {
+      const warp = await warpOf(spec(prompt, SMALL, { strength: 4 }));
+      expect(largestSwing(warp)).toBeGreaterThan(4);
+      expect(leastJacobian(warp)).toBeGreaterThan(0);
+    },
+  );
+});
+
 describe('tempo', () => {
   it.each([
     ['sway', 0.3, 1],
