@@ -206,6 +206,11 @@ function personSeeds(hit: Extract<PersonHit, { kind: 'person' }>, click: Click):
 
 /** A piece the segmenter gives for a seed is the person's when this share of it lies near her skeleton. */
 const ON_PERSON = 0.75;
+/**
+ * The piece at the click itself needs less: the click was on the person, and a skeleton seen only in
+ * part (the cameraman's coat, 0.74 near his partial skeleton) would otherwise leave only the face.
+ */
+const ON_PERSON_AT_CLICK = 0.5;
 
 /** Whether a photo pixel counts as the person's for a piece: near a limb, in the torso or the grown head box. */
 function onPersonAt(hit: Extract<PersonHit, { kind: 'person' }>): (x: number, y: number) => boolean {
@@ -271,7 +276,8 @@ export async function selectPerson(
     )
       continue;
     const piece = await segmenter.segment(photo, { ...request, clicks: [seed], box }, signal);
-    if (onPersonShare(hit, piece.mask) < ON_PERSON) continue; // the wall behind her, not her
+    const needed = seed === click ? ON_PERSON_AT_CLICK : ON_PERSON;
+    if (onPersonShare(hit, piece.mask) < needed) continue; // the wall behind her, not her
     union(mask.data, piece.mask.data);
     score = Math.max(score, piece.score);
   }

@@ -13,6 +13,10 @@ import { ClassicSegmenter } from '../../../src/engine/segment/classic/classic-se
 import { createSegmenterProvider } from '../../../src/engine/segment/provider.js';
 import type { Mask } from '../../../src/shared/index.js';
 import { loadPhoto, PHOTO_NAMES } from '../../helpers/photos.js';
+import { decodePhoto } from '../../../src/engine/image/decode.js';
+import { fileURLToPath } from 'node:url';
+
+const CAMERAMAN = fileURLToPath(new URL('../../../examples/photos/people/cameraman.jpg', import.meta.url));
 import { ASTRONAUT_FACE, ASTRONAUT_PERSON } from './outlines.js';
 
 const detector = createPeopleDetector();
@@ -132,6 +136,44 @@ describe('people on the astronaut', () => {
     // Off the person (the flag), the plain outline.
     const flag = await provider.hover!(image, 'astronaut', { x: 25, y: 150 });
     expect(iou(flag, await classic.hover(image, 'astronaut', { x: 25, y: 150 }))).toBe(1);
+  }, 120_000);
+});
+
+describe('the cameraman, whose skeleton shows only in part', () => {
+  it('a click on his coat selects all of him: hair, face, coat and gloved hand, not the field or sky', async () => {
+    const { image } = await decodePhoto({ kind: 'path', path: CAMERAMAN });
+    const withPeople = await createSegmenterProvider({
+      classic: new ClassicSegmenter(),
+      people: detector,
+    }).get();
+    const request = {
+      clicks: [{ x: 150, y: 300, positive: true }],
+      box: null,
+      previous: null,
+      photoKey: 'cam',
+    };
+    const picked = await withPeople.segment(image, request);
+    expect(picked.segmenter).toBe('people');
+    const at = (x: number, y: number) => picked.mask.data[y * image.width + x]! > 0;
+    // Only 0.74 of the coat's piece lies near his partial skeleton: once, only his face was selected.
+    for (const [x, y] of [
+      [100, 250],
+      [80, 400],
+      [300, 190],
+      [190, 80],
+      [220, 150],
+    ] as const)
+      expect(at(x, y), `his ${x},${y}`).toBe(true);
+    for (const [x, y] of [
+      [300, 40],
+      [400, 400],
+      [260, 400],
+      [450, 300],
+    ] as const)
+      expect(at(x, y), `not his ${x},${y}`).toBe(false);
+    const share = picked.mask.data.reduce((n, v) => n + (v > 0 ? 1 : 0), 0) / picked.mask.data.length;
+    expect(share).toBeGreaterThan(0.2);
+    expect(share).toBeLessThan(0.4);
   }, 120_000);
 });
 
