@@ -29,6 +29,7 @@ import type { PeopleDetector } from '../people/detector.js';
 import type { FoundPeople } from '../people/types.js';
 import { planFaceInRegion } from '../people/face-region.js';
 import { planBodyInRegion } from '../people/plan-body.js';
+import { mayMeanOnPerson, meaningOnPerson } from '../people/person-word.js';
 import { guideAtSize, guidedMotion } from './guide.js';
 
 /** The largest long side segmenters work at (SAM's input, the classic segmenter's refinement size). */
@@ -108,9 +109,10 @@ export async function planInput(
   const photo = sharedUint8(resized.data.length);
   photo.set(resized.data);
   throwIfCancelled(control.signal);
-  const wantsPeople = input.regions.some((region) =>
-    ['face', 'body'].includes(motionOf(region).motion.primitive),
-  );
+  const wantsPeople = input.regions.some((region) => {
+    const resolved = motionOf(region);
+    return ['face', 'body'].includes(resolved.motion.primitive) || mayMeanOnPerson(resolved.word);
+  });
   const found = wantsPeople && people ? await people.find(input.photo) : null;
   throwIfCancelled(control.signal);
   return {
@@ -135,7 +137,8 @@ export async function buildPlan(input: PlanInput, control: JobControl): Promise<
   for (const [n, region] of input.regions.entries()) {
     throwIfCancelled(control.signal);
     control.progress('Building motion fields', (n + 0.1) / input.regions.length);
-    const resolved = motionOf(region);
+    // "wave" on a person waves a hand (people/person-word.ts).
+    const resolved = meaningOnPerson(motionOf(region), region.mask, input.people);
     const guide = guideAtSize(region, input.photoSize, input.size);
     let motion = guidedMotion(
       withTempo(withDirection(resolved.motion, resolved.direction), region.tempo),

@@ -354,6 +354,24 @@ describe('wave and raise an arm', () => {
     );
   }, 60_000);
 
+  it('takes a plain "wave" on a person as a hand wave, and as the flag\'s wave when no hand shows', async () => {
+    const onPerson = await render(
+      region('wave', 2),
+      answering(() => withHand),
+      1,
+    );
+    expect(onPerson.animation.regions[0]!.word).toBe('wave the hand');
+    expect(onPerson.animation.regions[0]!.family).toBe('skin');
+    // Her hands are out of the photo as MoveNet sees it: "wave" keeps its own meaning.
+    const noHand = await render(
+      region('wave', 2),
+      answering(() => found),
+      1,
+    );
+    expect(noHand.animation.regions[0]!.word).toBe('wave');
+    expect(noHand.animation.regions[0]!.family).not.toBe('skin');
+  }, 60_000);
+
   it('renders from the photo and back, with nothing changed beyond the person and where the hand goes', async () => {
     const { frames, animation } = await render(
       region('wave the hand', 3.5),
