@@ -184,6 +184,7 @@ interface PageGlobals {
     zoom(): number;
     arrowHead(): { x: number; y: number } | null;
     poseJoints(): Array<{ x: number; y: number } | null>;
+    hoverOutline(): HoverOutlineBox | null;
   };
   document: { querySelector(selector: string): CanvasLike | null };
 }
@@ -241,6 +242,19 @@ export async function canvasZoom(page: Page): Promise<number> {
 /** The direction arrow's head in photo pixels, or null. */
 export async function arrowHead(page: Page): Promise<{ x: number; y: number } | null> {
   return page.evaluate(() => (globalThis as unknown as PageGlobals).__stir!.arrowHead());
+}
+
+/** The hover outline shown before a click: its box in photo pixels and its share of the photo, or null. */
+export interface HoverOutlineBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+  share: number;
+}
+
+export async function hoverOutline(page: Page): Promise<HoverOutlineBox | null> {
+  return page.evaluate(() => (globalThis as unknown as PageGlobals).__stir!.hoverOutline());
 }
 
 /** The pose skeleton's joints as drawn at the playhead (photo pixels). */

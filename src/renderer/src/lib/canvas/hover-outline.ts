@@ -25,6 +25,36 @@ export class HoverOutlineHandler implements CanvasHandler {
     this.#stage = stage;
   }
 
+  /** The outline shown, as its box in photo pixels and its share of the photo (for tests), or null. */
+  get shownBox(): { x0: number; y0: number; x1: number; y1: number; share: number } | null {
+    const mask = this.#shown;
+    if (!mask) return null;
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    let count = 0;
+    for (let y = 0; y < mask.height; y++) {
+      for (let x = 0; x < mask.width; x++) {
+        if (mask.data[y * mask.width + x] !== 255) continue;
+        count++;
+        x0 = Math.min(x0, x);
+        y0 = Math.min(y0, y);
+        x1 = Math.max(x1, x + 1);
+        y1 = Math.max(y1, y + 1);
+      }
+    }
+    if (count === 0) return null;
+    const scale = this.#stage.photoWidth / mask.width;
+    return {
+      x0: x0 * scale,
+      y0: y0 * scale,
+      x1: x1 * scale,
+      y1: y1 * scale,
+      share: count / mask.data.length,
+    };
+  }
+
   hover(p: PointerInfo | null): void {
     const editor = this.#stage.editor;
     const wanted =
