@@ -88,7 +88,7 @@ function eyeColumns(photo: FacePhoto, face: FoundFace, eye: EyeIndices): EyeColu
   }
   const skinTop = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
   const glasses = glassesRim(photo, face, eye, x0, x1);
-  // A row of margin under the rim's edge, which a JPEG blurs into the skin.
+  // Two rows of margin under the rim's edge, which a JPEG blurs into the skin.
   if (glasses) for (let i = 0; i < n; i++) skinTop[i] = glasses.bottom[i]! + 2;
   return { x0, x1, upper, lower, brow, skinTop, rim };
 }
