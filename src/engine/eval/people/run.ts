@@ -265,6 +265,8 @@ function failuresOf(row: Omit<PeopleEvalRow, 'pass' | 'failures' | 'seconds'>): 
   const t = PEOPLE_TARGETS;
   const out: string[] = [];
   if (row.i1Mse !== null && !(row.i1Mse < t.i1Mse.below)) out.push('I1-MSE');
+  // A clip whose frames never change has no loop seam: the word did nothing (an empty region, say).
+  if (row.i1Mse !== null && row.loopSeam === null) out.push('nothing moved');
   if (row.backgroundPsnr !== null && !(row.backgroundPsnr >= t.backgroundPsnr.atLeast))
     out.push('background');
   if (row.loopSeam !== null && !(row.loopSeam <= t.loopSeam.atMost)) out.push('seam');
@@ -302,7 +304,17 @@ export async function runPeopleEval(options: PeopleEvalOptions): Promise<PeopleE
         { clicks: [{ ...click, positive: true }], box: null, previous: null, photoKey: path },
         options.segmenter,
       );
-      personMask = picked?.mask ?? null;
+      // As the editor answers a click (segment/provider.ts): the person, or what the segmenter finds there.
+      personMask =
+        picked?.mask ??
+        (
+          await options.segmenter.segment(photo, {
+            clicks: [{ ...click, positive: true }],
+            box: null,
+            previous: null,
+            photoKey: path,
+          })
+        ).mask;
     }
     for (const sceneWord of scene.words) {
       const started = performance.now();

@@ -47,6 +47,16 @@ export const PEOPLE_SCENES: readonly PeopleScene[] = [
       { name: 'wave', strength: null },
     ],
   },
+  {
+    // A surfer in profile on a wave, whole body, at sunset: MoveNet finds the body, the face detector no
+    // face (the face is small and side-on), so the body words only.
+    photo: 'surfer.jpg',
+    words: [
+      { name: 'breathe', strength: null },
+      { name: 'wave', strength: null },
+      { name: 'raise an arm', strength: null },
+    ],
+  },
 ];
 
 /** The strengths the smile's lift is swept over (px at a 512-px long side). */
