@@ -25,6 +25,8 @@ import type { DocumentStore, EngineDocument } from './documents.js';
 import type { JobManager } from './jobs/job-manager.js';
 import { scaledControl } from './jobs/scaled-control.js';
 import { regionSpecs } from './render/regions.js';
+import { MotionAnimation } from './motion/animation.js';
+import { regionReach } from './motion/reach.js';
 import type { EnginePorts } from './ports.js';
 
 type P<M extends keyof StirService> = ParamsOut<M>;
@@ -301,6 +303,7 @@ export class CoreService implements Pick<StirService, CoreMethod> {
           height: animation.height,
           engine: engine.id,
           millis: performance.now() - started,
+          reach: animation instanceof MotionAnimation ? regionReach(animation.regions, doc.photo) : [],
         };
       },
       { group: `render:${doc.id}` },

@@ -24,7 +24,8 @@ tables and writes DIR/eval.json (default output/eval); with --strips, also DIR/s
 frames of each scene's clip side by side, to look at.
 Then the people scenes (examples/photos/people and the astronaut): each people word on the face or the
 person, with frame 0, background PSNR, loop seam, the face's stillness outside the moving parts, the
-blink's eye opening and the smile's lift against strength; words not built yet say so (DIR/people.json).
+blink's eye opening, the glasses' rim staying still under a blink, and the smile's lift against strength;
+words not built yet say so, and words the engine refuses on a face say why (DIR/people.json).
 --people runs only the people scenes.`,
   async run(args, context) {
     const { values } = parseArgs({

@@ -169,7 +169,12 @@ export async function buildPlan(input: PlanInput, control: JobControl): Promise<
     const common = { width, height, clock, frameCount, strength: region.strength, sizes };
     let planned: { plan: RegionPlan; fieldStrength: number; motionArea?: Mask };
     if (motion.primitive === 'face') {
-      planned = planFaceInRegion({ ...common, motion, fps }, input.photoSize, region.mask, input.people);
+      planned = planFaceInRegion(
+        { ...common, photo, motion, fps },
+        input.photoSize,
+        region.mask,
+        input.people,
+      );
     } else if (motion.primitive === 'body' || motion.primitive === 'puppet') {
       const body = { ...common, photo, shape, motion, seed: region.seed, fps, pose: region.pose };
       planned =

@@ -3,18 +3,23 @@
 // it (sampled from above the eye, stretched most near the crease, carried rigidly at the lash line), and
 // the lid is laid over the eye with an anti-aliased edge at the lash line, so the lashes stay one
 // continuous line and the eye under the lid does not move. The lower lid stays where it is.
+// Over glasses (face-glasses.ts) the lid takes its skin only from below the frame's upper rim, so the
+// frame never moves; a blink deeper than that skin allows is refused, naming the strength that works.
 // A lid position is not a linear function of a weight (the lid's edge is a cut over the eye), so each
 // position a frame shows is a basis of its own and a frame weighs exactly one of them.
+import { StirError } from '../../shared/index.js';
 import type { FieldRegionPlan } from '../motion/plan.js';
 import {
   boxAround,
   cyclePhases,
   emptyField,
+  FACE_STRENGTH,
   sizeAt,
   smoothstep,
   type FaceRequest,
   type FieldBox,
 } from './face-field.js';
+import { glassesRim, type FacePhoto } from './face-glasses.js';
 import { curveAt, LEFT_EYE, meshPoints, RIGHT_EYE, type EyeIndices } from './landmarks.js';
 import type { FoundFace } from './types.js';
 
@@ -47,11 +52,13 @@ interface EyeColumns {
   upper: Float64Array;
   lower: Float64Array;
   brow: Float64Array;
+  /** The highest row the lid may take skin from: below the glasses' rim, or -Infinity without glasses. */
+  skinTop: Float64Array;
   /** How much of the lid above the lash line moves down whole, in pixels. */
   rim: number;
 }
 
-function eyeColumns(face: FoundFace, eye: EyeIndices): EyeColumns {
+function eyeColumns(photo: FacePhoto, face: FoundFace, eye: EyeIndices): EyeColumns {
   const upperPoints = meshPoints(face, eye.upper);
   const lowerPoints = meshPoints(face, eye.lower);
   const browPoints = meshPoints(face, eye.browLower);
@@ -79,7 +86,33 @@ function eyeColumns(face: FoundFace, eye: EyeIndices): EyeColumns {
     lower[i] = upper[i]! + open + Math.min(overshoot, open);
     brow[i] = Math.min(upper[i]! - 1, curveAt(browPoints, x));
   }
-  return { x0, x1, upper, lower, brow, rim };
+  const skinTop = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
+  const glasses = glassesRim(photo, face, eye, x0, x1);
+  // Two rows of margin under the rim's edge, which a JPEG blurs into the skin.
+  if (glasses) for (let i = 0; i < n; i++) skinTop[i] = glasses.bottom[i]! + 2;
+  return { x0, x1, upper, lower, brow, skinTop, rim };
+}
+
+/**
+ * The least lid skin above the lash line for each pixel of travel: a lid without glasses unfolds at least
+ * 0.8 of its travel (drawLid); under a glasses' rim, less skin stretched over the eye showed as a curtain
+ * of vertical streaks (Grace Hopper's portrait, 2-3 pixels of skin for 8 of travel).
+ */
+const SKIN_PER_TRAVEL = 0.8;
+
+/**
+ * How far the lid can close (share of the way, 0-1) with the skin it may unfold: the median over the
+ * eye's columns; 1 without glasses.
+ */
+function deepestClosure(eye: EyeColumns): number {
+  const shares = [...eye.upper.keys()]
+    .map((i) => {
+      const above = eye.upper[i]! - eye.skinTop[i]!;
+      const skin = above - Math.min(eye.rim, Math.max(0, above / 2));
+      return Math.max(0, skin) / (SKIN_PER_TRAVEL * Math.max(1e-6, eye.lower[i]! - eye.upper[i]!));
+    })
+    .sort((a, b) => a - b);
+  return Math.min(1, shares[Math.floor(shares.length / 2)]!);
 }
 
 /** Writes the lid at `closure` (0 open, 1 closed) into basis/coverage `k` of the field. */
@@ -96,19 +129,24 @@ function drawLid(field: FieldRegionPlan, k: number, eye: EyeColumns, closure: nu
     const travel = closure * (eye.lower[i]! - upper);
     if (travel <= 0) continue;
     const edge = upper + travel;
-    // The lashes and the lid's rim just above the lash line go down whole (stretched, they would streak).
-    const rigid = edge - eye.rim;
     // The lid skin that unfolds: from the brow's lower edge down to the rim, and never less than the
     // travel (the skin's stretch stays moderate and the lid never folds over itself where the brow sits
-    // low).
-    const top = upper - Math.max(upper - eye.brow[i]!, eye.rim + 0.8 * travel);
+    // low); never from the glasses' rim or above it.
+    const top = Math.max(eye.skinTop[i]!, upper - Math.max(upper - eye.brow[i]!, eye.rim + 0.8 * travel));
+    // The lashes and the lid's rim just above the lash line go down whole (stretched, they would streak),
+    // leaving some skin to unfold under a glasses' rim.
+    const rigid = edge - Math.min(eye.rim, Math.max(0, (upper - top) / 2));
+    // Smoothstep folds the skin over itself (samples go back up) once the unfolding skin is shorter than
+    // 1.5 times the travel, as under a glasses' rim: there the skin stretches evenly.
+    const even = rigid - top < 1.5 * travel;
     for (let y = Math.max(box.y0, Math.floor(top)); y < Math.min(box.y1, Math.ceil(edge) + 1); y++) {
       const centre = y + 0.5;
       const j = k * size + (y - box.y0) * bw + (x - box.x0);
       const coverage = Math.min(1, Math.max(0, edge - y));
       if (coverage <= 0) continue;
       // Backward: the pixel shows the lid skin that far above it (all of `travel` from the rim down).
-      bases[j * 2 + 1] = centre >= rigid ? -travel : -travel * smoothstep((centre - top) / (rigid - top));
+      const down = Math.max(0, (centre - top) / (rigid - top));
+      bases[j * 2 + 1] = centre >= rigid ? -travel : -travel * (even ? down : smoothstep(down));
       alphas[j] = coverage;
     }
   }
@@ -130,7 +168,23 @@ function closures(request: FaceRequest): Float64Array {
 
 export function planBlink(request: FaceRequest): FieldRegionPlan {
   const { face, width, height, frameCount } = request;
-  const eyes = [eyeColumns(face, RIGHT_EYE), eyeColumns(face, LEFT_EYE)];
+  const photo = { data: request.photo, width, height };
+  const eyes = [eyeColumns(photo, face, RIGHT_EYE), eyeColumns(photo, face, LEFT_EYE)];
+  const deepest = Math.min(...eyes.map(deepestClosure));
+  if (Math.min(1, sizeAt(request.strength)) > deepest) {
+    const strongest = Math.floor(deepest * FACE_STRENGTH * 10) / 10;
+    throw new StirError(
+      'BAD_REQUEST',
+      strongest > 0
+        ? `Stir can blink these eyes only up to strength ${strongest}: the glasses' frame sits just above the lids and leaves too little lid skin to close them further.`
+        : `Stir cannot blink these eyes: the glasses' frame sits on the lids.`,
+      {
+        hint: 'A deeper blink would pull the frame down over the eyes or streak the lids; lower the strength or pick another face word.',
+        // `refusal` marks a refusal by design (eval reports it as such, not as a failure).
+        details: { refusal: 'glasses', strongest },
+      },
+    );
+  }
   const box: FieldBox = boxAround(
     eyes.flatMap((eye) => [
       [eye.x0, Math.min(...eye.brow) - 1] as [number, number],

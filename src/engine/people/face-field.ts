@@ -12,6 +12,8 @@ export interface FaceRequest extends PlanRequest {
   motion: FacePrimitive;
   /** The face, in output pixels. */
   face: FoundFace;
+  /** The photo at the output size, RGBA (what a face word looks at: the glasses over a blinking eye). */
+  photo: Uint8Array;
   fps: number;
 }
 

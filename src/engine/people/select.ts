@@ -282,6 +282,9 @@ export async function selectPerson(
     score = Math.max(score, piece.score);
   }
   if (hit.face) union(mask.data, faceMask(hit.face, width, height).data);
+  // No piece stayed on the person (a surfer in spray: every piece ran into the water): the click is
+  // answered as any click, not with an empty region.
+  if (!mask.data.some((v) => v > 0)) return null;
   return { mask, score: Math.min(score, hit.body.score), hit: 'person' };
 }
 

@@ -28,6 +28,14 @@ export const RenderFrameSchema = z.object({
 });
 export type RenderFrame = z.infer<typeof RenderFrameSchema>;
 
+/** A rectangle in the photo's own pixels. */
+export const PhotoRectSchema = z.object({
+  x: z.int().min(0),
+  y: z.int().min(0),
+  width: z.int().min(0),
+  height: z.int().min(0),
+});
+
 export const RenderResultSchema = z.object({
   frameCount: z.int().positive(),
   fps: z.number().positive(),
@@ -35,6 +43,12 @@ export const RenderResultSchema = z.object({
   height: z.int().positive(),
   engine: EngineIdSchema,
   millis: z.number().min(0),
+  /**
+   * Where each rendered region's motion changed pixels (its motion area's bounds, in photo pixels: for a
+   * skinned body motion the mesh over every keyframe and the fill where the person was), for the editor's
+   * partial re-renders; empty when the engine does not say (diffusion).
+   */
+  reach: z.array(z.object({ regionId: z.string(), rect: PhotoRectSchema })).max(64),
 });
 export type RenderResult = z.infer<typeof RenderResultSchema>;
 

@@ -246,6 +246,7 @@ describe('face words', () => {
         sizes: bandSizes(photo.width, photo.height),
         motion,
         face,
+        photo: photo.data,
         fps: FPS,
       });
     const parts: FacePrimitive[] = [

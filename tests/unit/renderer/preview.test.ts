@@ -10,6 +10,7 @@ import {
   planRender,
   regionSignature,
   renderLongSide,
+  type RenderedRegion,
   type RenderSnapshot,
 } from '../../../src/renderer/src/lib/preview/affected.js';
 
@@ -145,6 +146,89 @@ describe('what a change re-renders', () => {
       regionIds: [],
       rects: [{ x: 40, y: 40, width: 120, height: 120 }],
     });
+  });
+
+  // A skinned arm (wave, raise, the puppet) leaves its mask: the engine reports where it reached.
+  const waving = (
+    signature: string,
+    reach: { x: number; y: number; width: number; height: number } | null,
+  ) => ({
+    signature,
+    bounds: { x: 300, y: 300, width: 100, height: 200 },
+    reach,
+    leavesMask: true,
+  });
+  const armUp = { x: 300, y: 150, width: 260, height: 350 };
+  const withRegions = (regions: Array<[string, RenderedRegion]>): RenderSnapshot => ({
+    clipKey: 'k',
+    longSide: 512,
+    regions: new Map(regions),
+  });
+  const box = (b: [number, number, number, number]) => ({ x: b[0], y: b[1], width: b[2], height: b[3] });
+
+  it('a deleted skinned region re-renders everywhere its limb reached, not just its grown mask', () => {
+    const before = withRegions([
+      ['arm', waving('1', armUp)],
+      ['b', { signature: '1', bounds: box(right) }],
+    ]);
+    const after = withRegions([['b', { signature: '1', bounds: box(right) }]]);
+    expect(planRender(before, after, opts)).toEqual({
+      kind: 'partial',
+      regionIds: [],
+      rects: [{ x: 290, y: 149, width: 271, height: 361 }],
+    });
+  });
+
+  it('re-renders an unchanged skinned region whose limb reaches into a changed area', () => {
+    // Far from the arm's mask (300-400 x 300-500 grown by 10) but under the raised arm.
+    const under: [number, number, number, number] = [520, 160, 20, 20];
+    const before = withRegions([
+      ['arm', waving('1', armUp)],
+      ['c', { signature: '1', bounds: box(under) }],
+      ['b', { signature: '1', bounds: box(right) }],
+    ]);
+    const after = withRegions([
+      ['arm', waving('1', armUp)],
+      ['c', { signature: '2', bounds: box(under) }],
+      ['b', { signature: '1', bounds: box(right) }],
+    ]);
+    expect(planRender(before, after, opts)).toEqual({
+      kind: 'partial',
+      regionIds: ['arm', 'c'],
+      rects: [{ x: 510, y: 150, width: 40, height: 40 }],
+    });
+  });
+
+  it('renders whole when a skinned region changes, or its reach is not known', () => {
+    const b = { signature: '1', bounds: box(right) };
+    const c = { signature: '1', bounds: box(left) };
+    const before = withRegions([
+      ['arm', waving('1', armUp)],
+      ['b', b],
+      ['c', c],
+    ]);
+    expect(
+      planRender(
+        before,
+        withRegions([
+          ['arm', waving('2', null)],
+          ['b', b],
+          ['c', c],
+        ]),
+        opts,
+      ),
+    ).toEqual({ kind: 'full' });
+    expect(
+      planRender(
+        before,
+        withRegions([
+          ['arm', waving('1', null)],
+          ['b', b],
+          ['c', { signature: '2', bounds: box(left) }],
+        ]),
+        opts,
+      ),
+    ).toEqual({ kind: 'full' });
   });
 
   it('renders whole when the engine cannot compose (diffusion) or every region is involved', () => {

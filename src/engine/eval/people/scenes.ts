@@ -30,7 +30,13 @@ const EVERY_WORD: readonly PeopleSceneWord[] = [
 
 export const PEOPLE_SCENES: readonly PeopleScene[] = [
   { photo: 'astronaut.png', words: EVERY_WORD },
-  { photo: 'grace-hopper.jpg', words: EVERY_WORD },
+  {
+    // Her glasses' upper rim sits just above her lids: a full blink is refused (it would drag the rim
+    // down or streak the lids), a half blink takes its lid from the skin under the rim and must leave the
+    // rim still.
+    photo: 'grace-hopper.jpg',
+    words: [...EVERY_WORD, { name: 'blink', strength: 2 }],
+  },
   {
     // The camera hides half his face: the eyes and the mouth are there, the brows are not.
     photo: 'cameraman.jpg',
@@ -39,6 +45,16 @@ export const PEOPLE_SCENES: readonly PeopleScene[] = [
       { name: 'blink', strength: null },
       { name: 'breathe', strength: null },
       { name: 'wave', strength: null },
+    ],
+  },
+  {
+    // A surfer in profile on a wave, whole body, at sunset: MoveNet finds the body, the face detector no
+    // face (the face is small and side-on), so the body words only.
+    photo: 'surfer.jpg',
+    words: [
+      { name: 'breathe', strength: null },
+      { name: 'wave', strength: null },
+      { name: 'raise an arm', strength: null },
     ],
   },
 ];

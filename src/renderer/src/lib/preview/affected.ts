@@ -3,7 +3,10 @@
 // engine, size) everything renders again; otherwise only the changed regions' areas are re-rendered, with
 // every region that reaches into those areas, and composed into the frames already there.
 // Valid because the built-in engine moves pixels only within a region's dilated mask (QUALITY.md: the
-// background outside it is unchanged); the diffusion engine's regions interact, so it always renders whole.
+// background outside it is unchanged), or, for a motion that leaves it (a skinned arm that waves or is
+// raised, a pose puppet), within the area the engine reported it reaching (the skinned mesh's bounds over
+// every keyframe and the fill where the person was); the diffusion engine's regions interact, so it always
+// renders whole.
 
 export interface Rect {
   x: number;
@@ -17,6 +20,16 @@ export interface RenderedRegion {
   signature: string;
   /** Bounds of its mask in photo pixels; null for an empty mask. */
   bounds: Rect | null;
+  /**
+   * Where its motion changed pixels in the render that made the frames (photo pixels), as the engine
+   * reported it; null or absent when not known.
+   */
+  reach?: Rect | null;
+  /**
+   * Whether its motion can leave the mask's grown bounds (a skinned body motion or the pose puppet): where
+   * it goes is known only once rendered, so a change to it renders whole.
+   */
+  leavesMask?: boolean;
 }
 
 export interface RenderSnapshot {
@@ -45,25 +58,36 @@ export function planRender(
     const a = before.regions.get(id);
     const b = after.regions.get(id);
     if (a && b && a.signature === b.signature) continue;
-    for (const bounds of [a?.bounds, b?.bounds]) {
-      if (bounds) changed.push(grow(bounds, options.margin, options.photoWidth, options.photoHeight));
+    // Where a changed motion that leaves its mask will go is not known before it renders.
+    if (b?.leavesMask) return { kind: 'full' };
+    for (const region of [a, b]) {
+      if (region) changed.push(...areaOf(region, options));
     }
   }
   // Nothing that shows changed (or only empty masks did): the frames are still right.
   if (changed.length === 0) return { kind: 'none' };
   if (!options.partialAllowed) return { kind: 'full' };
+  // A motion that leaves its mask, with no reach reported, may reach into any area.
+  if ([...after.regions.values()].some((region) => region.leavesMask && !region.reach))
+    return { kind: 'full' };
   const rects = mergeOverlapping(changed);
-  const reaches = (bounds: Rect | null) => {
-    if (!bounds) return false;
-    const area = grow(bounds, options.margin, options.photoWidth, options.photoHeight);
-    return rects.some((r) => intersects(r, area));
-  };
-  const regionIds = [...after.regions.entries()]
-    .filter(([, region]) => reaches(region.bounds))
-    .map(([id]) => id);
+  const reaches = (region: RenderedRegion) =>
+    areaOf(region, options).some((area) => rects.some((r) => intersects(r, area)));
+  const regionIds = [...after.regions.entries()].filter(([, region]) => reaches(region)).map(([id]) => id);
   // Re-rendering every region is a whole render: do that instead of composing.
   if (regionIds.length === after.regions.size && after.regions.size > 0) return { kind: 'full' };
   return { kind: 'partial', regionIds, rects };
+}
+
+/** Where a region may change pixels: its mask's bounds grown by the margin, and where its motion reached. */
+function areaOf(
+  region: RenderedRegion,
+  options: { photoWidth: number; photoHeight: number; margin: number },
+): Rect[] {
+  const out: Rect[] = [];
+  if (region.bounds) out.push(grow(region.bounds, options.margin, options.photoWidth, options.photoHeight));
+  if (region.reach) out.push(grow(region.reach, 1, options.photoWidth, options.photoHeight));
+  return out;
 }
 
 /**

@@ -17,6 +17,7 @@ import {
   regionSignature,
   renderLongSide,
   type Rect,
+  type RenderedRegion,
   type RenderPlan,
   type RenderSnapshot,
 } from './affected.js';
@@ -32,6 +33,8 @@ export interface PreviewSource {
   photo: ImageBitmap | null;
   /** Whether a motion prompt is the pose puppet (the built-in engine then reads the region's pose). */
   isPuppet?: (prompt: string) => boolean;
+  /** Whether a motion prompt can move pixels outside its region's mask (a skinned body motion, the puppet). */
+  leavesMask?: (prompt: string) => boolean;
 }
 
 /** Edits in quick succession (typing, a slider) start one render, not one each. */
@@ -80,6 +83,10 @@ export class Preview {
   #maskIds = new WeakMap<Uint8Array, number>();
   #bounds = new WeakMap<Uint8Array, Rect | null>();
   #nextMaskId = 1;
+  /** Where each region's motion reached in the render that made the frames, for the signature it had. */
+  // Bookkeeping for planning renders, never read reactively.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #reaches = new Map<string, { signature: string; rect: Rect }>();
 
   constructor(client: StirClient, jobs: Jobs, notices: Notices, source: () => PreviewSource) {
     this.#client = client;
@@ -191,7 +198,7 @@ export class Preview {
     let jobId: string | null = null;
     let accepted: Promise<void> = Promise.resolve();
     try {
-      await runJob(
+      const result = await runJob(
         this.#client,
         () =>
           this.#client.startRender({
@@ -215,7 +222,11 @@ export class Preview {
       );
       await accepted;
       if (!controller.signal.aborted) {
-        this.#rendered = rendered;
+        for (const { regionId, rect } of result.reach) {
+          const region = rendered.regions.get(regionId);
+          if (region) this.#reaches.set(regionId, { signature: region.signature, rect });
+        }
+        this.#rendered = this.#withReaches(rendered);
         this.#notices.resolved('preview');
       }
     } catch (caught) {
@@ -373,7 +384,7 @@ export class Preview {
     ]);
     // A plain snapshot for comparing, never read reactively.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
-    const regions = new Map<string, { signature: string; bounds: Rect | null }>();
+    const regions = new Map<string, RenderedRegion>();
     for (const region of source.regions) {
       if (!region.visible) continue;
       regions.set(region.id, {
@@ -385,9 +396,24 @@ export class Preview {
           source.isPuppet?.(region.motion.prompt) ?? false,
         ),
         bounds: this.#maskBounds(region),
+        leavesMask: source.leavesMask?.(region.motion.prompt) ?? false,
       });
     }
-    return { clipKey, longSide: this.#renderLongSide(source), regions };
+    return this.#withReaches({ clipKey, longSide: this.#renderLongSide(source), regions });
+  }
+
+  /** The snapshot with each region's reach, where the engine reported one for the signature it has now. */
+  #withReaches(snapshot: RenderSnapshot): RenderSnapshot {
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const regions = new Map<string, RenderedRegion>();
+    for (const [id, region] of snapshot.regions) {
+      const known = this.#reaches.get(id);
+      regions.set(id, {
+        ...region,
+        reach: known && known.signature === region.signature ? known.rect : null,
+      });
+    }
+    return { ...snapshot, regions };
   }
 
   /** The window's size, unless that many frames would not fit in memory. */
