@@ -38,8 +38,6 @@ interface Slot {
   preparing: Preparing | null;
   /** Removes this pool's listeners from the worker (before it goes back to the warm workers). */
   detach(): void;
-  /** Closed while rendering a frame: goes back to the warm workers when that frame's reply comes. */
-  draining: boolean;
 }
 
 export interface RenderStats {
@@ -171,22 +169,16 @@ export class RenderPool {
     Atomics.add(this.#epoch, 0, 1);
     for (const job of this.#queue.splice(0))
       this.#finish(job, null, new StirError('CANCELLED', 'The animation was disposed.'));
-    // Idle workers go back warm, and so do those rendering a frame once it stops (the epoch bumped
-    // above stops it within a few rows: a preview that has what it needs drops the frames rendered
-    // ahead). One still loading or building a plan is stopped: a plan being built cannot be cancelled.
+    // Workers go back warm, even one rendering a frame (the epoch bumped above stops it within a few
+    // rows: a preview that has what it needs drops the frames rendered ahead) or still loading: each says
+    // 'ready' again once it has dropped this plan. One building a plan is stopped: that cannot be cancelled.
     const stopped: Promise<unknown>[] = [];
     for (const slot of this.#slots) {
       if (slot.dead) continue;
       slot.dead = true;
-      if (!this.#source || !slot.ready || slot.preparing) {
-        slot.detach();
-        stopped.push(slot.worker.terminate().catch(() => 0));
-      } else if (slot.job) {
-        slot.draining = true;
-      } else {
-        slot.detach();
-        this.#source.give(slot.worker);
-      }
+      slot.detach();
+      if (this.#source && !slot.preparing) this.#source.give(slot.worker);
+      else stopped.push(slot.worker.terminate().catch(() => 0));
     }
     await Promise.all(stopped);
     for (const slot of this.#slots) {
@@ -213,7 +205,6 @@ export class RenderPool {
       dead: false,
       job: null,
       preparing: null,
-      draining: false,
       detach: () => {
         worker.off('message', onMessage);
         worker.off('error', onError);
@@ -232,12 +223,6 @@ export class RenderPool {
   }
 
   #reply(slot: Slot, reply: WorkerReply): void {
-    if (slot.draining && (reply.type === 'frame' || reply.type === 'failed')) {
-      slot.draining = false;
-      slot.detach();
-      this.#source?.give(slot.worker);
-      return;
-    }
     if (reply.type === 'ready') {
       slot.ready = true;
       for (const listener of [...this.#slotChanged]) listener();

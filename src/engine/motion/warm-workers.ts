@@ -6,7 +6,7 @@
 // keep a process (the CLI, a test) alive, and close() stops them all.
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../workers/spawn.js';
-import type { WorkerRequest } from './worker-protocol.js';
+import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 /** A worker lent to an animation; `ready` when it has already said so (a warm one). */
 export interface LentWorker {
@@ -23,8 +23,11 @@ export interface WarmWorkerStats {
 
 interface Idle {
   worker: Worker;
+  /** It has answered 'release' with 'ready': whatever it was doing has stopped. */
+  ready: boolean;
   timer: NodeJS.Timeout;
   onExit: () => void;
+  onMessage: (reply: WorkerReply) => void;
 }
 
 export class WarmWorkers {
@@ -46,20 +49,26 @@ export class WarmWorkers {
     return { spawned: this.#spawned, idle: this.#idle.length };
   }
 
-  /** A warm worker when one waits (most recently used first), else a new one still loading. */
+  /**
+   * A worker that waits (the most recently used ready one first; else one still stopping its last frame,
+   * which says 'ready' when it has), or a new one still loading.
+   */
   take(): LentWorker {
-    const idle = this.#idle.pop();
+    const ready = this.#idle.findLastIndex((entry) => entry.ready);
+    const idle = this.#idle.splice(ready >= 0 ? ready : this.#idle.length - 1, 1)[0];
     if (idle) {
-      clearTimeout(idle.timer);
-      idle.worker.off('exit', idle.onExit);
+      this.#forget(idle);
       idle.worker.ref();
-      return { worker: idle.worker, ready: true };
+      return { worker: idle.worker, ready: idle.ready };
     }
     this.#spawned++;
     return { worker: spawnWorker(this.#url), ready: false };
   }
 
-  /** Takes back a ready worker with nothing in flight; beyond `most`, or once closed, it is stopped. */
+  /**
+   * Takes back a worker that is not building a plan (it may still be loading or stopping a frame); beyond
+   * `most`, or once closed, it is stopped.
+   */
   give(worker: Worker): void {
     if (this.#closed || this.#idle.length >= this.#most || this.#keepWarmMs <= 0) {
       void worker.terminate().catch(() => 0);
@@ -69,11 +78,16 @@ export class WarmWorkers {
     worker.unref();
     const entry: Idle = {
       worker,
+      ready: false,
       timer: setTimeout(() => this.#stop(entry), this.#keepWarmMs),
       onExit: () => this.#forget(entry),
+      onMessage: (reply) => {
+        if (reply.type === 'ready') entry.ready = true;
+      },
     };
     entry.timer.unref();
     worker.once('exit', entry.onExit);
+    worker.on('message', entry.onMessage);
     this.#idle.push(entry);
   }
 
@@ -98,5 +112,7 @@ export class WarmWorkers {
     const at = this.#idle.indexOf(entry);
     if (at >= 0) this.#idle.splice(at, 1);
     clearTimeout(entry.timer);
+    entry.worker.off('exit', entry.onExit);
+    entry.worker.off('message', entry.onMessage);
   }
 }

@@ -40,6 +40,8 @@ port.on('message', (message: WorkerRequest) => {
     // buffers sized for it too.
     plan = null;
     scratch = createScratch();
+    // Messages are handled in order: any frame it was rendering has stopped, and it is free.
+    port.postMessage({ type: 'ready' } satisfies WorkerReply);
     return;
   }
   if (message.type === 'plan') {
