@@ -71,12 +71,13 @@ export function createEngine(options: EngineOptions = {}): EngineHandle {
   const people = createPeopleDetector({
     workerUrl: options.peopleWorkerUrl ? new URL(options.peopleWorkerUrl) : undefined,
   });
+  const motion = createMotionEngine({
+    people,
+    workers: options.workers,
+    workerUrl: options.motionWorkerUrl ? new URL(options.motionWorkerUrl) : undefined,
+  });
   const engines = new DefaultEngineProvider({
-    motion: createMotionEngine({
-      people,
-      workers: options.workers,
-      workerUrl: options.motionWorkerUrl ? new URL(options.motionWorkerUrl) : undefined,
-    }),
+    motion,
     checkMotionRegions,
     packs: () => packStore.list(),
     device,
@@ -161,6 +162,7 @@ export function createEngine(options: EngineOptions = {}): EngineHandle {
   handle.dispose = async () => {
     await dispose();
     await engines.release();
+    await motion.dispose(); // its warm render workers
     for (const sam of samByDir.values()) await (await sam)?.dispose();
     await people.dispose();
   };

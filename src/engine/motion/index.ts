@@ -9,6 +9,7 @@ import { MotionAnimation } from './animation.js';
 import { checkMotionRegions } from './lexicon.js';
 import { planInput } from './prepare.js';
 import { RenderPool } from './render-pool.js';
+import { WarmWorkers, type WarmWorkerStats } from './warm-workers.js';
 import type { PeopleDetector } from '../people/detector.js';
 
 export { MotionAnimation } from './animation.js';
@@ -22,7 +23,24 @@ export interface MotionEngineOptions {
   workerUrl?: URL;
   /** Finds the faces that face motions (blink, smile) move; without it those words are refused. */
   people?: PeopleDetector;
+  /**
+   * How long render workers wait, warm, for the next render after one ends (default 60 s); 0 stops them
+   * with their animation.
+   */
+  keepWarmMs?: number;
 }
+
+/** The built-in engine, with its warm render workers: dispose() stops them. */
+export interface MotionEngine extends AnimationEngine {
+  readonly id: 'motion';
+  prepare(input: AnimateInput, control: JobControl): Promise<MotionAnimation>;
+  /** Workers started so far, and those waiting warm. */
+  readonly workerStats: WarmWorkerStats;
+  dispose(): Promise<void>;
+}
+
+/** An editor re-renders within seconds of the last render; a minute covers a pause to think. */
+const KEEP_WARM_MS = 60_000;
 
 function defaultWorkerUrl(): URL {
   return new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
@@ -41,16 +59,25 @@ function checkInput(input: AnimateInput): void {
   }
 }
 
-export function createMotionEngine(options: MotionEngineOptions = {}): AnimationEngine {
+export function createMotionEngine(options: MotionEngineOptions = {}): MotionEngine {
   const workers = Math.max(0, Math.floor(options.workers ?? availableParallelism()));
-  const workerUrl = options.workerUrl ?? defaultWorkerUrl();
+  const warm = new WarmWorkers(
+    options.workerUrl ?? defaultWorkerUrl(),
+    options.keepWarmMs ?? KEEP_WARM_MS,
+    workers,
+  );
   return {
     id: 'motion',
+    get workerStats() {
+      return warm.stats;
+    },
+    dispose: () => warm.close(),
     async prepare(input: AnimateInput, control: JobControl): Promise<MotionAnimation> {
       checkInput(input);
       checkMotionRegions(input.regions);
-      // Workers start loading while the photo is resized; the first one up builds the plan.
-      const pool = new RenderPool(workers, workerUrl);
+      // Warm workers are ready at once; new ones start loading while the photo is resized. The first
+      // one up builds the plan.
+      const pool = new RenderPool(workers, warm);
       try {
         const { plan, regions } = await pool.prepare(
           await planInput(input, control, options.people ?? null),

@@ -62,6 +62,28 @@ function meanIndex(
   return ((py - box.y0) * boxWidth + (px - box.x0)) * 4;
 }
 
+/** Whether each photo (by its array) has no transparent pixel: computed once per plan and thread. */
+const opaquePhotos = new WeakMap<Uint8Array, boolean>();
+
+/**
+ * True when every pixel of the RGBA photo is fully opaque. Then every sample of it is opaque too, and the
+ * fluid's loop (most of a frame's time on a sky or a field, issue 13.1) skips its alpha channel.
+ */
+function isOpaque(photo: Uint8Array): boolean {
+  let opaque = opaquePhotos.get(photo);
+  if (opaque === undefined) {
+    opaque = true;
+    for (let i = 3; i < photo.length; i += 4) {
+      if (photo[i] !== 255) {
+        opaque = false;
+        break;
+      }
+    }
+    opaquePhotos.set(photo, opaque);
+  }
+  return opaque;
+}
+
 function cancelledError(): StirError {
   return new StirError('CANCELLED', 'The job was cancelled.');
 }
@@ -287,6 +309,7 @@ function drawFluid(
   const blend = scratch.blend;
   crossfadeWeights(back, ahead, grid.cols, grid.rows, grid.step, c / cycle, blend);
   const { width, height, photo } = plan;
+  const opaque = isOpaque(photo);
   const mean = region.mean;
   const meanBox = region.meanBox;
   const meanWidth = meanBox.x1 - meanBox.x0;
@@ -382,7 +405,9 @@ function drawFluid(
           let r = photo[p]! * w0 + photo[p + 4]! * w1 + photo[q]! * w2 + photo[q + 4]! * w3;
           let g = photo[p + 1]! * w0 + photo[p + 5]! * w1 + photo[q + 1]! * w2 + photo[q + 5]! * w3;
           let b = photo[p + 2]! * w0 + photo[p + 6]! * w1 + photo[q + 2]! * w2 + photo[q + 6]! * w3;
-          let o = photo[p + 3]! * w0 + photo[p + 7]! * w1 + photo[q + 3]! * w2 + photo[q + 7]! * w3;
+          let o = opaque
+            ? 255
+            : photo[p + 3]! * w0 + photo[p + 7]! * w1 + photo[q + 3]! * w2 + photo[q + 7]! * w3;
           sx = x + abx;
           sy = y + aby;
           if (sx < 0 || sx > lastX) sx = mirror(sx, width);
@@ -403,7 +428,7 @@ function drawFluid(
           r += photo[p]! * w0 + photo[p + 4]! * w1 + photo[q]! * w2 + photo[q + 4]! * w3;
           g += photo[p + 1]! * w0 + photo[p + 5]! * w1 + photo[q + 1]! * w2 + photo[q + 5]! * w3;
           b += photo[p + 2]! * w0 + photo[p + 6]! * w1 + photo[q + 2]! * w2 + photo[q + 6]! * w3;
-          o += photo[p + 3]! * w0 + photo[p + 7]! * w1 + photo[q + 3]! * w2 + photo[q + 7]! * w3;
+          if (!opaque) o += photo[p + 3]! * w0 + photo[p + 7]! * w1 + photo[q + 3]! * w2 + photo[q + 7]! * w3;
           // Restore the contrast the cross-fade loses, about the blended local mean.
           const oi = (y * width + x) * 4;
           const mr = wa * mean[ma]! + wb * mean[mbi]!;
@@ -415,7 +440,7 @@ function drawFluid(
           out[oi] = r < 0 ? 0 : r > 255 ? 255 : r + 0.5;
           out[oi + 1] = g < 0 ? 0 : g > 255 ? 255 : g + 0.5;
           out[oi + 2] = b < 0 ? 0 : b > 255 ? 255 : b + 0.5;
-          out[oi + 3] = o + 0.5;
+          out[oi + 3] = opaque ? 255 : o + 0.5;
         }
       }
     }

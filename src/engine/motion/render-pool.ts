@@ -2,7 +2,8 @@
 // The plan is built by the first worker that is up (issue 14, point 3: building motion fields blocked the
 // engine's event loop for seconds on large photos). The main thread renders frames only while no worker
 // is up, so the first frames never wait for workers to start. Cancellation reaches a frame in flight
-// through a shared epoch counter (worker.ts); a plan being built stops when the pool is closed.
+// through a shared epoch counter (worker.ts); a plan being built stops when the pool is closed. Workers
+// are borrowed from the engine's warm workers (warm-workers.ts) and the idle ones given back on close.
 import type { Worker } from 'node:worker_threads';
 import { StirError } from '../../shared/index.js';
 import type { RgbaImage } from '../image/types.js';
@@ -10,7 +11,7 @@ import type { JobControl } from '../render/types.js';
 import type { FramePlan } from './plan.js';
 import { buildPlan, type PlanInput, type PreparedPlan } from './prepare.js';
 import { createScratch, renderFrameInto } from './render-frame.js';
-import { spawnWorker } from '../workers/spawn.js';
+import type { WarmWorkers } from './warm-workers.js';
 import type { WorkerReply, WorkerRequest } from './worker-protocol.js';
 
 interface Job {
@@ -35,6 +36,8 @@ interface Slot {
   dead: boolean;
   job: Job | null;
   preparing: Preparing | null;
+  /** Removes this pool's listeners from the worker (before it goes back to the warm workers). */
+  detach(): void;
 }
 
 export interface RenderStats {
@@ -62,9 +65,12 @@ export class RenderPool {
   /** Called whenever a worker becomes ready or dies. */
   readonly #slotChanged = new Set<() => void>();
 
-  /** Starts the workers at once, so they load while the plan is being built (prepare). */
-  constructor(workers: number, workerUrl: URL) {
-    for (let i = 0; i < workers; i++) this.#startSlot(workerUrl);
+  readonly #source: WarmWorkers | null;
+
+  /** Borrows the workers at once, so new ones load while the photo is resized (prepare). */
+  constructor(workers: number, source: WarmWorkers | null) {
+    this.#source = source;
+    if (source) for (let i = 0; i < workers; i++) this.#startSlot(source);
   }
 
   /**
@@ -77,7 +83,8 @@ export class RenderPool {
     if (!slot) return buildPlan(input, control);
     return new Promise<PreparedPlan>((resolve, reject) => {
       const onAbort = () => {
-        slot.preparing = null;
+        // The worker is still building: it stays busy (closing the pool stops it), its answer unheard.
+        slot.preparing = { progress: () => undefined, resolve: () => undefined, reject: () => undefined };
         reject(cancelled());
       };
       const done = () => control.signal.removeEventListener('abort', onAbort);
@@ -162,17 +169,52 @@ export class RenderPool {
     Atomics.add(this.#epoch, 0, 1);
     for (const job of this.#queue.splice(0))
       this.#finish(job, null, new StirError('CANCELLED', 'The animation was disposed.'));
-    await Promise.all(this.#slots.map((slot) => slot.worker.terminate().catch(() => 0)));
-    for (const slot of this.#slots) if (slot.job) this.#finish(slot.job, null, cancelled());
+    // Workers go back warm, even one rendering a frame (the epoch bumped above stops it within a few
+    // rows: a preview that has what it needs drops the frames rendered ahead) or still loading: each says
+    // 'ready' again once it has dropped this plan. One building a plan is stopped: that cannot be cancelled.
+    const stopped: Promise<unknown>[] = [];
+    for (const slot of this.#slots) {
+      if (slot.dead) continue;
+      slot.dead = true;
+      slot.detach();
+      if (this.#source && !slot.preparing) this.#source.give(slot.worker);
+      else stopped.push(slot.worker.terminate().catch(() => 0));
+    }
+    await Promise.all(stopped);
+    for (const slot of this.#slots) {
+      const job = slot.job;
+      slot.job = null;
+      if (job) this.#finish(job, null, cancelled());
+    }
+    for (const slot of this.#slots) {
+      const preparing = slot.preparing;
+      slot.preparing = null;
+      preparing?.reject(cancelled());
+    }
+    for (const listener of [...this.#slotChanged]) listener();
   }
 
-  #startSlot(url: URL): void {
-    const worker = spawnWorker(url);
-    const slot: Slot = { worker, ready: false, dead: false, job: null, preparing: null };
+  #startSlot(source: WarmWorkers): void {
+    const { worker, ready } = source.take();
+    const onMessage = (reply: WorkerReply) => this.#reply(slot, reply);
+    const onError = (error: Error) => this.#lose(slot, error);
+    const onExit = () => this.#lose(slot, null);
+    const slot: Slot = {
+      worker,
+      ready,
+      dead: false,
+      job: null,
+      preparing: null,
+      detach: () => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      },
+    };
     this.#slots.push(slot);
-    worker.on('message', (reply: WorkerReply) => this.#reply(slot, reply));
-    worker.on('error', (error) => this.#lose(slot, error));
-    worker.on('exit', () => this.#lose(slot, null));
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
   }
 
   #sendPlan(slot: Slot): void {

@@ -1,5 +1,6 @@
 // Messages between the motion engine and its render workers. A worker first builds the plan (prepare:
-// seconds of work on a large photo, kept off the engine's event loop), then renders frames of it.
+// seconds of work on a large photo, kept off the engine's event loop), then renders frames of it; when
+// its animation is disposed it drops the plan (release) and waits warm for the next one (warm-workers.ts).
 import type { ErrorPayload } from '../../shared/index.js';
 import type { FramePlan } from './plan.js';
 import type { PlanInput, RegionReport } from './prepare.js';
@@ -7,7 +8,8 @@ import type { PlanInput, RegionReport } from './prepare.js';
 export type WorkerRequest =
   | { type: 'prepare'; input: PlanInput }
   | { type: 'plan'; plan: FramePlan; epoch: Int32Array }
-  | { type: 'render'; id: number; index: number; epoch: number };
+  | { type: 'render'; id: number; index: number; epoch: number }
+  | { type: 'release' };
 
 export type WorkerReply =
   | { type: 'ready' }

@@ -1,7 +1,8 @@
 // A render worker: builds one animation's plan when asked (the first ready worker does), holds the plan
-// (its arrays are shared, not copied) and renders the frames it is asked for. Cancellation: the main
-// thread bumps a shared epoch; a frame started under an older epoch stops within a few rows. A plan being
-// built is not cancelled here: the engine stops the whole pool (worker.terminate) instead.
+// (its arrays are shared, not copied) and renders the frames it is asked for; it outlives the animation
+// and serves the next ones (warm-workers.ts). Cancellation: the main thread bumps a shared epoch; a frame
+// started under an older epoch stops within a few rows. A plan being built is not cancelled here: the
+// pool stops that worker (worker.terminate) instead.
 import { parentPort } from 'node:worker_threads';
 import { StirError } from '../../shared/index.js';
 import { createScratch, renderFrameInto } from './render-frame.js';
@@ -14,7 +15,7 @@ if (!port) throw new Error('render worker started outside a worker thread');
 
 let plan: FramePlan | null = null;
 let epoch: Int32Array = new Int32Array(1);
-const scratch = createScratch();
+let scratch = createScratch();
 
 async function prepare(input: PlanInput): Promise<void> {
   const send = (reply: WorkerReply) => port!.postMessage(reply);
@@ -32,6 +33,15 @@ async function prepare(input: PlanInput): Promise<void> {
 port.on('message', (message: WorkerRequest) => {
   if (message.type === 'prepare') {
     void prepare(message.input);
+    return;
+  }
+  if (message.type === 'release') {
+    // Back among the warm workers: the plan's shared memory goes with the animation, and the scratch
+    // buffers sized for it too.
+    plan = null;
+    scratch = createScratch();
+    // Messages are handled in order: any frame it was rendering has stopped, and it is free.
+    port.postMessage({ type: 'ready' } satisfies WorkerReply);
     return;
   }
   if (message.type === 'plan') {
