@@ -6,7 +6,7 @@ export interface BenchRow {
   /** What was measured, with its conditions ("render per frame, 1024x768, 2 regions"). */
   name: string;
   value: number;
-  unit: 'ms' | 's' | 'MB' | 'fps' | 'x' | '%' | 'B';
+  unit: 'ms' | 's' | 'MB' | 'fps' | 'x' | '%' | 'B' | 'dB';
   /** Target, when the issue sets one ("< 3 s"). */
   target?: string;
   note?: string;

@@ -14,6 +14,7 @@ import { benchDiffusion } from './diffusion.js';
 import { benchModelsInstall } from './models-install.js';
 import { benchJobs } from './jobs.js';
 import { benchPeople } from './people.js';
+import { benchStillFidelity } from './still-fidelity.js';
 
 const suites: Record<string, BenchSuite> = {
   segment: benchSegment,
@@ -26,6 +27,7 @@ const suites: Record<string, BenchSuite> = {
   models: benchModelsInstall,
   jobs: benchJobs,
   people: benchPeople,
+  still: benchStillFidelity,
 };
 
 function format(value: number, unit: BenchRow['unit']): string {

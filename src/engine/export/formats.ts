@@ -64,10 +64,18 @@ const h264: FormatSpec = {
   // bits, the moving region keeps its CRF. Measured on chelsea.png, 3 s at 24 fps, background against the
   // photo: CRF 21 40.5 dB, CRF 18 41.4, CRF 16 41.9, CRF 18 + qcomp 0.3 42.3 (4:2:0 itself caps it at
   // 43.4). scenecut=0: the clip is one photo, so no frame is a new scene; an I-frame the encoder put in
-  // mid-clip on a large motion would re-code the background and make it jump.
+  // mid-clip on a large motion would re-code the background and make it jump. zones=0,0,b=4: the first
+  // frame, which every still block of the clip copies, gets four times its share of bits (a ratio, so the
+  // quality setting still rules; b=3 left grass.png 1.51 dB below lossless in a 1 s clip). 4:2:0 caps
+  // RGB fidelity whatever the encoder does (rocket.jpg 32.0 dB lossless), so the still area is judged on
+  // luma and against that ceiling (tests/integration/export/still-fidelity.ts; 3 s at 24 fps; still
+  // luma, RGB below lossless 4:2:0, bytes; before -> after): rocket 53.9 -> 63.1 dB, 0.07 -> 0.01 dB,
+  // +28%; coffee 51.7 -> 63.5, 0.48 -> 0.02, +23%; astronaut 51.4 -> 62.4, 0.66 -> 0.04, +19%; chelsea
+  // 52.3 -> 63.3, 1.16 -> 0.07, +18%; grass 49.9 -> 63.5, 4.43 -> 0.32, +14%. (chroma-qp-offset did
+  // nothing: grass's chroma was already 64 dB; its RGB loss was luma.)
   outputArgs: (s) => [
     ...['-c:v', 'libx264', '-preset', 'medium', '-crf', crf(s.quality, 12, 36), '-profile:v', 'high'],
-    ...['-x264-params', 'qcomp=0.3:scenecut=0'],
+    ...['-x264-params', 'qcomp=0.3:scenecut=0:zones=0,0,b=4'],
     ...BT709_TAGS,
     ...TV_RANGE,
     ...['-movflags', '+faststart', '-f', 'mp4'],

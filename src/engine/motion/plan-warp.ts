@@ -149,6 +149,11 @@ export function planWarp(request: WarpRequest): PlannedRegion<WarpRegionPlan> {
   }
   const { grid, amplitude, phase, direction } = built;
   for (let p = 0; p < amplitude.length; p++) amplitude[p]! *= gain;
+  if (bends && clock.mode === 'loop') {
+    // A whole number of cycles averages the speed over every phase: the strength does not change.
+    const start = loopPhase(built.sampleA, built.sampleP);
+    for (let p = 0; p < phase.length; p++) phase[p]! += start;
+  }
 
   const active = new Uint8Array(
     new SharedArrayBuffer(Math.max(1, (grid.cols - 1) * (grid.rows - 1))),
@@ -189,6 +194,39 @@ interface BuiltField {
   sampleA: Float64Array;
   sampleP: Float64Array;
   sampleD: Float64Array;
+}
+
+/**
+ * How far (radians) into its cycle a looping bend starts. d = A (sin(theta - psi) + sin(psi)) is at rest
+ * at theta = 0 whatever psi, and leaves it at speed |A cos(psi)|; over the cycle its mean speed is
+ * (2 / pi) |A|. With psi near 0 (a plant's base, a flag's mast) it leaves rest at its fastest, so the
+ * jump from the last frame back to the first read 1.23-1.31 times an ordinary step on the eval's plants
+ * and flag (the loop seam, QUALITY.md: at most 1.2). Moving every phase on by the smallest start at
+ * which the region leaves rest at its mean speed closes the loop as an ordinary step; the swing then
+ * leans a little to one side of rest, as a plant in a steady breeze does. 0 when the region's phases
+ * already spread its start (a wave running along a flag).
+ */
+function loopPhase(amplitudes: Float64Array, phases: Float64Array): number {
+  let total = 0;
+  for (const a of amplitudes) total += Math.abs(a);
+  if (total === 0) return 0;
+  const mean = (2 / Math.PI) * total;
+  const leaving = (start: number) => {
+    let sum = 0;
+    for (let k = 0; k < amplitudes.length; k++)
+      sum += Math.abs(amplitudes[k]! * Math.cos(phases[k]! + start));
+    return sum;
+  };
+  if (leaving(0) <= mean) return 0;
+  // leaving() falls from its value at 0 while the phases pass pi / 2: bisect for where it meets the mean.
+  let low = 0;
+  let high = Math.PI / 2;
+  for (let i = 0; i < 30; i++) {
+    const middle = (low + high) / 2;
+    if (leaving(middle) > mean) low = middle;
+    else high = middle;
+  }
+  return high;
 }
 
 function buildField(

@@ -14,7 +14,7 @@ const run = promisify(execFile);
 // reused buffer) would read a stale image.
 sharp.cache(false);
 
-async function tool(name: 'ffprobe' | 'ffmpeg'): Promise<string> {
+export async function tool(name: 'ffprobe' | 'ffmpeg'): Promise<string> {
   const override = name === 'ffprobe' ? process.env.STIR_FFPROBE : undefined;
   const path = override ?? (await findOnPath(name));
   if (!path) throw new Error(`${name} is needed to check exports: install ffmpeg (apt-get install ffmpeg)`);
@@ -110,11 +110,24 @@ export async function decodeFrame(path: string, index = 0): Promise<RgbaImage> {
 
 /** Every frame of a clip as RGBA, in order, decoded by ffmpeg as a stream (one frame held at a time). */
 export async function* decodeFrames(path: string): AsyncGenerator<RgbaImage> {
-  const facts = await probe(path);
-  const { width, height } = facts;
-  const frameBytes = width * height * 4;
+  const { width, height } = await probe(path);
+  for await (const data of rawFrames(path, 'rgba', width * height * 4)) yield { width, height, data };
+}
+
+/**
+ * Every frame's luma plane (Y', as coded: BT.709, limited range), in order. The clip's own yuv420p is
+ * passed through with no conversion, so this is what the encoder kept of the brightness.
+ */
+export async function* decodeLuma(path: string): AsyncGenerator<Uint8Array> {
+  const { width, height, pixelFormat } = await probe(path);
+  if (pixelFormat !== 'yuv420p') throw new Error(`${path} is ${pixelFormat}, not yuv420p`);
+  const frameBytes = width * height + 2 * ((width >> 1) * (height >> 1));
+  for await (const data of rawFrames(path, 'yuv420p', frameBytes)) yield data.subarray(0, width * height);
+}
+
+async function* rawFrames(path: string, pixelFormat: string, frameBytes: number): AsyncGenerator<Uint8Array> {
   const child = spawn(await tool('ffmpeg'), [
-    ...['-v', 'error', '-i', path, '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1'],
+    ...['-v', 'error', '-i', path, '-f', 'rawvideo', '-pix_fmt', pixelFormat, 'pipe:1'],
   ]);
   const exited = new Promise<number | null>((resolve) => child.once('close', resolve));
   // Chunks are joined only once a whole frame has arrived (joining on every chunk is quadratic).
@@ -126,7 +139,7 @@ export async function* decodeFrames(path: string): AsyncGenerator<RgbaImage> {
     if (held < frameBytes) continue;
     let joined = Buffer.concat(chunks);
     while (joined.length >= frameBytes) {
-      yield { width, height, data: new Uint8Array(joined.subarray(0, frameBytes)) };
+      yield new Uint8Array(joined.subarray(0, frameBytes));
       joined = joined.subarray(frameBytes);
     }
     chunks = [Buffer.from(joined)];

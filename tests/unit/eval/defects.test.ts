@@ -15,6 +15,7 @@ import {
   rasterize,
   runEval,
   stairSteps,
+  renderedStairSteps,
   TEMPO_RANGES,
 } from '../../../src/engine/eval/index.js';
 import { flowWhereChanged, toGrey, type GreyImage } from '../../../src/engine/flow/index.js';
@@ -280,6 +281,73 @@ describe('stair-step edges', () => {
 
   it('stays quiet on a smooth edge made at full size', () => {
     expect(stairSteps(rasterize(shape, 480, 480))!.share).toBeLessThan(0.1);
+  });
+});
+
+describe('stair-steps on the rendered edge', () => {
+  const SIDE = 256;
+  const shape = { kind: 'ellipse', cx: 0.5, cy: 0.5, rx: 0.3, ry: 0.22 } as const;
+  /** The region made at `small` px and enlarged to SIDE px by nearest pixel, as 0/1. */
+  const enlarged = (small: number): Uint8Array => {
+    const low = rasterize(shape, small, small);
+    return Uint8Array.from({ length: SIDE * SIDE }, (_, i) => {
+      const x = i % SIDE;
+      const y = (i - x) / SIDE;
+      return low.data[Math.floor((y * small) / SIDE) * small + Math.floor((x * small) / SIDE)]! >= 128
+        ? 1
+        : 0;
+    });
+  };
+  const smooth = (): Uint8Array =>
+    Uint8Array.from(rasterize(shape, SIDE, SIDE).data, (v) => (v >= 128 ? 1 : 0));
+  /**
+   * A layer cut out with `inside` glides right and down over the photo, leaving behind a hole filled
+   * with the photo's mean: the frames' changed set has the layer's edge and the hole's rim as outline.
+   */
+  const glide = (photo: GreyImage, inside: Uint8Array): GreyImage[] => {
+    let mean = 0;
+    for (const v of photo.data) mean += v / photo.data.length;
+    return [4, 8, 12, 16].map((step) => {
+      const data = new Float32Array(photo.data);
+      for (let y = 0; y < SIDE; y++) {
+        for (let x = 0; x < SIDE; x++) {
+          const i = y * SIDE + x;
+          const sx = x - step;
+          const sy = y - (step >> 1);
+          const from = sy * SIDE + sx;
+          if (sx >= 0 && sy >= 0 && inside[from]) data[i] = photo.data[from]!;
+          else if (inside[i]) data[i] = mean;
+        }
+      }
+      return { width: SIDE, height: SIDE, data };
+    });
+  };
+  let photo: GreyImage;
+  beforeAll(async () => {
+    const { image } = await loadPhoto('chelsea.png');
+    const grey = toGrey(await resizeRgba(image, 512, Math.round((512 * image.height) / image.width)));
+    const data = new Float32Array(SIDE * SIDE);
+    for (let y = 0; y < SIDE; y++)
+      for (let x = 0; x < SIDE; x++) data[y * SIDE + x] = grey.data[(y + 40) * 512 + x + 120]!;
+    photo = { width: SIDE, height: SIDE, data };
+  });
+
+  it('fires on a layer and hole cut with a mask enlarged 4x by nearest pixel', () => {
+    const inside = enlarged(64);
+    const read = renderedStairSteps(glide(photo, inside), photo, inside)!;
+    expect(read.frames).toBe(4);
+    expect(read.share).toBeGreaterThan(DEFECT_TARGETS.stairSteps.atMost);
+  });
+
+  it('stays quiet on the same motion cut with a mask made at full size', () => {
+    const inside = smooth();
+    const read = renderedStairSteps(glide(photo, inside), photo, inside)!;
+    expect(read.frames).toBe(4);
+    expect(read.share).toBeLessThan(DEFECT_TARGETS.stairSteps.atMost);
+  });
+
+  it('has no edge to judge when no frame changed', () => {
+    expect(renderedStairSteps([photo, photo], photo, smooth())).toBeNull();
   });
 });
 

@@ -4,6 +4,7 @@ export { ghosting, type Ghosting } from './ghost.js';
 export { edgeSeam, type EdgeSeam } from './edge-seam.js';
 export { FlowSeries, TEMPO_RANGES } from './tempo.js';
 export { stairSteps, type StairSteps } from './stair-steps.js';
+export { renderedStairSteps, type RenderedStairSteps } from './rendered-edge.js';
 export { maskIou } from './iou.js';
 export { gradientEnergy, localVariance, signedDistance } from './texture.js';
 export { ClipDefects, type DefectRegionInput, type DefectRegionResult } from './measure.js';

@@ -1,6 +1,6 @@
 // Runs the defect metrics over one clip: collects its grey frames and each region's sampled flow while
 // eval measures it, then measures every region (hole texture and ghosting for travels, edge seams for
-// motions that stay in place, tempo for all, stair-steps on the mask, IoU against a hand-drawn outline).
+// motions that stay in place, tempo for all, stair-steps on the rendered edge, IoU against a hand-drawn outline).
 import type { Mask } from '../../../shared/index.js';
 import type { FlowField, GreyImage } from '../../flow/index.js';
 import { maskAt } from '../metrics.js';
@@ -8,7 +8,7 @@ import { edgeSeam } from './edge-seam.js';
 import { ghosting } from './ghost.js';
 import { holeTexture } from './hole-texture.js';
 import { maskIou } from './iou.js';
-import { stairSteps } from './stair-steps.js';
+import { renderedStairSteps } from './rendered-edge.js';
 import { FlowSeries, TEMPO_RANGES } from './tempo.js';
 
 export interface DefectRegionInput {
@@ -35,7 +35,7 @@ export interface DefectRegionResult {
   tempo: number | null;
   /** The word's tempo range, when it has one. */
   tempoRange: { from: number; to: number } | null;
-  /** Share of lone corners on the mask's outline at the photo's size. */
+  /** Share of lone corners on the outline of what the frames changed: the layer's edge and the hole's rim. */
   stairSteps: number | null;
   /** IoU of the mask with the outline drawn by hand. */
   iou: number | null;
@@ -78,7 +78,7 @@ export class ClipDefects {
         edgeSeam: !region.travel && !whole ? (edgeSeam(this.#frames, photo, inside)?.ratio ?? null) : null,
         tempo: region.travel ? null : this.#series[k]!.dominantFrequency(fps),
         tempoRange: range,
-        stairSteps: whole ? null : (stairSteps(region.mask)?.share ?? null),
+        stairSteps: whole ? null : (renderedStairSteps(this.#frames, photo, inside)?.share ?? null),
         iou: region.outline ? maskIou(region.mask, region.outline) : null,
       };
     });

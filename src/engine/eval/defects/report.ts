@@ -14,8 +14,11 @@ export const DEFECT_TARGETS = {
   ghost: { atLeast: 0.3 },
   /** The change's gradient energy on the edge against the photo's: a hard tear reads about 1.5, a smooth fade 0.01. */
   edgeSeam: { atMost: 0.3 },
-  /** Share of lone corners: an enlarged 4x mask reads near 1, a smooth one below 0.1. */
-  stairSteps: { atMost: 0.3 },
+  /**
+   * Share of lone corners on the rendered edge: a layer and hole cut with a mask enlarged 4x read 0.115,
+   * the same cut at full size 0.04 (a moved texture frays the changed set's outline with paired corners).
+   */
+  stairSteps: { atMost: 0.08 },
   /** IoU with a hand-drawn outline. */
   iou: { atLeast: 0.7 },
 } as const;
@@ -67,7 +70,7 @@ export function formatDefectTable(rows: readonly { scene: string; defects: Defec
         fixed(region.ghost, 2, '-'),
         fixed(region.edgeSeam, 2, '-'),
         tempo,
-        fixed(region.stairSteps, 2, '-'),
+        fixed(region.stairSteps, 3, '-'),
         fixed(region.iou, 2, '-'),
         failures.length === 0 ? 'pass' : `FAIL (${failures.join(', ')})`,
       ];
@@ -86,7 +89,7 @@ export function formatDefectTable(rows: readonly { scene: string; defects: Defec
   ];
   return [
     'Defects (issue 10): hole texture and ghost on travels, edge seam on motions in place, tempo against the',
-    "word's range, stair-steps on the mask at the photo's size, IoU against an outline drawn by hand ('-': not measured)",
+    "word's range, stair-steps on the rendered edge, IoU against an outline drawn by hand ('-': not measured)",
     ...alignedTable(header, lines, targets, 2),
   ].join('\n');
 }

@@ -12,22 +12,32 @@ export interface StairSteps {
 
 /** `mask`: 0-255 at its own size, on where >= 128. null when the outline has too few corners to judge. */
 export function stairSteps(mask: { width: number; height: number; data: Uint8Array }): StairSteps | null {
-  const { width, height, data } = mask;
-  const on = (x: number, y: number) => (data[y * width + x]! >= 128 ? 1 : 0);
+  const on = Uint8Array.from(mask.data, (v) => (v >= 128 ? 1 : 0));
+  const { alone, corners } = countCorners(on, mask.width, mask.height);
+  if (corners < 8) return null;
+  return { share: alone / corners, corners };
+}
+
+/** The outline's corners of a 0/1 set, and how many of them have no other corner within one pixel. */
+export function countCorners(
+  on: Uint8Array,
+  width: number,
+  height: number,
+): { alone: number; corners: number } {
   // A corner: a 2x2 window (top-left x, y) with one or three pixels on.
   const cw = width - 1;
   const corner = new Uint8Array(cw * (height - 1));
   const list: number[] = [];
   for (let y = 0; y < height - 1; y++) {
     for (let x = 0; x < cw; x++) {
-      const count = on(x, y) + on(x + 1, y) + on(x, y + 1) + on(x + 1, y + 1);
+      const i = y * width + x;
+      const count = on[i]! + on[i + 1]! + on[i + width]! + on[i + width + 1]!;
       if (count === 1 || count === 3) {
         corner[y * cw + x] = 1;
         list.push(y * cw + x);
       }
     }
   }
-  if (list.length < 8) return null;
   let alone = 0;
   for (const c of list) {
     const x = c % cw;
@@ -43,5 +53,5 @@ export function stairSteps(mask: { width: number; height: number; data: Uint8Arr
     }
     if (!neighbour) alone++;
   }
-  return { share: alone / list.length, corners: list.length };
+  return { alone, corners: list.length };
 }
