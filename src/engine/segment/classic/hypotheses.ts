@@ -82,8 +82,9 @@ export class ObjectFinder {
     return this.#superpixels;
   }
 
+  /** The best answer on colour alone: refinement and removal, which offer no other answers, need no more. */
   find(request: ObjectRequest): ObjectResult {
-    return this.rank(request)[0]!;
+    return this.rank(request, false)[0]!;
   }
 
   /**
@@ -95,14 +96,14 @@ export class ObjectFinder {
    * as the separation measure favours the texture cut's bolder, wrong boundary there. So the answer is the
    * best colour cut, the second the best texture cut, and the rest follow by rank.
    */
-  rank(request: ObjectRequest): ObjectResult[] {
+  rank(request: ObjectRequest, withTextureCuts = true): ObjectResult[] {
     const sp = this.#superpixels;
     const positives = [...new Set(request.positives.map((p) => p.superpixel))];
     const starts = this.#starts(request, positives);
     const seen = new Set<string>();
     const byColour: RankedResult[] = [];
     const byTexture: RankedResult[] = [];
-    for (const withTexture of [false, true]) {
+    for (const withTexture of withTextureCuts ? [false, true] : [false]) {
       for (const start of starts) {
         const seeds = new Uint8Array(sp.count);
         for (let s = 0; s < sp.count; s++) {
