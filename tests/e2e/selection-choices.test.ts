@@ -1,10 +1,18 @@
 // Issue 10, point 5, in the editor: a click on a hard photo gives the classic segmenter's best answer and
-// says how many there are; Tab takes the next answer (the region's mask changes), Shift+Tab goes back to
-// the first, and each shows "Selection N of M (Tab for next)". Tab does nothing to regions once the region
-// is refined another way.
+// says how many there are; Tab on the canvas takes the next answer (the region's mask changes), Shift+Tab
+// goes back to the first, and each shows "Selection N of M (Tab for next)", one notice at a time. Past the
+// ends Tab moves the focus as usual, and once the region is refined another way Tab leaves it alone.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickPhoto, screenshot, settle, startEditor, waitForState, type EditorSession } from './harness.js';
+import {
+  clickPhoto,
+  screenshot,
+  settle,
+  startEditor,
+  waitForState,
+  waitUntil,
+  type EditorSession,
+} from './harness.js';
 import { PHOTOS_DIR } from '../helpers/photos.js';
 
 let s: EditorSession;
@@ -64,6 +72,16 @@ describe('stepping through the answers to a click (Tab)', () => {
       'the first answer again',
     );
     expect(back.regions).toHaveLength(1);
+
+    // Before the first answer there is none: Shift+Tab moves the focus off the canvas as usual (the
+    // canvas never traps the keyboard) and the region stays.
+    const onCanvas = () =>
+      s.page.evaluate(`Boolean(document.activeElement && document.activeElement.closest('.host'))`);
+    expect(await onCanvas()).toBe(true);
+    await s.page.keyboard.press('Shift+Tab');
+    await waitUntil(async () => !(await onCanvas()), 'the focus to leave the canvas');
+    const still = await settle(s.page);
+    expect(still.regions[0]!.area).toBe(firstArea);
   });
 
   it('after a refining click Tab no longer changes the region', async () => {

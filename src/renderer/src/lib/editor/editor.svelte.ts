@@ -284,12 +284,16 @@ export class Editor {
     );
   }
 
-  /** Tab (step 1) or Shift+Tab (-1): the next or previous of the segmenter's answers for the region. */
+  /**
+   * Tab (step 1) or Shift+Tab (-1): the next or previous of the segmenter's answers for the region. They
+   * do not wrap around: past the last (or before the first) Tab moves the focus on, as everywhere, so the
+   * canvas never traps the keyboard.
+   */
   cycleSelection(step: 1 | -1): Promise<void> {
     const choices = this.selectionChoices;
     const region = this.selected;
-    if (!choices || !region || region.id !== choices.regionId) return Promise.resolve();
-    const hypothesis = (choices.index + step + choices.count) % choices.count;
+    if (!choices || !region || !this.canCycleSelection(step)) return Promise.resolve();
+    const hypothesis = choices.index + step;
     return this.#enqueue(
       'Finding the region…',
       async () => {
@@ -315,9 +319,12 @@ export class Editor {
     );
   }
 
-  /** Whether Tab now steps through the selected region's other answers. */
-  get canCycleSelection(): boolean {
-    return this.selectionChoices !== null && this.selectionChoices.regionId === this.selectedId;
+  /** Whether Tab (1) or Shift+Tab (-1) now steps to another of the selected region's answers. */
+  canCycleSelection(step: 1 | -1): boolean {
+    const choices = this.selectionChoices;
+    if (!choices || choices.regionId !== this.selectedId) return false;
+    const next = choices.index + step;
+    return next >= 0 && next < choices.count;
   }
 
   /** The "Selection N of M" notice showing, replaced by the next rather than stacked under it. */
@@ -332,7 +339,8 @@ export class Editor {
       return;
     }
     this.selectionChoices = { regionId, count, index };
-    this.#choiceNotice = this.notices.info(`Selection ${index + 1} of ${count} (Tab for next)`);
+    const keys = index < count - 1 ? 'Tab for next' : 'Shift+Tab for the previous';
+    this.#choiceNotice = this.notices.info(`Selection ${index + 1} of ${count} (${keys})`);
   }
 
   /** A box dragged on the photo: a new region (or, with Shift, the selected region's box). */
