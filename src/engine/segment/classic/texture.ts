@@ -39,7 +39,7 @@ export function superpixelTexture(
       const right = Math.min(width - 1, x + 1);
       const gx = (lab[(y * width + right) * 3]! - lab[(y * width + left) * 3]!) / Math.max(1, right - left);
       const gy = (lab[(down * width + x) * 3]! - lab[(up * width + x) * 3]!) / Math.max(1, down - up);
-      const magnitude = Math.hypot(gx, gy);
+      const magnitude = Math.sqrt(gx * gx + gy * gy);
       const i = y * width + x;
       channels[0]![i] = magnitude;
       if (magnitude === 0) continue;
