@@ -143,6 +143,7 @@ export class CoreService implements Pick<StirService, CoreMethod> {
       box: params.box,
       previous: params.previous,
       photoKey: doc.id,
+      hypothesis: params.hypothesis,
     });
     // What was clicked (or boxed) picks the new region's first motion word: a sky drifts, water flows.
     const box = params.box;
@@ -161,6 +162,8 @@ export class CoreService implements Pick<StirService, CoreMethod> {
       score: output.score,
       segmenter: output.segmenter ?? segmenter.id,
       millis: performance.now() - started,
+      hypotheses: output.hypotheses ?? 1,
+      hypothesis: output.hypothesis ?? 0,
       suggestion: { subject, prompt },
     };
   }

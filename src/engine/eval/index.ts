@@ -8,3 +8,5 @@ export * from './defects/index.js';
 export { rasterize, type SceneShape } from './shapes.js';
 export { runPeopleEval, formatPeopleTable, PEOPLE_TARGETS } from './people/run.js';
 export type { PeopleEvalReport, PeopleEvalRow } from './people/run.js';
+export { runSelectionEval, formatSelectionTable, selectionCases } from './selection.js';
+export type { SelectionCase, SelectionReport, SelectionRow } from './selection.js';

@@ -8,6 +8,11 @@ export interface SegmentRequest {
   previous: Mask | null;
   /** Identifies the photo, so per-photo work (SAM's image embedding) is done once and cached. */
   photoKey: string;
+  /**
+   * Which of the segmenter's ranked answers to a new region's clicks to give (0, the default, is its
+   * best); one past the last gives the last. Segmenters with a single answer ignore it.
+   */
+  hypothesis?: number;
 }
 
 export interface SegmentOutput {
@@ -15,6 +20,10 @@ export interface SegmentOutput {
   mask: Mask;
   /** 0-1 confidence. */
   score: number;
+  /** How many ranked answers these clicks have (1 when the segmenter gives only one). */
+  hypotheses?: number;
+  /** Which of them this is, 0 the best. */
+  hypothesis?: number;
   /** Who answered, when not the segmenter asked (a click on a person or a face: 'people'). */
   segmenter?: SegmenterId;
   /** When the click landed on a detected face or person: which (its first motion word follows). */

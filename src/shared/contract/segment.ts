@@ -12,6 +12,11 @@ export const SegmentParamsSchema = z.object({
   box: BoxSchema.nullable().default(null),
   /** The mask being refined, when the clicks add to or remove from an existing region. */
   previous: MaskSchema.nullable().default(null),
+  /**
+   * Which of the segmenter's ranked answers to a new region's clicks to give: 0 its best, the next ones
+   * what Tab steps through when the first is not what was meant (the classic segmenter ranks several).
+   */
+  hypothesis: z.number().int().min(0).max(15).default(0),
 });
 export type SegmentParams = z.input<typeof SegmentParamsSchema>;
 
@@ -25,6 +30,9 @@ export const SegmentResultSchema = z.object({
   score: z.number(),
   segmenter: SegmenterIdSchema,
   millis: z.number(),
+  /** How many ranked answers these clicks have (1 when the segmenter gives one), and which this is. */
+  hypotheses: z.number().int().min(1).default(1),
+  hypothesis: z.number().int().min(0).default(0),
   /** The region's likely subject and the motion word it suggests (sky: drift, water: flow, foliage:
    * sway, person: breathe, other: sway). */
   suggestion: z

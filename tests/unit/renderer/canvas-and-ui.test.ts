@@ -87,6 +87,8 @@ describe('keyboard shortcuts', () => {
     expect(shortcutFor(key('?', { shift: true }), false)?.command).toBe('show-shortcuts');
     expect(shortcutFor(key(' '), false)?.command).toBe('toggle-preview');
     expect(shortcutFor(key('H', { shift: true }), false)?.command).toBe('toggle-region-visible');
+    expect(shortcutFor(key('Tab'), false)?.command).toBe('next-selection');
+    expect(shortcutFor(key('Tab', { shift: true }), false)?.command).toBe('previous-selection');
   });
 
   it('only file and save shortcuts fire while typing in a field', () => {

@@ -25,6 +25,9 @@ describe('contract validation', () => {
     expect(region.region.visible).toBe(true);
     expect(parseParams('startRender', { docId: 'd' }).previewLongSide).toBe(512);
     expect(parseParams('segment', { docId: 'd', clicks: [{ x: 1, y: 2, positive: true }] }).box).toBeNull();
+    expect(parseParams('segment', { docId: 'd', clicks: [{ x: 1, y: 2, positive: true }] }).hypothesis).toBe(
+      0,
+    );
     expect(
       parseParams('openPhoto', { source: { kind: 'bytes', name: 'a.png', bytes: new Uint8Array([1]) } })
         .source.kind,
@@ -71,6 +74,8 @@ describe('contract validation', () => {
     ['updateSettings', { docId: 'd', patch: { loop: 'forever' } }, /patch\.loop/],
     ['segment', { docId: 'd', clicks: [{ x: Number.NaN, y: 1, positive: true }] }, /clicks\.0\.x/],
     ['segment', { clicks: [] }, /docId/],
+    ['segment', { docId: 'd', clicks: [], hypothesis: -1 }, /hypothesis/],
+    ['segment', { docId: 'd', clicks: [], hypothesis: 1.5 }, /hypothesis/],
     ['openPhoto', { source: { kind: 'url', url: 'http://x' } }, /source/],
     ['startRender', { docId: 'd', previewLongSide: 10 }, /previewLongSide/],
     ['cancelJob', {}, /jobId/],

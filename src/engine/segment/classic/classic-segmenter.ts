@@ -11,12 +11,13 @@ import { StirError, throwIfCancelled } from '../../../shared/index.js';
 import type { RgbaImage } from '../../image/types.js';
 import { loadOpenCv, type OpenCv } from '../opencv.js';
 import type { HoverFloods, SegmentOutput, SegmentRequest, Segmenter } from '../types.js';
-import { ObjectFinder, type ObjectRequest } from './hypotheses.js';
+import { ObjectFinder, type ObjectRequest, type ObjectResult } from './hypotheses.js';
 import { dropSpecks, fillHoles, keepPiecesAt, maskHas, type PixelPoint } from './mask-ops.js';
 import { makeGuide, resampleMask, snapToEdges, type Guide } from './refine.js';
 import { boundarySeparation } from './separation.js';
 import { computeSuperpixels, type Superpixels } from './superpixels.js';
 import { hoverSuperpixels, superpixelMask } from './hover.js';
+import { superpixelTexture } from './texture.js';
 import { makeWorkingImage } from './working-image.js';
 
 export interface ClassicSegmenterOptions {
@@ -44,6 +45,8 @@ interface PhotoContext {
   superpixels: Superpixels;
   finder: ObjectFinder;
   guide: Guide;
+  /** The last clicks' ranked objects: stepping through them (Tab) asks again with the same clicks. */
+  lastRanked: { key: string; ranked: ObjectResult[] } | null;
 }
 
 type Scaled = { x: number; y: number; positive: boolean };
@@ -75,6 +78,8 @@ export class ClassicSegmenter implements Segmenter {
 
     let refined: Uint8Array; // at the guide's size
     let before: Uint8Array | null = null; // the previous mask at the guide's size
+    let hypotheses = 1;
+    let hypothesis = 0;
     if (request.previous) {
       ({ before, after: refined } = this.#refinePrevious(
         cv,
@@ -85,7 +90,9 @@ export class ClassicSegmenter implements Segmenter {
         signal,
       ));
     } else {
-      const labels = this.#newObject(context, positives, negatives, request.box, toWorking);
+      const found = this.#newObject(context, positives, negatives, request, toWorking);
+      ({ hypotheses, hypothesis } = found);
+      const labels = found.labels;
       throwIfCancelled(signal);
       refined = this.#toGuide(cv, context, labels, positives.map(fixedClick(sp, toWorking, toGuide)));
     }
@@ -113,7 +120,12 @@ export class ClassicSegmenter implements Segmenter {
     };
     if (request.previous && before) keepUntouchedPixels(mask, request.previous, before, refined, guide);
     const workingMask = resampleMask(cv, refined, guide.width, guide.height, sp.width, sp.height);
-    return { mask, score: boundarySeparation(sp, superpixelMajority(sp, workingMask)) };
+    return {
+      mask,
+      score: boundarySeparation(sp, superpixelMajority(sp, workingMask)),
+      hypotheses,
+      hypothesis,
+    };
   }
 
   forget(photoKey: string): void {
@@ -180,21 +192,29 @@ export class ClassicSegmenter implements Segmenter {
       width: photo.width,
       height: photo.height,
       superpixels,
-      finder: new ObjectFinder(superpixels, { smoothness: 50, iterations: 5 }),
+      finder: new ObjectFinder(superpixels, superpixelTexture(working.lab, superpixels), {
+        smoothness: 50,
+        iterations: 5,
+      }),
       guide: makeGuide(cv, photo, this.#options.refineLongSide),
+      lastRanked: null,
     };
   }
 
   // --- a new region -------------------------------------------------------------------------------
 
-  /** Superpixel labels of the object under the positive clicks (or in the box), minus what negatives mark. */
+  /**
+   * Superpixel labels of the object under the positive clicks (or in the box), minus what negatives mark:
+   * the request's hypothesis of those ranked (hypotheses.ts), and how many there are.
+   */
   #newObject(
     context: PhotoContext,
     positives: Scaled[],
     negatives: Scaled[],
-    box: SegmentRequest['box'],
+    request: SegmentRequest,
     toWorking: number,
-  ): Uint8Array {
+  ): { labels: Uint8Array; hypotheses: number; hypothesis: number } {
+    const box = request.box;
     const sp = context.superpixels;
     const pos = positives.map((c) => superpixelAt(sp, c.x * toWorking, c.y * toWorking));
     const neg = negatives.map((c) => superpixelAt(sp, c.x * toWorking, c.y * toWorking));
@@ -211,9 +231,15 @@ export class ClassicSegmenter implements Segmenter {
       for (let s = 0; s < sp.count; s++) if (!inBox[s]) outside[s] = 1;
     }
     for (const p of pos) outside[p.superpixel] = 0;
-    const request: ObjectRequest = { positives: pos, outside, box: inBox };
-    const object = context.finder.find(request).labels;
-    return neg.length > 0 ? context.finder.remove(object, neg, pos) : object;
+    const objectRequest: ObjectRequest = { positives: pos, outside, box: inBox };
+    const key = JSON.stringify([pos.map((p) => [p.superpixel, p.x, p.y]), [...outside], inBox && [...inBox]]);
+    const ranked =
+      context.lastRanked?.key === key ? context.lastRanked.ranked : context.finder.rank(objectRequest);
+    context.lastRanked = { key, ranked };
+    const hypothesis = Math.max(0, Math.min(ranked.length - 1, Math.floor(request.hypothesis ?? 0)));
+    const object = ranked[hypothesis]!.labels;
+    const labels = neg.length > 0 ? context.finder.remove(object, neg, pos) : object;
+    return { labels, hypotheses: ranked.length, hypothesis };
   }
 
   /**

@@ -8,6 +8,7 @@
 import { boundaryWeights, grabCut, Seed } from './grabcut.js';
 import { boundarySeparation } from './separation.js';
 import type { Superpixels } from './superpixels.js';
+import type { SuperpixelTexture } from './texture.js';
 
 /** A click and the superpixel under it, in working-image pixels. */
 export interface ClickedSuperpixel {
@@ -38,6 +39,22 @@ const DISC_RADII = [0.05, 0.1, 0.2, 0.35, 0.5];
 const GROWTH_THRESHOLDS = [8, 15, 25];
 /** An object covering more than this share of the photo is almost always a leak into the background. */
 const MAX_AREA = 0.85;
+/** ...unless its boundary separates at least this well (separation.ts). */
+const FRAME_FILLING_SEPARATION = 0.5;
+/** Rank lost per share of the photo beyond half (lake water that takes the sky mirrored in it too). */
+const LARGE_AREA_COST = 0.6;
+/** Weight of the texture term against the colour term in the texture cuts (grabcut.ts). */
+const TEXTURE_DATA_WEIGHT = 1;
+/**
+ * Share of texture in the texture cuts' boundary contrast (grabcut.ts). Small: at 0.3 and above the cut
+ * follows texture edges inside smooth objects (the rocket, the coffee) and the boats' sky falls apart.
+ * The colour cuts keep colour contrast alone, so negative clicks and the first answer stay as they were.
+ */
+const TEXTURE_BOUNDARY_WEIGHT = 0.1;
+/** Hypotheses offered for one click. */
+export const MAX_HYPOTHESES = 5;
+
+type RankedResult = ObjectResult & { rank: number };
 
 export interface HypothesisOptions {
   smoothness: number;
@@ -47,11 +64,17 @@ export interface HypothesisOptions {
 export class ObjectFinder {
   readonly #superpixels: Superpixels;
   readonly #weights: Float64Array;
+  /** The boundary weights of the texture cuts: contrast of colour and of texture. */
+  readonly #textureWeights: Float64Array;
   readonly #options: HypothesisOptions;
 
-  constructor(superpixels: Superpixels, options: HypothesisOptions) {
+  readonly #texture: SuperpixelTexture;
+
+  constructor(superpixels: Superpixels, texture: SuperpixelTexture, options: HypothesisOptions) {
     this.#superpixels = superpixels;
+    this.#texture = texture;
     this.#weights = boundaryWeights(superpixels);
+    this.#textureWeights = boundaryWeights(superpixels, texture, TEXTURE_BOUNDARY_WEIGHT);
     this.#options = options;
   }
 
@@ -59,29 +82,54 @@ export class ObjectFinder {
     return this.#superpixels;
   }
 
+  /** The best answer on colour alone: refinement and removal, which offer no other answers, need no more. */
   find(request: ObjectRequest): ObjectResult {
+    return this.rank(request, false)[0]!;
+  }
+
+  /**
+   * The distinct labellings the starts lead to, best first, at most MAX_HYPOTHESES: the first is the
+   * answer, the next are what a person steps through (Tab in the editor) when it is not what they meant.
+   * Each start is cut twice, on colour alone and on colour and texture. The texture cut finds what colour
+   * cannot (yellow petals against a dark ground that shares their shadows, seed fluff against a blur),
+   * but on the example photos ranking both together cost the rocket and the coffee more than it gained,
+   * as the separation measure favours the texture cut's bolder, wrong boundary there. So the answer is the
+   * best colour cut, the second the best texture cut, and the rest follow by rank.
+   */
+  rank(request: ObjectRequest, withTextureCuts = true): ObjectResult[] {
     const sp = this.#superpixels;
     const positives = [...new Set(request.positives.map((p) => p.superpixel))];
     const starts = this.#starts(request, positives);
-    let best: ObjectResult | null = null;
-    let bestRank = -Infinity;
-    for (const start of starts) {
-      const seeds = new Uint8Array(sp.count);
-      for (let s = 0; s < sp.count; s++) {
-        if (request.outside[s]) seeds[s] = Seed.Background;
-        else seeds[s] = start[s] ? Seed.ProbablyObject : Seed.ProbablyBackground;
-      }
-      for (const s of positives) seeds[s] = Seed.Object;
-      const cut = grabCut(sp, seeds, this.#weights, this.#options);
-      const labels = positives.length > 0 ? connectedTo(sp, cut, positives) : largestPiece(sp, cut);
-      const score = boundarySeparation(sp, labels);
-      const rank = score - this.#penalty(labels, positives.length, request.box !== null);
-      if (rank > bestRank) {
-        bestRank = rank;
-        best = { labels, score };
+    const seen = new Set<string>();
+    const byColour: RankedResult[] = [];
+    const byTexture: RankedResult[] = [];
+    for (const withTexture of withTextureCuts ? [false, true] : [false]) {
+      for (const start of starts) {
+        const seeds = new Uint8Array(sp.count);
+        for (let s = 0; s < sp.count; s++) {
+          if (request.outside[s]) seeds[s] = Seed.Background;
+          else seeds[s] = start[s] ? Seed.ProbablyObject : Seed.ProbablyBackground;
+        }
+        for (const s of positives) seeds[s] = Seed.Object;
+        const texture = withTexture ? { texture: this.#texture, weight: TEXTURE_DATA_WEIGHT } : undefined;
+        const weights = withTexture ? this.#textureWeights : this.#weights;
+        const cut = grabCut(sp, seeds, weights, this.#options, texture);
+        const labels = positives.length > 0 ? connectedTo(sp, cut, positives) : largestPiece(sp, cut);
+        const key = labels.join('');
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const score = boundarySeparation(sp, labels);
+        const rank = score - this.#penalty(labels, positives.length, request.box !== null, score);
+        (withTexture ? byTexture : byColour).push({ labels, score, rank });
       }
     }
-    return best ?? { labels: seedsOnly(sp.count, positives), score: 0 };
+    const byRank = (a: RankedResult, b: RankedResult) => b.rank - a.rank;
+    byColour.sort(byRank);
+    byTexture.sort(byRank);
+    const leaders = [byColour.shift(), byTexture.shift()].filter((r) => r !== undefined);
+    const ranked = [...leaders, ...[...byColour, ...byTexture].sort(byRank)].slice(0, MAX_HYPOTHESES);
+    if (ranked.length === 0) return [{ labels: seedsOnly(sp.count, positives), score: 0 }];
+    return ranked.map(({ labels, score }) => ({ labels, score }));
   }
 
   /**
@@ -153,7 +201,7 @@ export class ObjectFinder {
   }
 
   /** Rules out labellings that are almost certainly wrong, without removing them when nothing else is left. */
-  #penalty(labels: Uint8Array, positives: number, hasBox: boolean): number {
+  #penalty(labels: Uint8Array, positives: number, hasBox: boolean, separation: number): number {
     const sp = this.#superpixels;
     let area = 0;
     let members = 0;
@@ -164,10 +212,13 @@ export class ObjectFinder {
       }
     }
     const share = area / (sp.width * sp.height);
-    if (!hasBox && share > MAX_AREA) return 1;
+    // Nearly the whole photo is a leak into the background, unless what is left out is clearly something
+    // else (a meadow filling the frame but for a strip of sky): then the object fills the frame.
+    if (!hasBox && share > MAX_AREA && separation < FRAME_FILLING_SEPARATION) return 1;
     // Nothing grown beyond the clicked superpixels: the start collapsed.
     if (members <= positives) return 1;
-    return 0;
+    // Size prior: more than half the photo has to separate better than a smaller answer to win.
+    return hasBox ? 0 : LARGE_AREA_COST * Math.max(0, share - 0.5);
   }
 }
 

@@ -12,6 +12,18 @@ const A_B_RANGE = 60;
 
 /** 0 (same colours on both sides) to 1 (nothing in common); `hops` superpixels on each side. */
 export function boundarySeparation(superpixels: Superpixels, labels: Uint8Array, hops = 2): number {
+  const band = boundaryBand(superpixels, labels, hops);
+  if (!band) return 0;
+  const inside = new Float64Array(BINS ** 3);
+  const outside = new Float64Array(BINS ** 3);
+  for (let s = 0; s < superpixels.count; s++) {
+    if (band[s]) addSoft(labels[s] ? inside : outside, superpixels, s);
+  }
+  return bhattacharyyaDistance(inside, outside);
+}
+
+/** 1 per superpixel within `hops` of the labelling's boundary, on either side; null when it has none. */
+function boundaryBand(superpixels: Superpixels, labels: Uint8Array, hops: number): Uint8Array | null {
   const { offsets, list } = superpixels.neighbours;
   const inBand = new Uint8Array(superpixels.count);
   let frontier: number[] = [];
@@ -24,7 +36,7 @@ export function boundarySeparation(superpixels: Superpixels, labels: Uint8Array,
       }
     }
   }
-  if (frontier.length === 0) return 0;
+  if (frontier.length === 0) return null;
   for (let hop = 1; hop < hops; hop++) {
     const next: number[] = [];
     for (const s of frontier) {
@@ -38,11 +50,11 @@ export function boundarySeparation(superpixels: Superpixels, labels: Uint8Array,
     }
     frontier = next;
   }
-  const inside = new Float64Array(BINS ** 3);
-  const outside = new Float64Array(BINS ** 3);
-  for (let s = 0; s < superpixels.count; s++) {
-    if (inBand[s]) addSoft(labels[s] ? inside : outside, superpixels, s);
-  }
+  return inBand;
+}
+
+/** 1 - the Bhattacharyya coefficient of two histograms (normalised here), clamped to 0-1. */
+function bhattacharyyaDistance(inside: Float64Array, outside: Float64Array): number {
   normalise(inside);
   normalise(outside);
   let coefficient = 0;

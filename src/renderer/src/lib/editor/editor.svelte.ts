@@ -79,6 +79,11 @@ export class Editor {
   brushSize = $state(DEFAULT_BRUSH_SIZE);
   /** The next click makes a new region even where one is (N). */
   newRegionNext = $state(false);
+  /**
+   * The segmenter's ranked answers to the click that made a region, while Tab can step through them:
+   * from that click until the region is edited another way (a refining click, a box, a brush).
+   */
+  selectionChoices = $state.raw<{ regionId: string; count: number; index: number } | null>(null);
   /** What the engine is doing for the last edit, in words ("Finding the region…"). */
   busy = $state<string | null>(null);
   /** Which segmenter made the last mask. */
@@ -278,14 +283,75 @@ export class Editor {
           'Add region',
           result.suggestion.prompt,
         );
+        this.#offerChoices(result.hypotheses, result.hypothesis);
       },
       'segment',
     );
   }
 
+  /**
+   * Tab (step 1) or Shift+Tab (-1): the next or previous of the segmenter's answers for the region. They
+   * do not wrap around: past the last (or before the first) Tab moves the focus on, as everywhere, so the
+   * canvas never traps the keyboard.
+   */
+  cycleSelection(step: 1 | -1): Promise<void> {
+    const choices = this.selectionChoices;
+    const region = this.selected;
+    if (!choices || !region || !this.canCycleSelection(step)) return Promise.resolve();
+    const hypothesis = choices.index + step;
+    return this.#enqueue(
+      'Finding the region…',
+      async () => {
+        const doc = this.#requireDoc();
+        const result = await this.client.segment({
+          docId: doc.docId,
+          clicks: region.clicks,
+          box: region.box,
+          previous: null,
+          hypothesis,
+        });
+        this.segmenter = result.segmenter;
+        if (!this.#nonEmpty(result.mask)) return;
+        const updated = await this.client.updateRegion({
+          docId: doc.docId,
+          regionId: region.id,
+          patch: { mask: result.mask },
+        });
+        this.#commit('Other selection', this.#withRegion(updated));
+        this.#offerChoices(result.hypotheses, result.hypothesis);
+      },
+      'segment',
+    );
+  }
+
+  /** Whether Tab (1) or Shift+Tab (-1) now steps to another of the selected region's answers. */
+  canCycleSelection(step: 1 | -1): boolean {
+    const choices = this.selectionChoices;
+    if (!choices || choices.regionId !== this.selectedId) return false;
+    const next = choices.index + step;
+    return next >= 0 && next < choices.count;
+  }
+
+  /** The "Selection N of M" notice showing, replaced by the next rather than stacked under it. */
+  #choiceNotice: number | null = null;
+
+  #offerChoices(count: number, index: number): void {
+    const regionId = this.selectedId;
+    if (this.#choiceNotice !== null) this.notices.dismiss(this.#choiceNotice);
+    this.#choiceNotice = null;
+    if (regionId === null || count < 2) {
+      this.selectionChoices = null;
+      return;
+    }
+    this.selectionChoices = { regionId, count, index };
+    const keys = index < count - 1 ? 'Tab for next' : 'Shift+Tab for the previous';
+    this.#choiceNotice = this.notices.info(`Selection ${index + 1} of ${count} (${keys})`);
+  }
+
   /** A box dragged on the photo: a new region (or, with Shift, the selected region's box). */
   boxAt(box: Box, addToSelected: boolean): Promise<void> {
     const target = addToSelected ? this.selected : null;
+    this.selectionChoices = null;
     return this.#enqueue('Finding the region…', async () => {
       const doc = this.#requireDoc();
       const result = await this.client.segment({
@@ -315,6 +381,7 @@ export class Editor {
 
   /** Removes one click marker from a region and finds the region again from the clicks left. */
   removeClick(regionId: string, index: number): Promise<void> {
+    this.selectionChoices = null;
     return this.#enqueue('Finding the region…', async () => {
       const doc = this.#requireDoc();
       const region = this.#region(regionId);
@@ -342,6 +409,7 @@ export class Editor {
 
   /** A finished brush or eraser stroke: the region's new mask (a new region when none was selected). */
   paintMask(regionId: string | null, mask: Mask, erase: boolean): Promise<void> {
+    if (regionId !== null) this.selectionChoices = null;
     return this.#enqueue(null, async () => {
       const doc = this.#requireDoc();
       if (regionId === null) {
@@ -364,6 +432,7 @@ export class Editor {
   }
 
   #refine(regionId: string, click: Click): Promise<void> {
+    this.selectionChoices = null;
     return this.#enqueue('Refining the region…', async () => {
       const doc = this.#requireDoc();
       const region = this.#region(regionId);

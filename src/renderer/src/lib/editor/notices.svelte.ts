@@ -60,9 +60,11 @@ export class Notices {
     }
   }
 
-  info(message: string, link: Notice['link'] = null, hint: string | null = null): void {
+  /** Shows a passing notice; returns its id (to dismiss it early). */
+  info(message: string, link: Notice['link'] = null, hint: string | null = null): number {
     const id = this.#add({ kind: 'info', message, hint, link, action: null, cause: null });
     setTimeout(() => this.dismiss(id), link ? INFO_MILLIS * 2 : INFO_MILLIS);
+    return id;
   }
 
   dismiss(id: number): void {

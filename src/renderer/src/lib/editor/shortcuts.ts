@@ -24,6 +24,8 @@ export type CommandId =
   | 'move-region-up'
   | 'move-region-down'
   | 'deselect'
+  | 'next-selection'
+  | 'previous-selection'
   | 'brush-smaller'
   | 'brush-larger'
   | 'zoom-in'
@@ -98,6 +100,18 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { command: 'brush-larger', keys: [']'], label: 'Larger brush', group: 'Tools' },
   { command: 'new-region', keys: ['N'], label: 'Next click makes a new region', group: 'Regions' },
   { command: 'deselect', keys: ['Escape'], label: 'Deselect the region', group: 'Regions' },
+  {
+    command: 'next-selection',
+    keys: ['Tab'],
+    label: "Right after a click: the segmenter's next answer for the new region",
+    group: 'Regions',
+  },
+  {
+    command: 'previous-selection',
+    keys: ['Shift+Tab'],
+    label: "Right after a click: the segmenter's previous answer",
+    group: 'Regions',
+  },
   {
     command: 'delete-region',
     keys: ['Delete', 'Backspace'],

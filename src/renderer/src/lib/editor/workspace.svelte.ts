@@ -115,6 +115,10 @@ export class Workspace {
         if (stage?.guides.cancelDraft()) return;
         editor.newRegionNext = false;
         return editor.select(null);
+      case 'next-selection':
+        return void editor.cycleSelection(1);
+      case 'previous-selection':
+        return void editor.cycleSelection(-1);
       case 'delete-region':
         return selected ? editor.deleteRegion(selected.id) : undefined;
       case 'rename-region':
