@@ -33,6 +33,18 @@ export type PlannedBody = PlannedSkin | { plan: FieldRegionPlan; fieldStrength: 
 /** The wave's swing about the elbow at strength 1, degrees each way; the raise's lift at strength 1. */
 const WAVE_DEGREES_PER_STRENGTH = 7;
 const WAVE_DEGREES_MOST = 45;
+/** Share of the clip over which a wave builds up (and, at its end, dies down). */
+const WAVE_SWELL = 0.2;
+
+/**
+ * How much of its swing a hand wave has at time share t of its span: it builds up from rest and dies down
+ * to rest (smoothly, so the hand is still at both ends): a loop then joins where the hand rests, not where
+ * it swings fastest (a pure sine's seam read 1.65 against the 1.2 allowed).
+ */
+export function waveSwell(t: number): number {
+  const ramp = Math.max(0, Math.min(1, t / WAVE_SWELL, (1 - t) / WAVE_SWELL));
+  return ramp * ramp * (3 - 2 * ramp);
+}
 const RAISE_DEGREES_PER_STRENGTH = 30;
 const RAISE_DEGREES_MOST = 110;
 /** The breath's peak lift at strength 1, pixels at a 512-pixel long side. */
@@ -105,7 +117,8 @@ export function planBodyInRegion(
       rest,
       poseAt: (f, amount) => {
         const posed = [...rest];
-        posed[arm.wrist] = rotated(wrist, elbow, amount * amplitude * Math.sin(phase(f)));
+        const swell = waveSwell(motionTime(request.clock, f) / span);
+        posed[arm.wrist] = rotated(wrist, elbow, amount * amplitude * swell * Math.sin(phase(f)));
         return posed;
       },
       limited: true,
