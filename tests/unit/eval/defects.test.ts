@@ -8,6 +8,7 @@ import {
   DEFECT_TARGETS,
   edgeSeam,
   FlowSeries,
+  folding,
   formatEvalTable,
   ghosting,
   holeTexture,
@@ -208,6 +209,33 @@ describe('edge seams', () => {
     const seam = edgeSeam(smooth, photo, region);
     expect(seam!.ratio).toBeLessThan(0.05);
     expect(seam!.ratio).toBeLessThanOrEqual(DEFECT_TARGETS.edgeSeam.atMost);
+  });
+});
+
+describe('folding', () => {
+  // A swing across the disk whose phase runs along x: with fronts wider than the swing the warp is
+  // smooth; with fronts 8 px apart and a 6 px swing, neighbours cross and the frame turns to speckle.
+  const region = disk(64, 64, 34);
+  const frames = (wavelength: number) =>
+    Array.from({ length: 12 }, (_, t) =>
+      warp(cat, (x, y) => {
+        if (!region[y * SIZE + x]) return [0, 0];
+        const phase = (2 * Math.PI * x) / wavelength;
+        return [6 * (Math.sin((2 * Math.PI * t) / 12 - phase) + Math.sin(phase)), 0];
+      }),
+    );
+
+  it('fires on a field folded over itself', () => {
+    const folded = folding(frames(8), cat, region);
+    expect(folded!.ratio).toBeGreaterThan(2.5); // 3.1
+    expect(folded!.ratio).toBeGreaterThan(DEFECT_TARGETS.fold.atMost);
+  });
+
+  it('stays quiet on the same swing with wide fronts, and has nothing to say while nothing moves', () => {
+    const smooth = folding(frames(160), cat, region);
+    expect(smooth!.ratio).toBeLessThan(1.6); // 1.4
+    expect(smooth!.ratio).toBeLessThanOrEqual(DEFECT_TARGETS.fold.atMost);
+    expect(folding([cat, cat], cat, region)).toBeNull();
   });
 });
 

@@ -5,6 +5,7 @@ import type { Mask } from '../../../shared/index.js';
 import type { FlowField, GreyImage } from '../../flow/index.js';
 import { maskAt } from '../metrics.js';
 import { edgeSeam } from './edge-seam.js';
+import { folding } from './fold.js';
 import { ghosting } from './ghost.js';
 import { holeTexture } from './hole-texture.js';
 import { maskIou } from './iou.js';
@@ -31,6 +32,8 @@ export interface DefectRegionResult {
   ghost: number | null;
   /** The change's gradient energy on the edge against the photo's (see edge-seam.ts), motions in place only. */
   edgeSeam: number | null;
+  /** Gradient energy where frames changed against the photo's there (see fold.ts), motions in place only. */
+  fold: number | null;
   /** Dominant temporal frequency, Hz. */
   tempo: number | null;
   /** The word's tempo range, when it has one. */
@@ -76,6 +79,7 @@ export class ClipDefects {
         holeTexture: region.travel ? (holeTexture(this.#frames, photo, inside)?.ratio ?? null) : null,
         ghost: region.travel ? (ghosting(this.#frames, photo, inside)?.blendFit ?? null) : null,
         edgeSeam: !region.travel && !whole ? (edgeSeam(this.#frames, photo, inside)?.ratio ?? null) : null,
+        fold: region.travel ? null : (folding(this.#frames, photo, inside)?.ratio ?? null),
         tempo: region.travel ? null : this.#series[k]!.dominantFrequency(fps),
         tempoRange: range,
         stairSteps: whole ? null : (renderedStairSteps(this.#frames, photo, inside)?.share ?? null),

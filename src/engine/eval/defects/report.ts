@@ -15,6 +15,11 @@ export const DEFECT_TARGETS = {
   /** The change's gradient energy on the edge against the photo's: a hard tear reads about 1.5, a smooth fade 0.01. */
   edgeSeam: { atMost: 0.3 },
   /**
+   * Gradient energy where a frame changed against the photo's there: a swing folded over fronts 8 px apart
+   * reads 3.1, the same swing over wide fronts 1.4 (its squeezed half sharpens the texture a little).
+   */
+  fold: { atMost: 2 },
+  /**
    * Share of lone corners on the rendered edge: a layer and hole cut with a mask enlarged 4x read 0.115,
    * the same cut at full size 0.04 (a moved texture frays the changed set's outline with paired corners).
    */
@@ -34,6 +39,7 @@ export function defectFailures(region: DefectRegionResult): string[] {
     failures.push('hole');
   if (region.ghost !== null && !(region.ghost >= t.ghost.atLeast)) failures.push('ghost');
   if (region.edgeSeam !== null && !(region.edgeSeam <= t.edgeSeam.atMost)) failures.push('seam');
+  if (region.fold !== null && !(region.fold <= t.fold.atMost)) failures.push('fold');
   if (region.tempoRange && region.tempo !== null) {
     if (region.tempo < region.tempoRange.from || region.tempo > region.tempoRange.to) failures.push('tempo');
   }
@@ -51,6 +57,7 @@ export function formatDefectTable(rows: readonly { scene: string; defects: Defec
     'hole tex',
     'ghost',
     'edge seam',
+    'fold',
     'tempo Hz',
     'stairs',
     'IoU',
@@ -69,6 +76,7 @@ export function formatDefectTable(rows: readonly { scene: string; defects: Defec
         fixed(region.holeTexture, 2, '-'),
         fixed(region.ghost, 2, '-'),
         fixed(region.edgeSeam, 2, '-'),
+        fixed(region.fold, 2, '-'),
         tempo,
         fixed(region.stairSteps, 3, '-'),
         fixed(region.iou, 2, '-'),
@@ -82,13 +90,14 @@ export function formatDefectTable(rows: readonly { scene: string; defects: Defec
     `${t.holeTexture.atLeast}-${t.holeTexture.atMost}`,
     `>= ${t.ghost.atLeast}`,
     `<= ${t.edgeSeam.atMost}`,
+    `<= ${t.fold.atMost}`,
     'word range',
     `<= ${t.stairSteps.atMost}`,
     `>= ${t.iou.atLeast}`,
     '',
   ];
   return [
-    'Defects (issue 10): hole texture and ghost on travels, edge seam on motions in place, tempo against the',
+    'Defects (issue 10): hole texture and ghost on travels, edge seam and fold on motions in place, tempo against the',
     "word's range, stair-steps on the rendered edge, IoU against an outline drawn by hand ('-': not measured)",
     ...alignedTable(header, lines, targets, 2),
   ].join('\n');
