@@ -163,6 +163,8 @@ function armOf(joints: Joints, side: 'left' | 'right' | null, word: string) {
         `Stir cannot see the person's ${side} arm down to the hand, so it cannot ${word} with it.`,
         {
           hint: `Try the other arm, or "${word.split(' ')[0]} the hand" to let Stir choose.`,
+          // A refusal by design: no arm is invented (eval reports it as such, not as a failure).
+          details: { refusal: 'no-hand' },
         },
       );
     }
@@ -175,6 +177,7 @@ function armOf(joints: Joints, side: 'left' | 'right' | null, word: string) {
       `Stir cannot see either of the person's hands, so it cannot ${word}.`,
       {
         hint: 'A photo where an arm shows from the shoulder to the hand is needed.',
+        details: { refusal: 'no-hand' },
       },
     );
   }
