@@ -257,6 +257,8 @@ function info(entry: MotionWord): MotionInfo {
     loops: motion !== null && motion.primitive !== 'travel',
     takesDirection: motion !== null && 'direction' in motion,
     defaultStrength: entry.defaultStrength,
+    // A breath stays inside the person's outline; a skinned limb and the puppet go where their bones go.
+    leavesMask: motion?.primitive === 'puppet' || (motion?.primitive === 'body' && motion.part !== 'breathe'),
   };
 }
 

@@ -42,6 +42,11 @@ export const MotionInfoSchema = z.object({
   loops: z.boolean(),
   takesDirection: z.boolean(),
   defaultStrength: z.number(),
+  /**
+   * Whether it moves pixels beyond its region's mask in ways known only once rendered (a skinned arm that
+   * waves or is raised, the pose puppet): the preview renders whole when such a region changes.
+   */
+  leavesMask: z.boolean(),
 });
 export type MotionInfo = z.infer<typeof MotionInfoSchema>;
 

@@ -28,6 +28,16 @@ function thrown(prompt: string): StirError {
 }
 
 describe('motion lexicon', () => {
+  it('says which motions leave their mask: skinned limbs and the puppet, not a breath or a sway', () => {
+    const leaves = (word: string) => motionVocabulary.list().find((info) => info.word === word)?.leavesMask;
+    expect(leaves('wave the hand')).toBe(true);
+    expect(leaves('raise the left arm')).toBe(true);
+    expect(leaves('pose')).toBe(true);
+    expect(leaves('breathe')).toBe(false);
+    expect(leaves('sway')).toBe(false);
+    expect(leaves('smile')).toBe(false);
+  });
+
   it('has at least 40 built-in words and phrases, each a valid MotionInfo', () => {
     const list = motionVocabulary.list();
     for (const info of list) MotionInfoSchema.parse(info);

@@ -12,6 +12,7 @@ const FALLBACK_MOTION: MotionInfo = {
   loops: true,
   takesDirection: true,
   defaultStrength: 4,
+  leavesMask: false,
 };
 
 export interface MotionSuggestion {

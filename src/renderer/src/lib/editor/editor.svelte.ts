@@ -121,11 +121,8 @@ export class Editor {
       settings: this.settings,
       photo: this.photo,
       isPuppet: (prompt) => this.catalog.motion(prompt)?.primitive === 'puppet',
-      // Skinned motions move the person's limbs past the mask (plan-skin.ts).
-      leavesMask: (prompt) => {
-        const primitive = this.catalog.motion(prompt)?.primitive;
-        return primitive === 'body' || primitive === 'puppet';
-      },
+      // Skinned motions move the person's limbs past the mask (plan-skin.ts); a breath does not.
+      leavesMask: (prompt) => this.catalog.motion(prompt)?.leavesMask ?? false,
     }));
   }
 
