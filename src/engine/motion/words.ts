@@ -455,7 +455,7 @@ export const MOTION_WORDS: readonly MotionWord[] = [
     word: 'look left',
     aliases: ['glance left', 'eyes left'],
     description:
-      'The eyes turn to the left of the picture and hold there, the head turning a little with them, then look back (an arrow picks the side).',
+      'The eyes turn to the left of the picture and hold there, then look back; the rest of the face stays still (an arrow picks the side).',
     defaultStrength: 4,
     motion: { primitive: 'face', part: 'look', direction: LEFT },
   },
@@ -463,7 +463,7 @@ export const MOTION_WORDS: readonly MotionWord[] = [
     word: 'look right',
     aliases: ['glance right', 'eyes right'],
     description:
-      'The eyes turn to the right of the picture and hold there, the head turning a little with them, then look back.',
+      'The eyes turn to the right of the picture and hold there, then look back; the rest of the face stays still.',
     defaultStrength: 4,
     motion: { primitive: 'face', part: 'look', direction: RIGHT },
   },

@@ -1,11 +1,13 @@
-// Head motions: nod (pitch), shake (yaw) and look (the eyes turn, the head follows a little).
-// The head is an ellipsoid about the face, grown to take in hair and ears; turning it moves what is near
-// its middle most (the nose, the eyes) and its outline hardly at all, as a turning ball does, so the head
-// keeps its place against the background and nothing behind it is uncovered. The field fades smoothly to
-// nothing at the ellipsoid's rim (below the chin, on the neck), gently enough never to fold.
-// A look also shifts each iris towards the eye's corner inside the eye's opening; the lids stay still.
+// Head motions: nod (pitch), shake (yaw) and look (the eyes turn inside still lids).
+// The head is an egg about the face (an ellipse narrowing to the jaw), grown to take in short hair and ears;
+// turning it moves what is near its middle most (the nose, the eyes) and its outline hardly at all, as a
+// turning ball does, so the head keeps its place against the background and nothing behind it is
+// uncovered. The field fades smoothly to nothing at the rim (below the chin, on the neck), gently enough
+// never to fold, and inside the person: the hair and the neck, not the wall beside them.
+// A look shifts each iris towards the eye's corner inside the eye's opening; the lids stay still.
 import type { FieldRegionPlan } from '../motion/plan.js';
 import {
+  boxAround,
   cyclePhases,
   emptyField,
   goAndHold,
@@ -42,22 +44,33 @@ export function headEllipse(face: FoundFace) {
     cx: (Math.max(...xs) + Math.min(...xs)) / 2,
     // The skull's middle sits a little above the face's.
     cy: top + halfHeight * 0.9,
-    rx: halfWidth * 1.45,
+    // Sideways, a quarter of the face's half width past the face outline: as far as short hair or ears
+    // reach. Wider (1.45) it ran past Grace Hopper's hair onto the flag behind her, and a shake moved the
+    // flag's cord (39.7 dB outside her outline); big hair past it stays still, fading smoothly into the
+    // moving head, which is softer than moving the wall.
+    rx: halfWidth * 1.25,
     ry: halfHeight * 1.5,
     halfWidth,
     halfHeight,
   };
 }
 
-/** How far each part of the head moves when its middle moves by 1: (1 - r^2)^2 inside the ellipse. */
+/** How much narrower the head is at its bottom than at its middle (see addHeadBasis). */
+const EGG = 0.3;
+
+/** How far each part of the head moves when its middle moves by 1: (1 - r^2)^2 inside the head's egg. */
 function addHeadBasis(field: FieldRegionPlan, k: number, face: FoundFace, axis: 0 | 1): void {
   const { cx, cy, rx, ry } = headEllipse(face);
   const { box } = field;
   const bw = box.x1 - box.x0;
   const size = bw * (box.y1 - box.y0);
   for (let y = box.y0; y < box.y1; y++) {
+    // An egg, not an ellipse: the head narrows from its middle to the jaw (to 70% at the bottom), so the
+    // field stays on the hair and the neck there instead of reaching past them onto what is behind.
+    const below = Math.max(0, (y + 0.5 - cy) / ry);
+    const rxAt = rx * (1 - EGG * below);
     for (let x = box.x0; x < box.x1; x++) {
-      const r2 = ((x + 0.5 - cx) / rx) ** 2 + ((y + 0.5 - cy) / ry) ** 2;
+      const r2 = ((x + 0.5 - cx) / rxAt) ** 2 + ((y + 0.5 - cy) / ry) ** 2;
       if (r2 >= 1) continue;
       // Backward: to move the head's middle by +1, each pixel shows the photo that far behind it.
       field.bases[(k * size + (y - box.y0) * bw + (x - box.x0)) * 2 + axis] = -((1 - r2) ** 2);
@@ -146,24 +159,31 @@ function addGazeBasis(field: FieldRegionPlan, k: number, eye: ReturnType<typeof 
   }
 }
 
-/** Look: the eyes turn to the side and hold, the head turning a little with them, then back. */
+/**
+ * Look: the eyes turn to the side and hold, then back; the rest of the face stays still. (A head that
+ * "follows a little" was tried: a turn small enough to keep the head's outline in place moved the nose by
+ * about a pixel at 512, which reads not as a turn but as the skin's texture and the glasses' rim swimming
+ * under still eyes' corners; on a wrinkled face it took the face's SSIM to the photo from 1 to 0.75.)
+ */
 export function planLook(request: FaceRequest): FieldRegionPlan {
   const { face, width, height, frameCount, clock, fps, motion } = request;
   const side = motion.part === 'look' && Math.cos((motion.direction * Math.PI) / 180) < 0 ? -1 : 1;
-  const field = emptyField(headBox(face, width, height), 2, frameCount, false);
   const eyes = [gazeColumns(face, RIGHT_EYE), gazeColumns(face, LEFT_EYE)];
+  const field = emptyField(eyesBox(eyes, width, height), 1, frameCount, false);
   for (const eye of eyes) addGazeBasis(field, 0, eye);
-  addHeadBasis(field, 1, face, 0);
-  const size = sizeAt(request.strength);
   // The iris goes a sixth of the eye's width, short of folding the white on the side it leaves.
   const widest = Math.min(...eyes.map((eye) => 0.6 * (side > 0 ? eye.left : eye.right)));
-  const gaze = Math.min(widest, 0.17 * Math.min(...eyes.map((eye) => eye.x1 - eye.x0)) * size);
-  const turn = Math.min(safeMove(face, 0), 0.03 * headEllipse(face).halfWidth * size);
+  const gaze = Math.min(
+    widest,
+    0.17 * Math.min(...eyes.map((eye) => eye.x1 - eye.x0)) * sizeAt(request.strength),
+  );
   const { phases } = cyclePhases(clock, frameCount, fps, 3);
-  for (let f = 0; f < frameCount; f++) {
-    const w = side * goAndHold(phases[f]!);
-    field.weights[f * 2] = gaze * w;
-    field.weights[f * 2 + 1] = turn * w;
-  }
+  for (let f = 0; f < frameCount; f++) field.weights[f] = gaze * side * goAndHold(phases[f]!);
   return field;
+}
+
+/** The box around both eyes' openings (with two pixels to spare), which is all a look moves. */
+function eyesBox(eyes: ReturnType<typeof gazeColumns>[], width: number, height: number): FieldBox {
+  const points = eyes.flatMap((eye) => [...eye.upper, ...eye.lower]);
+  return boxAround(points, 2, width, height);
 }

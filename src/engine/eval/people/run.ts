@@ -164,6 +164,15 @@ function stillFace(face: FoundFace, moving: Mask, width: number, height: number)
   return whole;
 }
 
+/**
+ * Words that turn the whole head on a face region: the hair, the ears, a cap and the top of the neck move
+ * with the face, and the face's outline (the region) does not cover them, so their background is what lies
+ * outside the dilated person (outlined by hand in scenes.ts: the segmenter's answer to a click on the
+ * torso can be the wall) as well as the region; the motion must fade out inside the person. On a photo
+ * with no outline the region alone is measured.
+ */
+const HEAD_WORDS: ReadonlySet<string> = new Set(['nod', 'shake the head']);
+
 /** The click a person gives to select someone: the middle of the torso. */
 function torsoClick(found: FoundPeople): { x: number; y: number } | null {
   const body = found.bodies[0];
@@ -203,6 +212,8 @@ async function measureWord(
     glasses: GlassesBand | null;
     lift: { grey: GreyImage; reach: number } | null;
     full: boolean;
+    /** What else the word may move besides its region (the person, for a head word). */
+    alsoMoving: Mask | null;
   },
 ): Promise<Clip> {
   const { width, height } = reference;
@@ -211,7 +222,8 @@ async function measureWord(
     control(),
   );
   try {
-    const background = new BackgroundStability(reference, dilatedRegions([region.mask], width, height));
+    const moves = measure.alsoMoving ? [region.mask, measure.alsoMoving] : [region.mask];
+    const background = new BackgroundStability(reference, dilatedRegions(moves, width, height));
     const photoGrey = measure.lift?.grey ?? (measure.still ? toGrey(reference) : null);
     let firstMse = 0;
     let first: RgbaImage | null = null;
@@ -316,6 +328,7 @@ export async function runPeopleEval(options: PeopleEvalOptions): Promise<PeopleE
           })
         ).mask;
     }
+    const drawnPerson = scene.person ? fillPolygon(scene.person, photo.width, photo.height) : null;
     for (const sceneWord of scene.words) {
       const started = performance.now();
       const word = PEOPLE_WORDS.find((w) => w.name === sceneWord.name);
@@ -388,6 +401,7 @@ export async function runPeopleEval(options: PeopleEvalOptions): Promise<PeopleE
             glasses,
             lift,
             full: true,
+            alsoMoving: HEAD_WORDS.has(word.name) ? drawnPerson : null,
           },
         );
       } catch (caught) {
@@ -423,6 +437,7 @@ export async function runPeopleEval(options: PeopleEvalOptions): Promise<PeopleE
               glasses: null,
               lift,
               full: false,
+              alsoMoving: null,
             },
           );
           sweep.push({ strength: s, lift: Math.max(...point.lifts) / unit });

@@ -2,6 +2,8 @@
 // would try, each on its own region as a click gives it (the face for a face word, the whole person for a
 // body word). Words the lexicon does not build yet are listed all the same: eval reports them as not built
 // and measures them as soon as they are.
+import type { Point } from '../../people/landmarks.js';
+import { ASTRONAUT_PERSON, GRACE_HOPPER_PERSON } from './person-outlines.js';
 
 export interface PeopleSceneWord {
   /** A name from PEOPLE_WORDS (people-words.ts). */
@@ -13,6 +15,8 @@ export interface PeopleSceneWord {
 export interface PeopleScene {
   /** The photo's file name (examples/photos, examples/photos/people or shared/photos). */
   photo: string;
+  /** The person outlined by hand (photo pixels), where the head words' background is measured outside. */
+  person?: readonly Point[];
   words: readonly PeopleSceneWord[];
 }
 
@@ -29,12 +33,13 @@ const EVERY_WORD: readonly PeopleSceneWord[] = [
 ];
 
 export const PEOPLE_SCENES: readonly PeopleScene[] = [
-  { photo: 'astronaut.png', words: EVERY_WORD },
+  { photo: 'astronaut.png', person: ASTRONAUT_PERSON, words: EVERY_WORD },
   {
     // Her glasses' upper rim sits just above her lids: a full blink is refused (it would drag the rim
     // down or streak the lids), a half blink takes its lid from the skin under the rim and must leave the
     // rim still.
     photo: 'grace-hopper.jpg',
+    person: GRACE_HOPPER_PERSON,
     words: [...EVERY_WORD, { name: 'blink', strength: 2 }],
   },
   {
