@@ -5,14 +5,15 @@
 // "Fit to person" places OpenPose's joints on her.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePhoto } from '../../../src/engine/image/decode.js';
+import { createMotionEngine } from '../../../src/engine/motion/index.js';
 import { createPeopleDetector } from '../../../src/engine/people/detector.js';
 import { openPoseJoints } from '../../../src/engine/people/fit-pose.js';
 import { eyeOpening, LEFT_EYE, meshPoint, RIGHT_EYE } from '../../../src/engine/people/landmarks.js';
-import { fillPolygon, hitPerson, selectPerson } from '../../../src/engine/people/select.js';
+import { faceMask, fillPolygon, hitPerson, selectPerson } from '../../../src/engine/people/select.js';
 import type { FoundPeople } from '../../../src/engine/people/types.js';
 import { ClassicSegmenter } from '../../../src/engine/segment/classic/classic-segmenter.js';
 import { createSegmenterProvider } from '../../../src/engine/segment/provider.js';
-import type { Mask } from '../../../src/shared/index.js';
+import { StirError, type Mask } from '../../../src/shared/index.js';
 import { loadPhoto, PHOTO_NAMES, PHOTOS_DIR } from '../../helpers/photos.js';
 import { ASTRONAUT_FACE, ASTRONAUT_PERSON } from './outlines.js';
 
@@ -196,6 +197,39 @@ describe('a person the segmenter cannot cut out', () => {
     const answer = await withPeople.segment(image, request);
     expect(answer.segmenter).not.toBe('people');
     expect(answer.mask.data.some((v) => v > 0)).toBe(true);
+  }, 120_000);
+});
+
+describe('a face seen from the side', () => {
+  it("refuses face words on the cameraman's face in plain words, as a refusal by design", async () => {
+    const { image } = await decodePhoto({ kind: 'path', path: CAMERAMAN });
+    const found = await detector.find(image);
+    expect(found.faces).toHaveLength(1);
+    const engine = createMotionEngine({ workers: 0, people: detector });
+    const region = {
+      id: 'face',
+      mask: faceMask(found.faces[0]!, image.width, image.height),
+      prompt: 'smile',
+      strength: 4,
+      direction: null,
+      seed: 1,
+      start: 0,
+      end: null,
+      pose: null,
+    };
+    const refusal = await engine
+      .prepare(
+        { photo: image, regions: [region], timing: { seconds: 1, fps: 12, loop: 'loop' }, size: image },
+        { signal: new AbortController().signal, progress: () => undefined },
+      )
+      .then(
+        () => null,
+        (caught: unknown) => caught,
+      );
+    expect(refusal).toBeInstanceOf(StirError);
+    expect((refusal as StirError).message).toMatch(/turned too far from the camera, so it cannot smile/);
+    expect((refusal as StirError).details?.['refusal']).toBe('face-turned-away');
+    await engine.dispose();
   }, 120_000);
 });
 
