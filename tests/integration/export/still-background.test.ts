@@ -16,6 +16,7 @@ import type { ExportWritten } from '../../../src/engine/ports.js';
 import { loadPhoto } from '../../helpers/photos.js';
 import { cropTo, decodeFrames, probe, psnr } from './decode.js';
 import { ellipseMask } from './test-animation.js';
+import { regionSpec } from '../../helpers/region-spec.js';
 
 const TIMING = { seconds: 3, fps: 24, loop: 'loop' } as const;
 const control = (): JobControl => ({ signal: new AbortController().signal, progress: () => undefined });
@@ -35,17 +36,7 @@ beforeAll(async () => {
     {
       photo,
       regions: [
-        {
-          id: 'middle',
-          mask: ellipseMask(width, height),
-          prompt: 'flow',
-          strength: 2,
-          direction: null,
-          seed: 1,
-          start: 0,
-          end: null,
-          pose: null,
-        },
+        regionSpec({ id: 'middle', mask: ellipseMask(width, height), prompt: 'flow', strength: 2, seed: 1 }),
       ],
       timing: TIMING,
       size: { width, height },

@@ -17,6 +17,7 @@ import type { JobControl } from '../../../src/engine/render/types.js';
 import { loadPhoto, type PhotoName } from '../../helpers/photos.js';
 import { cropTo, decodeFrame, decodeFrames, decodeLuma, probe, psnr, tool } from './decode.js';
 import { ellipseMask } from './test-animation.js';
+import { regionSpec } from '../../helpers/region-spec.js';
 
 const control = (): JobControl => ({ signal: new AbortController().signal, progress: () => undefined });
 
@@ -119,17 +120,13 @@ export async function stillFidelity(
 ): Promise<StillFidelity> {
   const photo = (await loadPhoto(name)).image;
   const { width, height } = photo;
-  const region = {
+  const region = regionSpec({
     id: 'middle',
     mask: ellipseMask(width, height),
     prompt: 'flow',
     strength: 2,
-    direction: null,
     seed: 1,
-    start: 0,
-    end: null,
-    pose: null,
-  };
+  });
   const animation = (await createMotionEngine({ workers: 0 }).prepare(
     { photo, regions: [region], timing: { ...timing, loop: 'loop' }, size: { width, height } },
     control(),

@@ -14,6 +14,7 @@ import type { RgbaImage } from '../../../src/engine/image/types.js';
 import { createMotionEngine, MotionAnimation } from '../../../src/engine/motion/index.js';
 import type { JobControl, RegionSpec } from '../../../src/engine/render/types.js';
 import { loadPhoto } from '../../helpers/photos.js';
+import { regionSpec } from '../../helpers/region-spec.js';
 
 const SIZE = { width: 150, height: 100 };
 const COFFEE: SceneShape = { kind: 'ellipse', cx: 0.48, cy: 0.37, rx: 0.13, ry: 0.13 };
@@ -34,18 +35,14 @@ beforeAll(async () => {
 });
 
 function spec(prompt: string, shape: SceneShape, extra: Partial<RegionSpec> = {}): RegionSpec {
-  return {
+  return regionSpec({
     id: prompt,
     mask: rasterize(shape, photo.width, photo.height),
     prompt,
     strength: 2,
-    direction: null,
     seed: 3,
-    start: 0,
-    end: null,
-    pose: null,
     ...extra,
-  };
+  });
 }
 
 async function render(regions: RegionSpec[], loop: LoopMode = 'loop', engine = inline, seconds = 2) {

@@ -8,6 +8,7 @@ import { createMotionEngine, type MotionAnimation } from '../../../src/engine/mo
 import type { AnimateInput, RegionSpec } from '../../../src/engine/render/types.js';
 import { StirError } from '../../../src/shared/index.js';
 import { loadPhoto } from '../../helpers/photos.js';
+import { regionSpec } from '../../helpers/region-spec.js';
 
 const SIZE = { width: 150, height: 100 };
 const COFFEE: SceneShape = { kind: 'ellipse', cx: 0.48, cy: 0.37, rx: 0.13, ry: 0.13 };
@@ -20,17 +21,13 @@ beforeAll(async () => {
 });
 
 function spec(prompt: string, shape: SceneShape): RegionSpec {
-  return {
+  return regionSpec({
     id: prompt,
     mask: rasterize(shape, photo.width, photo.height),
     prompt,
     strength: 2,
-    direction: null,
     seed: 3,
-    start: 0,
-    end: null,
-    pose: null,
-  };
+  });
 }
 
 function input(regions: RegionSpec[], size = SIZE): AnimateInput {

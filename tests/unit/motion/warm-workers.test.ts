@@ -8,6 +8,7 @@ import type { RgbaImage } from '../../../src/engine/image/types.js';
 import { createMotionEngine, type MotionAnimation } from '../../../src/engine/motion/index.js';
 import type { AnimateInput, JobControl } from '../../../src/engine/render/types.js';
 import { loadPhoto } from '../../helpers/photos.js';
+import { regionSpec } from '../../helpers/region-spec.js';
 
 const COFFEE: SceneShape = { kind: 'ellipse', cx: 0.48, cy: 0.37, rx: 0.13, ry: 0.13 };
 const SPOON: SceneShape = { kind: 'ellipse', cx: 0.62, cy: 0.55, rx: 0.1, ry: 0.25 };
@@ -20,17 +21,13 @@ beforeAll(async () => {
 });
 
 function input(prompt: string, shape: SceneShape): AnimateInput {
-  const region = {
+  const region = regionSpec({
     id: prompt,
     mask: rasterize(shape, photo.width, photo.height),
     prompt,
     strength: 2,
-    direction: null,
     seed: 3,
-    start: 0,
-    end: null,
-    pose: null,
-  };
+  });
   return {
     photo,
     regions: [region],

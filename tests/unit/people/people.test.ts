@@ -15,6 +15,7 @@ import { ClassicSegmenter } from '../../../src/engine/segment/classic/classic-se
 import { createSegmenterProvider } from '../../../src/engine/segment/provider.js';
 import { StirError, type Mask } from '../../../src/shared/index.js';
 import { loadPhoto, PHOTO_NAMES, PHOTOS_DIR } from '../../helpers/photos.js';
+import { regionSpec } from '../../helpers/region-spec.js';
 import { ASTRONAUT_FACE, ASTRONAUT_PERSON } from './outlines.js';
 
 const CAMERAMAN = `${PHOTOS_DIR}people/cameraman.jpg`;
@@ -206,17 +207,13 @@ describe('a face seen from the side', () => {
     const found = await detector.find(image);
     expect(found.faces).toHaveLength(1);
     const engine = createMotionEngine({ workers: 0, people: detector });
-    const region = {
+    const region = regionSpec({
       id: 'face',
       mask: faceMask(found.faces[0]!, image.width, image.height),
       prompt: 'smile',
       strength: 4,
-      direction: null,
       seed: 1,
-      start: 0,
-      end: null,
-      pose: null,
-    };
+    });
     const refusal = await engine
       .prepare(
         { photo: image, regions: [region], timing: { seconds: 1, fps: 12, loop: 'loop' }, size: image },
