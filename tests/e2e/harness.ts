@@ -4,7 +4,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createEngine, projectsDirFor, type EngineHandle } from '../../src/engine/create-engine.js';
@@ -222,15 +222,20 @@ export async function waitForState(
 }
 
 export async function openPhoto(page: Page, name: PhotoName): Promise<EditorState> {
+  return openPhotoFile(page, photoPath(name));
+}
+
+/** Opens any photo file (a hard photo, say) as the photo input does, and waits until it is open. */
+export async function openPhotoFile(page: Page, path: string): Promise<EditorState> {
   const before = await page.evaluate(
     () => (globalThis as unknown as PageGlobals).__stir?.state().docId ?? null,
   );
-  await page.setInputFiles('[data-testid="photo-input"]', photoPath(name));
+  await page.setInputFiles('[data-testid="photo-input"]', path);
   await page.waitForSelector('.host canvas');
   return waitForState(
     page,
     (s) => s.docId !== null && s.docId !== before && s.busy === null,
-    `${name} to open`,
+    `${basename(path)} to open`,
   );
 }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   clickPhoto,
+  openPhotoFile,
   screenshot,
   settle,
   startEditor,
@@ -26,13 +27,7 @@ afterAll(async () => {
 
 describe('stepping through the answers to a click (Tab)', () => {
   it('Tab gives the next answer for the yellow flower, Shift+Tab the first again, with a notice', async () => {
-    await s.page.setInputFiles('[data-testid="photo-input"]', join(PHOTOS_DIR, 'hard', 'yellow-flower.jpg'));
-    await s.page.waitForSelector('.host canvas');
-    const opened = await waitForState(
-      s.page,
-      (st) => st.docId !== null && st.busy === null,
-      'the photo to open',
-    );
+    const opened = await openPhotoFile(s.page, join(PHOTOS_DIR, 'hard', 'yellow-flower.jpg'));
     expect(opened.regions).toHaveLength(0);
 
     // The click of the hard scene (0.45, 0.55 of 1920 x 1200): its first answer is the dark ground between
