@@ -2,10 +2,10 @@
 // GIF is two: the first pass builds a 256-colour palette from every frame (palettegen), the second maps the
 // frames onto it (paletteuse). Doing it in one ffmpeg call would buffer every frame until the palette is
 // ready; two passes render the frames twice but keep memory bounded.
-import { randomBytes } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { ExportFormat } from '../../shared/index.js';
+import { OWNED_TOKEN, ownedToken } from '../system/temp-owner.js';
 import { encodeFrames } from './ffmpeg-run.js';
 import { FORMAT_SPECS, cropFilter, rawInputArgs, type EncodeSetup } from './formats.js';
 
@@ -13,7 +13,9 @@ import { FORMAT_SPECS, cropFilter, rawInputArgs, type EncodeSetup } from './form
  * The scratch files an encode writes beside the output (the repeated cycle and its concat list, the GIF
  * palette); removed when the encode ends, and by the next start's sweep after a crash.
  */
-export const SCRATCH_NAME = /^\.stir-(cycle-[0-9a-f]{8}\.[A-Za-z0-9]+|palette-\d+-\d+\.png)$/;
+export const SCRATCH_NAME = new RegExp(
+  `^\\.stir-(cycle-${OWNED_TOKEN(8)}\\.[A-Za-z0-9]+|palette-\\d+-\\d+\\.png)$`,
+);
 
 export interface EncodeJob {
   ffmpegPath: string;
@@ -49,7 +51,7 @@ export async function encode(job: EncodeJob): Promise<void> {
     await encodeOnce(job);
     return;
   }
-  const token = randomBytes(4).toString('hex');
+  const token = ownedToken(4);
   const cycle = join(job.scratchDir, `.stir-cycle-${token}${extname(job.output)}`);
   const list = join(job.scratchDir, `.stir-cycle-${token}.txt`);
   try {

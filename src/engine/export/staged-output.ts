@@ -2,19 +2,21 @@
 // name beside the target, in the same folder so the final rename stays on one file system (atomic), and a
 // cancelled or failed export removes it. Creating the temporary name first proves the folder writable
 // before any frame is rendered.
-import { randomBytes } from 'node:crypto';
 import { access, constants, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { StirError } from '../../shared/index.js';
+import { OWNED_TOKEN, ownedToken } from '../system/temp-owner.js';
 import { fileSystemFailure, unwritable } from './failures.js';
 
 /**
- * The temporary names of exports: ".clip.stir-partial-1a2b3c4d.mp4", a sequence folder
- * ".clip.stir-partial-1a2b3c4d", and the old sequence moved aside while it is replaced ("...-old").
- * An export cut short by a crash or kill -9 leaves one; the next start's sweep (system/leftovers.ts)
- * removes it.
+ * The temporary names of exports: ".clip.stir-partial-p4242-1a2b3c4d.mp4" (the writer's process id,
+ * system/temp-owner.ts), a sequence folder ".clip.stir-partial-p4242-1a2b3c4d", and the old sequence moved
+ * aside while it is replaced ("...-old"); earlier versions wrote the same without "p4242-". An export cut
+ * short by a crash or kill -9 leaves one; the next start's sweep (system/leftovers.ts) removes it.
  */
-export const EXPORT_TEMP_NAME = /^\..+\.stir-partial-[0-9a-f]{8}(-old)?(\.[A-Za-z0-9]+)?$/;
+export const EXPORT_TEMP_NAME = new RegExp(
+  `^\\..+\\.stir-partial-${OWNED_TOKEN(8)}(-old)?(\\.[A-Za-z0-9]+)?$`,
+);
 
 /** The sidecar a PNG sequence carries; its presence marks a folder Stir may replace. */
 export const SEQUENCE_SIDECAR = 'sequence.json';
@@ -40,10 +42,7 @@ export class StagedOutput {
     await checkTarget(finalPath, options);
     const extension = options.folder ? '' : extname(finalPath);
     const stem = basename(finalPath, extension);
-    const tempPath = join(
-      dirname(finalPath),
-      `.${stem}.stir-partial-${randomBytes(4).toString('hex')}${extension}`,
-    );
+    const tempPath = join(dirname(finalPath), `.${stem}.stir-partial-${ownedToken(4)}${extension}`);
     try {
       if (options.folder) await mkdir(tempPath);
       else await (await open(tempPath, 'wx')).close();

@@ -3,19 +3,22 @@
 // target (rename within one file system is atomic on POSIX and replaces the target on Windows). A write
 // that fails removes its temporary file; one cut short by a crash or kill -9 is removed by the next
 // start's sweep (system/leftovers.ts), which knows it by its name.
-import { randomBytes } from 'node:crypto';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { StirError } from '../../shared/index.js';
+import { OWNED_TOKEN, ownedToken } from '../system/temp-owner.js';
 
 /**
- * The temporary names this module writes: ".work.stir.stir-save-1a2b3c4d5e6f.tmp", and the names of
- * earlier versions for projects (".work.stir.1a2b3c4d5e6f.tmp"), so crashes of those are swept too.
+ * The temporary names this module writes: ".work.stir.stir-save-p4242-1a2b3c4d5e6f.tmp" (the writer's
+ * process id, temp-owner.ts), and the names of earlier versions (".work.stir.stir-save-1a2b3c4d5e6f.tmp",
+ * ".work.stir.1a2b3c4d5e6f.tmp"), so crashes of those are swept too.
  */
-export const SAVE_TEMP_NAME = /^\..+\.(stir-save-|stir\.)[0-9a-f]{12}\.tmp$/;
+export const SAVE_TEMP_NAME = new RegExp(
+  `^\\..+\\.(stir-save-${OWNED_TOKEN(12)}|stir\\.[0-9a-f]{12})\\.tmp$`,
+);
 
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const temp = join(dirname(path), `.${basename(path)}.stir-save-${randomBytes(6).toString('hex')}.tmp`);
+  const temp = join(dirname(path), `.${basename(path)}.stir-save-${ownedToken(6)}.tmp`);
   try {
     const handle = await open(temp, 'wx');
     try {

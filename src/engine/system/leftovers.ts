@@ -2,13 +2,14 @@
 // the write fails, but a crash or kill -9 cannot, so each start of the engine sweeps the folders Stir
 // wrote to: the ones remembered in a small state file in the data folder, the default export and project
 // folders, and the data folder itself. Only names Stir itself gives its temporary files are touched, and
-// only those older than this process (a newer one belongs to a Stir running now); never a link, never
-// anything else.
+// only those older than this process (a newer one belongs to a Stir running now) whose writer is not
+// running (the name carries its process id: temp-owner.ts); never a link, never anything else.
 import { lstat, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { SCRATCH_NAME } from '../export/encode.js';
 import { EXPORT_TEMP_NAME } from '../export/staged-output.js';
 import { SAVE_TEMP_NAME, writeFileAtomic } from '../project/atomic-write.js';
+import { processAlive, tempNameOwner } from './temp-owner.js';
 
 /** Every temporary name Stir writes beside a file it saves or exports. */
 const STIR_TEMP_NAMES: readonly RegExp[] = [SAVE_TEMP_NAME, EXPORT_TEMP_NAME, SCRATCH_NAME];
@@ -23,9 +24,16 @@ export interface SweepReport {
   bytes: number;
 }
 
+/** Whether another Stir that is running now wrote this temporary name (a long export's staged file). */
+function heldByRunningStir(name: string): boolean {
+  const owner = tempNameOwner(name);
+  return owner !== null && owner !== process.pid && processAlive(owner);
+}
+
 /**
  * Removes Stir's temporary files and folders older than `before` (ms since the epoch; default: when this
- * process started) from each folder. A folder that is gone or unreadable is skipped.
+ * process started) from each folder, except those of a Stir running now. A folder that is gone or
+ * unreadable is skipped.
  */
 export async function sweepLeftovers(
   folders: Iterable<string>,
@@ -35,7 +43,7 @@ export async function sweepLeftovers(
   for (const folder of new Set([...folders].map((f) => resolve(f)))) {
     const names = await readdir(folder).catch(() => [] as string[]);
     for (const name of names) {
-      if (!isStirTempName(name)) continue;
+      if (!isStirTempName(name) || heldByRunningStir(name)) continue;
       const path = join(folder, name);
       const info = await lstat(path).catch(() => null);
       if (!info || info.isSymbolicLink() || info.mtimeMs >= before) continue;

@@ -1,6 +1,8 @@
 // Nothing left behind (issue 14, point 2): a failed save removes its temporary file, and each start of
 // the engine sweeps the temporary files of saves and exports that a crash left in the folders Stir wrote
 // to, touching nothing else: not other files, not links, not the files of a Stir running now.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdir, mkdtemp, readdir, readFile, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -14,6 +16,7 @@ import {
   WRITTEN_FOLDERS_MAX,
   WrittenFolders,
 } from '../../../src/engine/system/leftovers.js';
+import { tempNameOwner } from '../../../src/engine/system/temp-owner.js';
 import { parseParams } from '../../../src/shared/rpc/validate.js';
 import { photoPath } from '../../helpers/photos.js';
 
@@ -45,10 +48,17 @@ describe("Stir's temporary names", () => {
     const sequence = await StagedOutput.create(join(dir, 'frames'), { folder: true, overwrite: false });
     expect(isStirTempName(basename(staged.tempPath))).toBe(true);
     expect(isStirTempName(basename(sequence.tempPath))).toBe(true);
+    // Each carries its writer's process id, so a second Stir's sweep knows it is in use.
+    expect(tempNameOwner(basename(staged.tempPath))).toBe(process.pid);
+    expect(tempNameOwner(basename(sequence.tempPath))).toBe(process.pid);
     await Promise.all([staged.discard(), sequence.discard()]);
     for (const name of [
       '.work.stir.stir-save-0123456789ab.tmp',
+      '.work.stir.stir-save-p4242-0123456789ab.tmp',
       '.work.stir.0123456789ab.tmp',
+      '.clip.stir-partial-p4242-0123abcd.mp4',
+      '.frames.stir-partial-p4242-0123abcd-old',
+      '.stir-cycle-p4242-0123abcd.mp4',
       '.recent-projects.json.stir-save-0123456789ab.tmp',
       '.clip.stir-partial-0123abcd.mov',
       '.frames.stir-partial-0123abcd-old',
@@ -64,6 +74,8 @@ describe("Stir's temporary names", () => {
       'work.stir',
       '.notes.txt.0123456789ab.tmp',
       '.clip.stir-partial-xyz.mp4',
+      '.clip.stir-partial-p-0123abcd.mp4',
+      '.clip.stir-partial-p4242.mp4',
       'clip.stir-partial-0123abcd.mp4',
       '.stir-cycle-.mp4',
       '.bashrc',
@@ -92,7 +104,8 @@ describe('the sweep', () => {
       await file(join(dir, '.work.stir.stir-save-0123456789ab.tmp'), 300),
       await file(join(dir, '.work.stir.0123456789ab.tmp'), 200),
       await file(join(dir, '.clip.stir-partial-0123abcd.mp4'), 1000),
-      await file(join(dir, '.stir-palette-42-1700000000000.png'), 50),
+      // A palette names its writer directly; no process has this id (Linux stops at 4194304).
+      await file(join(dir, '.stir-palette-99999999-1700000000000.png'), 50),
     ];
     const partialSequence = join(dir, '.frames.stir-partial-89abcdef');
     await mkdir(partialSequence);
@@ -119,6 +132,34 @@ describe('the sweep', () => {
     expect(report.removed.sort()).toEqual(left.sort());
     expect(report.bytes).toBe(300 + 200 + 1000 + 50 + 400);
     expect((await readdir(dir)).map((name) => join(dir, name)).sort()).toEqual(kept.sort());
+  });
+});
+
+describe('the sweep beside a Stir that is running', () => {
+  it("leaves a running Stir's temporary files alone, however old, and removes a finished one's", async () => {
+    // A long export's staged file sits untouched while its frames are planned and rendered; a second Stir
+    // started meanwhile (the CLI beside the editor) must not take it from under the first.
+    const other = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+    try {
+      const pid = other.pid!;
+      const held = [
+        await aged(await file(join(dir, `.clip.stir-partial-p${pid}-0123abcd.mp4`))),
+        await aged(await file(join(dir, `.work.stir.stir-save-p${pid}-0123456789ab.tmp`))),
+        await aged(await file(join(dir, `.stir-cycle-p${pid}-0123abcd.mp4`))),
+        await aged(await file(join(dir, `.stir-palette-${pid}-1700000000000.png`))),
+      ];
+      const before = await sweepLeftovers([dir]);
+      expect(before.removed).toEqual([]);
+      expect((await readdir(dir)).map((name) => join(dir, name)).sort()).toEqual(held.sort());
+
+      other.kill('SIGKILL');
+      await once(other, 'exit');
+      const after = await sweepLeftovers([dir]);
+      expect(after.removed.sort()).toEqual(held.sort());
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      other.kill('SIGKILL');
+    }
   });
 });
 
