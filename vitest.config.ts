@@ -8,6 +8,7 @@ export default defineConfig({
   test: {
     include: ['tests/unit/**/*.test.ts', 'tests/integration/**/*.test.ts'],
     environment: 'node',
+    globalSetup: ['tests/helpers/isolated-data.ts'],
     // A safety net, not a wait: on a loaded machine (npm test with both cores busy) a whole CLI render can take minutes.
     testTimeout: 300_000,
     hookTimeout: 120_000,
