@@ -201,6 +201,8 @@ export async function measureClip(
             word: reportOf(region)?.word ?? region.prompt,
             mask: region.mask,
             travel: travels[k]!,
+            body: ['body', 'puppet'].includes(reportOf(region)?.primitive ?? ''),
+            reach: travels[k] ? areas[k] : undefined,
             outline: described[k]?.outline ?? null,
           })),
           size.width,

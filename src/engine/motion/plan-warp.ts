@@ -48,11 +48,24 @@ export interface WarpRequest extends PlanRequest {
 
 /** Steepest slope of a texture warp: the largest share of a wavelength by which neighbours may move apart. */
 const STEEPEST = 0.4;
-/** A bending region's band reaches this many times its largest swing (so the photo around never folds). */
-const BAND_PER_SWING = 8;
+/**
+ * A bending region's fade reaches this many times its largest swing (so the photo never folds): for a
+ * plant's sway a band outside, for a wave the band outside and a ramp inside together.
+ */
+const FADE_PER_SWING = 8;
+/**
+ * How far outside its mask a wave moves the photo, in 2% bands (band.ts); the rest of its fade lies inside,
+ * up to half the region's depth: a flag's fronts travel through the flag, and a strong one must not drag
+ * the person standing in front of it. A plant's sway moves its silhouette, so its band is all outside.
+ */
+const WAVE_OUTSIDE = 3;
+const WAVE_INSIDE_SHARE = 0.5;
 /** How fast the top of a plant lags its middle, radians over its height. */
 const LAG = 0.8;
-/** The top of a ripple's natural tempo range, as a multiple of its word's tempo (a slow lap to a chop). */
+/**
+ * The top of a ripple's or a wave's natural tempo range, as a multiple of its word's tempo (a slow lap to
+ * a chop, a flag in a breeze to one in a gale).
+ */
 const QUICKEST_RIPPLE = 3;
 /** Fewest frames in a cycle, however quick the word: fewer, and the frames would alias its motion. */
 const SHORTEST_CYCLE = 4;
@@ -107,18 +120,31 @@ export function planWarp(request: WarpRequest): PlannedRegion<WarpRegionPlan> {
   // covers the region and drags its surroundings through it. Beyond, it quickens up to the top of its
   // natural tempo range, which keeps the field's shape, so measured flow stays linear in strength. A gust
   // (wind through plants, which must not vibrate) only widens.
+  const waveFadeHeld = WAVE_OUTSIDE * sizes.band + WAVE_INSIDE_SHARE * depth.deepest;
   const widestWavelength = ripples ? Math.max(wavelength, extent) : Infinity;
   const widestRamp = ripples ? Math.max(inner, WIDEST_RAMP * depth.deepest) : depth.deepest;
-  for (let round = 0; round < 3; round++) {
+  for (let round = 0; round < 4; round++) {
     const swing = gain * built.largest;
     let wider = false;
     let quicker = false;
-    if (bends) {
-      const needed = Math.max(sizes.band, BAND_PER_SWING * swing);
+    if (bends && fronts) {
+      // The fade a swing needs: outside up to WAVE_OUTSIDE bands, then inside, then outside again.
+      // The fade a swing needs: outside up to WAVE_OUTSIDE bands, then inside up to half the region's
+      // depth; no wider (the swing is held to what that fade allows, below).
+      const needed = Math.min(waveFadeHeld, Math.max(sizes.band, FADE_PER_SWING * swing));
+      if (needed > (outer + inner) * 1.05) {
+        outer = Math.min(needed, WAVE_OUTSIDE * sizes.band);
+        inner = Math.min(needed - outer, WAVE_INSIDE_SHARE * depth.deepest);
+        wider = true;
+      }
+    } else if (bends) {
+      const needed = Math.max(sizes.band, FADE_PER_SWING * swing);
       if (needed > outer * 1.05) {
         outer = needed;
         wider = true;
       }
+    }
+    if (bends) {
       // A wave's fronts must stay wider than its swing, as a texture's do: a 25-pixel swing over fronts
       // 70 pixels apart (a strong "wave" on a face-sized region) folds the field into noise.
       const neededWavelength = (2 * Math.PI * swing) / STEEPEST;
@@ -147,6 +173,9 @@ export function planWarp(request: WarpRequest): PlannedRegion<WarpRegionPlan> {
     if (wider) built = buildField(request, step, shaperFor(request, wavelength), inner, outer);
     gain = solveGain(built, samples, pairs, cycles, clock.span, target);
   }
+  // A wave on a region too narrow for its fade swings no wider than the fade allows: weaker than asked
+  // (its measured strength says so), rather than dragging what lies beside it or folding.
+  if (fronts) gain = Math.min(gain, waveFadeHeld / FADE_PER_SWING / built.largest);
   const { grid, amplitude, phase, direction } = built;
   for (let p = 0; p < amplitude.length; p++) amplitude[p]! *= gain;
   if (bends && clock.mode === 'loop') {

@@ -17,6 +17,7 @@ import {
   runEval,
   stairSteps,
   renderedStairSteps,
+  spill,
   TEMPO_RANGES,
 } from '../../../src/engine/eval/index.js';
 import { flowWhereChanged, toGrey, type GreyImage } from '../../../src/engine/flow/index.js';
@@ -236,6 +237,30 @@ describe('folding', () => {
     expect(smooth!.ratio).toBeLessThan(1.6); // 1.4
     expect(smooth!.ratio).toBeLessThanOrEqual(DEFECT_TARGETS.fold.atMost);
     expect(folding([cat, cat], cat, region)).toBeNull();
+  });
+});
+
+describe('spill', () => {
+  // A swing inside a disk on the left of the cat's fur: fading out within the disk's edge, or fading out
+  // over the whole frame (the flag's wave that moved the astronaut's face beside it).
+  const region = disk(34, 64, 24);
+  const frames = (reach: number) =>
+    Array.from({ length: 12 }, (_, t) =>
+      warp(cat, (x, y) => {
+        const outside = Math.max(0, Math.hypot(x - 34, y - 64) - 24);
+        const fade = Math.max(0, 1 - outside / reach);
+        return [4 * fade * Math.sin((2 * Math.PI * t) / 12), 0];
+      }),
+    );
+
+  it('fires when the motion drags the structure beside its region', () => {
+    const spilled = spill(frames(100), cat, region);
+    expect(spilled!.ratio).toBeGreaterThan(DEFECT_TARGETS.spill.atMost); // 4.27
+  });
+
+  it('stays quiet when the motion fades out at the region edge, and while nothing moves', () => {
+    expect(spill(frames(3), cat, region)!.ratio).toBeLessThanOrEqual(DEFECT_TARGETS.spill.atMost); // 0
+    expect(spill([cat, cat], cat, region)!.ratio).toBe(0);
   });
 });
 

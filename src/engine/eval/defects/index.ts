@@ -10,3 +10,4 @@ export { maskIou } from './iou.js';
 export { gradientEnergy, localVariance, signedDistance } from './texture.js';
 export { ClipDefects, type DefectRegionInput, type DefectRegionResult } from './measure.js';
 export { DEFECT_TARGETS, defectFailures, formatDefectTable } from './report.js';
+export { spill, SPILL_BANDS, type Spill } from './spill.js';

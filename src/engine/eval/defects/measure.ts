@@ -10,6 +10,7 @@ import { ghosting } from './ghost.js';
 import { holeTexture } from './hole-texture.js';
 import { maskIou } from './iou.js';
 import { renderedStairSteps } from './rendered-edge.js';
+import { spills } from './spill.js';
 import { FlowSeries, TEMPO_RANGES } from './tempo.js';
 
 export interface DefectRegionInput {
@@ -19,6 +20,10 @@ export interface DefectRegionInput {
   /** The mask the clip was rendered with, at the photo's size. */
   mask: Mask;
   travel: boolean;
+  /** A body word (a limb skinned to the person's skeleton): it moves past its mask by design. */
+  body?: boolean;
+  /** Where a travel moves by design: its mask swept along its path (the engine's motion area). */
+  reach?: Mask;
   /** A hand-drawn outline at the photo's size, when the scene has one. */
   outline: Mask | null;
 }
@@ -34,6 +39,8 @@ export interface DefectRegionResult {
   edgeSeam: number | null;
   /** Gradient energy where frames changed against the photo's there (see fold.ts), motions in place only. */
   fold: number | null;
+  /** Structure moved beyond a band around the mask, over the region's area (see spill.ts), motions in place only. */
+  spill: number | null;
   /** Dominant temporal frequency, Hz. */
   tempo: number | null;
   /** The word's tempo range, when it has one. */
@@ -69,6 +76,15 @@ export class ClipDefects {
   }
 
   measure(photo: GreyImage, fps: number): DefectRegionResult[] {
+    // Where each region moves by design: a travel along its path, a skinned body anywhere its bones go.
+    const reaches = this.regions.map((region, k) =>
+      region.body
+        ? new Uint8Array(this.width * this.height).fill(1)
+        : region.reach
+          ? maskAt(region.reach, this.width, this.height)
+          : this.#insides[k]!,
+    );
+    const spilled = spills(this.#frames, photo, reaches);
     return this.regions.map((region, k) => {
       const inside = this.#insides[k]!;
       const whole = isWhole(region.mask);
@@ -80,6 +96,7 @@ export class ClipDefects {
         ghost: region.travel ? (ghosting(this.#frames, photo, inside)?.blendFit ?? null) : null,
         edgeSeam: !region.travel && !whole ? (edgeSeam(this.#frames, photo, inside)?.ratio ?? null) : null,
         fold: region.travel ? null : (folding(this.#frames, photo, inside)?.ratio ?? null),
+        spill: region.travel || whole || region.body ? null : (spilled[k]?.ratio ?? null),
         tempo: region.travel ? null : this.#series[k]!.dominantFrequency(fps),
         tempoRange: range,
         stairSteps: whole ? null : (renderedStairSteps(this.#frames, photo, inside)?.share ?? null),
