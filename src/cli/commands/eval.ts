@@ -60,10 +60,12 @@ is printed and written to DIR/selection.json, in seconds instead of minutes.`,
     }
     if (values['segment-only']) {
       const segmenter = new ClassicSegmenter();
+      const detector = createPeopleDetector();
       try {
         const report = await runSelectionEval({
           photos,
           segmenter,
+          detector,
           onProgress: (line) => context.io.err(`${line}\n`),
         });
         context.io.out(formatSelectionTable(report));
@@ -71,6 +73,7 @@ is printed and written to DIR/selection.json, in seconds instead of minutes.`,
         context.io.out(`\nWrote ${join(outDir, 'selection.json')}\n`);
       } finally {
         await segmenter.dispose();
+        await detector.dispose();
       }
       return 0;
     }

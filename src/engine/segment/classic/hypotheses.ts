@@ -24,6 +24,11 @@ export interface ObjectRequest {
   outside: Uint8Array;
   /** Superpixels inside a box, when one was drawn: a start of its own, and all starts are clipped to it. */
   box: Uint8Array | null;
+  /**
+   * Superpixels inside each detected object's box that holds the clicks (an object detector's kite or
+   * cup): each is cut as GrabCut's rectangle, and the best such cut is the first answer.
+   */
+  detected?: Uint8Array[];
 }
 
 export interface ObjectResult {
@@ -123,13 +128,43 @@ export class ObjectFinder {
         (withTexture ? byTexture : byColour).push({ labels, score, rank });
       }
     }
+    const byDetection = this.#detectedCuts(request, positives, seen);
     const byRank = (a: RankedResult, b: RankedResult) => b.rank - a.rank;
+    byDetection.sort(byRank);
     byColour.sort(byRank);
     byTexture.sort(byRank);
-    const leaders = [byColour.shift(), byTexture.shift()].filter((r) => r !== undefined);
-    const ranked = [...leaders, ...[...byColour, ...byTexture].sort(byRank)].slice(0, MAX_HYPOTHESES);
+    const leaders = [byDetection.shift(), byColour.shift(), byTexture.shift()].filter((r) => r !== undefined);
+    const rest = [...byDetection, ...byColour, ...byTexture].sort(byRank);
+    const ranked = [...leaders, ...rest].slice(0, MAX_HYPOTHESES);
     if (ranked.length === 0) return [{ labels: seedsOnly(sp.count, positives), score: 0 }];
     return ranked.map(({ labels, score }) => ({ labels, score }));
+  }
+
+  /**
+   * GrabCut as its paper starts it, from a rectangle: a detected object's box, nothing outside it, the
+   * clicks inside it. A detector knows a kite from the sky around it where colour alone does not, so a
+   * cut that keeps something of the box and does not collapse ranks before every other start.
+   */
+  #detectedCuts(request: ObjectRequest, positives: number[], seen: Set<string>): RankedResult[] {
+    const sp = this.#superpixels;
+    const cuts: RankedResult[] = [];
+    for (const inBox of request.detected ?? []) {
+      const seeds = new Uint8Array(sp.count);
+      for (let s = 0; s < sp.count; s++) {
+        if (request.outside[s] || !inBox[s]) seeds[s] = Seed.Background;
+        else seeds[s] = Seed.ProbablyObject;
+      }
+      for (const s of positives) seeds[s] = Seed.Object;
+      const cut = grabCut(sp, seeds, this.#weights, this.#options);
+      const labels = connectedTo(sp, cut, positives);
+      const key = labels.join('');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const score = boundarySeparation(sp, labels);
+      const rank = score - this.#penalty(labels, positives.length, true, score);
+      if (rank > 0) cuts.push({ labels, score, rank });
+    }
+    return cuts;
   }
 
   /**
