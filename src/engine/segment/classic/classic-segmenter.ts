@@ -16,6 +16,7 @@ import { dropSpecks, fillHoles, keepPiecesAt, maskHas, type PixelPoint } from '.
 import { makeGuide, resampleMask, snapToEdges, type Guide } from './refine.js';
 import { boundarySeparation } from './separation.js';
 import { computeSuperpixels, type Superpixels } from './superpixels.js';
+import { findHorizons } from './horizon.js';
 import { hoverSuperpixels, superpixelMask } from './hover.js';
 import { superpixelTexture } from './texture.js';
 import { makeWorkingImage } from './working-image.js';
@@ -195,6 +196,7 @@ export class ClassicSegmenter implements Segmenter {
       finder: new ObjectFinder(superpixels, superpixelTexture(working.lab, superpixels), {
         smoothness: 50,
         iterations: 5,
+        horizons: findHorizons(working.lab, working.width, working.height).map((h) => h.y),
       }),
       guide: makeGuide(cv, photo, this.#options.refineLongSide),
       lastRanked: null,

@@ -64,7 +64,26 @@ type RankedResult = ObjectResult & { rank: number };
 export interface HypothesisOptions {
   smoothness: number;
   iterations: number;
+  /**
+   * Rows of the working image where a horizon runs across the photo (horizon.ts), strongest first: an
+   * answer that crosses one is offered cut at it too (the sky without the sea below it).
+   */
+  horizons?: readonly number[];
 }
+
+/** Horizons tried: the strongest few; weaker rows that step across the width are mostly not horizons. */
+const HORIZONS_TRIED = 3;
+/** An answer crosses a horizon when at least this share of it lies on the side away from the clicks. */
+const HORIZON_CROSSING = 0.15;
+/**
+ * An answer meets a horizon along at least this share of the photo's width: a sky or a sea spans the
+ * frame, while a flower crossing a weak row step (bokeh behind it) does not.
+ */
+const HORIZON_SPAN = 0.8;
+/** Mean Lab colours of the two sides farther apart than this make them two surfaces (sky and sea). */
+const HORIZON_SIDES_APART = 12;
+/** How far an answer cut at such a horizon ranks above the answer it was cut from. */
+const HORIZON_PREFERENCE = 0.01;
 
 export class ObjectFinder {
   readonly #superpixels: Superpixels;
@@ -119,13 +138,27 @@ export class ObjectFinder {
         const texture = withTexture ? { texture: this.#texture, weight: TEXTURE_DATA_WEIGHT } : undefined;
         const weights = withTexture ? this.#textureWeights : this.#weights;
         const cut = grabCut(sp, seeds, weights, this.#options, texture);
-        const labels = positives.length > 0 ? connectedTo(sp, cut, positives) : largestPiece(sp, cut);
-        const key = labels.join('');
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const score = boundarySeparation(sp, labels);
-        const rank = score - this.#penalty(labels, positives.length, request.box !== null, score);
-        (withTexture ? byTexture : byColour).push({ labels, score, rank });
+        const whole = positives.length > 0 ? connectedTo(sp, cut, positives) : largestPiece(sp, cut);
+        const rankOf = (labels: Uint8Array, score: number) =>
+          score - this.#penalty(labels, positives.length, request.box !== null, score);
+        const wholeScore = boundarySeparation(sp, whole);
+        const wholeRank = rankOf(whole, wholeScore);
+        const candidates: RankedResult[] = [{ labels: whole, score: wholeScore, rank: wholeRank }];
+        for (const { labels, sidesDiffer } of this.#cutAtHorizons(whole, request.positives, positives)) {
+          const score = boundarySeparation(sp, labels);
+          // Haze blends sky into sea over a few rows, so the bands either side of a horizon are alike and
+          // the separation measure cannot see it; two sides of different colours can.
+          const rank = sidesDiffer
+            ? Math.max(rankOf(labels, score), wholeRank + HORIZON_PREFERENCE)
+            : rankOf(labels, score);
+          candidates.push({ labels, score, rank });
+        }
+        for (const candidate of candidates) {
+          const key = candidate.labels.join('');
+          if (seen.has(key)) continue;
+          seen.add(key);
+          (withTexture ? byTexture : byColour).push(candidate);
+        }
       }
     }
     const byDetection = this.#detectedCuts(request, positives, seen);
@@ -138,6 +171,48 @@ export class ObjectFinder {
     const ranked = [...leaders, ...rest].slice(0, MAX_HYPOTHESES);
     if (ranked.length === 0) return [{ labels: seedsOnly(sp.count, positives), score: 0 }];
     return ranked.map(({ labels, score }) => ({ labels, score }));
+  }
+
+  /**
+   * The answer cut at each horizon it crosses, keeping the clicks' side (superpixels by centroid): the
+   * ranking then decides between the sky with the sea and the sky alone by how well each separates.
+   */
+  #cutAtHorizons(
+    labels: Uint8Array,
+    clicks: ClickedSuperpixel[],
+    positives: number[],
+  ): { labels: Uint8Array; sidesDiffer: boolean }[] {
+    const sp = this.#superpixels;
+    const out: { labels: Uint8Array; sidesDiffer: boolean }[] = [];
+    if (clicks.length === 0) return out;
+    for (const row of (this.#options.horizons ?? []).slice(0, HORIZONS_TRIED)) {
+      const above = clicks[0]!.y < row;
+      if (clicks.some((c) => c.y < row !== above)) continue; // clicks on both sides: both are meant
+      const edgeRow = Math.max(0, Math.min(sp.height - 1, above ? row - 2 : row + 1));
+      let span = 0;
+      for (let x = 0; x < sp.width; x++) if (labels[sp.labels[edgeRow * sp.width + x]!]) span++;
+      if (span < HORIZON_SPAN * sp.width) continue;
+      const cut = new Uint8Array(sp.count);
+      const kept = new Float64Array(4); // size-weighted L, a, b and the size, on the clicks' side
+      const away = new Float64Array(4);
+      for (let s = 0; s < sp.count; s++) {
+        if (!labels[s]) continue;
+        const near = sp.centroid[s * 2 + 1]! < row === above;
+        if (near) cut[s] = 1;
+        const sum = near ? kept : away;
+        const size = sp.size[s]!;
+        for (let c = 0; c < 3; c++) sum[c] = sum[c]! + sp.mean[s * 3 + c]! * size;
+        sum[3] = sum[3]! + size;
+      }
+      if (away[3]! < HORIZON_CROSSING * (kept[3]! + away[3]!) || kept[3] === 0) continue;
+      let apart = 0;
+      for (let c = 0; c < 3; c++) apart += (kept[c]! / kept[3]! - away[c]! / away[3]!) ** 2;
+      out.push({
+        labels: connectedTo(sp, cut, positives),
+        sidesDiffer: Math.sqrt(apart) > HORIZON_SIDES_APART,
+      });
+    }
+    return out;
   }
 
   /**
