@@ -56,6 +56,13 @@ const TEXTURE_DATA_WEIGHT = 1;
  * The colour cuts keep colour contrast alone, so negative clicks and the first answer stay as they were.
  */
 const TEXTURE_BOUNDARY_WEIGHT = 0.1;
+/**
+ * With two or more clicks, an answer smaller than this share of the square of their distance apart has
+ * collapsed onto the clicks. Two birds clicked far apart in a sky would still pass at 2% of it each.
+ */
+const COLLAPSED_SPREAD = 0.05;
+/** A penalty this large (the rules that return 1) rules an answer out. */
+const RULED_OUT = 0.99;
 /** Hypotheses offered for one click. */
 export const MAX_HYPOTHESES = 5;
 
@@ -124,6 +131,7 @@ export class ObjectFinder {
     const sp = this.#superpixels;
     const positives = [...new Set(request.positives.map((p) => p.superpixel))];
     const starts = this.#starts(request, positives);
+    const spread = clickSpread(request.positives);
     const seen = new Set<string>();
     const byColour: RankedResult[] = [];
     const byTexture: RankedResult[] = [];
@@ -140,7 +148,7 @@ export class ObjectFinder {
         const cut = grabCut(sp, seeds, weights, this.#options, texture);
         const whole = positives.length > 0 ? connectedTo(sp, cut, positives) : largestPiece(sp, cut);
         const rankOf = (labels: Uint8Array, score: number) =>
-          score - this.#penalty(labels, positives.length, request.box !== null, score);
+          score - this.#penalty(labels, positives.length, request.box !== null, score, spread);
         const wholeScore = boundarySeparation(sp, whole);
         const wholeRank = rankOf(whole, wholeScore);
         const candidates: RankedResult[] = [{ labels: whole, score: wholeScore, rank: wholeRank }];
@@ -167,6 +175,10 @@ export class ObjectFinder {
     byColour.sort(byRank);
     byTexture.sort(byRank);
     const leaders = [byDetection.shift(), byColour.shift(), byTexture.shift()].filter((r) => r !== undefined);
+    // A leader the penalties rule out goes after the others (when every colour cut collapsed onto the
+    // clicked seed cores, the texture cut that holds their fluff comes first); the sort is stable.
+    const ruledOut = (r: RankedResult) => (r.score - r.rank >= RULED_OUT ? 1 : 0);
+    leaders.sort((a, b) => ruledOut(a) - ruledOut(b));
     const rest = [...byDetection, ...byColour, ...byTexture].sort(byRank);
     const ranked = [...leaders, ...rest].slice(0, MAX_HYPOTHESES);
     if (ranked.length === 0) return [{ labels: seedsOnly(sp.count, positives), score: 0 }];
@@ -236,7 +248,7 @@ export class ObjectFinder {
       if (seen.has(key)) continue;
       seen.add(key);
       const score = boundarySeparation(sp, labels);
-      const rank = score - this.#penalty(labels, positives.length, true, score);
+      const rank = score - this.#penalty(labels, positives.length, true, score, 0);
       if (rank > 0) cuts.push({ labels, score, rank });
     }
     return cuts;
@@ -311,7 +323,13 @@ export class ObjectFinder {
   }
 
   /** Rules out labellings that are almost certainly wrong, without removing them when nothing else is left. */
-  #penalty(labels: Uint8Array, positives: number, hasBox: boolean, separation: number): number {
+  #penalty(
+    labels: Uint8Array,
+    positives: number,
+    hasBox: boolean,
+    separation: number,
+    spread: number,
+  ): number {
     const sp = this.#superpixels;
     let area = 0;
     let members = 0;
@@ -327,6 +345,9 @@ export class ObjectFinder {
     if (!hasBox && share > MAX_AREA && separation < FRAME_FILLING_SEPARATION) return 1;
     // Nothing grown beyond the clicked superpixels: the start collapsed.
     if (members <= positives) return 1;
+    // Clicks far apart say the object spans them at least roughly: an answer much smaller than their
+    // spread is a few bright cores around the clicks (the seed heads without their fluff).
+    if (area < COLLAPSED_SPREAD * spread) return 1;
     // Size prior: more than half the photo has to separate better than a smaller answer to win.
     return hasBox ? 0 : LARGE_AREA_COST * Math.max(0, share - 0.5);
   }
@@ -358,6 +379,17 @@ function growByColour(sp: Superpixels, seeds: number[], threshold: number, outsi
     }
   }
   return grown;
+}
+
+/** The squared distance between the two clicks farthest apart (working pixels), 0 for one click. */
+function clickSpread(clicks: readonly ClickedSuperpixel[]): number {
+  let spread = 0;
+  for (let i = 0; i < clicks.length; i++) {
+    for (let j = i + 1; j < clicks.length; j++) {
+      spread = Math.max(spread, (clicks[i]!.x - clicks[j]!.x) ** 2 + (clicks[i]!.y - clicks[j]!.y) ** 2);
+    }
+  }
+  return spread;
 }
 
 /** True when superpixel `s` or one of its neighbours is labelled. */
