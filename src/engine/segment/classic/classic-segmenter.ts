@@ -196,7 +196,7 @@ export class ClassicSegmenter implements Segmenter {
       finder: new ObjectFinder(superpixels, superpixelTexture(working.lab, superpixels), {
         smoothness: 50,
         iterations: 5,
-        horizons: findHorizons(working.lab, working.width, working.height).map((h) => h.y),
+        horizons: findHorizons(working.lab, working.width, working.height),
       }),
       guide: makeGuide(cv, photo, this.#options.refineLongSide),
       lastRanked: null,

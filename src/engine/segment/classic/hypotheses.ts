@@ -6,6 +6,7 @@
 // that fill the frame (the cat), large ones leak into smooth backgrounds around thin objects (the rocket's
 // sky), colour growth misses textured objects.
 import { boundaryWeights, grabCut, Seed } from './grabcut.js';
+import type { Horizon } from './horizon.js';
 import { boundarySeparation } from './separation.js';
 import type { Superpixels } from './superpixels.js';
 import type { SuperpixelTexture } from './texture.js';
@@ -75,9 +76,15 @@ export interface HypothesisOptions {
    * Rows of the working image where a horizon runs across the photo (horizon.ts), strongest first: an
    * answer that crosses one is offered cut at it too (the sky without the sea below it).
    */
-  horizons?: readonly number[];
+  horizons?: readonly Horizon[];
 }
 
+/**
+ * A horizon whose step (horizon.ts) reaches this starts a cut from the clicks' whole side of it. On the
+ * example photos the storm's land line (22), the lake's far shore (25) and the boats' (36) pass; the
+ * cups' shelf (14), the fallen leaf's ground (13) and the astronaut's flag (12) do not.
+ */
+const SIDE_START_STEP = 15;
 /** Horizons tried: the strongest few; weaker rows that step across the width are mostly not horizons. */
 const HORIZONS_TRIED = 3;
 /** An answer crosses a horizon when at least this share of it lies on the side away from the clicks. */
@@ -197,7 +204,7 @@ export class ObjectFinder {
     const sp = this.#superpixels;
     const out: { labels: Uint8Array; sidesDiffer: boolean }[] = [];
     if (clicks.length === 0) return out;
-    for (const row of (this.#options.horizons ?? []).slice(0, HORIZONS_TRIED)) {
+    for (const { y: row } of (this.#options.horizons ?? []).slice(0, HORIZONS_TRIED)) {
       const above = clicks[0]!.y < row;
       if (clicks.some((c) => c.y < row !== above)) continue; // clicks on both sides: both are meant
       const edgeRow = Math.max(0, Math.min(sp.height - 1, above ? row - 2 : row + 1));
@@ -319,6 +326,19 @@ export class ObjectFinder {
       add(start);
     }
     for (const threshold of GROWTH_THRESHOLDS) add(growByColour(sp, positives, threshold, request.outside));
+    // The clicks' side of the strongest horizon, when it is a clear one: a stormy sky whose dark clouds
+    // and bright gaps colour growth and discs both split. (From a weak one, chelsea.png's row step of 6
+    // halfway down, the cut that won left out part of the cat.)
+    const strongest = this.#options.horizons?.[0];
+    if (strongest && strongest.step >= SIDE_START_STEP) {
+      const row = strongest.y;
+      const above = request.positives[0]!.y < row;
+      if (request.positives.every((c) => c.y < row === above)) {
+        const start = new Uint8Array(sp.count);
+        for (let s = 0; s < sp.count; s++) start[s] = sp.centroid[s * 2 + 1]! < row === above ? 1 : 0;
+        add(start);
+      }
+    }
     return starts;
   }
 
