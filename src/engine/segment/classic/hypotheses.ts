@@ -4,7 +4,10 @@
 // separates inside from outside colours wins (separation.ts). Measured on the example photos against
 // hand-drawn outlines, this multi-start choice beat every single start: small discs collapse on objects
 // that fill the frame (the cat), large ones leak into smooth backgrounds around thin objects (the rocket's
-// sky), colour growth misses textured objects.
+// sky), colour growth misses textured objects. Three more kinds of answer came with the hard photos
+// (issue 10, point 5): GrabCut from the box of an object a detector found around the click (the splash's
+// crown), answers cut at a horizon they cross (a sky without the sea below it), and a start from the
+// clicks' whole side of a clear horizon (a stormy sky of dark clouds and bright gaps).
 import { boundaryWeights, grabCut, Seed } from './grabcut.js';
 import type { Horizon } from './horizon.js';
 import { boundarySeparation } from './separation.js';
