@@ -184,7 +184,14 @@ export class ObjectFinder {
     byDetection.sort(byRank);
     byColour.sort(byRank);
     byTexture.sort(byRank);
-    const leaders = [byDetection.shift(), byColour.shift(), byTexture.shift()].filter((r) => r !== undefined);
+    // A detected box's cut leads only when it ranks with the best colour cut: the box of a cup around a
+    // click on the coffee in it must not take the cup over the coffee's own, better-separated answer.
+    const detectedLeads = byDetection[0] && (!byColour[0] || byDetection[0].rank >= byColour[0].rank);
+    const leaders = [
+      detectedLeads ? byDetection.shift() : undefined,
+      byColour.shift(),
+      byTexture.shift(),
+    ].filter((r) => r !== undefined);
     // A leader the penalties rule out goes after the others (when every colour cut collapsed onto the
     // clicked seed cores, the texture cut that holds their fluff comes first); the sort is stable.
     const ruledOut = (r: RankedResult) => (r.score - r.rank >= RULED_OUT ? 1 : 0);
@@ -239,8 +246,9 @@ export class ObjectFinder {
 
   /**
    * GrabCut as its paper starts it, from a rectangle: a detected object's box, nothing outside it, the
-   * clicks inside it. A detector knows a kite from the sky around it where colour alone does not, so a
-   * cut that keeps something of the box and does not collapse ranks before every other start.
+   * clicks inside it. A detector knows a splash's crown from the water around it where colour alone does
+   * not. Cuts that keep something of the box and do not collapse are returned; one the colour or texture
+   * cuts already found (the kite's, the ladybird's, the coffee cup's) is left where they ranked it.
    */
   #detectedCuts(request: ObjectRequest, positives: number[], seen: Set<string>): RankedResult[] {
     const sp = this.#superpixels;
