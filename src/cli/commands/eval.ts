@@ -35,8 +35,9 @@ blink's eye opening, the glasses' rim staying still under a blink, and the smile
 words not built yet say so, and words the engine refuses on a face say why (DIR/people.json).
 --people runs only the people scenes.
 --segment-only only selects: the classic segmenter answers every clicked region that has an outline
-drawn by hand (and the easy photos' rocket and coffee), and a table of IoU per region and their mean
-is printed and written to DIR/selection.json, in seconds instead of minutes.`,
+drawn by hand (and the easy photos' rocket and coffee), with the objects the people pass finds on each
+photo as the editor has them, and a table of IoU per region and their mean is printed and written to
+DIR/selection.json, in seconds instead of minutes.`,
   async run(args, context) {
     const { values } = parseArgs({
       args,
@@ -60,10 +61,12 @@ is printed and written to DIR/selection.json, in seconds instead of minutes.`,
     }
     if (values['segment-only']) {
       const segmenter = new ClassicSegmenter();
+      const detector = createPeopleDetector();
       try {
         const report = await runSelectionEval({
           photos,
           segmenter,
+          detector,
           onProgress: (line) => context.io.err(`${line}\n`),
         });
         context.io.out(formatSelectionTable(report));
@@ -71,6 +74,7 @@ is printed and written to DIR/selection.json, in seconds instead of minutes.`,
         context.io.out(`\nWrote ${join(outDir, 'selection.json')}\n`);
       } finally {
         await segmenter.dispose();
+        await detector.dispose();
       }
       return 0;
     }

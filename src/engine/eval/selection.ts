@@ -5,6 +5,7 @@
 import { basename } from 'node:path';
 import type { Mask } from '../../shared/index.js';
 import { decodePhoto } from '../image/decode.js';
+import type { PeopleDetector } from '../people/detector.js';
 import type { Segmenter } from '../segment/types.js';
 import { maskIou } from './defects/iou.js';
 import { HARD_SCENES } from './scenes-hard.js';
@@ -88,6 +89,11 @@ export interface SelectionOptions {
   /** Full paths of the photos to run (cases for other photos are skipped). */
   photos: readonly string[];
   segmenter: Segmenter;
+  /**
+   * Finds the objects on each photo before its clicks, as the editor does when a photo opens; without it
+   * the segmenter answers from colour and texture alone.
+   */
+  detector?: PeopleDetector;
   cases?: readonly SelectionCase[];
   onProgress?: (line: string) => void;
 }
@@ -99,11 +105,12 @@ export async function runSelectionEval(options: SelectionOptions): Promise<Selec
     const mine = cases.filter((c) => c.photo === basename(path));
     if (mine.length === 0) continue;
     const { image: photo } = await decodePhoto({ kind: 'path', path });
+    const objects = options.detector ? (await options.detector.find(photo)).objects : undefined;
     for (const c of mine) {
       options.onProgress?.(c.name);
       const started = performance.now();
       const clicks = c.clicks.map(([x, y]) => ({ x: x * photo.width, y: y * photo.height, positive: true }));
-      const request = { clicks, box: null, previous: null, photoKey: path };
+      const request = { clicks, box: null, previous: null, photoKey: path, ...(objects ? { objects } : {}) };
       const first = await options.segmenter.segment(photo, request);
       const seconds = (performance.now() - started) / 1000;
       const outline = rasterize(c.outline, photo.width, photo.height);

@@ -138,5 +138,6 @@ function scaleFound(found: FoundPeople, sx: number, sy: number, photo: RgbaImage
       box: box(b.box),
       keypoints: b.keypoints.map((k) => ({ ...k, x: k.x * sx, y: k.y * sy })),
     })),
+    objects: found.objects.map((o) => ({ ...o, box: box(o.box) })),
   };
 }

@@ -1,6 +1,7 @@
 // What the people detector finds on a photo (issue 12, point 1), as plain data that crosses a worker
 // boundary: faces with their 478-point mesh (468 face points + 2 x 5 iris points, MediaPipe's order) and
-// bodies with MoveNet's 17 COCO keypoints. Coordinates are photo pixels.
+// bodies with MoveNet's 17 COCO keypoints, and other objects' boxes. Coordinates are photo pixels.
+import type { DetectedObject } from '../segment/types.js';
 
 /** x, y, width, height in photo pixels. */
 export type PixelRect = [number, number, number, number];
@@ -54,6 +55,11 @@ export interface FoundPeople {
   height: number;
   faces: FoundFace[];
   bodies: FoundBody[];
+  /**
+   * Other things found on the same pass (CenterNet's COCO classes: a kite, a cup, a boat), for the
+   * segmenter: a click inside one's box can take the object filling it (issue 10, point 5).
+   */
+  objects: DetectedObject[];
   /** How long the detection took in the worker, for the benchmark. */
   millis: number;
 }

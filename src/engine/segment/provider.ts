@@ -30,7 +30,9 @@ function withPeople(base: Segmenter, people: PeopleDetector): Segmenter {
       const found = await people.find(photo).catch(() => null);
       const picked = found && (await selectPerson(found, photo, request, base, signal));
       if (picked) return { mask: picked.mask, score: picked.score, segmenter: 'people', people: picked.hit };
-      return base.segment(photo, request, signal);
+      // The other objects found on the same pass may seed the answer (a click on the kite).
+      const objects = request.objects ?? found?.objects;
+      return base.segment(photo, objects ? { ...request, objects } : request, signal);
     },
     forget: (photoKey) => base.forget(photoKey),
     dispose: () => base.dispose(),

@@ -1,6 +1,16 @@
 import type { Box, Click, Mask, PeoplePart, SegmenterId } from '../../shared/index.js';
 import type { RgbaImage } from '../image/types.js';
 
+/** A thing an object detector found on the photo (a kite, a cup, a boat), in photo pixels. */
+export interface DetectedObject {
+  /** The detector's class name (COCO: 'kite', 'cup', 'boat', ...). */
+  label: string;
+  /** The detector's confidence, 0-1. */
+  score: number;
+  /** x, y, width, height in photo pixels. */
+  box: [number, number, number, number];
+}
+
 export interface SegmentRequest {
   clicks: Click[];
   box: Box | null;
@@ -13,6 +23,11 @@ export interface SegmentRequest {
    * best); one past the last gives the last. Segmenters with a single answer ignore it.
    */
   hypothesis?: number;
+  /**
+   * Objects detected on the photo beforehand (once per photo, with the people): a click inside one's box
+   * may be answered with the object that fills the box. Segmenters that cannot use them ignore them.
+   */
+  objects?: readonly DetectedObject[];
 }
 
 export interface SegmentOutput {

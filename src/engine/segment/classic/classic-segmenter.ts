@@ -10,12 +10,13 @@ import type { Mask } from '../../../shared/index.js';
 import { StirError, throwIfCancelled } from '../../../shared/index.js';
 import type { RgbaImage } from '../../image/types.js';
 import { loadOpenCv, type OpenCv } from '../opencv.js';
-import type { HoverFloods, SegmentOutput, SegmentRequest, Segmenter } from '../types.js';
+import type { DetectedObject, HoverFloods, SegmentOutput, SegmentRequest, Segmenter } from '../types.js';
 import { ObjectFinder, type ObjectRequest, type ObjectResult } from './hypotheses.js';
 import { dropSpecks, fillHoles, keepPiecesAt, maskHas, type PixelPoint } from './mask-ops.js';
 import { makeGuide, resampleMask, snapToEdges, type Guide } from './refine.js';
 import { boundarySeparation } from './separation.js';
 import { computeSuperpixels, type Superpixels } from './superpixels.js';
+import { findHorizons } from './horizon.js';
 import { hoverSuperpixels, superpixelMask } from './hover.js';
 import { superpixelTexture } from './texture.js';
 import { makeWorkingImage } from './working-image.js';
@@ -195,6 +196,7 @@ export class ClassicSegmenter implements Segmenter {
       finder: new ObjectFinder(superpixels, superpixelTexture(working.lab, superpixels), {
         smoothness: 50,
         iterations: 5,
+        horizons: findHorizons(working.lab, working.width, working.height),
       }),
       guide: makeGuide(cv, photo, this.#options.refineLongSide),
       lastRanked: null,
@@ -231,8 +233,14 @@ export class ClassicSegmenter implements Segmenter {
       for (let s = 0; s < sp.count; s++) if (!inBox[s]) outside[s] = 1;
     }
     for (const p of pos) outside[p.superpixel] = 0;
-    const objectRequest: ObjectRequest = { positives: pos, outside, box: inBox };
-    const key = JSON.stringify([pos.map((p) => [p.superpixel, p.x, p.y]), [...outside], inBox && [...inBox]]);
+    const detected = box ? [] : detectedAround(sp, request.objects ?? [], positives, toWorking);
+    const objectRequest: ObjectRequest = { positives: pos, outside, box: inBox, detected };
+    const key = JSON.stringify([
+      pos.map((p) => [p.superpixel, p.x, p.y]),
+      [...outside],
+      inBox && [...inBox],
+      detected.map((d) => [...d]),
+    ]);
     const ranked =
       context.lastRanked?.key === key ? context.lastRanked.ranked : context.finder.rank(objectRequest);
     context.lastRanked = { key, ranked };
@@ -341,6 +349,33 @@ function superpixelAt(sp: Superpixels, x: number, y: number): { superpixel: numb
   const px = Math.min(sp.width - 1, Math.max(0, Math.round(x)));
   const py = Math.min(sp.height - 1, Math.max(0, Math.round(y)));
   return { superpixel: sp.labels[py * sp.width + px]!, x, y };
+}
+
+/**
+ * Detected boxes grow by this share of their size on each side before they become GrabCut's rectangle:
+ * a detector's box hugs its object, and the rectangle must hold all of it (the kite's tail, the cup's rim).
+ */
+const DETECTED_BOX_MARGIN = 0.1;
+
+/** The superpixels of each detected object's box that holds every positive click (photo pixels in). */
+function detectedAround(
+  sp: Superpixels,
+  objects: readonly DetectedObject[],
+  positives: Scaled[],
+  toWorking: number,
+): Uint8Array[] {
+  if (positives.length === 0) return [];
+  const holding = objects.filter(({ box: [x, y, w, h] }) =>
+    positives.every((c) => c.x >= x && c.x <= x + w && c.y >= y && c.y <= y + h),
+  );
+  return holding.map(({ box: [x, y, w, h] }) =>
+    superpixelsInBox(sp, {
+      x0: (x - w * DETECTED_BOX_MARGIN) * toWorking,
+      y0: (y - h * DETECTED_BOX_MARGIN) * toWorking,
+      x1: (x + w * (1 + DETECTED_BOX_MARGIN)) * toWorking,
+      y1: (y + h * (1 + DETECTED_BOX_MARGIN)) * toWorking,
+    }),
+  );
 }
 
 function superpixelsInBox(

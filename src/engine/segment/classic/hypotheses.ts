@@ -4,8 +4,12 @@
 // separates inside from outside colours wins (separation.ts). Measured on the example photos against
 // hand-drawn outlines, this multi-start choice beat every single start: small discs collapse on objects
 // that fill the frame (the cat), large ones leak into smooth backgrounds around thin objects (the rocket's
-// sky), colour growth misses textured objects.
+// sky), colour growth misses textured objects. Three more kinds of answer came with the hard photos
+// (issue 10, point 5): GrabCut from the box of an object a detector found around the click (the splash's
+// crown), answers cut at a horizon they cross (a sky without the sea below it), and a start from the
+// clicks' whole side of a clear horizon (a stormy sky of dark clouds and bright gaps).
 import { boundaryWeights, grabCut, Seed } from './grabcut.js';
+import type { Horizon } from './horizon.js';
 import { boundarySeparation } from './separation.js';
 import type { Superpixels } from './superpixels.js';
 import type { SuperpixelTexture } from './texture.js';
@@ -24,6 +28,11 @@ export interface ObjectRequest {
   outside: Uint8Array;
   /** Superpixels inside a box, when one was drawn: a start of its own, and all starts are clipped to it. */
   box: Uint8Array | null;
+  /**
+   * Superpixels inside each detected object's box that holds the clicks (an object detector's kite or
+   * cup): each is cut as GrabCut's rectangle, and the best such cut is the first answer.
+   */
+  detected?: Uint8Array[];
 }
 
 export interface ObjectResult {
@@ -51,6 +60,13 @@ const TEXTURE_DATA_WEIGHT = 1;
  * The colour cuts keep colour contrast alone, so negative clicks and the first answer stay as they were.
  */
 const TEXTURE_BOUNDARY_WEIGHT = 0.1;
+/**
+ * With two or more clicks, an answer smaller than this share of the square of their distance apart has
+ * collapsed onto the clicks. Two birds clicked far apart in a sky would still pass at 2% of it each.
+ */
+const COLLAPSED_SPREAD = 0.05;
+/** A penalty this large (the rules that return 1) rules an answer out. */
+const RULED_OUT = 0.99;
 /** Hypotheses offered for one click. */
 export const MAX_HYPOTHESES = 5;
 
@@ -59,7 +75,32 @@ type RankedResult = ObjectResult & { rank: number };
 export interface HypothesisOptions {
   smoothness: number;
   iterations: number;
+  /**
+   * Rows of the working image where a horizon runs across the photo (horizon.ts), strongest first: an
+   * answer that crosses one is offered cut at it too (the sky without the sea below it).
+   */
+  horizons?: readonly Horizon[];
 }
+
+/**
+ * A horizon whose step (horizon.ts) reaches this starts a cut from the clicks' whole side of it. On the
+ * example photos the storm's land line (22), the lake's far shore (25) and the boats' (36) pass; the
+ * cups' shelf (14), the fallen leaf's ground (13) and the astronaut's flag (12) do not.
+ */
+const SIDE_START_STEP = 15;
+/** Horizons tried: the strongest few; weaker rows that step across the width are mostly not horizons. */
+const HORIZONS_TRIED = 3;
+/** An answer crosses a horizon when at least this share of it lies on the side away from the clicks. */
+const HORIZON_CROSSING = 0.15;
+/**
+ * An answer meets a horizon along at least this share of the photo's width: a sky or a sea spans the
+ * frame, while a flower crossing a weak row step (bokeh behind it) does not.
+ */
+const HORIZON_SPAN = 0.8;
+/** Mean Lab colours of the two sides farther apart than this make them two surfaces (sky and sea). */
+const HORIZON_SIDES_APART = 12;
+/** How far an answer cut at such a horizon ranks above the answer it was cut from. */
+const HORIZON_PREFERENCE = 0.01;
 
 export class ObjectFinder {
   readonly #superpixels: Superpixels;
@@ -100,6 +141,7 @@ export class ObjectFinder {
     const sp = this.#superpixels;
     const positives = [...new Set(request.positives.map((p) => p.superpixel))];
     const starts = this.#starts(request, positives);
+    const spread = clickSpread(request.positives);
     const seen = new Set<string>();
     const byColour: RankedResult[] = [];
     const byTexture: RankedResult[] = [];
@@ -114,22 +156,120 @@ export class ObjectFinder {
         const texture = withTexture ? { texture: this.#texture, weight: TEXTURE_DATA_WEIGHT } : undefined;
         const weights = withTexture ? this.#textureWeights : this.#weights;
         const cut = grabCut(sp, seeds, weights, this.#options, texture);
-        const labels = positives.length > 0 ? connectedTo(sp, cut, positives) : largestPiece(sp, cut);
-        const key = labels.join('');
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const score = boundarySeparation(sp, labels);
-        const rank = score - this.#penalty(labels, positives.length, request.box !== null, score);
-        (withTexture ? byTexture : byColour).push({ labels, score, rank });
+        const whole = positives.length > 0 ? connectedTo(sp, cut, positives) : largestPiece(sp, cut);
+        const rankOf = (labels: Uint8Array, score: number) =>
+          score - this.#penalty(labels, positives.length, request.box !== null, score, spread);
+        const wholeScore = boundarySeparation(sp, whole);
+        const wholeRank = rankOf(whole, wholeScore);
+        const candidates: RankedResult[] = [{ labels: whole, score: wholeScore, rank: wholeRank }];
+        for (const { labels, sidesDiffer } of this.#cutAtHorizons(whole, request.positives, positives)) {
+          const score = boundarySeparation(sp, labels);
+          // Haze blends sky into sea over a few rows, so the bands either side of a horizon are alike and
+          // the separation measure cannot see it; two sides of different colours can.
+          const rank = sidesDiffer
+            ? Math.max(rankOf(labels, score), wholeRank + HORIZON_PREFERENCE)
+            : rankOf(labels, score);
+          candidates.push({ labels, score, rank });
+        }
+        for (const candidate of candidates) {
+          const key = candidate.labels.join('');
+          if (seen.has(key)) continue;
+          seen.add(key);
+          (withTexture ? byTexture : byColour).push(candidate);
+        }
       }
     }
+    const byDetection = this.#detectedCuts(request, positives, seen);
     const byRank = (a: RankedResult, b: RankedResult) => b.rank - a.rank;
+    byDetection.sort(byRank);
     byColour.sort(byRank);
     byTexture.sort(byRank);
-    const leaders = [byColour.shift(), byTexture.shift()].filter((r) => r !== undefined);
-    const ranked = [...leaders, ...[...byColour, ...byTexture].sort(byRank)].slice(0, MAX_HYPOTHESES);
+    // A detected box's cut leads only when it ranks with the best colour cut: the box of a cup around a
+    // click on the coffee in it must not take the cup over the coffee's own, better-separated answer.
+    const detectedLeads = byDetection[0] && (!byColour[0] || byDetection[0].rank >= byColour[0].rank);
+    const leaders = [
+      detectedLeads ? byDetection.shift() : undefined,
+      byColour.shift(),
+      byTexture.shift(),
+    ].filter((r) => r !== undefined);
+    // A leader the penalties rule out goes after the others (when every colour cut collapsed onto the
+    // clicked seed cores, the texture cut that holds their fluff comes first); the sort is stable.
+    const ruledOut = (r: RankedResult) => (r.score - r.rank >= RULED_OUT ? 1 : 0);
+    leaders.sort((a, b) => ruledOut(a) - ruledOut(b));
+    const rest = [...byDetection, ...byColour, ...byTexture].sort(byRank);
+    const ranked = [...leaders, ...rest].slice(0, MAX_HYPOTHESES);
     if (ranked.length === 0) return [{ labels: seedsOnly(sp.count, positives), score: 0 }];
     return ranked.map(({ labels, score }) => ({ labels, score }));
+  }
+
+  /**
+   * The answer cut at each horizon it crosses, keeping the clicks' side (superpixels by centroid): the
+   * ranking then decides between the sky with the sea and the sky alone by how well each separates.
+   */
+  #cutAtHorizons(
+    labels: Uint8Array,
+    clicks: ClickedSuperpixel[],
+    positives: number[],
+  ): { labels: Uint8Array; sidesDiffer: boolean }[] {
+    const sp = this.#superpixels;
+    const out: { labels: Uint8Array; sidesDiffer: boolean }[] = [];
+    if (clicks.length === 0) return out;
+    for (const { y: row } of (this.#options.horizons ?? []).slice(0, HORIZONS_TRIED)) {
+      const above = clicks[0]!.y < row;
+      if (clicks.some((c) => c.y < row !== above)) continue; // clicks on both sides: both are meant
+      const edgeRow = Math.max(0, Math.min(sp.height - 1, above ? row - 2 : row + 1));
+      let span = 0;
+      for (let x = 0; x < sp.width; x++) if (labels[sp.labels[edgeRow * sp.width + x]!]) span++;
+      if (span < HORIZON_SPAN * sp.width) continue;
+      const cut = new Uint8Array(sp.count);
+      const kept = new Float64Array(4); // size-weighted L, a, b and the size, on the clicks' side
+      const away = new Float64Array(4);
+      for (let s = 0; s < sp.count; s++) {
+        if (!labels[s]) continue;
+        const near = sp.centroid[s * 2 + 1]! < row === above;
+        if (near) cut[s] = 1;
+        const sum = near ? kept : away;
+        const size = sp.size[s]!;
+        for (let c = 0; c < 3; c++) sum[c] = sum[c]! + sp.mean[s * 3 + c]! * size;
+        sum[3] = sum[3]! + size;
+      }
+      if (away[3]! < HORIZON_CROSSING * (kept[3]! + away[3]!) || kept[3] === 0) continue;
+      let apart = 0;
+      for (let c = 0; c < 3; c++) apart += (kept[c]! / kept[3]! - away[c]! / away[3]!) ** 2;
+      out.push({
+        labels: connectedTo(sp, cut, positives),
+        sidesDiffer: Math.sqrt(apart) > HORIZON_SIDES_APART,
+      });
+    }
+    return out;
+  }
+
+  /**
+   * GrabCut as its paper starts it, from a rectangle: a detected object's box, nothing outside it, the
+   * clicks inside it. A detector knows a splash's crown from the water around it where colour alone does
+   * not. Cuts that keep something of the box and do not collapse are returned; one the colour or texture
+   * cuts already found (the kite's, the ladybird's, the coffee cup's) is left where they ranked it.
+   */
+  #detectedCuts(request: ObjectRequest, positives: number[], seen: Set<string>): RankedResult[] {
+    const sp = this.#superpixels;
+    const cuts: RankedResult[] = [];
+    for (const inBox of request.detected ?? []) {
+      const seeds = new Uint8Array(sp.count);
+      for (let s = 0; s < sp.count; s++) {
+        if (request.outside[s] || !inBox[s]) seeds[s] = Seed.Background;
+        else seeds[s] = Seed.ProbablyObject;
+      }
+      for (const s of positives) seeds[s] = Seed.Object;
+      const cut = grabCut(sp, seeds, this.#weights, this.#options);
+      const labels = connectedTo(sp, cut, positives);
+      const key = labels.join('');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const score = boundarySeparation(sp, labels);
+      const rank = score - this.#penalty(labels, positives.length, true, score, 0);
+      if (rank > 0) cuts.push({ labels, score, rank });
+    }
+    return cuts;
   }
 
   /**
@@ -197,11 +337,30 @@ export class ObjectFinder {
       add(start);
     }
     for (const threshold of GROWTH_THRESHOLDS) add(growByColour(sp, positives, threshold, request.outside));
+    // The clicks' side of the strongest horizon, when it is a clear one: a stormy sky whose dark clouds
+    // and bright gaps colour growth and discs both split. (From a weak one, chelsea.png's row step of 6
+    // halfway down, the cut that won left out part of the cat.)
+    const strongest = this.#options.horizons?.[0];
+    if (strongest && strongest.step >= SIDE_START_STEP) {
+      const row = strongest.y;
+      const above = request.positives[0]!.y < row;
+      if (request.positives.every((c) => c.y < row === above)) {
+        const start = new Uint8Array(sp.count);
+        for (let s = 0; s < sp.count; s++) start[s] = sp.centroid[s * 2 + 1]! < row === above ? 1 : 0;
+        add(start);
+      }
+    }
     return starts;
   }
 
   /** Rules out labellings that are almost certainly wrong, without removing them when nothing else is left. */
-  #penalty(labels: Uint8Array, positives: number, hasBox: boolean, separation: number): number {
+  #penalty(
+    labels: Uint8Array,
+    positives: number,
+    hasBox: boolean,
+    separation: number,
+    spread: number,
+  ): number {
     const sp = this.#superpixels;
     let area = 0;
     let members = 0;
@@ -217,6 +376,9 @@ export class ObjectFinder {
     if (!hasBox && share > MAX_AREA && separation < FRAME_FILLING_SEPARATION) return 1;
     // Nothing grown beyond the clicked superpixels: the start collapsed.
     if (members <= positives) return 1;
+    // Clicks far apart say the object spans them at least roughly: an answer much smaller than their
+    // spread is a few bright cores around the clicks (the seed heads without their fluff).
+    if (area < COLLAPSED_SPREAD * spread) return 1;
     // Size prior: more than half the photo has to separate better than a smaller answer to win.
     return hasBox ? 0 : LARGE_AREA_COST * Math.max(0, share - 0.5);
   }
@@ -248,6 +410,17 @@ function growByColour(sp: Superpixels, seeds: number[], threshold: number, outsi
     }
   }
   return grown;
+}
+
+/** The squared distance between the two clicks farthest apart (working pixels), 0 for one click. */
+function clickSpread(clicks: readonly ClickedSuperpixel[]): number {
+  let spread = 0;
+  for (let i = 0; i < clicks.length; i++) {
+    for (let j = i + 1; j < clicks.length; j++) {
+      spread = Math.max(spread, (clicks[i]!.x - clicks[j]!.x) ** 2 + (clicks[i]!.y - clicks[j]!.y) ** 2);
+    }
+  }
+  return spread;
 }
 
 /** True when superpixel `s` or one of its neighbours is labelled. */
