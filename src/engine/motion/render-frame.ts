@@ -13,6 +13,7 @@ import {
   type WarpRegionPlan,
 } from './plan.js';
 import { motionTime } from './timing.js';
+import type { PixelBox } from './mask.js';
 
 /** Returns true when the frame should stop (cancellation is checked every few rows). */
 export type CancelCheck = () => boolean;
@@ -309,13 +310,21 @@ function drawFluid(
   const blend = scratch.blend;
   crossfadeWeights(back, ahead, grid.cols, grid.rows, grid.step, c / cycle, blend);
   const { width, height, photo } = plan;
-  const opaque = isOpaque(photo);
-  const mean = region.mean;
-  const meanBox = region.meanBox;
-  const meanWidth = meanBox.x1 - meanBox.x0;
-  const decorrelate = 1 / region.grain;
   const step = grid.step;
   const cols = grid.cols;
+  const meanBox = region.meanBox;
+  const shared: FluidFrame = {
+    photo,
+    out,
+    width,
+    height,
+    opaque: isOpaque(photo),
+    mean: region.mean,
+    meanBox,
+    meanWidth: meanBox.x1 - meanBox.x0,
+    decorrelate: 1 / region.grain,
+    step,
+  };
   for (let j = 0; j + 1 < grid.rows; j++) {
     if (cancelled && (j & 3) === 0 && cancelled()) throw cancelledError();
     const py0 = grid.y0 + j * step;
@@ -329,123 +338,162 @@ function drawFluid(
       const xe = Math.min(width, px0 + step);
       if (xs >= xe) continue;
       const g00 = (j * cols + i) * 2;
-      const g10 = g00 + 2;
       const g01 = g00 + cols * 2;
-      const g11 = g01 + 2;
       // A cell whose four corners trace nowhere shows the photo (already in out): skip it whole.
-      if (stillCorner(back, ahead, g00) && stillCorner(back, ahead, g10)) {
-        if (stillCorner(back, ahead, g01) && stillCorner(back, ahead, g11)) continue;
+      if (stillCorner(back, ahead, g00) && stillCorner(back, ahead, g00 + 2)) {
+        if (stillCorner(back, ahead, g01) && stillCorner(back, ahead, g01 + 2)) continue;
       }
-      // Speed (issue 13.1): the five fields (blend weight, back and ahead offsets) are bilinear in the
-      // cell, so along a row they are linear in x: interpolate each row's two ends down the cell's
-      // sides, then step along the row by a constant increment instead of weighing four corners per
-      // pixel.
-      const b00 = blend[g00 >> 1]!;
-      const b10 = blend[g10 >> 1]!;
-      const b01 = blend[g01 >> 1]!;
-      const b11 = blend[g11 >> 1]!;
-      const lastX = width - 1;
-      const lastY = height - 1;
-      for (let y = ys; y < ye; y++) {
-        const fy = (y - py0) / step;
-        const gy = 1 - fy;
-        // Row ends (at px0 and px0 + step) and per-pixel increments of each field.
-        const wbL = b00 * gy + b01 * fy;
-        const baxL = back[g00]! * gy + back[g01]! * fy;
-        const bayL = back[g00 + 1]! * gy + back[g01 + 1]! * fy;
-        const abxL = ahead[g00]! * gy + ahead[g01]! * fy;
-        const abyL = ahead[g00 + 1]! * gy + ahead[g01 + 1]! * fy;
-        const dwb = (b10 * gy + b11 * fy - wbL) / step;
-        const dbax = (back[g10]! * gy + back[g11]! * fy - baxL) / step;
-        const dbay = (back[g10 + 1]! * gy + back[g11 + 1]! * fy - bayL) / step;
-        const dabx = (ahead[g10]! * gy + ahead[g11]! * fy - abxL) / step;
-        const daby = (ahead[g10 + 1]! * gy + ahead[g11 + 1]! * fy - abyL) / step;
-        for (let x = xs; x < xe; x++) {
-          const u = x - px0;
-          // Weight of the arriving content, and the variance-preserving blend (Heitz and Neyret,
-          // "High-Performance By-Example Noise using a Histogram-Preserving Blending Operator", HPG
-          // 2018): deviations from the local mean are mixed with weights whose squares sum to one, so
-          // mid-cycle frames keep the photo's contrast instead of washing out and pulsing once per
-          // cycle.
-          const wb = wbL + dwb * u;
-          const wa = 1 - wb;
-          const bax = baxL + dbax * u;
-          const bay = bayL + dbay * u;
-          const abx = abxL + dabx * u;
-          const aby = abyL + daby * u;
-          if (Math.abs(bax) + Math.abs(bay) + Math.abs(abx) + Math.abs(aby) < 1e-3) continue;
-          // The boost assumes the two contents are unrelated; where their sources are closer than the
-          // texture's grain (slow flow near the region's edge) they are alike, and boosting would
-          // sharpen them into a visible rim. (sqrt, not Math.hypot: hypot is several times slower.)
-          const ex = abx - bax;
-          const ey = aby - bay;
-          const apart = Math.sqrt(ex * ex + ey * ey) * decorrelate;
-          const boost = 1 / Math.sqrt(wa * wa + wb * wb) - 1;
-          const norm = 1 + boost * (apart < 1 ? apart : 1);
-          // Content carried forward (a) and content arriving (b), each sampled bilinearly; mirrored only
-          // when it comes from beyond the photo's edge (the modulo is costly, and rarely needed).
-          let sx = x + bax;
-          let sy = y + bay;
-          if (sx < 0 || sx > lastX) sx = mirror(sx, width);
-          if (sy < 0 || sy > lastY) sy = mirror(sy, height);
-          if (sx > width - EDGE) sx = width - EDGE;
-          if (sy > height - EDGE) sy = height - EDGE;
-          // The local mean travels with each content (nearest sample: the mean is smooth).
-          const ma = meanIndex(sx, sy, meanBox, meanWidth);
-          let x0 = sx | 0;
-          let y0 = sy | 0;
-          let fx2 = sx - x0;
-          let fy2 = sy - y0;
-          let p = (y0 * width + x0) << 2;
-          let q = p + (width << 2);
-          let w0 = (1 - fx2) * (1 - fy2) * wa;
-          let w1 = fx2 * (1 - fy2) * wa;
-          let w2 = (1 - fx2) * fy2 * wa;
-          let w3 = fx2 * fy2 * wa;
-          let r = photo[p]! * w0 + photo[p + 4]! * w1 + photo[q]! * w2 + photo[q + 4]! * w3;
-          let g = photo[p + 1]! * w0 + photo[p + 5]! * w1 + photo[q + 1]! * w2 + photo[q + 5]! * w3;
-          let b = photo[p + 2]! * w0 + photo[p + 6]! * w1 + photo[q + 2]! * w2 + photo[q + 6]! * w3;
-          let o = opaque
-            ? 255
-            : photo[p + 3]! * w0 + photo[p + 7]! * w1 + photo[q + 3]! * w2 + photo[q + 7]! * w3;
-          sx = x + abx;
-          sy = y + aby;
-          if (sx < 0 || sx > lastX) sx = mirror(sx, width);
-          if (sy < 0 || sy > lastY) sy = mirror(sy, height);
-          if (sx > width - EDGE) sx = width - EDGE;
-          if (sy > height - EDGE) sy = height - EDGE;
-          const mbi = meanIndex(sx, sy, meanBox, meanWidth);
-          x0 = sx | 0;
-          y0 = sy | 0;
-          fx2 = sx - x0;
-          fy2 = sy - y0;
-          p = (y0 * width + x0) << 2;
-          q = p + (width << 2);
-          w0 = (1 - fx2) * (1 - fy2) * wb;
-          w1 = fx2 * (1 - fy2) * wb;
-          w2 = (1 - fx2) * fy2 * wb;
-          w3 = fx2 * fy2 * wb;
-          r += photo[p]! * w0 + photo[p + 4]! * w1 + photo[q]! * w2 + photo[q + 4]! * w3;
-          g += photo[p + 1]! * w0 + photo[p + 5]! * w1 + photo[q + 1]! * w2 + photo[q + 5]! * w3;
-          b += photo[p + 2]! * w0 + photo[p + 6]! * w1 + photo[q + 2]! * w2 + photo[q + 6]! * w3;
-          if (!opaque) o += photo[p + 3]! * w0 + photo[p + 7]! * w1 + photo[q + 3]! * w2 + photo[q + 7]! * w3;
-          // Restore the contrast the cross-fade loses, about the blended local mean.
-          const oi = (y * width + x) * 4;
-          const mr = wa * mean[ma]! + wb * mean[mbi]!;
-          const mg = wa * mean[ma + 1]! + wb * mean[mbi + 1]!;
-          const mb = wa * mean[ma + 2]! + wb * mean[mbi + 2]!;
-          r = mr + (r - mr) * norm;
-          g = mg + (g - mg) * norm;
-          b = mb + (b - mb) * norm;
-          out[oi] = r < 0 ? 0 : r > 255 ? 255 : r + 0.5;
-          out[oi + 1] = g < 0 ? 0 : g > 255 ? 255 : g + 0.5;
-          out[oi + 2] = b < 0 ? 0 : b > 255 ? 255 : b + 0.5;
-          out[oi + 3] = opaque ? 255 : o + 0.5;
-        }
-      }
+      fluidCell(shared, back, ahead, blend, g00, cols, px0, py0, xs, xe, ys, ye);
     }
   }
   return true;
+}
+
+/** What every cell of one fluid region shares in a frame. */
+interface FluidFrame {
+  photo: Uint8Array;
+  out: Uint8Array;
+  width: number;
+  height: number;
+  opaque: boolean;
+  mean: Uint8Array;
+  meanBox: PixelBox;
+  meanWidth: number;
+  decorrelate: number;
+  step: number;
+}
+
+/**
+ * Draws one grid cell of a fluid region: rows ys..ye, columns xs..xe, its corner at (px0, py0) and its
+ * top-left grid point at g00. A function of its own rather than a block inside drawFluid: V8 compiled
+ * drawFluid's loops on stack replacement and boxed a double for about every pixel there (some 36 MB of
+ * garbage a frame on the 1920x1280 storm photo, collected while the other threads wait for memory).
+ */
+function fluidCell(
+  shared: FluidFrame,
+  back: Float32Array,
+  ahead: Float32Array,
+  blend: Float32Array,
+  g00: number,
+  cols: number,
+  px0: number,
+  py0: number,
+  xs: number,
+  xe: number,
+  ys: number,
+  ye: number,
+): void {
+  const { photo, out, width, height, opaque, mean, meanBox, meanWidth, decorrelate, step } = shared;
+  const g10 = g00 + 2;
+  const g01 = g00 + cols * 2;
+  const g11 = g01 + 2;
+  // Speed (issue 13.1): the five fields (blend weight, back and ahead offsets) are bilinear in the
+  // cell, so along a row they are linear in x: interpolate each row's two ends down the cell's
+  // sides, then step along the row by a constant increment instead of weighing four corners per
+  // pixel.
+  const b00 = blend[g00 >> 1]!;
+  const b10 = blend[g10 >> 1]!;
+  const b01 = blend[g01 >> 1]!;
+  const b11 = blend[g11 >> 1]!;
+  const lastX = width - 1;
+  const lastY = height - 1;
+  for (let y = ys; y < ye; y++) {
+    const fy = (y - py0) / step;
+    const gy = 1 - fy;
+    // Row ends (at px0 and px0 + step) and per-pixel increments of each field.
+    const wbL = b00 * gy + b01 * fy;
+    const baxL = back[g00]! * gy + back[g01]! * fy;
+    const bayL = back[g00 + 1]! * gy + back[g01 + 1]! * fy;
+    const abxL = ahead[g00]! * gy + ahead[g01]! * fy;
+    const abyL = ahead[g00 + 1]! * gy + ahead[g01 + 1]! * fy;
+    const dwb = (b10 * gy + b11 * fy - wbL) / step;
+    const dbax = (back[g10]! * gy + back[g11]! * fy - baxL) / step;
+    const dbay = (back[g10 + 1]! * gy + back[g11 + 1]! * fy - bayL) / step;
+    const dabx = (ahead[g10]! * gy + ahead[g11]! * fy - abxL) / step;
+    const daby = (ahead[g10 + 1]! * gy + ahead[g11 + 1]! * fy - abyL) / step;
+    for (let x = xs; x < xe; x++) {
+      const u = x - px0;
+      // Weight of the arriving content, and the variance-preserving blend (Heitz and Neyret,
+      // "High-Performance By-Example Noise using a Histogram-Preserving Blending Operator", HPG
+      // 2018): deviations from the local mean are mixed with weights whose squares sum to one, so
+      // mid-cycle frames keep the photo's contrast instead of washing out and pulsing once per
+      // cycle.
+      const wb = wbL + dwb * u;
+      const wa = 1 - wb;
+      const bax = baxL + dbax * u;
+      const bay = bayL + dbay * u;
+      const abx = abxL + dabx * u;
+      const aby = abyL + daby * u;
+      if (Math.abs(bax) + Math.abs(bay) + Math.abs(abx) + Math.abs(aby) < 1e-3) continue;
+      // The boost assumes the two contents are unrelated; where their sources are closer than the
+      // texture's grain (slow flow near the region's edge) they are alike, and boosting would
+      // sharpen them into a visible rim. (sqrt, not Math.hypot: hypot is several times slower.)
+      const ex = abx - bax;
+      const ey = aby - bay;
+      const apart = Math.sqrt(ex * ex + ey * ey) * decorrelate;
+      const boost = 1 / Math.sqrt(wa * wa + wb * wb) - 1;
+      const norm = 1 + boost * (apart < 1 ? apart : 1);
+      // Content carried forward (a) and content arriving (b), each sampled bilinearly; mirrored only
+      // when it comes from beyond the photo's edge (the modulo is costly, and rarely needed).
+      let sx = x + bax;
+      let sy = y + bay;
+      if (sx < 0 || sx > lastX) sx = mirror(sx, width);
+      if (sy < 0 || sy > lastY) sy = mirror(sy, height);
+      if (sx > width - EDGE) sx = width - EDGE;
+      if (sy > height - EDGE) sy = height - EDGE;
+      // The local mean travels with each content (nearest sample: the mean is smooth).
+      const ma = meanIndex(sx, sy, meanBox, meanWidth);
+      let x0 = sx | 0;
+      let y0 = sy | 0;
+      let fx2 = sx - x0;
+      let fy2 = sy - y0;
+      let p = (y0 * width + x0) << 2;
+      let q = p + (width << 2);
+      let w0 = (1 - fx2) * (1 - fy2) * wa;
+      let w1 = fx2 * (1 - fy2) * wa;
+      let w2 = (1 - fx2) * fy2 * wa;
+      let w3 = fx2 * fy2 * wa;
+      let r = photo[p]! * w0 + photo[p + 4]! * w1 + photo[q]! * w2 + photo[q + 4]! * w3;
+      let g = photo[p + 1]! * w0 + photo[p + 5]! * w1 + photo[q + 1]! * w2 + photo[q + 5]! * w3;
+      let b = photo[p + 2]! * w0 + photo[p + 6]! * w1 + photo[q + 2]! * w2 + photo[q + 6]! * w3;
+      let o = opaque
+        ? 255
+        : photo[p + 3]! * w0 + photo[p + 7]! * w1 + photo[q + 3]! * w2 + photo[q + 7]! * w3;
+      sx = x + abx;
+      sy = y + aby;
+      if (sx < 0 || sx > lastX) sx = mirror(sx, width);
+      if (sy < 0 || sy > lastY) sy = mirror(sy, height);
+      if (sx > width - EDGE) sx = width - EDGE;
+      if (sy > height - EDGE) sy = height - EDGE;
+      const mbi = meanIndex(sx, sy, meanBox, meanWidth);
+      x0 = sx | 0;
+      y0 = sy | 0;
+      fx2 = sx - x0;
+      fy2 = sy - y0;
+      p = (y0 * width + x0) << 2;
+      q = p + (width << 2);
+      w0 = (1 - fx2) * (1 - fy2) * wb;
+      w1 = fx2 * (1 - fy2) * wb;
+      w2 = (1 - fx2) * fy2 * wb;
+      w3 = fx2 * fy2 * wb;
+      r += photo[p]! * w0 + photo[p + 4]! * w1 + photo[q]! * w2 + photo[q + 4]! * w3;
+      g += photo[p + 1]! * w0 + photo[p + 5]! * w1 + photo[q + 1]! * w2 + photo[q + 5]! * w3;
+      b += photo[p + 2]! * w0 + photo[p + 6]! * w1 + photo[q + 2]! * w2 + photo[q + 6]! * w3;
+      if (!opaque) o += photo[p + 3]! * w0 + photo[p + 7]! * w1 + photo[q + 3]! * w2 + photo[q + 7]! * w3;
+      // Restore the contrast the cross-fade loses, about the blended local mean.
+      const oi = (y * width + x) * 4;
+      const mr = wa * mean[ma]! + wb * mean[mbi]!;
+      const mg = wa * mean[ma + 1]! + wb * mean[mbi + 1]!;
+      const mb = wa * mean[ma + 2]! + wb * mean[mbi + 2]!;
+      r = mr + (r - mr) * norm;
+      g = mg + (g - mg) * norm;
+      b = mb + (b - mb) * norm;
+      out[oi] = r < 0 ? 0 : r > 255 ? 255 : r + 0.5;
+      out[oi + 1] = g < 0 ? 0 : g > 255 ? 255 : g + 0.5;
+      out[oi + 2] = b < 0 ? 0 : b > 255 ? 255 : b + 0.5;
+      out[oi + 3] = opaque ? 255 : o + 0.5;
+    }
+  }
 }
 
 function drawWarp(
