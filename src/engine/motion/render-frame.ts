@@ -527,6 +527,10 @@ function drawWarp(
   const { width, height, photo } = plan;
   const step = grid.step;
   const cols = grid.cols;
+  // u / step for every column of a cell: the same quotients the pixels used to divide out one by one.
+  const fractions = new Float64Array(step);
+  for (let u = 0; u < step; u++) fractions[u] = u / step;
+  const shared: WarpFrame = { photo, out, width, height, grid, d, fractions };
   for (let j = 0; j + 1 < grid.rows; j++) {
     if (cancelled && (j & 3) === 0 && cancelled()) throw cancelledError();
     const py0 = grid.y0 + j * step;
@@ -534,69 +538,95 @@ function drawWarp(
     for (let i = 0; i + 1 < cols; i++) {
       if (!active[j * (cols - 1) + i]) continue;
       const px0 = grid.x0 + i * step;
-      const xe = Math.min(width, px0 + step);
-      const g00 = (j * cols + i) * 2;
-      const g10 = g00 + 2;
-      const g01 = g00 + cols * 2;
-      const g11 = g01 + 2;
-      for (let y = py0; y < ye; y++) {
-        const fy = (y - py0) / step;
-        for (let x = px0; x < xe; x++) {
-          const fx = (x - px0) / step;
-          const w00 = (1 - fx) * (1 - fy);
-          const w10 = fx * (1 - fy);
-          const w01 = (1 - fx) * fy;
-          const w11 = fx * fy;
-          const dx = d[g00]! * w00 + d[g10]! * w10 + d[g01]! * w01 + d[g11]! * w11;
-          const dy = d[g00 + 1]! * w00 + d[g10 + 1]! * w10 + d[g01 + 1]! * w01 + d[g11 + 1]! * w11;
-          if (Math.abs(dx) + Math.abs(dy) < 1e-4) continue;
-          // The content at x came from p with p + d(p) = x: fixed-point steps p = x - d(p) from
-          // p = x - d(x). The field's slope stays well under 1 (plan-warp.ts), so they converge fast.
-          let ex = dx;
-          let ey = dy;
-          for (let it = 0; it < INVERSE_STEPS; it++) {
-            const qx = (x - ex - grid.x0) / step;
-            const qy = (y - ey - grid.y0) / step;
-            if (!(qx >= 0 && qy >= 0 && qx < cols - 1 && qy < grid.rows - 1)) break;
-            const ci = qx | 0;
-            const cj = qy | 0;
-            const ux = qx - ci;
-            const uy = qy - cj;
-            const h00 = (cj * cols + ci) * 2;
-            const h10 = h00 + 2;
-            const h01 = h00 + cols * 2;
-            const h11 = h01 + 2;
-            const v00 = (1 - ux) * (1 - uy);
-            const v10 = ux * (1 - uy);
-            const v01 = (1 - ux) * uy;
-            const v11 = ux * uy;
-            ex = d[h00]! * v00 + d[h10]! * v10 + d[h01]! * v01 + d[h11]! * v11;
-            ey = d[h00 + 1]! * v00 + d[h10 + 1]! * v10 + d[h01 + 1]! * v01 + d[h11 + 1]! * v11;
-          }
-          let sx = mirror(x - ex, width);
-          let sy = mirror(y - ey, height);
-          if (sx > width - EDGE) sx = width - EDGE;
-          if (sy > height - EDGE) sy = height - EDGE;
-          const x0 = sx | 0;
-          const y0 = sy | 0;
-          const tx = sx - x0;
-          const ty = sy - y0;
-          const p = (y0 * width + x0) << 2;
-          const q = p + (width << 2);
-          const a = (1 - tx) * (1 - ty);
-          const b = tx * (1 - ty);
-          const c = (1 - tx) * ty;
-          const e = tx * ty;
-          const oi = (y * width + x) << 2;
-          out[oi] = photo[p]! * a + photo[p + 4]! * b + photo[q]! * c + photo[q + 4]! * e + 0.5;
-          out[oi + 1] = photo[p + 1]! * a + photo[p + 5]! * b + photo[q + 1]! * c + photo[q + 5]! * e + 0.5;
-          out[oi + 2] = photo[p + 2]! * a + photo[p + 6]! * b + photo[q + 2]! * c + photo[q + 6]! * e + 0.5;
-          out[oi + 3] = photo[p + 3]! * a + photo[p + 7]! * b + photo[q + 3]! * c + photo[q + 7]! * e + 0.5;
-        }
-      }
+      warpCell(shared, (j * cols + i) * 2, px0, py0, Math.min(width, px0 + step), ye);
     }
   }
   return true;
+}
+
+/** What every cell of one warp region shares in a frame. */
+interface WarpFrame {
+  photo: Uint8Array;
+  out: Uint8Array;
+  width: number;
+  height: number;
+  grid: WarpRegionPlan['grid'];
+  /** This frame's displacement at every grid point (x, y). */
+  d: Float32Array;
+  /** u / step for u in 0..step-1. */
+  fractions: Float64Array;
+}
+
+/**
+ * Draws one grid cell of a warp region (columns px0..xe, rows py0..ye; its top-left grid point at g00).
+ * A function of its own, as fluidCell: inside drawWarp's loops V8 boxed doubles on stack replacement.
+ */
+function warpCell(shared: WarpFrame, g00: number, px0: number, py0: number, xe: number, ye: number): void {
+  const { photo, out, width, height, grid, d, fractions } = shared;
+  const { step, cols, rows, x0: gx0, y0: gy0 } = grid;
+  const lastX = width - 1;
+  const lastY = height - 1;
+  const g10 = g00 + 2;
+  const g01 = g00 + cols * 2;
+  const g11 = g01 + 2;
+  for (let y = py0; y < ye; y++) {
+    const fy = (y - py0) / step;
+    for (let x = px0; x < xe; x++) {
+      const fx = fractions[x - px0]!;
+      const w00 = (1 - fx) * (1 - fy);
+      const w10 = fx * (1 - fy);
+      const w01 = (1 - fx) * fy;
+      const w11 = fx * fy;
+      const dx = d[g00]! * w00 + d[g10]! * w10 + d[g01]! * w01 + d[g11]! * w11;
+      const dy = d[g00 + 1]! * w00 + d[g10 + 1]! * w10 + d[g01 + 1]! * w01 + d[g11 + 1]! * w11;
+      if (Math.abs(dx) + Math.abs(dy) < 1e-4) continue;
+      // The content at x came from p with p + d(p) = x: fixed-point steps p = x - d(p) from
+      // p = x - d(x). The field's slope stays well under 1 (plan-warp.ts), so they converge fast.
+      let ex = dx;
+      let ey = dy;
+      for (let it = 0; it < INVERSE_STEPS; it++) {
+        const qx = (x - ex - gx0) / step;
+        const qy = (y - ey - gy0) / step;
+        if (!(qx >= 0 && qy >= 0 && qx < cols - 1 && qy < rows - 1)) break;
+        const ci = qx | 0;
+        const cj = qy | 0;
+        const ux = qx - ci;
+        const uy = qy - cj;
+        const h00 = (cj * cols + ci) * 2;
+        const h10 = h00 + 2;
+        const h01 = h00 + cols * 2;
+        const h11 = h01 + 2;
+        const v00 = (1 - ux) * (1 - uy);
+        const v10 = ux * (1 - uy);
+        const v01 = (1 - ux) * uy;
+        const v11 = ux * uy;
+        ex = d[h00]! * v00 + d[h10]! * v10 + d[h01]! * v01 + d[h11]! * v11;
+        ey = d[h00 + 1]! * v00 + d[h10 + 1]! * v10 + d[h01 + 1]! * v01 + d[h11 + 1]! * v11;
+      }
+      // Inside the photo mirror() returns its argument: call it (a costly modulo) only beyond the edge.
+      let sx = x - ex;
+      let sy = y - ey;
+      if (!(sx >= 0 && sx <= lastX)) sx = mirror(sx, width);
+      if (!(sy >= 0 && sy <= lastY)) sy = mirror(sy, height);
+      if (sx > width - EDGE) sx = width - EDGE;
+      if (sy > height - EDGE) sy = height - EDGE;
+      const x0 = sx | 0;
+      const y0 = sy | 0;
+      const tx = sx - x0;
+      const ty = sy - y0;
+      const p = (y0 * width + x0) << 2;
+      const q = p + (width << 2);
+      const a = (1 - tx) * (1 - ty);
+      const b = tx * (1 - ty);
+      const c = (1 - tx) * ty;
+      const e = tx * ty;
+      const oi = (y * width + x) << 2;
+      out[oi] = photo[p]! * a + photo[p + 4]! * b + photo[q]! * c + photo[q + 4]! * e + 0.5;
+      out[oi + 1] = photo[p + 1]! * a + photo[p + 5]! * b + photo[q + 1]! * c + photo[q + 5]! * e + 0.5;
+      out[oi + 2] = photo[p + 2]! * a + photo[p + 6]! * b + photo[q + 2]! * c + photo[q + 6]! * e + 0.5;
+      out[oi + 3] = photo[p + 3]! * a + photo[p + 7]! * b + photo[q + 3]! * c + photo[q + 7]! * e + 0.5;
+    }
+  }
 }
 
 /** A layer at rest over regions that moved: its footprint shows the photo again. */
