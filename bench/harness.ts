@@ -1,5 +1,7 @@
 // Benchmark rows: each module's bench file exports a function returning rows; bench/index.ts runs them
 // all in one process (ratios measured in one run are what we compare, on noisy machines) and prints one table.
+import { readFileSync } from 'node:fs';
+
 export interface BenchRow {
   /** Area: segment, motion, export, diffusion... */
   group: string;
@@ -49,3 +51,21 @@ export async function timeMedianCpu(
 /** "CPU 1.23 s" for a row's note. */
 export const cpuNote = (cpuMs: number): string =>
   cpuMs >= 1000 ? `CPU ${(cpuMs / 1000).toFixed(2)} s` : `CPU ${cpuMs.toFixed(0)} ms`;
+
+/**
+ * CPU time of this process's finished child processes (ffmpeg), in ms, from /proc/self/stat; null where
+ * there is no /proc. Read before and after a run: the difference is what its children used.
+ */
+export function childCpuMs(): number | null {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // cutime and cstime, fields 16 and 17 of stat(5), counted from the state (field 3); in clock ticks.
+    return (Number(fields[13]) + Number(fields[14])) * (1000 / CLOCK_TICKS);
+  } catch {
+    return null;
+  }
+}
+
+/** USER_HZ: the unit of /proc times on every Linux Node runs on. */
+const CLOCK_TICKS = 100;

@@ -8,8 +8,14 @@ import { join } from 'node:path';
 import { createClipExporter } from '../src/engine/export/index.js';
 import { createMotionEngine } from '../src/engine/motion/index.js';
 import type { JobControl } from '../src/engine/render/types.js';
-import { cpuNote, timeMedianCpu, type BenchRow, type BenchSuite } from './harness.js';
+import { childCpuMs, cpuNote, timeMedianCpu, type BenchRow, type BenchSuite } from './harness.js';
 import { stormScene } from './storm-scene.js';
+
+/** ", ffmpeg CPU 8.1 s": what the encoder used since `before` (where /proc says). */
+function ffmpegNote(before: number | null): string {
+  const after = childCpuMs();
+  return before === null || after === null ? '' : `, ffmpeg ${cpuNote(after - before)}`;
+}
 
 const control = (): JobControl => ({ signal: new AbortController().signal, progress: () => undefined });
 const TIMING = { seconds: 3, fps: 24, loop: 'loop' } as const;
@@ -33,6 +39,15 @@ export const benchLargeRegions: BenchSuite = async () => {
   );
   let index = 5;
   const frame = await timeMedianCpu(() => animation.renderFrame((index++ % 60) + 5), 7, 2);
+  // Every frame of the clip, as the export renders them: frames differ in cost (where the traces reach
+  // beyond the photo, where a region rests), so 72 x one frame is not what the clip costs.
+  const clipFrames = await timeMedianCpu(
+    async () => {
+      for (let i = 0; i < animation.frameCount; i++) await animation.renderFrame(i);
+    },
+    1,
+    0,
+  );
   await animation.dispose();
   rows.push(
     {
@@ -49,13 +64,42 @@ export const benchLargeRegions: BenchSuite = async () => {
       unit: 'ms',
       note: cpuNote(frame.cpuMs),
     },
+    {
+      group: 'large',
+      name: `render every frame of the clip (${animation.frameCount}), ${label}, one thread, mean per frame`,
+      value: clipFrames.ms / animation.frameCount,
+      unit: 'ms',
+      note: cpuNote(clipFrames.cpuMs / animation.frameCount),
+    },
   );
+
+  // What a fresh engine pays before its first frame on a worker: starting the render workers (from
+  // source through tsx, as the CLI runs; a bundled build loads one file instead).
+  const starting = createMotionEngine();
+  const started = await timeMedianCpu(
+    async () => {
+      const warmup = await starting.prepare({ photo, regions: [], timing: TIMING, size }, control());
+      await warmup.whenWorkersSettled();
+      await warmup.dispose();
+    },
+    1,
+    0,
+  );
+  await starting.dispose();
+  rows.push({
+    group: 'large',
+    name: `start ${availableParallelism()} render workers and plan nothing (what an export's first prepare adds)`,
+    value: started.ms,
+    unit: 'ms',
+    note: cpuNote(started.cpuMs),
+  });
 
   // The whole clip to an MP4: plan, every frame on the worker threads, and ffmpeg encoding beside them.
   const dir = await mkdtemp(join(tmpdir(), 'stir-bench-large-'));
   try {
     const engine = createMotionEngine();
     const exporter = createClipExporter();
+    const childBefore = childCpuMs();
     const toMp4 = await timeMedianCpu(
       async () => {
         const clip = await engine.prepare({ photo, regions, timing: TIMING, size }, control());
@@ -78,7 +122,7 @@ export const benchLargeRegions: BenchSuite = async () => {
       value: toMp4.ms / 1000,
       unit: 's',
       target: '< 6 s',
-      note: `${cpuNote(toMp4.cpuMs)} without ffmpeg's own`,
+      note: `${cpuNote(toMp4.cpuMs)} in node${ffmpegNote(childBefore)}`,
     });
     await engine.dispose();
   } finally {

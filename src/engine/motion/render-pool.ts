@@ -25,6 +25,8 @@ interface Job {
 
 /** A plan being built on a worker. */
 interface Preparing {
+  /** The regions asked for: a report sent back without its motion area has its region's mask. */
+  regions: PlanInput['regions'];
   progress: JobControl['progress'];
   resolve(prepared: PreparedPlan): void;
   reject(error: unknown): void;
@@ -84,12 +86,18 @@ export class RenderPool {
     return new Promise<PreparedPlan>((resolve, reject) => {
       const onAbort = () => {
         // The worker is still building: it stays busy (closing the pool stops it), its answer unheard.
-        slot.preparing = { progress: () => undefined, resolve: () => undefined, reject: () => undefined };
+        slot.preparing = {
+          regions: input.regions,
+          progress: () => undefined,
+          resolve: () => undefined,
+          reject: () => undefined,
+        };
         reject(cancelled());
       };
       const done = () => control.signal.removeEventListener('abort', onAbort);
       control.signal.addEventListener('abort', onAbort, { once: true });
       slot.preparing = {
+        regions: input.regions,
         progress: (stage, fraction) => control.progress(stage, fraction),
         resolve: (prepared) => (done(), resolve(prepared)),
         reject: (error) => (done(), reject(error)),
@@ -267,8 +275,13 @@ export class RenderPool {
       return;
     }
     slot.preparing = null;
-    if (reply.type === 'prepared') preparing.resolve({ plan: reply.plan, regions: reply.regions });
-    else preparing.reject(StirError.fromPayload(reply.error));
+    if (reply.type === 'prepared') {
+      const regions = reply.regions.map((report, i) => ({
+        ...report,
+        motionArea: report.motionArea ?? preparing.regions[i]!.mask,
+      }));
+      preparing.resolve({ plan: reply.plan, regions });
+    } else preparing.reject(StirError.fromPayload(reply.error));
   }
 
   #lose(slot: Slot, error: Error | null): void {

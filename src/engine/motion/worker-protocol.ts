@@ -14,7 +14,14 @@ export type WorkerRequest =
 export type WorkerReply =
   | { type: 'ready' }
   | { type: 'progress'; stage: string; fraction: number }
-  | { type: 'prepared'; plan: FramePlan; regions: RegionReport[] }
+  /**
+   * motionArea null: the region's own mask, which the caller already holds (a 12 MP mask cost tens of
+   * milliseconds to copy back after every edit).
+   */
+  | { type: 'prepared'; plan: FramePlan; regions: SentReport[] }
   | { type: 'prepareFailed'; error: ErrorPayload }
   | { type: 'frame'; id: number; index: number; buffer: ArrayBuffer }
   | { type: 'failed'; id: number; cancelled: boolean; message: string };
+
+/** A region's report as a worker sends it back. */
+export type SentReport = Omit<RegionReport, 'motionArea'> & { motionArea: RegionReport['motionArea'] | null };

@@ -22,7 +22,10 @@ async function prepare(input: PlanInput): Promise<void> {
   try {
     const progress = (stage: string, fraction: number) => send({ type: 'progress', stage, fraction });
     const prepared = await buildPlan(input, { signal: new AbortController().signal, progress });
-    send({ type: 'prepared', plan: prepared.plan, regions: prepared.regions });
+    const regions = prepared.regions.map((report, i) =>
+      report.motionArea === input.regions[i]?.mask ? { ...report, motionArea: null } : report,
+    );
+    send({ type: 'prepared', plan: prepared.plan, regions });
   } catch (caught) {
     const error = StirError.fromCaught(caught);
     if (error.code === 'INTERNAL') console.error('stir: building the motion plan failed', caught);

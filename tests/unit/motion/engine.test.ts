@@ -193,6 +193,25 @@ describe('motion engine', () => {
     a.frames.forEach((frame, i) => expect(equal(frame, b.frames[i]!)).toBe(true));
   });
 
+  it("reports the motion areas from a worker as inline, a region's own mask as the very array it was given", async () => {
+    // flow moves within its mask; launch travels, so its area is its mask swept along the path.
+    const regions = [spec('flow', COFFEE), spec('launch', SPOON)];
+    const workers = createMotionEngine({ workers: 1 });
+    try {
+      const a = await render(regions, 'loop', inline, 1);
+      const b = await render(regions, 'loop', workers, 1);
+      expect(b.regions[0]!.motionArea).toBe(regions[0]!.mask);
+      expect(b.regions[1]!.motionArea).not.toBe(regions[1]!.mask);
+      b.regions.forEach((report, i) => {
+        const own = a.regions[i]!.motionArea;
+        expect([report.motionArea.width, report.motionArea.height]).toEqual([own.width, own.height]);
+        expect(Buffer.compare(Buffer.from(report.motionArea.data), Buffer.from(own.data))).toBe(0);
+      });
+    } finally {
+      await workers.dispose();
+    }
+  });
+
   it('plays ping-pong: forwards, then the same frames backwards', async () => {
     const { frames } = await render([spec('flow', COFFEE), spec('bob', SPOON)], 'pingpong');
     for (let t = 1; t < 12; t++) expect(equal(frames[t]!, frames[24 - t]!)).toBe(true);

@@ -126,10 +126,10 @@ export function resampleMask(
       0,
       enlarging ? cv.INTER_LINEAR : cv.INTER_AREA,
     );
-    const out = new Uint8Array(targetWidth * targetHeight);
-    const values = resized.data;
-    for (let i = 0; i < out.length; i++) out[i] = values[i]! >= 128 ? 255 : 0;
-    return out;
+    // Back to 0/255 inside OpenCV (a value over 127 is 255): a loop in JS over a 12 MP mask took about
+    // half of this function's time, and the same values come out.
+    cv.threshold(resized, resized, 127, 255, cv.THRESH_BINARY);
+    return resized.data.slice();
   } finally {
     source.delete();
     resized.delete();
