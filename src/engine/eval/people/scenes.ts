@@ -62,6 +62,37 @@ export const PEOPLE_SCENES: readonly PeopleScene[] = [
       { name: 'raise an arm', strength: null },
     ],
   },
+  {
+    // A man looking into the camera, head and shoulders, lit from the front (KPhotoAlbum's demo).
+    photo: 'jesper.jpg',
+    words: [
+      { name: 'smile', strength: null },
+      { name: 'blink', strength: null },
+      { name: 'raise the eyebrows', strength: null },
+      { name: 'breathe', strength: null },
+    ],
+  },
+  {
+    // A man standing in the sea with his arms held out, head to knees, people behind him.
+    photo: 'cold-water.jpg',
+    words: [
+      { name: 'smile', strength: null },
+      { name: 'blink', strength: null },
+      { name: 'breathe', strength: null },
+      { name: 'wave', strength: null },
+      { name: 'raise an arm', strength: null },
+    ],
+  },
+  {
+    // Two people side by side in a dim bar, raising glasses: the face words take the first face found.
+    photo: 'bar-couple.jpg',
+    words: [
+      { name: 'smile', strength: null },
+      { name: 'blink', strength: null },
+      { name: 'raise the eyebrows', strength: null },
+      { name: 'breathe', strength: null },
+    ],
+  },
 ];
 
 /** The strengths the smile's lift is swept over (px at a 512-px long side). */
