@@ -16,7 +16,7 @@ import { keypoint } from '../src/engine/people/types.js';
 import type { JobControl, RegionSpec } from '../src/engine/render/types.js';
 import { ClassicSegmenter } from '../src/engine/segment/classic/classic-segmenter.js';
 import { createSegmenterProvider } from '../src/engine/segment/provider.js';
-import type { Mask } from '../src/shared/index.js';
+import { StirError, type Mask } from '../src/shared/index.js';
 import type { BenchRow, BenchSuite } from './harness.js';
 
 const PORTRAIT = fileURLToPath(new URL('../examples/photos/people/grace-hopper.jpg', import.meta.url));
@@ -166,6 +166,21 @@ export const benchPeople: BenchSuite = async () => {
       });
     }
     const engine = createMotionEngine({ people: detector });
+    // Her glasses' rim shades her lids and the engine refuses a blink on her (face-blink.ts): the clip
+    // then goes without it, and the row says so (a refusal is the engine's answer, not a bench failure).
+    const refused: string[] = [];
+    const probe = createMotionEngine({ people: detector, workers: 0 }); // no workers: the clip starts them
+    try {
+      const animation = await probe.prepare({ photo, regions, timing: CLIP, size: photo }, control());
+      await animation.dispose();
+    } catch (caught) {
+      if (!(caught instanceof StirError) || caught.details?.['refusal'] !== 'glasses') throw caught;
+      refused.push(`blink (${caught.message})`);
+      const blink = regions.findIndex((r) => r.id === 'blink');
+      if (blink >= 0) regions.splice(blink, 1);
+    } finally {
+      await probe.dispose();
+    }
     const renderClip = () =>
       timed(async () => {
         const animation = await engine.prepare({ photo, regions, timing: CLIP, size: photo }, control());
@@ -183,7 +198,9 @@ export const benchPeople: BenchSuite = async () => {
     const cold = await renderClip();
     const warmRender = await renderClip();
     const clip = regions.map((r) => r.prompt).join(' + ') || 'nothing built';
-    const notBuilt = left.length ? `; not built yet: ${left.join(', ')}` : '';
+    const notBuilt =
+      (left.length ? `; not built yet: ${left.join(', ')}` : '') +
+      (refused.length ? `; refused on her: ${refused.join(', ')}` : '');
     rows.push(
       {
         group: 'people',
