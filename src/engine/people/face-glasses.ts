@@ -19,6 +19,8 @@ export interface GlassesRim {
   x1: number;
   top: Float64Array;
   bottom: Float64Array;
+  /** The luma of the lid skin around the rim (the band's brighter rows), which the rim was told from. */
+  skin: number;
 }
 
 /** A rim row is darker than this share of the lid skin (a crease or a lid shadow stays above 0.55). */
@@ -134,5 +136,5 @@ export function glassesRim(
   if (inEye === 0 || found / inEye < FOUND_SHARE) return null;
   fillGaps(top);
   fillGaps(bottom);
-  return { x0, x1, top, bottom };
+  return { x0, x1, top, bottom, skin };
 }

@@ -1,22 +1,22 @@
 // Blink on a face with glasses (issue 12): Grace Hopper's upper rim sits just above her lids. A full blink
 // took its lid skin from the band with the rim in it and dragged the dark rim (and its glint) down over
-// her eyes; now the glasses are found, the lid comes only from the skin under the rim, a blink deeper than
-// that skin allows is refused with the strength that works, and the rim stays still in every frame.
+// her eyes; now the glasses are found and the lid could come only from the skin under the rim, but that
+// skin lies in the frame's shadow (a lid made from it reads as a dark band over an open eye), so a blink
+// over her glasses is refused in plain words, naming the face words that work.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shutBelow } from '../../../src/engine/eval/people/run.js';
-import { GlassesBand } from '../../../src/engine/eval/people/glasses-band.js';
 import { EyeOpening } from '../../../src/engine/eval/people/measures.js';
 import { decodePhoto } from '../../../src/engine/image/decode.js';
 import type { RgbaImage } from '../../../src/engine/image/types.js';
 import { createMotionEngine, type MotionAnimation } from '../../../src/engine/motion/index.js';
 import { createPeopleDetector } from '../../../src/engine/people/detector.js';
 import { glassesRim } from '../../../src/engine/people/face-glasses.js';
-import { eyeOpening, LEFT_EYE, RIGHT_EYE, meshPoints } from '../../../src/engine/people/landmarks.js';
+import { LEFT_EYE, RIGHT_EYE, meshPoints } from '../../../src/engine/people/landmarks.js';
 import { faceMask } from '../../../src/engine/people/select.js';
 import type { FoundFace } from '../../../src/engine/people/types.js';
 import { StirError } from '../../../src/shared/index.js';
 import { loadPhoto, PHOTOS_DIR } from '../../helpers/photos.js';
-import { allFrames, faceOn } from './frames.js';
+import { allFrames } from './frames.js';
 
 const detector = createPeopleDetector();
 const engine = createMotionEngine({ workers: 0, people: detector });
@@ -33,14 +33,14 @@ beforeAll(async () => {
   astronautFace = (await detector.find(astronaut)).faces[0]!;
 }, 120_000);
 
-function prepareBlink(strength: number): Promise<MotionAnimation> {
+function prepareBlink(photo: RgbaImage, face: FoundFace, strength: number): Promise<MotionAnimation> {
   return engine.prepare(
     {
-      photo: grace,
+      photo,
       regions: [
         {
           id: 'blink',
-          mask: faceMask(graceFace, grace.width, grace.height),
+          mask: faceMask(face, photo.width, photo.height),
           prompt: 'blink',
           strength,
           direction: null,
@@ -51,7 +51,7 @@ function prepareBlink(strength: number): Promise<MotionAnimation> {
         },
       ],
       timing: { seconds: 3, fps: 8, loop: 'loop' },
-      size: grace,
+      size: photo,
     },
     { signal: new AbortController().signal, progress: () => undefined },
   ) as Promise<MotionAnimation>;
@@ -80,38 +80,27 @@ describe('blink over glasses', () => {
     }
   });
 
-  it('refuses a full blink, naming the strength that works', async () => {
-    const refusal = await prepareBlink(4).then(
-      () => null,
-      (caught: unknown) => caught,
-    );
-    expect(refusal).toBeInstanceOf(StirError);
-    expect((refusal as StirError).message).toMatch(/glasses/);
-    const strongest = (refusal as StirError).details?.['strongest'] as number;
-    expect(strongest).toBeGreaterThan(1);
-    expect(strongest).toBeLessThan(4);
+  it('refuses a blink of any strength over her glasses, saying why and what works on her face', async () => {
+    // The lid skin under her rim lies in the frame's shadow: a half blink made from it showed a brown band
+    // over the upper iris and measured 0.87 of the eyes' opening (0.7 asked at strength 2).
+    for (const strength of [4, 2, 1]) {
+      const refusal = await prepareBlink(grace, graceFace, strength).then(
+        () => null,
+        (caught: unknown) => caught,
+      );
+      expect(refusal).toBeInstanceOf(StirError);
+      const error = refusal as StirError;
+      expect(error.message).toMatch(/glasses' frame shades the lid skin/);
+      expect(error.hint).toMatch(/Smile/);
+      expect(error.details?.['refusal']).toBe('glasses');
+      expect(error.details?.['shade'] as number).toBeLessThan(0.85);
+    }
   }, 120_000);
 
-  it('a lighter blink closes the eyes, opens them again, and leaves the rim still', async () => {
-    const frames = await allFrames(await prepareBlink(2));
-    const opening = new EyeOpening(grace, graceFace);
-    const band = GlassesBand.find(grace, graceFace)!;
-    expect(band).not.toBeNull();
-    const middle = opening.ratio(frames[frames.length / 2]!);
-    const found = await faceOn(detector, frames[frames.length / 2]!);
-    const meshShare =
-      (eyeOpening(found, RIGHT_EYE) + eyeOpening(found, LEFT_EYE)) /
-      (eyeOpening(graceFace, RIGHT_EYE) + eyeOpening(graceFace, LEFT_EYE));
-    const rimStill = Math.min(...frames.map((frame) => band.still(frame)));
-    console.table({ graceBlink2: { middle, meshShare, end: opening.ratio(frames.at(-1)!), rimStill } });
-    // Both reads of the opening see the half-closed lid as less closed than on a face without glasses
-    // (0.86-0.88 here against 0.69 on the astronaut at strength 2): the lid skin from under the rim lies in
-    // the frame's shadow, darker than the skin the eye is told apart from. Visibly closing is what is
-    // asked here; the eval's proportional target (shutBelow) says how far from the full depth it is.
-    expect(middle).toBeLessThan(0.9);
-    expect(meshShare).toBeLessThan(0.9);
-    expect(shutBelow(2)).toBeCloseTo(0.7);
+  it('still blinks a face without glasses, shut at the middle and open again', async () => {
+    const frames = await allFrames(await prepareBlink(astronaut, astronautFace, 2));
+    const opening = new EyeOpening(astronaut, astronautFace);
+    expect(opening.ratio(frames[frames.length / 2]!)).toBeLessThan(shutBelow(2));
     expect(opening.ratio(frames.at(-1)!)).toBeGreaterThanOrEqual(0.9);
-    expect(rimStill).toBeGreaterThanOrEqual(0.98);
   }, 120_000);
 });

@@ -112,4 +112,44 @@ describe('drawField', () => {
     expect([...out.subarray(i, i + 4)]).toEqual([...plan.photo.subarray(i, i + 4)]);
     expect(out[(box.y1 * plan.width + box.x1) * 4]).toBe(7);
   });
+
+  it('moves only where a basis does: the rest of its box is the photo over what other regions drew', async () => {
+    const plan = await astronautPlan();
+    const region = field(1, false);
+    // A disk in the box moves (a breath covers the person, not their whole bounding box).
+    const { box } = region;
+    const bw = box.x1 - box.x0;
+    for (let j = 0; j < bw * (box.y1 - box.y0); j++) {
+      const x = (j % bw) - 100;
+      const y = Math.floor(j / bw) - 100;
+      if (x * x + y * y > 80 * 80) region.bases.fill(0, j * 2, j * 2 + 2);
+    }
+    const out = new Uint8Array(plan.photo.length).fill(7);
+    expect(drawField(plan, region, 2, out, true)).toBe(true);
+    const want = reference(plan, region, 2);
+    const rowBytes = (box.x1 - box.x0) * 4;
+    const inBox = (a: Uint8Array) => {
+      const rows = new Uint8Array((box.y1 - box.y0) * rowBytes);
+      for (let y = box.y0; y < box.y1; y++) {
+        const at = (y * plan.width + box.x0) * 4;
+        rows.set(a.subarray(at, at + rowBytes), (y - box.y0) * rowBytes);
+      }
+      return rows;
+    };
+    expect(differing(inBox(out), inBox(want))).toEqual({ count: 0, max: 0 });
+    expect(differing(out, plan.photo).count).toBeGreaterThan(10_000);
+    // Outside the box, what the regions below drew stays.
+    expect(out[((box.y1 + 1) * plan.width + box.x0) * 4]).toBe(7);
+  });
+
+  it('draws the same into a frame that does not start on a whole pixel of its buffer', async () => {
+    const plan = await astronautPlan();
+    const region = field(1, false);
+    const aligned = plan.photo.slice();
+    drawField(plan, region, 3, aligned, false);
+    const shifted = new Uint8Array(plan.photo.length + 1).subarray(1);
+    shifted.set(plan.photo);
+    drawField(plan, region, 3, shifted, false);
+    expect(differing(shifted, aligned)).toEqual({ count: 0, max: 0 });
+  });
 });

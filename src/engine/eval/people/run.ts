@@ -3,7 +3,7 @@
 // the background outside the dilated region stays (PSNR), the loop closes (seam), the face outside the
 // moving parts stays still (SSIM to the photo), a blink shuts the eyes and opens them again and leaves the
 // glasses' rim where it was (glasses-band.ts), a smile lifts the mouth corners in proportion to strength. A
-// word the engine refuses on a face (a blink deeper than the lid skin under a glasses' rim allows) is
+// word the engine refuses on a face (a blink over glasses whose rim shades the lids or leaves too little lid skin) is
 // reported as refused, with the engine's sentence.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';

@@ -35,9 +35,9 @@ const EVERY_WORD: readonly PeopleSceneWord[] = [
 export const PEOPLE_SCENES: readonly PeopleScene[] = [
   { photo: 'astronaut.png', person: ASTRONAUT_PERSON, words: EVERY_WORD },
   {
-    // Her glasses' upper rim sits just above her lids: a full blink is refused (it would drag the rim
-    // down or streak the lids), a half blink takes its lid from the skin under the rim and must leave the
-    // rim still.
+    // Her glasses' upper rim sits just above her lids: a blink is refused at any strength (taking the lid
+    // from above the rim drags the rim down; the skin under it lies in the frame's shadow and a lid made
+    // from it reads as a dark band over an open eye). The half blink is listed to show it refused too.
     photo: 'grace-hopper.jpg',
     person: GRACE_HOPPER_PERSON,
     words: [...EVERY_WORD, { name: 'blink', strength: 2 }],
@@ -60,6 +60,37 @@ export const PEOPLE_SCENES: readonly PeopleScene[] = [
       { name: 'breathe', strength: null },
       { name: 'wave', strength: null },
       { name: 'raise an arm', strength: null },
+    ],
+  },
+  {
+    // A man looking into the camera, head and shoulders, lit from the front (KPhotoAlbum's demo).
+    photo: 'jesper.jpg',
+    words: [
+      { name: 'smile', strength: null },
+      { name: 'blink', strength: null },
+      { name: 'raise the eyebrows', strength: null },
+      { name: 'breathe', strength: null },
+    ],
+  },
+  {
+    // A man standing in the sea with his arms held out, head to knees, people behind him.
+    photo: 'cold-water.jpg',
+    words: [
+      { name: 'smile', strength: null },
+      { name: 'blink', strength: null },
+      { name: 'breathe', strength: null },
+      { name: 'wave', strength: null },
+      { name: 'raise an arm', strength: null },
+    ],
+  },
+  {
+    // Two people side by side in a dim bar, raising glasses: the face words take the first face found.
+    photo: 'bar-couple.jpg',
+    words: [
+      { name: 'smile', strength: null },
+      { name: 'blink', strength: null },
+      { name: 'raise the eyebrows', strength: null },
+      { name: 'breathe', strength: null },
     ],
   },
 ];
