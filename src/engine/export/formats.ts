@@ -72,9 +72,13 @@ const h264: FormatSpec = {
   // luma, RGB below lossless 4:2:0, bytes; before -> after): rocket 53.9 -> 63.1 dB, 0.07 -> 0.01 dB,
   // +28%; coffee 51.7 -> 63.5, 0.48 -> 0.02, +23%; astronaut 51.4 -> 62.4, 0.66 -> 0.04, +19%; chelsea
   // 52.3 -> 63.3, 1.16 -> 0.07, +18%; grass 49.9 -> 63.5, 4.43 -> 0.32, +14%. (chroma-qp-offset did
-  // nothing: grass's chroma was already 64 dB; its RGB loss was luma.)
+  // nothing: grass's chroma was already 64 dB; its RGB loss was luma.) Preset "faster", not "medium":
+  // x264 was a third of an export's CPU on a sky-sized clip (storm 1920x1280, 72 frames from PNG: 9.3 ->
+  // 7.1 s CPU, 804 -> 756 KB, whole-clip luma 50.8 -> 51.2 dB); `npm run bench -- still` keeps every row
+  // (luma 59.6-63.4 dB; RGB below lossless 0.01-1.05 dB, grass the most). "veryfast" (5.4 s) left grass
+  // 2.28 dB below lossless.
   outputArgs: (s) => [
-    ...['-c:v', 'libx264', '-preset', 'medium', '-crf', crf(s.quality, 12, 36), '-profile:v', 'high'],
+    ...['-c:v', 'libx264', '-preset', 'faster', '-crf', crf(s.quality, 12, 36), '-profile:v', 'high'],
     ...['-x264-params', 'qcomp=0.3:scenecut=0:zones=0,0,b=4'],
     ...BT709_TAGS,
     ...TV_RANGE,

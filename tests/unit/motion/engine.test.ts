@@ -147,7 +147,12 @@ describe.each([
     // A looping travel must leave the frame and come back within the clip: at least as fast as asked,
     // faster when that is what it takes (tests/unit/motion/travel.test.ts).
     if (prompt === 'launch') expect(field).toBeGreaterThanOrEqual(2 * 0.98);
-    else expect(field).toBeCloseTo(2, 1);
+    // A wave's fade lies mostly inside its region (it may not drag what lies beside it): on a region as
+    // thin as the spoon it swings less than asked, and its field says how much.
+    else if (prompt === 'wave') {
+      expect(field).toBeGreaterThan(0.2);
+      expect(field).toBeLessThan(2);
+    } else expect(field).toBeCloseTo(2, 1);
   });
 });
 
