@@ -43,6 +43,8 @@ const LASH = 0.05;
  * wider, about its middle.
  */
 const WIDEN = 1.2;
+/** Brow hairs: darker than this share of the lid skin just above the lid's rim. */
+const BROW_HAIR = 0.75;
 /** Lid positions differing by less than this share of the way are drawn as one. */
 const LEVEL_STEP = 1 / 64;
 
@@ -57,6 +59,8 @@ interface EyeColumns {
   skinTop: Float64Array;
   /** How much of the lid above the lash line moves down whole, in pixels. */
   rim: number;
+  /** Whether the skin stops at a glasses' rim (else at the brow's hairs). */
+  glasses: boolean;
   /**
    * Under a glasses' rim: the mean luma of the skin the lid unfolds from (between the rim and the lid's
    * rim) over that of the lid skin around the rim; 1 without glasses.
@@ -92,12 +96,59 @@ function eyeColumns(photo: FacePhoto, face: FoundFace, eye: EyeIndices): EyeColu
     lower[i] = upper[i]! + open + Math.min(overshoot, open);
     brow[i] = Math.min(upper[i]! - 1, curveAt(browPoints, x));
   }
-  const skinTop = new Float64Array(n).fill(Number.NEGATIVE_INFINITY);
   const glasses = glassesRim(photo, face, eye, x0, x1);
   // Two rows of margin under the rim's edge, which a JPEG blurs into the skin.
-  if (glasses) for (let i = 0; i < n; i++) skinTop[i] = glasses.bottom[i]! + 2;
+  const skinTop = glasses
+    ? Float64Array.from(glasses.bottom, (bottom) => bottom + 2)
+    : browHairBottom(photo, x0, upper, lower, rim);
   const shade = glasses ? skinUnderRim(photo, x0, skinTop, upper, rim) / glasses.skin : 1;
-  return { x0, x1, upper, lower, brow, skinTop, rim, shade };
+  return { x0, x1, upper, lower, brow, skinTop, rim, shade, glasses: glasses !== null };
+}
+
+const lumaAt = (photo: FacePhoto, x: number, y: number) => {
+  const at = (y * photo.width + x) * 4;
+  return 0.299 * photo.data[at]! + 0.587 * photo.data[at + 1]! + 0.114 * photo.data[at + 2]!;
+};
+
+/**
+ * Per column, the first row of lid skin under the brow's hairs: walking up from the lid's rim, where the
+ * photo first turns darker than BROW_HAIR of the lid skin just above the rim (the mesh's brow line lies
+ * inside thick brows, and a lid unfolded from above it dragged the hairs down over the eye as a brown
+ * smear: KPhotoAlbum's jesper.jpg). Smoothed over a few columns, as a brow's edge is.
+ */
+function browHairBottom(
+  photo: FacePhoto,
+  x0: number,
+  upper: Float64Array,
+  lower: Float64Array,
+  rim: number,
+): Float64Array {
+  const n = upper.length;
+  const raw = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const x = Math.min(photo.width - 1, Math.max(0, x0 + i));
+    const start = Math.min(photo.height - 1, Math.floor(upper[i]! - rim) - 1);
+    // No more than twice the eye's opening above the rim is ever unfolded.
+    const reach = Math.max(3, 2 * (lower[i]! - upper[i]!) + 2);
+    const skin: number[] = [];
+    for (let y = start; y > start - 3 && y >= 0; y--) skin.push(lumaAt(photo, x, y));
+    const reference = skin.sort((a, b) => a - b)[Math.floor(skin.length / 2)] ?? 0;
+    let top = Math.max(0, start - reach);
+    for (let y = start - 1; y >= Math.max(0, start - reach); y--) {
+      if (lumaAt(photo, x, y) < BROW_HAIR * reference) {
+        top = y + 1;
+        break;
+      }
+    }
+    raw[i] = top;
+  }
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const near: number[] = [];
+    for (let k = Math.max(0, i - 2); k <= Math.min(n - 1, i + 2); k++) near.push(raw[k]!);
+    out[i] = near.sort((a, b) => a - b)[Math.floor(near.length / 2)]!;
+  }
+  return out;
 }
 
 /** The mean luma of the skin between the glasses' rim and the lid's own rim (what a lid unfolds). */
@@ -223,15 +274,19 @@ export function planBlink(request: FaceRequest): FieldRegionPlan {
   }
   if (Math.min(1, sizeAt(request.strength)) > deepest) {
     const strongest = Math.floor(deepest * FACE_STRENGTH * 10) / 10;
+    const glasses = eyes.some((eye) => eye.glasses);
+    const above = glasses ? "the glasses' frame sits" : 'the brows sit';
     throw new StirError(
       'BAD_REQUEST',
       strongest > 0
-        ? `Stir can blink these eyes only up to strength ${strongest}: the glasses' frame sits just above the lids and leaves too little lid skin to close them further.`
-        : `Stir cannot blink these eyes: the glasses' frame sits on the lids.`,
+        ? `Stir can blink these eyes only up to strength ${strongest}: ${above} just above the lids and leave${glasses ? 's' : ''} too little lid skin to close them further.`
+        : `Stir cannot blink these eyes: ${above} on the lids.`,
       {
-        hint: 'A deeper blink would pull the frame down over the eyes or streak the lids; lower the strength or pick another face word.',
+        hint: glasses
+          ? 'A deeper blink would pull the frame down over the eyes or streak the lids; lower the strength or pick another face word.'
+          : 'A deeper blink would drag the brows down over the eyes; lower the strength or pick another face word.',
         // `refusal` marks a refusal by design (eval reports it as such, not as a failure).
-        details: { refusal: 'glasses', strongest },
+        details: { refusal: glasses ? 'glasses' : 'brows', strongest },
       },
     );
   }

@@ -97,6 +97,45 @@ describe('blink over glasses', () => {
     }
   }, 120_000);
 
+  it('takes the lid from the skin under low brows, never the brows, and says how deep it can go', async () => {
+    // KPhotoAlbum's jesper.jpg: thick brows low over the eyes. A full blink unfolded the lid from the
+    // mesh's brow line, which lies inside the brows, and dragged their hairs down over the eyes.
+    const jesper = (await decodePhoto({ kind: 'path', path: `${PHOTOS_DIR}people/jesper.jpg` })).image;
+    const face = (await detector.find(jesper)).faces[0]!;
+    const refusal = await prepareBlink(jesper, face, 4).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    expect(refusal).toBeInstanceOf(StirError);
+    const error = refusal as StirError;
+    expect(error.message).toMatch(/the brows sit just above the lids/);
+    expect(error.details?.['refusal']).toBe('brows');
+    const strongest = error.details?.['strongest'] as number;
+    expect(strongest).toBeGreaterThan(1);
+    expect(strongest).toBeLessThan(4);
+    // At the strength it names, the lid closes part way with the lid skin's own brightness: no brow hair.
+    const frames = await allFrames(await prepareBlink(jesper, face, strongest));
+    const middle = frames[frames.length / 2]!;
+    for (const eye of [RIGHT_EYE, LEFT_EYE]) {
+      const [x0, x1] = eyeSpan(face, eye);
+      const lidTop = Math.min(...meshPoints(face, eye.upper).map((p) => p[1]));
+      const luma = (image: RgbaImage, x: number, y: number) => {
+        const at = (y * image.width + x) * 4;
+        return 0.299 * image.data[at]! + 0.587 * image.data[at + 1]! + 0.114 * image.data[at + 2]!;
+      };
+      // The rows just above the lid in the photo: lid skin. Over the iris at the blink's middle: the lid.
+      let skin = 0;
+      let lid = 0;
+      let n = 0;
+      for (let x = x0 + Math.round((x1 - x0) / 3); x < x1 - Math.round((x1 - x0) / 3); x++) {
+        skin += luma(jesper, x, Math.round(lidTop) - 3);
+        lid += luma(middle, x, Math.round(lidTop) + 2);
+        n++;
+      }
+      expect(lid / n, 'the lid is as bright as lid skin, not brow hair').toBeGreaterThan(0.8 * (skin / n));
+    }
+  }, 120_000);
+
   it('still blinks a face without glasses, shut at the middle and open again', async () => {
     const frames = await allFrames(await prepareBlink(astronaut, astronautFace, 2));
     const opening = new EyeOpening(astronaut, astronautFace);
