@@ -144,6 +144,20 @@ describe('hole texture', () => {
     );
   });
 
+  it('measures the fill that stays, not the object passing back over its hole', () => {
+    const photo = composite(grass, cat, hole);
+    const blob = { ...grass, data: Float32Array.from(grass.data, (v, i) => (hole[i] ? 110 : v)) };
+    // A loop: the object leaves, the flat fill shows for a while, and the object comes back over it.
+    const back = composite(
+      blob,
+      warp(photo, () => [9, 0]),
+      disk(73, 64, 18),
+    );
+    const measured = holeTexture([photo, blob, blob, blob, back], photo, hole);
+    expect(measured!.ratio).toBeLessThan(DEFECT_TARGETS.holeTexture.atLeast);
+    expect(measured!.frames).toBe(4);
+  });
+
   it('has nothing to say while the object never left', () => {
     const photo = composite(grass, cat, hole);
     expect(holeTexture([photo, photo], photo, hole)).toBeNull();
