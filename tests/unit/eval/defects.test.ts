@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  carriedRing,
   DEFECT_TARGETS,
   edgeSeam,
   FlowSeries,
@@ -143,9 +144,56 @@ describe('hole texture', () => {
     );
   });
 
+  it('measures the fill that stays, not the object passing back over its hole', () => {
+    const photo = composite(grass, cat, hole);
+    const blob = { ...grass, data: Float32Array.from(grass.data, (v, i) => (hole[i] ? 110 : v)) };
+    // A loop: the object leaves, the flat fill shows for a while, and the object comes back over it.
+    const back = composite(
+      blob,
+      warp(photo, () => [9, 0]),
+      disk(73, 64, 18),
+    );
+    const measured = holeTexture([photo, blob, blob, blob, back], photo, hole);
+    expect(measured!.ratio).toBeLessThan(DEFECT_TARGETS.holeTexture.atLeast);
+    expect(measured!.frames).toBe(4);
+  });
+
   it('has nothing to say while the object never left', () => {
     const photo = composite(grass, cat, hole);
     expect(holeTexture([photo, photo], photo, hole)).toBeNull();
+  });
+});
+
+describe('carried ring', () => {
+  // A cat-fur object over grass travels 37 px right and 5 down; what was behind it is grass again.
+  const shift = [37, 5] as const;
+  const object = disk(40, 64, 14);
+
+  /** The frame with the layer cut `grow` pixels past the object, moved by `shift`, over the grass. */
+  function travelled(photo: GreyImage, grow: number): GreyImage {
+    const layer = disk(40 + shift[0], 64 + shift[1], 14 + grow);
+    return composite(
+      grass,
+      warp(photo, () => [shift[0], shift[1]]),
+      layer,
+    );
+  }
+
+  it('fires on a layer that carries a 4-px ring of the background it left, and stays quiet on a clean cut', () => {
+    const photo = composite(grass, cat, object);
+    const ringed = carriedRing([photo, travelled(photo, 4)], photo, object);
+    const clean = carriedRing([photo, travelled(photo, 0)], photo, object);
+    expect(ringed!.shift).toEqual([37, 5]);
+    expect(clean!.shift).toEqual([37, 5]);
+    expect(ringed!.share).toBeGreaterThan(0.8);
+    expect(ringed!.share).toBeGreaterThan(DEFECT_TARGETS.carriedRing.atMost);
+    expect(clean!.share).toBeLessThan(0.1);
+    expect(clean!.share).toBeLessThanOrEqual(DEFECT_TARGETS.carriedRing.atMost);
+  });
+
+  it('has nothing to say while the object has not moved past its band', () => {
+    const photo = composite(grass, cat, object);
+    expect(carriedRing([photo, photo], photo, object)).toBeNull();
   });
 });
 

@@ -1,8 +1,11 @@
 // Hole texture (issue 10, point 7): a travelling object leaves a hole that must be filled with the
-// texture around it, not a smooth blob. Compares the texture of what fills the vacated area, on the frame
-// where the area differs most from the photo, with the texture of a ring around it in the photo.
+// texture around it, not a smooth blob. Compares the texture of what fills the vacated area with the
+// texture of a ring around it in the photo. The fill behind a travel stands still while the object passes
+// over it, so what fills each pixel is its median over the frames where the area changed: measured
+// on a single frame (the one that differed most), the metric read the object itself coming back over its
+// hole in a loop (ladybird, kite) as the fill's texture.
 import type { GreyImage } from '../../flow/index.js';
-import { gradientEnergy, localVariance, mostChangedFrame, signedDistance } from './texture.js';
+import { gradientEnergy, localVariance, signedDistance } from './texture.js';
 
 export interface HoleTexture {
   /**
@@ -13,8 +16,8 @@ export interface HoleTexture {
   gradient: number;
   fineVariance: number;
   coarseVariance: number;
-  /** The frame measured (the one whose vacated area differs most from the photo). */
-  frame: number;
+  /** How many frames show a fill in the vacated area. */
+  frames: number;
 }
 
 /** Below this the surroundings carry no texture to continue (grey levels^2): nothing to measure. */
@@ -39,8 +42,10 @@ export function holeTexture(
   // Away from the edge, where a soft edge or a rim would mix in the ring.
   const core = new Uint8Array(inside.length);
   for (let i = 0; i < core.length; i++) core[i] = distance[i]! <= -2 ? 1 : 0;
-  const { index } = mostChangedFrame(frames, photo, core);
-  const frame = frames[index]!;
+  // The plate reaches past the core by the widest window measured, so no window mixes in the photo's object.
+  const near = new Uint8Array(inside.length);
+  for (let i = 0; i < near.length; i++) near[i] = distance[i]! <= 8 ? 1 : 0;
+  const { frame, shown } = holePlate(frames, photo, core, near);
   const filled = new Uint8Array(inside.length);
   let filledCount = 0;
   for (let i = 0; i < filled.length; i++) {
@@ -72,6 +77,32 @@ export function holeTexture(
     gradient,
     fineVariance,
     coarseVariance,
-    frame: index,
+    frames: shown,
   };
+}
+
+/**
+ * The vacated area as the clip shows it once the object has gone: each `near` pixel the median over the
+ * frames in which any `where` pixel differs from the photo (the photo elsewhere), and how many those are.
+ */
+function holePlate(
+  frames: readonly GreyImage[],
+  photo: GreyImage,
+  where: Uint8Array,
+  near: Uint8Array,
+): { frame: GreyImage; shown: number } {
+  const moved = frames.filter((frame) => {
+    for (let i = 0; i < where.length; i++)
+      if (where[i] && Math.abs(frame.data[i]! - photo.data[i]!) > CHANGED) return true;
+    return false;
+  });
+  const data = new Float32Array(photo.data);
+  const values = new Float32Array(moved.length);
+  for (let i = 0; i < near.length && moved.length > 0; i++) {
+    if (!near[i]) continue;
+    moved.forEach((frame, k) => (values[k] = frame.data[i]!));
+    values.sort();
+    data[i] = values[values.length >> 1]!;
+  }
+  return { frame: { width: photo.width, height: photo.height, data }, shown: moved.length };
 }

@@ -1,4 +1,5 @@
 // The defect metrics of issue 10, point 7 (QUALITY.md, "What these numbers miss").
+export { carriedRing, type CarriedRing } from './carried-ring.js';
 export { holeTexture, type HoleTexture } from './hole-texture.js';
 export { ghosting, type Ghosting } from './ghost.js';
 export { edgeSeam, type EdgeSeam } from './edge-seam.js';

@@ -4,6 +4,7 @@
 import type { Mask } from '../../../shared/index.js';
 import type { FlowField, GreyImage } from '../../flow/index.js';
 import { maskAt } from '../metrics.js';
+import { carriedRing } from './carried-ring.js';
 import { edgeSeam } from './edge-seam.js';
 import { folding } from './fold.js';
 import { ghosting } from './ghost.js';
@@ -33,6 +34,8 @@ export interface DefectRegionResult {
   word: string;
   /** Fill over ring texture, travels only (see hole-texture.ts). */
   holeTexture: number | null;
+  /** Share of a travelling layer's edge band that is the background it left (see carried-ring.ts), travels only. */
+  carriedRing: number | null;
   /** Blend fit, travels only (see ghost.ts): low = a translucent ghost. */
   ghost: number | null;
   /** The change's gradient energy on the edge against the photo's (see edge-seam.ts), motions in place only. */
@@ -93,6 +96,7 @@ export class ClipDefects {
         name: region.name,
         word: region.word,
         holeTexture: region.travel ? (holeTexture(this.#frames, photo, inside)?.ratio ?? null) : null,
+        carriedRing: region.travel ? (carriedRing(this.#frames, photo, inside)?.share ?? null) : null,
         ghost: region.travel ? (ghosting(this.#frames, photo, inside)?.blendFit ?? null) : null,
         edgeSeam: !region.travel && !whole ? (edgeSeam(this.#frames, photo, inside)?.ratio ?? null) : null,
         fold: region.travel ? null : (folding(this.#frames, photo, inside)?.ratio ?? null),

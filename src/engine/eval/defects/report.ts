@@ -10,6 +10,11 @@ export const DEFECT_TARGETS = {
    * with a hard rim over bokeh reads well above 2 (the rim and left-behind parts are all its texture).
    */
   holeTexture: { atLeast: 0.35, atMost: 2.5 },
+  /**
+   * Share of a travelling layer's edge band that shows the background it left: a layer cut 4 px past its
+   * object reads 1, a clean cut 0.
+   */
+  carriedRing: { atMost: 0.35 },
   /** Blend fit: a 50% cross-fade reads near 0, an opaque object moving away and back 0.7. */
   ghost: { atLeast: 0.3 },
   /** The change's gradient energy on the edge against the photo's: a hard tear reads about 1.5, a smooth fade 0.01. */
@@ -42,6 +47,7 @@ export function defectFailures(region: DefectRegionResult): string[] {
     !(region.holeTexture >= t.holeTexture.atLeast && region.holeTexture <= t.holeTexture.atMost)
   )
     failures.push('hole');
+  if (region.carriedRing !== null && !(region.carriedRing <= t.carriedRing.atMost)) failures.push('ring');
   if (region.ghost !== null && !(region.ghost >= t.ghost.atLeast)) failures.push('ghost');
   if (region.edgeSeam !== null && !(region.edgeSeam <= t.edgeSeam.atMost)) failures.push('seam');
   if (region.fold !== null && !(region.fold <= t.fold.atMost)) failures.push('fold');
@@ -61,6 +67,7 @@ export function formatDefectTable(rows: readonly { scene: string; defects: Defec
     'scene / region',
     'word',
     'hole tex',
+    'ring',
     'ghost',
     'edge seam',
     'fold',
@@ -81,6 +88,7 @@ export function formatDefectTable(rows: readonly { scene: string; defects: Defec
         `${row.scene.split(':')[0]} / ${region.name}`,
         region.word,
         fixed(region.holeTexture, 2, '-'),
+        fixed(region.carriedRing, 2, '-'),
         fixed(region.ghost, 2, '-'),
         fixed(region.edgeSeam, 2, '-'),
         fixed(region.fold, 2, '-'),
@@ -96,6 +104,7 @@ export function formatDefectTable(rows: readonly { scene: string; defects: Defec
     'target',
     '',
     `${t.holeTexture.atLeast}-${t.holeTexture.atMost}`,
+    `<= ${t.carriedRing.atMost}`,
     `>= ${t.ghost.atLeast}`,
     `<= ${t.edgeSeam.atMost}`,
     `<= ${t.fold.atMost}`,
