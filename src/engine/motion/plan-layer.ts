@@ -19,7 +19,6 @@ import { boxHeight, boxWidth, growBox, type PixelBox, type RegionShape } from '.
 import { POSE_STRIDE, sharedFloat32, sharedUint8, type LayerRegionPlan, type PlanRequest } from './plan.js';
 import type { LayerPrimitive } from './spec.js';
 import { sweepRegion } from './sweep.js';
-import { decontaminated, travelAlpha } from './travel-matte.js';
 import { motionTime, strengthPairs, type RegionClock } from './timing.js';
 
 export interface PlannedRegion<P> {
@@ -42,11 +41,6 @@ export interface LayerRequest extends PlanRequest {
   motion: LayerPrimitive;
   seed: number;
   fps: number;
-  /**
-   * The region's coverage refined on the photo at the output size (prepare.ts): a travel's layer takes
-   * its opacity from it (travel-matte.ts). Without it the layer is cut with a distance feather.
-   */
-  coverage?: Float32Array;
 }
 
 /** Motion-time pairs over which strength is averaged (travel: only while it travels, not while it fades). */
@@ -150,12 +144,11 @@ export function planLayer(request: LayerRequest): PlannedRegion<LayerRegionPlan>
   const insideAt = (i: number) =>
     shape.inside[(layerBox.y0 + Math.floor(i / lw)) * width + layerBox.x0 + (i % lw)] === 1;
   const outside = distanceTransform(lw, lh, insideAt);
-  // A travel leaves everything around it behind: its layer is cut on the photo's own edges, so it carries
-  // no ring of the background it leaves. Motions in place keep the grown feather that hides their seam.
-  const matted = request.motion.primitive === 'travel' && request.coverage !== undefined;
-  const alpha = matted
-    ? travelAlpha(request.coverage!, width, layerBox)
-    : featherAlpha(outside, layerGrow, layerFeather);
+  const alpha = sharedFloat32(layerCount);
+  for (let i = 0; i < layerCount; i++) {
+    const d = outside[i]!;
+    alpha[i] = d <= layerGrow ? 1 : Math.max(0, 1 - (d - layerGrow) / layerFeather);
+  }
 
   const family = layerFamily(
     request.motion,
@@ -210,25 +203,13 @@ export function planLayer(request: LayerRequest): PlannedRegion<LayerRegionPlan>
       layerBox,
       alpha,
       background,
-      foreground: matted
-        ? decontaminated(photo, width, layerBox, alpha, background)
-        : unmixed(photo, width, layerBox, alpha, background),
+      foreground: unmixed(photo, width, layerBox, alpha, background),
       poses: layerPoses(motion, clock, frameCount, layerBox),
       frameBoxes: travels ? frameBoxesOf(motion, clock, frameCount, layerBox, box) : null,
     },
     fieldStrength: measured.meanSpeed / sizes.unit,
     motionArea,
   };
-}
-
-/** Opaque up to `grow` pixels past the region, then fading out over `feather` pixels. */
-function featherAlpha(outside: Float32Array, grow: number, feather: number): Float32Array {
-  const alpha = sharedFloat32(outside.length);
-  for (let i = 0; i < outside.length; i++) {
-    const d = outside[i]!;
-    alpha[i] = d <= grow ? 1 : Math.max(0, 1 - (d - grow) / feather);
-  }
-  return alpha;
 }
 
 /** How deep into a bounded layer's footprint its motion can uncover (never the deep inside of a large region that moves a few pixels). */

@@ -4,9 +4,7 @@
 // as it should.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LoopMode } from '../../../src/shared/index.js';
-import { carriedRing, DEFECT_TARGETS } from '../../../src/engine/eval/index.js';
 import { dilatedRegions, maskAt } from '../../../src/engine/eval/metrics.js';
-import { toGrey } from '../../../src/engine/flow/index.js';
 import { rasterize, type SceneShape } from '../../../src/engine/eval/shapes.js';
 import { resizeRgba } from '../../../src/engine/image/encode.js';
 import type { RgbaImage } from '../../../src/engine/image/types.js';
@@ -263,17 +261,6 @@ describe('travel', () => {
     }
     expect(rim).toBeGreaterThan(10);
     expect(changed / rim).toBeGreaterThan(0.9);
-  });
-});
-
-describe('travel matte', () => {
-  it('carries no ring of the table it left: the layer is cut on the photo’s edges, its soft band unmixed', async () => {
-    const { frames } = await render(spec('drive forward', 3), 'once');
-    const own = maskAt(rasterize(SPOON, photo.width, photo.height), SIZE.width, SIZE.height);
-    const ring = carriedRing(frames.map(toGrey), toGrey(reference), own);
-    expect(ring).not.toBeNull();
-    expect(ring!.pixels).toBeGreaterThan(50);
-    expect(ring!.share).toBeLessThanOrEqual(DEFECT_TARGETS.carriedRing.atMost);
   });
 });
 
