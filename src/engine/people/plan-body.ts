@@ -14,6 +14,7 @@ import { sharedFloat32, type FieldRegionPlan, type PlanRequest } from '../motion
 import type { BodyPrimitive, PuppetPrimitive } from '../motion/spec.js';
 import { cyclesFor, motionTime } from '../motion/timing.js';
 import { bodyInMask, openPoseJoints } from './fit-pose.js';
+import { withHand } from './hand-region.js';
 import { planSkin, type PlannedSkin } from './plan-skin.js';
 import { J, rotated, shoulderWidth, type Joints } from './skeleton.js';
 import type { FoundPeople } from './types.js';
@@ -109,11 +110,14 @@ export function planBodyInRegion(
   const wrist = rest[arm.wrist]!;
   // Which way is "out and up": away from the body's middle, turning the hand upwards.
   const middle = (rest[J.neck] ?? shoulder).x;
+  // The hand goes with its arm, even where the click's selection stopped at the sleeve.
+  const shape = withHand(request.shape, request.photo, elbow, wrist);
   if (motion.part === 'wave') {
     const amplitude =
       (Math.min(WAVE_DEGREES_MOST, WAVE_DEGREES_PER_STRENGTH * request.strength) * Math.PI) / 180;
     return planSkin({
       ...request,
+      shape,
       rest,
       poseAt: (f, amount) => {
         const posed = [...rest];
@@ -129,6 +133,7 @@ export function planBodyInRegion(
   const sign = shoulder.x < middle ? 1 : -1;
   return planSkin({
     ...request,
+    shape,
     rest,
     poseAt: (f, amount) => {
       const angle = (amount * sign * lift * (1 - Math.cos(phase(f)))) / 2;
