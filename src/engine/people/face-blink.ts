@@ -255,10 +255,52 @@ function closures(request: FaceRequest): Float64Array {
   return out;
 }
 
+/**
+ * Eyes behind dark glasses: both open eyes (between the lids) darker than this share of the face's median
+ * luma. cold-water.jpg's lenses read 0.22; open eyes read 0.43 (jesper.jpg), 0.74 (the astronaut), 0.96
+ * (Grace Hopper, through clear lenses).
+ */
+const HIDDEN_EYE = 0.3;
+
+/** The mean luma between an eye's lids over the face's median luma (from the mesh's points). */
+function eyeDarkness(photo: FacePhoto, face: FoundFace, eye: EyeColumns): number {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < eye.upper.length; i++) {
+    const x = Math.min(photo.width - 1, Math.max(0, eye.x0 + i));
+    for (let y = Math.ceil(eye.upper[i]!); y < Math.floor(eye.lower[i]!); y++) {
+      if (y < 0 || y >= photo.height) continue;
+      sum += lumaAt(photo, x, y);
+      count++;
+    }
+  }
+  const skin: number[] = [];
+  for (let k = 0; k + 1 < face.mesh.length; k += 2) {
+    const x = Math.round(face.mesh[k]!);
+    const y = Math.round(face.mesh[k + 1]!);
+    if (x >= 0 && y >= 0 && x < photo.width && y < photo.height) skin.push(lumaAt(photo, x, y));
+  }
+  skin.sort((a, b) => a - b);
+  const median = skin[Math.floor(skin.length / 2)] ?? 0;
+  return count > 0 && median > 0 ? sum / count / median : 1;
+}
+
 export function planBlink(request: FaceRequest): FieldRegionPlan {
   const { face, width, height, frameCount } = request;
   const photo = { data: request.photo, width, height };
   const eyes = [eyeColumns(photo, face, RIGHT_EYE), eyeColumns(photo, face, LEFT_EYE)];
+  const darkness = Math.max(...eyes.map((eye) => eyeDarkness(photo, face, eye)));
+  if (darkness < HIDDEN_EYE) {
+    throw new StirError(
+      'BAD_REQUEST',
+      'Stir cannot blink these eyes: they are hidden behind dark glasses, so a blink would not show.',
+      {
+        hint: 'Smile, nod or breathe work on this person; blink works where the eyes can be seen.',
+        // `refusal` marks a refusal by design (eval reports it as such, not as a failure).
+        details: { refusal: 'dark-glasses', darkness: Math.round(darkness * 100) / 100 },
+      },
+    );
+  }
   const deepest = Math.min(...eyes.map(deepestClosure));
   const shade = Math.min(...eyes.map((eye) => eye.shade));
   if (shade < SHADED) {

@@ -136,6 +136,19 @@ describe('blink over glasses', () => {
     }
   }, 120_000);
 
+  it('refuses a blink behind dark glasses, where it would not show', async () => {
+    // KPhotoAlbum's cold-water.jpg: sunglasses. The lids slid down behind the lenses and nothing changed.
+    const sea = (await decodePhoto({ kind: 'path', path: `${PHOTOS_DIR}people/cold-water.jpg` })).image;
+    const face = (await detector.find(sea)).faces[0]!;
+    const refusal = await prepareBlink(sea, face, 4).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    expect(refusal).toBeInstanceOf(StirError);
+    expect((refusal as StirError).message).toMatch(/hidden behind dark glasses/);
+    expect((refusal as StirError).details?.['refusal']).toBe('dark-glasses');
+  }, 120_000);
+
   it('still blinks a face without glasses, shut at the middle and open again', async () => {
     const frames = await allFrames(await prepareBlink(astronaut, astronautFace, 2));
     const opening = new EyeOpening(astronaut, astronautFace);

@@ -12,6 +12,7 @@ import { toGrey, type GreyImage } from '../../flow/index.js';
 import { decodePhoto } from '../../image/decode.js';
 import { resizeRgba } from '../../image/encode.js';
 import { fitLongSide, type RgbaImage } from '../../image/types.js';
+import { MotionAnimation } from '../../motion/index.js';
 import { matchMotion } from '../../motion/lexicon.js';
 import type { PeopleDetector } from '../../people/detector.js';
 import { FACE_OVAL, LEFT_EYE, RIGHT_EYE, meshPoints, type Point } from '../../people/landmarks.js';
@@ -223,6 +224,11 @@ async function measureWord(
   );
   try {
     const moves = measure.alsoMoving ? [region.mask, measure.alsoMoving] : [region.mask];
+    // A limb goes where its bones go, past the person's outline (a raised arm into the sky): the engine
+    // reports that reach, and what lies there is the arm, not background (as a travel's path is in eval).
+    const report = animation instanceof MotionAnimation ? animation.regions[0] : undefined;
+    if (report && (report.primitive === 'body' || report.primitive === 'puppet'))
+      moves.push(report.motionArea);
     const background = new BackgroundStability(reference, dilatedRegions(moves, width, height));
     const photoGrey = measure.lift?.grey ?? (measure.still ? toGrey(reference) : null);
     let firstMse = 0;
