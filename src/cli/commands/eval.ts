@@ -79,14 +79,21 @@ DIR/selection.json, in seconds instead of minutes.`,
       return 0;
     }
     if (!values.people) {
-      // The classic scenes are written for the example photos; the people photos get theirs below.
-      const report = await runEval({
-        photos: photos.filter((p) => !p.startsWith(join(EXAMPLES, 'people'))),
-        outDir,
-        ...(values.strips ? { stripsDir: join(outDir, 'strips') } : {}),
-      });
-      context.io.out(formatEvalTable(report));
-      context.io.out(`\nWrote ${join(outDir, 'eval.json')}\n`);
+      // The classic scenes are written for the example photos; the people photos get theirs below. Their
+      // clicks are answered with the objects the people pass finds on each photo, as in the editor.
+      const detector = createPeopleDetector();
+      try {
+        const report = await runEval({
+          photos: photos.filter((p) => !p.startsWith(join(EXAMPLES, 'people'))),
+          outDir,
+          detector,
+          ...(values.strips ? { stripsDir: join(outDir, 'strips') } : {}),
+        });
+        context.io.out(formatEvalTable(report));
+        context.io.out(`\nWrote ${join(outDir, 'eval.json')}\n`);
+      } finally {
+        await detector.dispose();
+      }
     }
     const people = createPeopleDetector();
     const segmenter = new ClassicSegmenter();

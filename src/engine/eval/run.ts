@@ -10,7 +10,8 @@ import { fitLongSide, type RgbaImage } from '../image/types.js';
 import { createMotionEngine, MotionAnimation } from '../motion/index.js';
 import type { AnimationEngine, JobControl, RegionSpec } from '../render/types.js';
 import { ClassicSegmenter } from '../segment/classic/classic-segmenter.js';
-import type { Segmenter } from '../segment/types.js';
+import type { PeopleDetector } from '../people/detector.js';
+import type { SegmentRequest, Segmenter } from '../segment/types.js';
 import {
   ClipDefects,
   DEFECT_TARGETS,
@@ -123,6 +124,8 @@ export interface EvalOptions {
   sweepSeconds?: number;
   /** Answers the clicks of scenes that click (default: the classic segmenter, as with no model installed). */
   segmenter?: Segmenter;
+  /** Finds the objects on each photo before its clicks are answered, as the editor does when a photo opens. */
+  detector?: PeopleDetector;
   /** When set, a strip of four frames of each scene's clip (0, 1/4, 1/2, 3/4 of it) is written here as PNG. */
   stripsDir?: string;
   /** One line per step, for a progress display. */
@@ -303,6 +306,7 @@ async function sceneMasks(
   photo: RgbaImage,
   photoKey: string,
   segmenter: Segmenter,
+  objects: SegmentRequest['objects'],
 ): Promise<Mask[]> {
   const masks: Mask[] = [];
   for (const region of scene.regions) {
@@ -315,7 +319,13 @@ async function sceneMasks(
       y: y * photo.height,
       positive: true,
     }));
-    const { mask } = await segmenter.segment(photo, { clicks, box: null, previous: null, photoKey });
+    const { mask } = await segmenter.segment(photo, {
+      clicks,
+      box: null,
+      previous: null,
+      photoKey,
+      ...(objects ? { objects } : {}),
+    });
     masks.push(mask);
   }
   return masks;
@@ -370,10 +380,11 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
   for (const path of options.photos) {
     const { image: photo } = await decodePhoto({ kind: 'path', path });
     const size = fitLongSide(photo.width, photo.height, longSide);
+    const objects = options.detector ? (await options.detector.find(photo)).objects : undefined;
     for (const scene of scenesFor(path)) {
       const started = performance.now();
       options.onProgress?.(`${scene.name}: selecting, rendering and measuring`);
-      const masks = await sceneMasks(scene, photo, path, segmenter);
+      const masks = await sceneMasks(scene, photo, path, segmenter, objects);
       const described = scene.regions.map((region) => ({
         name: region.name,
         outline: region.outline ? rasterize(region.outline, photo.width, photo.height) : null,
