@@ -28,6 +28,13 @@ beforeAll(async () => {
   await clickPhoto(s.page, 205, 256);
   await waitForState(s.page, (st) => st.regions.length === 1, 'a region');
   await settle(s.page);
+  // The preview starts rendering a moment after the edit (it waits for more edits first): wait for its
+  // first render to finish, or the pose edits below would land on a render still under way and restart it.
+  await waitForState(
+    s.page,
+    (st) => st.renders >= 1 && !st.rendering && st.fresh === st.frameCount,
+    'the first preview',
+  );
 });
 afterAll(async () => {
   await s?.close();
