@@ -20,7 +20,7 @@ import {
   type FaceRequest,
   type FieldBox,
 } from './face-field.js';
-import { glassesRim, type FacePhoto } from './face-glasses.js';
+import { glassesRim, lumaAt, type FacePhoto } from './face-glasses.js';
 import { curveAt, LEFT_EYE, meshPoints, RIGHT_EYE, type EyeIndices } from './landmarks.js';
 import type { FoundFace } from './types.js';
 
@@ -104,11 +104,6 @@ function eyeColumns(photo: FacePhoto, face: FoundFace, eye: EyeIndices): EyeColu
   const shade = glasses ? skinUnderRim(photo, x0, skinTop, upper, rim) / glasses.skin : 1;
   return { x0, x1, upper, lower, brow, skinTop, rim, shade, glasses: glasses !== null };
 }
-
-const lumaAt = (photo: FacePhoto, x: number, y: number) => {
-  const at = (y * photo.width + x) * 4;
-  return 0.299 * photo.data[at]! + 0.587 * photo.data[at + 1]! + 0.114 * photo.data[at + 2]!;
-};
 
 /**
  * Per column, the first row of lid skin under the brow's hairs: walking up from the lid's rim, where the

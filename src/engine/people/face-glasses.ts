@@ -41,7 +41,8 @@ const ABOVE_BROW = 2;
 /** Rows above the upper lid's landmarks left out: the lashes are as dark as a rim. */
 const ABOVE_LASHES = 1;
 
-function lumaAt(photo: FacePhoto, x: number, y: number): number {
+/** Luma at (x, y), the point clamped into the photo. */
+export function lumaAt(photo: FacePhoto, x: number, y: number): number {
   const cx = Math.min(photo.width - 1, Math.max(0, x));
   const cy = Math.min(photo.height - 1, Math.max(0, y));
   const i = (cy * photo.width + cx) * 4;

@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loopSeam, meanAbsoluteDifference } from '../../../src/engine/eval/metrics.js';
 import { DEFECT_TARGETS, folding } from '../../../src/engine/eval/defects/index.js';
+import { SCENES } from '../../../src/engine/eval/scenes.js';
 import { rasterize, type SceneShape } from '../../../src/engine/eval/shapes.js';
 import { toGrey } from '../../../src/engine/flow/index.js';
 import { resizeRgba } from '../../../src/engine/image/encode.js';
@@ -186,21 +187,7 @@ describe('folding', () => {
     // band eight swings wide outside the strip, which moved her suit, her helmet and her face.
     const { image: astronaut } = await loadPhoto('astronaut.png');
     const size = { width: 256, height: 256 };
-    const flag: SceneShape = {
-      kind: 'polygon',
-      points: [
-        [0, 0],
-        [0.146, 0],
-        [0.186, 0.234],
-        [0.195, 0.371],
-        [0.117, 0.459],
-        [0.088, 0.508],
-        [0.055, 0.664],
-        [0.03, 0.82],
-        [0.02, 1],
-        [0, 1],
-      ],
-    };
+    const flag = SCENES[0]!.regions.find((r) => r.name === 'flag')!.shape!;
     const region = { ...spec('flag', flag, { strength: 1.5 }), mask: rasterize(flag, 512, 512) };
     const animation = (await engine.prepare(
       { photo: astronaut, regions: [region], timing: { seconds: 1, fps: FPS, loop: 'loop' }, size },
