@@ -19,6 +19,7 @@ import { boxHeight, boxWidth, growBox, type PixelBox, type RegionShape } from '.
 import { POSE_STRIDE, sharedFloat32, sharedUint8, type LayerRegionPlan, type PlanRequest } from './plan.js';
 import type { LayerPrimitive } from './spec.js';
 import { sweepRegion } from './sweep.js';
+import { splitEdge, travelAlpha } from './travel-matte.js';
 import { motionTime, strengthPairs, type RegionClock } from './timing.js';
 
 export interface PlannedRegion<P> {
@@ -41,6 +42,12 @@ export interface LayerRequest extends PlanRequest {
   motion: LayerPrimitive;
   seed: number;
   fps: number;
+  /**
+   * The region's coverage at the output size, refined on the photo where its mask was made smaller (0-1,
+   * width x height, prepare.ts): a travel's layer is cut on it (travel-matte.ts). Without it, a distance
+   * feather grown past the mask.
+   */
+  coverage?: Float32Array;
 }
 
 /** Motion-time pairs over which strength is averaged (travel: only while it travels, not while it fades). */
@@ -144,11 +151,12 @@ export function planLayer(request: LayerRequest): PlannedRegion<LayerRegionPlan>
   const insideAt = (i: number) =>
     shape.inside[(layerBox.y0 + Math.floor(i / lw)) * width + layerBox.x0 + (i % lw)] === 1;
   const outside = distanceTransform(lw, lh, insideAt);
-  const alpha = sharedFloat32(layerCount);
-  for (let i = 0; i < layerCount; i++) {
-    const d = outside[i]!;
-    alpha[i] = d <= layerGrow ? 1 : Math.max(0, 1 - (d - layerGrow) / layerFeather);
-  }
+  // A travel leaves everything around it behind: its layer is cut on the photo's own edges, so it carries
+  // no ring of the background it leaves. Motions in place keep the grown feather that hides their seam.
+  const coverage = request.motion.primitive === 'travel' ? request.coverage : undefined;
+  const alpha = coverage
+    ? travelAlpha(coverage, photo, width, layerBox, layerGrow + layerFeather + rimRing)
+    : featherAlpha(outside, layerGrow, layerFeather);
 
   const family = layerFamily(
     request.motion,
@@ -191,10 +199,11 @@ export function planLayer(request: LayerRequest): PlannedRegion<LayerRegionPlan>
     background.set(photo.subarray(from, from + lw * 4), y * lw * 4);
   }
   if (motion.amplitude !== 0) {
-    if (travels) fillBehindTravel(request, layerBox, background);
+    if (travels) fillBehindTravel(request, layerBox, background, coverage ? alpha : undefined);
     else fillBehindLayer(request, layerBox, outside, reachOf(family, measured, sizes), background);
   }
 
+  const split = coverage && travels ? splitEdge(photo, width, layerBox, alpha, background) : null;
   return {
     plan: {
       kind: 'layer',
@@ -203,13 +212,29 @@ export function planLayer(request: LayerRequest): PlannedRegion<LayerRegionPlan>
       layerBox,
       alpha,
       background,
-      foreground: unmixed(photo, width, layerBox, alpha, background),
+      foreground: split ? split.foreground : unmixed(photo, width, layerBox, alpha, background),
       poses: layerPoses(motion, clock, frameCount, layerBox),
       frameBoxes: travels ? frameBoxesOf(motion, clock, frameCount, layerBox, box) : null,
+      vacate: split
+        ? {
+            rest: split.rest,
+            weight: vacateOf(motion, clock, frameCount, layerBox, layerGrow + layerFeather + rimRing),
+          }
+        : null,
     },
     fieldStrength: measured.meanSpeed / sizes.unit,
     motionArea,
   };
+}
+
+/** Opaque up to `grow` pixels past the region, then fading out over `feather` pixels. */
+function featherAlpha(outside: Float32Array, grow: number, feather: number): Float32Array {
+  const alpha = sharedFloat32(outside.length);
+  for (let i = 0; i < outside.length; i++) {
+    const d = outside[i]!;
+    alpha[i] = d <= grow ? 1 : Math.max(0, 1 - (d - grow) / feather);
+  }
+  return alpha;
 }
 
 /** How deep into a bounded layer's footprint its motion can uncover (never the deep inside of a large region that moves a few pixels). */
@@ -246,12 +271,21 @@ function fillBehindLayer(
 }
 
 /**
- * A travel leaves its footprint entirely: fill it, and the rim ring around it (what its mask missed of
- * the object must not stay behind as an outline), with patches of the photo around it (inpaint-patch.ts).
- * The patches come from around the hole, so the fill works on the layer box grown by twice its own width
- * and height; the next ring out is no source. The result goes into the layer-box-sized `background`.
+ * A travel leaves its footprint entirely: fill it with patches of the photo around it (inpaint-patch.ts).
+ * Cut on its coverage (`cut`: the layer's opacity), the footprint is where the opacity is above nothing (the background there is
+ * unknown: splitEdge then shares each soft-edge pixel between the fill and the object), and the ring just
+ * outside it is no source (the object's faintest rim). Cut with a feather, it is everything the feather
+ * reaches and the rim ring around it (what its mask missed of the object must not stay behind as an
+ * outline). The patches come from around the hole, so the fill works on the layer box grown by twice its
+ * own width and height; the next ring out is no source. The result goes into the layer-box-sized
+ * `background`.
  */
-function fillBehindTravel(request: LayerRequest, layerBox: PixelBox, background: Uint8Array): void {
+function fillBehindTravel(
+  request: LayerRequest,
+  layerBox: PixelBox,
+  background: Uint8Array,
+  cut: Float32Array | undefined,
+): void {
   const { photo, width, height, shape, sizes } = request;
   const { layerGrow, layerFeather, rimRing } = sizes;
   const fillBox = {
@@ -263,16 +297,21 @@ function fillBehindTravel(request: LayerRequest, layerBox: PixelBox, background:
   const fw = boxWidth(fillBox);
   const fh = boxHeight(fillBox);
   const count = fw * fh;
-  const outside = distanceTransform(
-    fw,
-    fh,
-    (i) => shape.inside[(fillBox.y0 + Math.floor(i / fw)) * width + fillBox.x0 + (i % fw)] === 1,
-  );
-  const erased = layerGrow + layerFeather + rimRing;
+  const at = (i: number) => (fillBox.y0 + Math.floor(i / fw)) * width + fillBox.x0 + (i % fw);
   const state = new Uint8Array(count);
+  const outside = distanceTransform(fw, fh, (i) => shape.inside[at(i)] === 1);
+  const erased = layerGrow + layerFeather + rimRing;
+  const lw = boxWidth(layerBox);
+  const lh = boxHeight(layerBox);
+  const inCut = (i: number) => {
+    if (!cut) return false;
+    const x = fillBox.x0 + (i % fw) - layerBox.x0;
+    const y = fillBox.y0 + Math.floor(i / fw) - layerBox.y0;
+    return x >= 0 && y >= 0 && x < lw && y < lh && cut[y * lw + x]! > 0;
+  };
   for (let i = 0; i < count; i++) {
     const d = outside[i]!;
-    state[i] = d <= erased ? FILL : d <= erased + rimRing ? IGNORE : KNOWN;
+    state[i] = d <= erased || inCut(i) ? FILL : d <= erased + rimRing ? IGNORE : KNOWN;
   }
   const rgba = new Uint8Array(count * 4);
   for (let y = 0; y < fh; y++) {
@@ -280,9 +319,8 @@ function fillBehindTravel(request: LayerRequest, layerBox: PixelBox, background:
     rgba.set(photo.subarray(from, from + fw * 4), y * fw * 4);
   }
   inpaint(rgba, fw, fh, state, { seed: request.seed, copy: true });
-  const lw = boxWidth(layerBox);
   const dx = layerBox.x0 - fillBox.x0;
-  for (let y = 0; y < boxHeight(layerBox); y++) {
+  for (let y = 0; y < lh; y++) {
     const from = ((layerBox.y0 - fillBox.y0 + y) * fw + dx) * 4;
     background.set(rgba.subarray(from, from + lw * 4), y * lw * 4);
   }
@@ -321,6 +359,42 @@ function unmixed(
     }
   }
   return foreground;
+}
+
+/**
+ * Per frame, how far the fill has taken over from the background at rest (plan.ts `vacate`): the layer's
+ * largest displacement over the rim ring's width, 1 while it is out of view.
+ */
+function vacateOf(
+  motion: LayerMotion,
+  clock: RegionClock,
+  frameCount: number,
+  layerBox: PixelBox,
+  ring: number,
+): Float32Array {
+  const vacate = sharedFloat32(frameCount);
+  const affine = new Float64Array(6);
+  const moved = new Float64Array(2);
+  const corners = [
+    layerBox.x0,
+    layerBox.y0,
+    layerBox.x1,
+    layerBox.y0,
+    layerBox.x0,
+    layerBox.y1,
+    layerBox.x1,
+    layerBox.y1,
+  ];
+  for (let t = 0; t < frameCount; t++) {
+    const tau = motionTime(clock, t);
+    let most = 0;
+    for (let i = 0; i < corners.length; i += 2) {
+      forwardPoint(motion, tau, corners[i]!, corners[i + 1]!, affine, moved);
+      most = Math.max(most, Math.hypot(moved[0]! - corners[i]!, moved[1]! - corners[i + 1]!));
+    }
+    vacate[t] = motion.opacity(tau) < 1 ? 1 : Math.min(1, most / ring);
+  }
+  return vacate;
 }
 
 /** 1 up to the clip's fade, 0 from the band's edge on. */

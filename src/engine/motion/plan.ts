@@ -51,6 +51,15 @@ export interface LayerRegionPlan {
    * that frame (the layer where it is drawn, and its footprint at rest), inside `box`.
    */
   frameBoxes: Int32Array | null;
+  /**
+   * A travel cut on its coverage only (null otherwise). `rest`: layerBox-sized RGBA, the background that
+   * makes the layer over it exactly the photo at rest (travel-matte.ts splitEdge: the photo round the cut,
+   * the background's share of each soft-edge pixel inside it), where `background` is the fill throughout.
+   * `weight`, per frame: how far the fill has taken over from `rest`, 0 at rest rising to 1 as the layer
+   * moves as far as the rim ring is wide: the travel starts without a pop, and once the object has moved
+   * off, no fragment of it that its mask missed (kept in `rest`) stays behind.
+   */
+  vacate: { rest: Uint8Array; weight: Float32Array } | null;
 }
 
 export interface FluidRegionPlan {
