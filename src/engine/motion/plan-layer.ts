@@ -155,7 +155,7 @@ export function planLayer(request: LayerRequest): PlannedRegion<LayerRegionPlan>
   // no ring of the background it leaves. Motions in place keep the grown feather that hides their seam.
   const coverage = request.motion.primitive === 'travel' ? request.coverage : undefined;
   const alpha = coverage
-    ? travelAlpha(coverage, photo, width, layerBox, layerGrow + layerFeather + rimRing)
+    ? travelAlpha(coverage, width, layerBox)
     : featherAlpha(outside, layerGrow, layerFeather);
 
   const family = layerFamily(
@@ -199,7 +199,7 @@ export function planLayer(request: LayerRequest): PlannedRegion<LayerRegionPlan>
     background.set(photo.subarray(from, from + lw * 4), y * lw * 4);
   }
   if (motion.amplitude !== 0) {
-    if (travels) fillBehindTravel(request, layerBox, background, coverage ? alpha : undefined);
+    if (travels) fillBehindTravel(request, layerBox, background);
     else fillBehindLayer(request, layerBox, outside, reachOf(family, measured, sizes), background);
   }
 
@@ -271,21 +271,12 @@ function fillBehindLayer(
 }
 
 /**
- * A travel leaves its footprint entirely: fill it with patches of the photo around it (inpaint-patch.ts).
- * Cut on its coverage (`cut`: the layer's opacity), the footprint is where the opacity is above nothing (the background there is
- * unknown: splitEdge then shares each soft-edge pixel between the fill and the object), and the ring just
- * outside it is no source (the object's faintest rim). Cut with a feather, it is everything the feather
- * reaches and the rim ring around it (what its mask missed of the object must not stay behind as an
- * outline). The patches come from around the hole, so the fill works on the layer box grown by twice its
- * own width and height; the next ring out is no source. The result goes into the layer-box-sized
- * `background`.
+ * A travel leaves its footprint entirely: fill it, and the rim ring around it (what its mask missed of
+ * the object must not stay behind as an outline), with patches of the photo around it (inpaint-patch.ts).
+ * The patches come from around the hole, so the fill works on the layer box grown by twice its own width
+ * and height; the next ring out is no source. The result goes into the layer-box-sized `background`.
  */
-function fillBehindTravel(
-  request: LayerRequest,
-  layerBox: PixelBox,
-  background: Uint8Array,
-  cut: Float32Array | undefined,
-): void {
+function fillBehindTravel(request: LayerRequest, layerBox: PixelBox, background: Uint8Array): void {
   const { photo, width, height, shape, sizes } = request;
   const { layerGrow, layerFeather, rimRing } = sizes;
   const fillBox = {
@@ -297,21 +288,16 @@ function fillBehindTravel(
   const fw = boxWidth(fillBox);
   const fh = boxHeight(fillBox);
   const count = fw * fh;
-  const at = (i: number) => (fillBox.y0 + Math.floor(i / fw)) * width + fillBox.x0 + (i % fw);
-  const state = new Uint8Array(count);
-  const outside = distanceTransform(fw, fh, (i) => shape.inside[at(i)] === 1);
+  const outside = distanceTransform(
+    fw,
+    fh,
+    (i) => shape.inside[(fillBox.y0 + Math.floor(i / fw)) * width + fillBox.x0 + (i % fw)] === 1,
+  );
   const erased = layerGrow + layerFeather + rimRing;
-  const lw = boxWidth(layerBox);
-  const lh = boxHeight(layerBox);
-  const inCut = (i: number) => {
-    if (!cut) return false;
-    const x = fillBox.x0 + (i % fw) - layerBox.x0;
-    const y = fillBox.y0 + Math.floor(i / fw) - layerBox.y0;
-    return x >= 0 && y >= 0 && x < lw && y < lh && cut[y * lw + x]! > 0;
-  };
+  const state = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
     const d = outside[i]!;
-    state[i] = d <= erased || inCut(i) ? FILL : d <= erased + rimRing ? IGNORE : KNOWN;
+    state[i] = d <= erased ? FILL : d <= erased + rimRing ? IGNORE : KNOWN;
   }
   const rgba = new Uint8Array(count * 4);
   for (let y = 0; y < fh; y++) {
@@ -319,8 +305,9 @@ function fillBehindTravel(
     rgba.set(photo.subarray(from, from + fw * 4), y * fw * 4);
   }
   inpaint(rgba, fw, fh, state, { seed: request.seed, copy: true });
+  const lw = boxWidth(layerBox);
   const dx = layerBox.x0 - fillBox.x0;
-  for (let y = 0; y < lh; y++) {
+  for (let y = 0; y < boxHeight(layerBox); y++) {
     const from = ((layerBox.y0 - fillBox.y0 + y) * fw + dx) * 4;
     background.set(rgba.subarray(from, from + lw * 4), y * lw * 4);
   }

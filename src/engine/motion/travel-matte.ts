@@ -5,7 +5,6 @@
 // split into the object's colour F and the background's colour B so that a F + (1 - a) B is the photo I
 // exactly: where the object stands still the layer over the background is the photo, so the travel starts
 // without a pop, while F holds no old background for the layer to carry and B no object to leave behind.
-import { distanceTransform } from './distance.js';
 import { pushPull } from './inpaint-core.js';
 import { boxHeight, boxWidth, type PixelBox } from './mask.js';
 import { sharedFloat32, sharedUint8 } from './plan.js';
@@ -18,73 +17,16 @@ const CERTAIN = 0.02;
 /** Opacity from which a pixel shows the object's own colour: a source for the colour of its soft edge. */
 const SURE = 0.95;
 
-/** A pixel is told apart from both sides only where they differ by this much (RGB distance). */
-const DISTINCT = 30;
-/** Where the pixel's colour lies between the background's (0) and the object's (1), the opacity ramps over this span. */
-const RAMP = { from: 0.35, to: 0.85 };
-
-/** Inside a notch, a colour this far from the background's (RGB distance) is object, ramping from `from`. */
-const NOT_GROUND = { from: 15, to: 40 };
-
-/**
- * The travelling layer's opacity over `layerBox`: the refined coverage (width wide, 0-1) there, reaching
- * up to `reach` pixels further where the photo's colour says the object goes on (a segmenter's mask falls
- * short of thin parts and rims: left out, they stay behind as fragments of the object while it leaves).
- * There a pixel's colour is laid on the line from the nearest sure background colour to the nearest
- * sure-object colour; where it lies far enough towards the object (and near the line), it is object.
- */
-export function travelAlpha(
-  coverage: Float32Array,
-  photo: Uint8Array,
-  width: number,
-  layerBox: PixelBox,
-  reach: number,
-): Float32Array {
+/** The travelling layer's opacity over `layerBox`: the coverage (width wide, 0-1) there. */
+export function travelAlpha(coverage: Float32Array, width: number, layerBox: PixelBox): Float32Array {
   const lw = boxWidth(layerBox);
   const lh = boxHeight(layerBox);
-  const count = lw * lh;
-  const alpha = sharedFloat32(count);
+  const alpha = sharedFloat32(lw * lh);
   for (let y = 0; y < lh; y++) {
     const from = (layerBox.y0 + y) * width + layerBox.x0;
     for (let x = 0; x < lw; x++) alpha[y * lw + x] = certain(coverage[from + x]!);
   }
-  const seen = layerPixels(photo, width, layerBox);
-  const object = nearestColour(seen, lw, lh, (k) => alpha[k]! >= SURE);
-  const outside = distanceTransform(lw, lh, (k) => alpha[k]! > 0);
-  const ground = nearestColour(seen, lw, lh, (k) => outside[k]! > reach);
-  if (!object || !ground) return alpha;
-  // Notches into the cut narrower than twice the reach (the mask's closing): there the object goes on
-  // wherever the colour is not the background's.
-  const notAround = distanceTransform(lw, lh, (k) => outside[k]! > reach);
-  for (let k = 0; k < count; k++) {
-    const d = outside[k]!;
-    if (d <= 0 || d > reach) continue;
-    let along = 0;
-    let span = 0;
-    let apart = 0;
-    for (let c = 0; c < 3; c++) {
-      const toward = object[k * 4 + c]! - ground[k * 4 + c]!;
-      const from = seen[k * 4 + c]! - ground[k * 4 + c]!;
-      along += from * toward;
-      span += toward * toward;
-      apart += from * from;
-    }
-    let share = 0;
-    if (notAround[k]! > reach) share = ramp(Math.sqrt(apart), NOT_GROUND.from, NOT_GROUND.to);
-    if (span >= DISTINCT * DISTINCT) {
-      const t = along / span;
-      // A colour far off the line is neither (a shadow, a third thing): left where it is.
-      if (apart - t * t * span <= span / 4) share = Math.max(share, ramp(t, RAMP.from, RAMP.to));
-    }
-    if (share > 0) alpha[k] = certain(share);
-  }
   return alpha;
-}
-
-/** 0 below `from`, 1 above `to`, smooth between. */
-function ramp(v: number, from: number, to: number): number {
-  const u = Math.min(1, Math.max(0, (v - from) / (to - from)));
-  return u * u * (3 - 2 * u);
 }
 
 /** The photo's RGBA over the layer box. */
@@ -120,7 +62,7 @@ function nearestColour(
 }
 
 /** Coverage with its near-certain values made certain. */
-export function certain(a: number): number {
+function certain(a: number): number {
   return a < CERTAIN ? 0 : a > 1 - CERTAIN ? 1 : a;
 }
 
