@@ -53,8 +53,9 @@ function spec(prompt: string, strength: number, direction: number | null = null)
 async function render(
   region: RegionSpec,
   loop: LoopMode,
+  using = engine,
 ): Promise<{ frames: RgbaImage[]; report: RegionReport }> {
-  const animation = (await engine.prepare(
+  const animation = (await using.prepare(
     { photo, regions: [region], timing: { seconds: SECONDS, fps: FPS, loop }, size: SIZE },
     { signal: new AbortController().signal, progress: () => undefined },
   )) as MotionAnimation;
@@ -306,6 +307,22 @@ describe('travel matte', () => {
       const first = change(frames[0]!, frames[1]!, rim);
       expect(first, prompt).toBeLessThan(0.5 * change(frames[1]!, frames[2]!, rim));
       expect(first, prompt).toBeLessThan(0.2 * mean);
+    }
+  });
+
+  it('renders the same frames on worker threads as inline (the rest background travels with the plan)', async () => {
+    const workers = createMotionEngine({ workers: 1 });
+    try {
+      const inline = await render(spec('launch', 3), 'loop');
+      const threaded = await render(spec('launch', 3), 'loop', workers);
+      inline.frames.forEach((frame, t) =>
+        expect(
+          Buffer.compare(Buffer.from(frame.data), Buffer.from(threaded.frames[t]!.data)),
+          `frame ${t}`,
+        ).toBe(0),
+      );
+    } finally {
+      await workers.dispose();
     }
   });
 
