@@ -218,7 +218,8 @@ export function planLayer(request: LayerRequest): PlannedRegion<LayerRegionPlan>
       vacate: split
         ? {
             rest: split.rest,
-            weight: vacateOf(motion, clock, frameCount, layerBox, layerGrow + layerFeather + rimRing),
+            moved: movedOf(motion, clock, frameCount, layerBox),
+            reach: reachFromCut(alpha, lw, lh),
           }
         : null,
     },
@@ -349,19 +350,18 @@ function unmixed(
 }
 
 /**
- * Per frame, how far the fill has taken over from the background at rest (plan.ts `vacate`): the layer's
- * largest displacement over the rim ring's width, 1 while it is out of view.
+ * Per frame, how far a travelling layer has moved (its largest corner displacement, px): huge while it is
+ * out of view (plan.ts `vacate`).
  */
-function vacateOf(
+function movedOf(
   motion: LayerMotion,
   clock: RegionClock,
   frameCount: number,
   layerBox: PixelBox,
-  ring: number,
 ): Float32Array {
-  const vacate = sharedFloat32(frameCount);
+  const moved = sharedFloat32(frameCount);
   const affine = new Float64Array(6);
-  const moved = new Float64Array(2);
+  const point = new Float64Array(2);
   const corners = [
     layerBox.x0,
     layerBox.y0,
@@ -376,12 +376,20 @@ function vacateOf(
     const tau = motionTime(clock, t);
     let most = 0;
     for (let i = 0; i < corners.length; i += 2) {
-      forwardPoint(motion, tau, corners[i]!, corners[i + 1]!, affine, moved);
-      most = Math.max(most, Math.hypot(moved[0]! - corners[i]!, moved[1]! - corners[i + 1]!));
+      forwardPoint(motion, tau, corners[i]!, corners[i + 1]!, affine, point);
+      most = Math.max(most, Math.hypot(point[0]! - corners[i]!, point[1]! - corners[i + 1]!));
     }
-    vacate[t] = motion.opacity(tau) < 1 ? 1 : Math.min(1, most / ring);
+    moved[t] = motion.opacity(tau) < 1 ? 1e9 : most;
   }
-  return vacate;
+  return moved;
+}
+
+/** Each layer pixel's distance from the cut (where the opacity is above 0), at least 1 (plan.ts `vacate`). */
+function reachFromCut(alpha: Float32Array, lw: number, lh: number): Float32Array {
+  const distance = distanceTransform(lw, lh, (k) => alpha[k]! > 0);
+  const reach = sharedFloat32(lw * lh);
+  for (let k = 0; k < reach.length; k++) reach[k] = Math.max(1, distance[k]!);
+  return reach;
 }
 
 /** 1 up to the clip's fade, 0 from the band's edge on. */
