@@ -1,5 +1,6 @@
 // Prepares a layer motion (issue 3, point 2): the region cut out with a feathered edge (grown a little past
-// its mask, to take the object's rim along), a background with the region inpainted where it can be
+// its mask, to take the object's rim along; a travel, which leaves everything round it behind, is cut on
+// its coverage instead, travel-matte.ts), a background with the region inpainted where it can be
 // uncovered, a clip that keeps every change inside the 2% band around the region (around its motion area,
 // the mask swept along its path, for a travel), and the layer's pose in every frame, calibrated to the
 // requested strength.
