@@ -1,5 +1,6 @@
 // Prepares a layer motion (issue 3, point 2): the region cut out with a feathered edge (grown a little past
-// its mask, to take the object's rim along), a background with the region inpainted where it can be
+// its mask, to take the object's rim along; a travel, which leaves everything round it behind, is cut on
+// its coverage instead, travel-matte.ts), a background with the region inpainted where it can be
 // uncovered, a clip that keeps every change inside the 2% band around the region (around its motion area,
 // the mask swept along its path, for a travel), and the layer's pose in every frame, calibrated to the
 // requested strength.
@@ -19,6 +20,7 @@ import { boxHeight, boxWidth, growBox, type PixelBox, type RegionShape } from '.
 import { POSE_STRIDE, sharedFloat32, sharedUint8, type LayerRegionPlan, type PlanRequest } from './plan.js';
 import type { LayerPrimitive } from './spec.js';
 import { sweepRegion } from './sweep.js';
+import { splitEdge, travelAlpha } from './travel-matte.js';
 import { motionTime, strengthPairs, type RegionClock } from './timing.js';
 
 export interface PlannedRegion<P> {
@@ -41,6 +43,12 @@ export interface LayerRequest extends PlanRequest {
   motion: LayerPrimitive;
   seed: number;
   fps: number;
+  /**
+   * The region's coverage at the output size, refined on the photo where its mask was made smaller (0-1,
+   * width x height, prepare.ts): a travel's layer is cut on it (travel-matte.ts). Without it, a distance
+   * feather grown past the mask.
+   */
+  coverage?: Float32Array;
 }
 
 /** Motion-time pairs over which strength is averaged (travel: only while it travels, not while it fades). */
@@ -144,11 +152,12 @@ export function planLayer(request: LayerRequest): PlannedRegion<LayerRegionPlan>
   const insideAt = (i: number) =>
     shape.inside[(layerBox.y0 + Math.floor(i / lw)) * width + layerBox.x0 + (i % lw)] === 1;
   const outside = distanceTransform(lw, lh, insideAt);
-  const alpha = sharedFloat32(layerCount);
-  for (let i = 0; i < layerCount; i++) {
-    const d = outside[i]!;
-    alpha[i] = d <= layerGrow ? 1 : Math.max(0, 1 - (d - layerGrow) / layerFeather);
-  }
+  // A travel leaves everything around it behind: its layer is cut on the photo's own edges, so it carries
+  // no ring of the background it leaves. Motions in place keep the grown feather that hides their seam.
+  const coverage = request.motion.primitive === 'travel' ? request.coverage : undefined;
+  const alpha = coverage
+    ? travelAlpha(coverage, width, layerBox)
+    : featherAlpha(outside, layerGrow, layerFeather);
 
   const family = layerFamily(
     request.motion,
@@ -195,6 +204,7 @@ export function planLayer(request: LayerRequest): PlannedRegion<LayerRegionPlan>
     else fillBehindLayer(request, layerBox, outside, reachOf(family, measured, sizes), background);
   }
 
+  const split = coverage && travels ? splitEdge(photo, width, layerBox, alpha, background) : null;
   return {
     plan: {
       kind: 'layer',
@@ -203,13 +213,30 @@ export function planLayer(request: LayerRequest): PlannedRegion<LayerRegionPlan>
       layerBox,
       alpha,
       background,
-      foreground: unmixed(photo, width, layerBox, alpha, background),
+      foreground: split ? split.foreground : unmixed(photo, width, layerBox, alpha, background),
       poses: layerPoses(motion, clock, frameCount, layerBox),
       frameBoxes: travels ? frameBoxesOf(motion, clock, frameCount, layerBox, box) : null,
+      vacate: split
+        ? {
+            rest: split.rest,
+            moved: movedOf(motion, clock, frameCount, layerBox),
+            reach: reachFromCut(alpha, lw, lh),
+          }
+        : null,
     },
     fieldStrength: measured.meanSpeed / sizes.unit,
     motionArea,
   };
+}
+
+/** Opaque up to `grow` pixels past the region, then fading out over `feather` pixels. */
+function featherAlpha(outside: Float32Array, grow: number, feather: number): Float32Array {
+  const alpha = sharedFloat32(outside.length);
+  for (let i = 0; i < outside.length; i++) {
+    const d = outside[i]!;
+    alpha[i] = d <= grow ? 1 : Math.max(0, 1 - (d - grow) / feather);
+  }
+  return alpha;
 }
 
 /** How deep into a bounded layer's footprint its motion can uncover (never the deep inside of a large region that moves a few pixels). */
@@ -321,6 +348,49 @@ function unmixed(
     }
   }
   return foreground;
+}
+
+/**
+ * Per frame, how far a travelling layer has moved (its largest corner displacement, px): huge while it is
+ * out of view (plan.ts `vacate`).
+ */
+function movedOf(
+  motion: LayerMotion,
+  clock: RegionClock,
+  frameCount: number,
+  layerBox: PixelBox,
+): Float32Array {
+  const moved = sharedFloat32(frameCount);
+  const affine = new Float64Array(6);
+  const point = new Float64Array(2);
+  const corners = [
+    layerBox.x0,
+    layerBox.y0,
+    layerBox.x1,
+    layerBox.y0,
+    layerBox.x0,
+    layerBox.y1,
+    layerBox.x1,
+    layerBox.y1,
+  ];
+  for (let t = 0; t < frameCount; t++) {
+    const tau = motionTime(clock, t);
+    let most = 0;
+    for (let i = 0; i < corners.length; i += 2) {
+      forwardPoint(motion, tau, corners[i]!, corners[i + 1]!, affine, point);
+      most = Math.max(most, Math.hypot(point[0]! - corners[i]!, point[1]! - corners[i + 1]!));
+    }
+    moved[t] = motion.opacity(tau) < 1 ? 1e9 : most;
+  }
+  return moved;
+}
+
+/** Each layer pixel's distance from the cut (where the opacity is above 0), at least 1 (plan.ts `vacate`). */
+function reachFromCut(alpha: Float32Array, lw: number, lh: number): Float32Array {
+  const distance = distanceTransform(lw, lh, (k) => alpha[k]! > 0);
+  const reach = sharedFloat32(lw * lh);
+  for (let k = 0; k < reach.length; k++) reach[k] = Math.max(1, distance[k]!);
+  return reach;
 }
 
 /** 1 up to the clip's fade, 0 from the band's edge on. */

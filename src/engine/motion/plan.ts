@@ -51,6 +51,17 @@ export interface LayerRegionPlan {
    * that frame (the layer where it is drawn, and its footprint at rest), inside `box`.
    */
   frameBoxes: Int32Array | null;
+  /**
+   * A travel cut on its coverage only (null otherwise). `rest`: layerBox-sized RGBA, the background that
+   * makes the layer over it exactly the photo at rest (travel-matte.ts splitEdge: the photo round the cut,
+   * the background's share of each soft-edge pixel inside it), where `background` is the fill throughout.
+   * The fill takes over from `rest` at a pixel as the layer moves off it: the share is the layer's
+   * displacement in the frame (`moved`, px per frame; huge while it is out of view) over the pixel's
+   * `reach` (layerBox-sized: its distance from the cut, at least 1). So the travel starts without a pop,
+   * the ring round the cut gives way from the object outwards rather than all at once, and no fragment of
+   * the object that its mask missed (kept in `rest`) stays behind once it has moved as far as the ring.
+   */
+  vacate: { rest: Uint8Array; moved: Float32Array; reach: Float32Array } | null;
 }
 
 export interface FluidRegionPlan {

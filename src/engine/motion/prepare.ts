@@ -225,6 +225,7 @@ export async function buildPlan(input: PlanInput, control: JobControl): Promise<
           motion: motion as LayerPrimitive,
           seed: region.seed,
           fps,
+          coverage,
         });
       }
     }

@@ -120,6 +120,9 @@ function drawLayer(
   const { width, photo } = plan;
   // A travel changes only the pixels around the layer where it is drawn and its footprint at rest.
   const frameBoxes = region.frameBoxes;
+  const rest = region.vacate ? region.vacate.rest : null;
+  const reach = region.vacate ? region.vacate.reach : null;
+  const moved = region.vacate ? region.vacate.moved[frame]! : 0;
   const fx0 = frameBoxes ? frameBoxes[frame * 4]! : box.x0;
   const fy0 = frameBoxes ? frameBoxes[frame * 4 + 1]! : box.y0;
   const fx1 = frameBoxes ? frameBoxes[frame * 4 + 2]! : box.x1;
@@ -162,6 +165,16 @@ function drawLayer(
       let g = from[fi + 1]!;
       let b = from[fi + 2]!;
       let o = from[fi + 3]!;
+      if (rest && reach && bi >= 0) {
+        // A travel's background at rest gives way to the fill as the layer moves off the pixel.
+        const vacate = moved / reach[bi >> 2]!;
+        if (vacate < 1) {
+          r = rest[bi]! + vacate * (r - rest[bi]!);
+          g = rest[bi + 1]! + vacate * (g - rest[bi + 1]!);
+          b = rest[bi + 2]! + vacate * (b - rest[bi + 2]!);
+          o = rest[bi + 3]! + vacate * (o - rest[bi + 3]!);
+        }
+      }
       if (a > 0) {
         // The layer's own colours (the photo, unmixed from the fill along its feathered edge).
         const sx = lx < 0 ? 0 : lx > lw - EDGE ? lw - EDGE : lx;
