@@ -106,6 +106,22 @@ function eyeColumns(photo: FacePhoto, face: FoundFace, eye: EyeIndices): EyeColu
 }
 
 /**
+ * The skin under the eye, as a floor for the lid skin's brightness: where the brows sit right on the lid,
+ * the rows just above the lid's rim are already brow hair and nothing above them is darker, so hair was
+ * taken for skin (bar-couple.jpg: light brown brows on the lids of a smiling man, at 0.6 of the skin under
+ * his eyes, unfolded into a brown band over the eyes). Lid skin reads 0.95-1.03 of it on the astronaut.
+ */
+const UNDER_EYE_SKIN = 0.8;
+
+/** The median luma of the three rows under the eye's lower lid, over its columns. */
+function underEyeLuma(photo: FacePhoto, x0: number, lower: Float64Array): number {
+  const values: number[] = [];
+  for (let i = 0; i < lower.length; i++)
+    for (let d = 1; d <= 3; d++) values.push(lumaAt(photo, x0 + i, Math.ceil(lower[i]!) + d));
+  return values.sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+}
+
+/**
  * Per column, the first row of lid skin under the brow's hairs: walking up from the lid's rim, where the
  * photo first turns darker than BROW_HAIR of the lid skin just above the rim (the mesh's brow line lies
  * inside thick brows, and a lid unfolded from above it dragged the hairs down over the eye as a brown
@@ -119,6 +135,7 @@ function browHairBottom(
   rim: number,
 ): Float64Array {
   const n = upper.length;
+  const cheek = underEyeLuma(photo, x0, lower);
   const raw = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const x = Math.min(photo.width - 1, Math.max(0, x0 + i));
@@ -127,7 +144,10 @@ function browHairBottom(
     const reach = Math.max(3, 2 * (lower[i]! - upper[i]!) + 2);
     const skin: number[] = [];
     for (let y = start; y > start - 3 && y >= 0; y--) skin.push(lumaAt(photo, x, y));
-    const reference = skin.sort((a, b) => a - b)[Math.floor(skin.length / 2)] ?? 0;
+    const reference = Math.max(
+      skin.sort((a, b) => a - b)[Math.floor(skin.length / 2)] ?? 0,
+      UNDER_EYE_SKIN * cheek,
+    );
     let top = Math.max(0, start - reach);
     for (let y = start - 1; y >= Math.max(0, start - reach); y--) {
       if (lumaAt(photo, x, y) < BROW_HAIR * reference) {
@@ -185,8 +205,10 @@ const SKIN_PER_TRAVEL = 0.8;
 const SHADED = 0.85;
 
 /**
- * How far the lid can close (share of the way, 0-1) with the skin it may unfold: the median over the
- * eye's columns; 1 without glasses.
+ * How far the lid can close (share of the way, 0-1) with the skin it may unfold: what three columns in four
+ * allow (the median let a lid close where half its columns had brows on the rim: bar-couple.jpg, whose
+ * brows sit on the inner half of his lids, got a brown streaked band where a lid should be); 1 on an eye
+ * with skin enough all along.
  */
 function deepestClosure(eye: EyeColumns): number {
   const shares = [...eye.upper.keys()]
@@ -196,7 +218,7 @@ function deepestClosure(eye: EyeColumns): number {
       return Math.max(0, skin) / (SKIN_PER_TRAVEL * Math.max(1e-6, eye.lower[i]! - eye.upper[i]!));
     })
     .sort((a, b) => a - b);
-  return Math.min(1, shares[Math.floor(shares.length / 2)]!);
+  return Math.min(1, shares[Math.floor(shares.length / 4)]!);
 }
 
 /** Writes the lid at `closure` (0 open, 1 closed) into basis/coverage `k` of the field. */

@@ -136,6 +136,23 @@ describe('blink over glasses', () => {
     }
   }, 120_000);
 
+  it('finds light brows that sit on the lids, and refuses a full blink under them', async () => {
+    // KPhotoAlbum's bar-couple.jpg: a smiling man in a dim bar, light brown brows on the inner half of his
+    // lids. The brows were taken for lid skin (nothing above the rim was darker than the rim's own rows)
+    // and a blink unfolded them into a brown streaked band over eyes that still showed (0.92 open).
+    const bar = (await decodePhoto({ kind: 'path', path: `${PHOTOS_DIR}people/bar-couple.jpg` })).image;
+    const face = (await detector.find(bar)).faces[0]!;
+    const refusal = await prepareBlink(bar, face, 4).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    expect(refusal).toBeInstanceOf(StirError);
+    const error = refusal as StirError;
+    expect(error.message).toMatch(/the brows sit just above the lids/);
+    expect(error.details?.['refusal']).toBe('brows');
+    expect(error.details?.['strongest'] as number).toBeLessThan(3);
+  }, 120_000);
+
   it('refuses a blink behind dark glasses, where it would not show', async () => {
     // KPhotoAlbum's cold-water.jpg: sunglasses. The lids slid down behind the lenses and nothing changed.
     const sea = (await decodePhoto({ kind: 'path', path: `${PHOTOS_DIR}people/cold-water.jpg` })).image;
