@@ -136,6 +136,24 @@ describe('blink over glasses', () => {
     }
   }, 120_000);
 
+  it('refuses a blink under brows that sit on the lids, at any strength', async () => {
+    // KPhotoAlbum's bar-couple.jpg: a smiling man in a dim bar, light brown brows on his lids. They are
+    // too close to his skin in luma to be found as hair, and a blink unfolded them into a brown streaked
+    // band over eyes that still showed (0.92 of their opening in the eval).
+    const bar = (await decodePhoto({ kind: 'path', path: `${PHOTOS_DIR}people/bar-couple.jpg` })).image;
+    const face = (await detector.find(bar)).faces[0]!;
+    for (const strength of [4, 2]) {
+      const refusal = await prepareBlink(bar, face, strength).then(
+        () => null,
+        (caught: unknown) => caught,
+      );
+      expect(refusal).toBeInstanceOf(StirError);
+      const error = refusal as StirError;
+      expect(error.message).toBe('Stir cannot blink these eyes: the brows sit on the lids.');
+      expect(error.details?.['refusal']).toBe('brows');
+    }
+  }, 120_000);
+
   it('refuses a blink behind dark glasses, where it would not show', async () => {
     // KPhotoAlbum's cold-water.jpg: sunglasses. The lids slid down behind the lenses and nothing changed.
     const sea = (await decodePhoto({ kind: 'path', path: `${PHOTOS_DIR}people/cold-water.jpg` })).image;

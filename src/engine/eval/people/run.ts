@@ -72,7 +72,8 @@ export interface PeopleEvalRow {
   /** Blink on a face with glasses only: the rim's SSIM to the photo, the lowest over the frames. */
   glassesStill: number | null;
   blink: { deepest: number; deepestAt: number; end: number } | null;
-  smile: { sweep: { strength: number; lift: number }[]; slope: number; r2: number } | null;
+  /** The lift drawn at each strength of SMILE_SWEEP (null: refused there), and the fit over those drawn. */
+  smile: { sweep: { strength: number; lift: number | null }[]; slope: number; r2: number } | null;
   pass: boolean;
   failures: string[];
   seconds: number;
@@ -273,6 +274,16 @@ async function measureWord(
   }
 }
 
+/** What `measure` gives, or null where the engine refuses by design (a StirError with a `refusal`). */
+async function measureRefusable<T>(measure: () => Promise<T>): Promise<T | null> {
+  try {
+    return await measure();
+  } catch (caught) {
+    if (caught instanceof StirError && typeof caught.details?.['refusal'] === 'string') return null;
+    throw caught;
+  }
+}
+
 /** How shut a blink at `strength` must get (the target at the word's natural strength, 4, in proportion). */
 export function shutBelow(strength: number | null): number {
   const depth = Math.min(1, (strength ?? 4) / 4);
@@ -427,31 +438,39 @@ export async function runPeopleEval(options: PeopleEvalOptions): Promise<PeopleE
       }
       let smile: PeopleEvalRow['smile'] = null;
       if (lift) {
-        const sweep: { strength: number; lift: number }[] = [];
+        const sweep: { strength: number; lift: number | null }[] = [];
         for (const s of SMILE_SWEEP) {
           options.onProgress?.(`${base.photo}: smile at ${s}`);
-          const point = await measureWord(
-            options.engine,
-            photo,
-            region(s),
-            reference,
-            { seconds: 2, fps },
-            {
-              face: faceOut,
-              still: null,
-              eyes: null,
-              glasses: null,
-              lift,
-              full: false,
-              alsoMoving: null,
-            },
+          const point = await measureRefusable(() =>
+            measureWord(
+              options.engine,
+              photo,
+              region(s),
+              reference,
+              { seconds: 2, fps },
+              {
+                face: faceOut,
+                still: null,
+                eyes: null,
+                glasses: null,
+                lift,
+                full: false,
+                alsoMoving: null,
+              },
+            ),
           );
-          sweep.push({ strength: s, lift: Math.max(...point.lifts) / unit });
+          sweep.push({ strength: s, lift: point ? Math.max(...point.lifts) / unit : null });
         }
-        const fit = strengthFit(
-          sweep.map((p) => p.strength),
-          sweep.map((p) => p.lift),
-        );
+        // A strength the engine refuses on this face (a lift too high for a small mouth) is left out of
+        // the fit, which needs three strengths it drew to say anything.
+        const drawn = sweep.filter((p): p is { strength: number; lift: number } => p.lift !== null);
+        const fit =
+          drawn.length >= 3
+            ? strengthFit(
+                drawn.map((p) => p.strength),
+                drawn.map((p) => p.lift),
+              )
+            : { slope: 0, r2: 0 };
         smile = { sweep, slope: fit.slope, r2: fit.r2 };
       }
       const deepest = clip.eyes.length ? Math.min(...clip.eyes) : null;
@@ -544,7 +563,9 @@ export function formatPeopleTable(report: PeopleEvalReport): string {
     .map(
       (row) =>
         `  ${row.photo}: smile lift (px at 512) ` +
-        row.smile!.sweep.map((p) => `${p.strength}→${p.lift.toFixed(2)}`).join(', '),
+        row
+          .smile!.sweep.map((p) => `${p.strength}→${p.lift === null ? 'refused' : p.lift.toFixed(2)}`)
+          .join(', '),
     );
   const refusals = report.rows
     .filter((row) => row.status === 'refused')
