@@ -1,7 +1,10 @@
-// A worker entry bundled into one file, built once per source state (issue 13, point 1). Started from
-// TypeScript source through tsx, a render worker transpiled its ~70 modules one by one: about 0.9 s of
-// CPU per worker. One esbuild bundle of the same sources loads in a fraction of that. Used when running
-// from source (the CLI, the browser mode, tests); the Electron build bundles its workers itself.
+// An entry module bundled into one file, built once per source state (issue 13, point 1). Started from
+// TypeScript source through tsx, a render worker transpiled its ~70 modules one by one (about 0.9 s of
+// CPU per worker) and the `stir` command its ~250 before doing anything. One esbuild bundle of the same
+// sources loads in a fraction of that. Used when running from source (bin/stir.js: the CLI and the
+// browser mode; the workers the engine starts, tests included); the Electron build bundles itself.
+// Packages stay imports, and each module keeps its own import.meta.url, so the bundle finds what the
+// sources find.
 //
 // Never stale: a bundle is named by a hash of exactly the bytes esbuild read (an onLoad plugin reads
 // them), with the listings of their folders (a new file can change what an import resolves to). Before a
@@ -18,7 +21,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Loader, Plugin } from 'esbuild';
 
 /** Bumped when the build options below change, so bundles made with the old ones are not used. */
-const BUILD_OPTIONS_VERSION = 1;
+const BUILD_OPTIONS_VERSION = 2;
 /** Bundles not used for this long are removed when a new one of the same entry is written. */
 const UNUSED_BUNDLE_MS = 10 * 60_000;
 
@@ -48,13 +51,13 @@ function packageRoot(entry: string): string {
 }
 
 /**
- * The folder bundles are kept in: STIR_WORKER_CACHE, else node_modules/.cache/stir-workers of the
+ * The folder bundles are kept in: STIR_BUNDLE_CACHE, else node_modules/.cache/stir-bundles of the
  * package the entry belongs to. The bundle imports packages as the sources do (they stay outside it), so
  * it must sit where those imports resolve to the same node_modules.
  */
 export function workerCacheDir(entry: string): string {
-  const chosen = process.env.STIR_WORKER_CACHE;
-  return chosen ? resolve(chosen) : join(packageRoot(entry), 'node_modules', '.cache', 'stir-workers');
+  const chosen = process.env.STIR_BUNDLE_CACHE;
+  return chosen ? resolve(chosen) : join(packageRoot(entry), 'node_modules', '.cache', 'stir-bundles');
 }
 
 /** A file name for the entry: its path in its package, "src-engine-motion-worker". */
@@ -141,7 +144,15 @@ async function build(entry: string, cacheDir: string, slug: string): Promise<str
       builder.onLoad({ filter: /.*/, namespace: 'file' }, async ({ path }) => {
         const bytes = await readFile(path);
         contents.set(path, bytes);
-        return { contents: bytes, loader: LOADERS[extname(path)] ?? 'default' };
+        const loader = LOADERS[extname(path)] ?? 'default';
+        if (loader === 'json' || loader === 'default') return { contents: bytes, loader };
+        // Each module keeps its own import.meta.url, its source file's: what it finds beside itself (a
+        // worker's entry, the example photos, a package through createRequire) is found as from source.
+        const source = Buffer.from(bytes).toString('utf8');
+        return {
+          contents: source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(path).href)),
+          loader,
+        };
       });
     },
   };
@@ -187,10 +198,10 @@ async function pruneUnused(cacheDir: string, slug: string, keep: string): Promis
 }
 
 /**
- * The URL of a bundle of the worker entry `entryUrl` (a .ts file) built from the sources as they are
+ * The URL of a bundle of the entry module `entryUrl` (a .ts file) built from the sources as they are
  * now: the cached one when they have not changed since it was built, else a new one.
  */
-export async function workerBundle(entryUrl: URL): Promise<URL> {
+export async function entryBundle(entryUrl: URL): Promise<URL> {
   const entry = fileURLToPath(entryUrl);
   const cacheDir = workerCacheDir(entry);
   const slug = entrySlug(entry);

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { MessageChannel, Worker, type WorkerOptions } from 'node:worker_threads';
-import { workerBundle } from './bundle-cache.js';
+import { entryBundle } from './bundle-cache.js';
 
 /** How a worker from source starts: its cached bundle (falling back to tsx), or tsx on the source. */
 export type SourceStart = 'bundle' | 'tsx';
@@ -57,7 +57,7 @@ function bundledStart(url: URL): Promise<WorkerStart> {
   if (bundlingFailed) return Promise.resolve(fromSource(url));
   let pending = checking.get(url.href);
   if (!pending) {
-    pending = workerBundle(url)
+    pending = entryBundle(url)
       .then(
         (bundle): WorkerStart => ({ entry: bundle.href, tsx: null }),
         (caught: unknown): WorkerStart => {

@@ -11,7 +11,7 @@ import { rasterize } from '../../../src/engine/eval/shapes.js';
 import { resizeRgba } from '../../../src/engine/image/encode.js';
 import type { PlanInput } from '../../../src/engine/motion/prepare.js';
 import type { WorkerReply, WorkerRequest } from '../../../src/engine/motion/worker-protocol.js';
-import { workerBundle } from '../../../src/engine/workers/bundle-cache.js';
+import { entryBundle } from '../../../src/engine/workers/bundle-cache.js';
 import { spawnWorker, type SourceStart } from '../../../src/engine/workers/spawn.js';
 import { loadPhoto } from '../../helpers/photos.js';
 import { regionSpec } from '../../helpers/region-spec.js';
@@ -43,7 +43,7 @@ function setValue(value: string, file = 'value.ts'): Promise<void> {
 }
 
 const entryUrl = () => pathToFileURL(join(root, 'src', 'entry.ts'));
-const cacheFiles = () => readdir(join(root, 'node_modules', '.cache', 'stir-workers'));
+const cacheFiles = () => readdir(join(root, 'node_modules', '.cache', 'stir-bundles'));
 
 /** Asks a worker started from the entry, and gives its answer. */
 async function ask(worker: Worker, question: string): Promise<string> {
@@ -62,13 +62,13 @@ async function ask(worker: Worker, question: string): Promise<string> {
 describe('a worker entry bundled from source', () => {
   it('runs the sources as they are now: an edit, or a new file an import now resolves to, rebuilds it', async () => {
     expect(await ask(spawnWorker(entryUrl()), 'a')).toBe('a:one');
-    const first = (await workerBundle(entryUrl())).href;
+    const first = (await entryBundle(entryUrl())).href;
     // Unchanged sources: the same bundle, no second build.
-    expect((await workerBundle(entryUrl())).href).toBe(first);
+    expect((await entryBundle(entryUrl())).href).toBe(first);
 
     await setValue('two');
     expect(await ask(spawnWorker(entryUrl()), 'b')).toBe('b:two');
-    expect((await workerBundle(entryUrl())).href).not.toBe(first);
+    expect((await entryBundle(entryUrl())).href).not.toBe(first);
 
     // './value.js' now names a file of its own, which wins over value.ts: no input changed, but what
     // the import resolves to did.
@@ -78,13 +78,19 @@ describe('a worker entry bundled from source', () => {
     // Back to the first sources: the first bundle serves again.
     await rm(join(root, 'src', 'value.js'));
     await setValue('one');
-    expect((await workerBundle(entryUrl())).href).toBe(first);
+    expect((await entryBundle(entryUrl())).href).toBe(first);
     const files = await cacheFiles();
     expect(files.filter((name) => name.endsWith('.mjs'))).toHaveLength(3);
   });
 
+  it("keeps each module's own import.meta.url, so it finds what lies beside its source", async () => {
+    await writeFile(join(root, 'src', 'value.ts'), 'export const VALUE: string = import.meta.url;\n');
+    const answer = await ask(spawnWorker(entryUrl()), 'where');
+    expect(answer).toBe(`where:${pathToFileURL(join(root, 'src', 'value.ts')).href}`);
+  });
+
   it('is built whole when several builders race, and leaves no temporary file', async () => {
-    const built = await Promise.all(Array.from({ length: 4 }, () => workerBundle(entryUrl())));
+    const built = await Promise.all(Array.from({ length: 4 }, () => entryBundle(entryUrl())));
     expect(new Set(built.map((url) => url.href)).size).toBe(1);
     expect(await cacheFiles()).toEqual([expect.stringMatching(/^src-entry-\w+\.mjs$/), 'src-entry.json']);
     expect(await ask(spawnWorker(entryUrl()), 'd')).toBe('d:one');

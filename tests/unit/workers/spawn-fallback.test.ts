@@ -13,11 +13,11 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'stir-fallback-'));
   await writeFile(join(dir, 'a-file'), '');
   // A folder inside a file cannot be made.
-  process.env.STIR_WORKER_CACHE = join(dir, 'a-file', 'cache');
+  process.env.STIR_BUNDLE_CACHE = join(dir, 'a-file', 'cache');
 });
 
 afterAll(async () => {
-  delete process.env.STIR_WORKER_CACHE;
+  delete process.env.STIR_BUNDLE_CACHE;
   await rm(dir, { recursive: true, force: true });
 });
 
