@@ -7,6 +7,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClipExporter } from '../src/engine/export/index.js';
 import { createMotionEngine } from '../src/engine/motion/index.js';
+import { spawnWorker, type SourceStart } from '../src/engine/workers/spawn.js';
 import type { JobControl } from '../src/engine/render/types.js';
 import { childCpuMs, cpuNote, timeMedianCpu, type BenchRow, type BenchSuite } from './harness.js';
 import { stormScene } from './storm-scene.js';
@@ -15,6 +16,16 @@ import { stormScene } from './storm-scene.js';
 function ffmpegNote(before: number | null): string {
   const after = childCpuMs();
   return before === null || after === null ? '' : `, ffmpeg ${cpuNote(after - before)}`;
+}
+
+/** Starts one render worker the given way and waits for its first word (its modules have loaded). */
+async function startWorker(start: SourceStart): Promise<void> {
+  const worker = spawnWorker(new URL('../src/engine/motion/worker.ts', import.meta.url), {}, start);
+  await new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await worker.terminate();
 }
 
 const control = (): JobControl => ({ signal: new AbortController().signal, progress: () => undefined });
@@ -73,14 +84,37 @@ export const benchLargeRegions: BenchSuite = async () => {
     },
   );
 
+  // One render worker from source, as the CLI, the browser mode and the tests start it: from its cached
+  // bundle (checked against the sources first), and through tsx, which transpiles each module.
+  for (const start of ['bundle', 'tsx'] as const) {
+    const one = await timeMedianCpu(() => startWorker(start), 3);
+    rows.push({
+      group: 'large',
+      name: `start one render worker from source, ${start === 'bundle' ? 'its cached bundle' : 'through tsx'}`,
+      value: one.ms,
+      unit: 'ms',
+      note: cpuNote(one.cpuMs),
+    });
+  }
+
   // What a fresh engine pays before its first frame on a worker: starting the render workers (from
-  // source through tsx, as the CLI runs; a bundled build loads one file instead).
+  // their cached bundle, as the CLI runs; the Electron build loads its own bundled file).
   const starting = createMotionEngine();
   const started = await timeMedianCpu(
     async () => {
       const warmup = await starting.prepare({ photo, regions: [], timing: TIMING, size }, control());
       await warmup.whenWorkersSettled();
       await warmup.dispose();
+    },
+    1,
+    0,
+  );
+  // The plan on warm render workers, as an export or preview after the first: each region on a worker of
+  // its own (the sky and the field at once on two cores).
+  const onWorkers = await timeMedianCpu(
+    async () => {
+      const planned = await starting.prepare({ photo, regions, timing: TIMING, size }, control());
+      await planned.dispose();
     },
     1,
     0,
@@ -92,6 +126,13 @@ export const benchLargeRegions: BenchSuite = async () => {
     value: started.ms,
     unit: 'ms',
     note: cpuNote(started.cpuMs),
+  });
+  rows.push({
+    group: 'large',
+    name: `plan, ${label}, on ${availableParallelism()} warm render workers (a region each)`,
+    value: onWorkers.ms,
+    unit: 'ms',
+    note: cpuNote(onWorkers.cpuMs),
   });
 
   // The whole clip to an MP4: plan, every frame on the worker threads, and ffmpeg encoding beside them.

@@ -47,6 +47,8 @@ export interface RenderStats {
   inlineFrames: number;
   workersAlive: number;
   plannedOn: 'worker' | 'caller' | null;
+  /** How many workers built a part of the plan (each region on its own when there are several). */
+  planners: number;
 }
 
 const cancelled = () => new StirError('CANCELLED', 'The job was cancelled.');
@@ -64,6 +66,7 @@ export class RenderPool {
   readonly #counts = { workerFrames: 0, inlineFrames: 0 };
   /** Where the plan was built: on a worker, or on the calling thread when no worker was up. */
   #plannedOn: 'worker' | 'caller' | null = null;
+  readonly #planners = new Set<Slot>();
   /** Called whenever a worker becomes ready or dies. */
   readonly #slotChanged = new Set<() => void>();
 
@@ -76,13 +79,78 @@ export class RenderPool {
   }
 
   /**
-   * Builds the plan on the first worker that is up; on the calling thread when the pool has no workers
-   * or none of them starts. Rejects at once on cancel: closing the pool then stops the building worker.
+   * Builds the plan on the workers; on the calling thread when the pool has no workers or none of them
+   * starts. Rejects at once on cancel: closing the pool then stops the building workers.
    */
   async prepare(input: PlanInput, control: JobControl): Promise<PreparedPlan> {
     const slot = await this.#firstReady(control.signal);
     this.#plannedOn = slot ? 'worker' : 'caller';
     if (!slot) return buildPlan(input, control);
+    if (input.regions.length < 2 || this.#slots.length < 2) return this.#prepareOn(slot, input, control);
+    return this.#prepareRegions(input, control);
+  }
+
+  /**
+   * Plans each region on its own, on whichever worker is free, and joins the plans in the regions' order:
+   * a region's plan depends on nothing but its own request (buildPlan), so the result is the plan one
+   * worker builds, while a large photo's regions (the storm's sky and field) are planned at once.
+   */
+  #prepareRegions(input: PlanInput, control: JobControl): Promise<PreparedPlan> {
+    const count = input.regions.length;
+    const planned: PreparedPlan[] = [];
+    const progress = new Array<number>(count).fill(0);
+    let next = 0;
+    let finished = 0;
+    let settled = false;
+    return new Promise<PreparedPlan>((resolve, reject) => {
+      const settle = (error: unknown, prepared: PreparedPlan | null) => {
+        settled = true;
+        this.#slotChanged.delete(assign);
+        control.signal.removeEventListener('abort', assign);
+        if (prepared) resolve(prepared);
+        else reject(error);
+      };
+      const assign = () => {
+        if (settled) return;
+        if (this.#closed || control.signal.aborted) return settle(cancelled(), null);
+        for (const slot of this.#slots) {
+          if (next >= count) break;
+          if (!slot.ready || slot.dead || slot.preparing) continue;
+          const n = next++;
+          const regionProgress = (stage: string, fraction: number) => {
+            progress[n] = fraction;
+            control.progress(stage, progress.reduce((sum, f) => sum + f, 0) / count);
+          };
+          const request = { ...input, regions: [input.regions[n]!] };
+          void this.#prepareOn(slot, request, { signal: control.signal, progress: regionProgress }).then(
+            (prepared) => {
+              planned[n] = prepared;
+              if (settled) return;
+              if (++finished < count) return assign();
+              settle(null, {
+                plan: { ...prepared.plan, regions: planned.flatMap((one) => one.plan.regions) },
+                regions: planned.flatMap((one) => one.regions),
+              });
+            },
+            (error: unknown) => settled || settle(error, null),
+          );
+        }
+        if (next < count && this.#slots.every((slot) => slot.dead)) {
+          settle(
+            new StirError('INTERNAL', 'The render workers stopped while building the motion plan.'),
+            null,
+          );
+        }
+      };
+      this.#slotChanged.add(assign);
+      control.signal.addEventListener('abort', assign, { once: true });
+      assign();
+    });
+  }
+
+  /** Builds the plan of `input` on one worker. */
+  #prepareOn(slot: Slot, input: PlanInput, control: JobControl): Promise<PreparedPlan> {
+    this.#planners.add(slot);
     return new Promise<PreparedPlan>((resolve, reject) => {
       const onAbort = () => {
         // The worker is still building: it stays busy (closing the pool stops it), its answer unheard.
@@ -155,7 +223,12 @@ export class RenderPool {
 
   /** Frames rendered by the workers and the main thread, the workers alive, and where the plan was built. */
   get stats(): RenderStats {
-    return { ...this.#counts, workersAlive: this.workerCount, plannedOn: this.#plannedOn };
+    return {
+      ...this.#counts,
+      workersAlive: this.workerCount,
+      plannedOn: this.#plannedOn,
+      planners: this.#planners.size,
+    };
   }
 
   render(index: number, signal?: AbortSignal): Promise<RgbaImage> {

@@ -44,6 +44,8 @@ async function framesOf(animation: MotionAnimation): Promise<Uint8Array[]> {
   return frames;
 }
 
+const control = { signal: new AbortController().signal, progress: () => undefined };
+
 describe('building the motion plan', () => {
   it('runs on a render worker and gives the same frames as on the calling thread', async () => {
     // Regions of different families: a fluid field (flow), a warp (sway) and a layer over an inpainted
@@ -76,22 +78,47 @@ describe('building the motion plan', () => {
     a.forEach((frame, i) => expect(Buffer.compare(frame, b[i]!)).toBe(0));
   });
 
-  it('stops at once when cancelled while the plan is being built', async () => {
-    const controller = new AbortController();
-    const engine = createMotionEngine({ workers: 1 });
+  it('plans several regions on several workers at once, into the plan one worker builds', async () => {
+    // Warm workers, both ready when the render asks: each takes a region as soon as it is free.
+    const engine = createMotionEngine({ workers: 2 });
     const large = { width: photo.width, height: photo.height };
-    const prepared = engine.prepare(input([spec('flow', COFFEE), spec('rise', SPOON)], large), {
-      signal: controller.signal,
-      // The first word from the worker: it is building the plan now.
-      progress: (stage) => {
-        if (stage === 'Building motion fields') controller.abort();
-      },
-    });
-    const error = await prepared.then(
-      () => null,
-      (caught: unknown) => caught,
-    );
-    expect(error).toBeInstanceOf(StirError);
-    expect((error as StirError).code).toBe('CANCELLED');
+    await framesOf((await engine.prepare(input([spec('flow', COFFEE)], SIZE), control)) as MotionAnimation);
+    const regions = [spec('flow', COFFEE), spec('sway', SPOON), spec('bob', SPOON)];
+    const parallel = (await engine.prepare(input(regions, large), control)) as MotionAnimation;
+    expect(parallel.renderStats.planners).toBe(2);
+    const single = (await createMotionEngine({ workers: 1 }).prepare(
+      input(regions, large),
+      control,
+    )) as MotionAnimation;
+    expect(single.renderStats.planners).toBe(1);
+    const report = (animation: MotionAnimation) =>
+      animation.regions.map(({ motionArea, ...rest }) => ({ ...rest, area: motionArea.data.length }));
+    expect(report(parallel)).toEqual(report(single));
+    const a = await framesOf(parallel);
+    const b = await framesOf(single);
+    a.forEach((frame, i) => expect(Buffer.compare(frame, b[i]!)).toBe(0));
+    await engine.dispose();
   });
+
+  it.each([1, 2])(
+    'stops at once when cancelled while the plan is being built (%i workers)',
+    async (workers) => {
+      const controller = new AbortController();
+      const engine = createMotionEngine({ workers });
+      const large = { width: photo.width, height: photo.height };
+      const prepared = engine.prepare(input([spec('flow', COFFEE), spec('rise', SPOON)], large), {
+        signal: controller.signal,
+        // The first word from the worker: it is building the plan now.
+        progress: (stage) => {
+          if (stage === 'Building motion fields') controller.abort();
+        },
+      });
+      const error = await prepared.then(
+        () => null,
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(StirError);
+      expect((error as StirError).code).toBe('CANCELLED');
+    },
+  );
 });

@@ -10,6 +10,7 @@ import {
   planRender,
   regionSignature,
   renderLongSide,
+  renderUnderWayServes,
   type RenderedRegion,
   type RenderSnapshot,
 } from '../../../src/renderer/src/lib/preview/affected.js';
@@ -289,6 +290,24 @@ describe('what a change re-renders', () => {
     const before = snap('k', [['a', regionSignature(3, motion, still, 'motion', true), left]]);
     const after = snap('k', [['a', regionSignature(3, motion, moved, 'motion', true), left]]);
     expect(planRender(before, after, opts).kind).not.toBe('none');
+  });
+
+  it('lets the render under way finish when an edit changes nothing it draws, and starts over otherwise', () => {
+    const motion = { prompt: 'sway', strength: 0.6 };
+    const underWay = snap('k', [['a', regionSignature(3, motion, { keyframes: [] }, 'motion'), left]], 1024);
+    // A pose keyframe on a region the built-in engine sways: its render goes on.
+    const posed = snap('k', [
+      ['a', regionSignature(3, motion, { keyframes: [{ time: 1 }] }, 'motion'), left],
+    ]);
+    expect(renderUnderWayServes(underWay, posed, opts)).toBe(true);
+    // A window shrunk meanwhile shows the frames it makes scaled down.
+    expect(renderUnderWayServes(underWay, { ...posed, longSide: 768 }, opts)).toBe(true);
+    // Its strength, a window grown past its size, another clip length: they need another render.
+    const stronger = regionSignature(3, { ...motion, strength: 1 }, { keyframes: [] }, 'motion');
+    expect(renderUnderWayServes(underWay, snap('k', [['a', stronger, left]], 1024), opts)).toBe(false);
+    expect(renderUnderWayServes(underWay, { ...posed, longSide: 1280 }, opts)).toBe(false);
+    expect(renderUnderWayServes(underWay, { ...posed, clipKey: 'other' }, opts)).toBe(false);
+    expect(renderUnderWayServes(null, posed, opts)).toBe(false);
   });
 
   it('merges overlapping areas', () => {

@@ -97,26 +97,34 @@ function seedComponents(superpixels: Superpixels, members: readonly number[], k:
   let first = members[0]!;
   for (const s of members) if (superpixels.size[s]! > superpixels.size[first]!) first = s;
   centres.push([m[first * 3]!, m[first * 3 + 1]!, m[first * 3 + 2]!]);
+  // Each member's squared distance to its nearest centre so far, brought up to date with each new centre
+  // rather than measured again against all of them (the same minimum: the seeding is a click's hot path).
+  const nearest = members.map((s) => distance2(s, centres[0]!));
   while (centres.length < k) {
     let far = members[0]!;
     let farValue = -1;
-    for (const s of members) {
-      let nearest = Infinity;
-      for (const centre of centres) nearest = Math.min(nearest, distance2(s, centre));
-      const value = nearest * superpixels.size[s]!;
+    members.forEach((s, i) => {
+      const value = nearest[i]! * superpixels.size[s]!;
       if (value > farValue) {
         farValue = value;
         far = s;
       }
-    }
-    centres.push([m[far * 3]!, m[far * 3 + 1]!, m[far * 3 + 2]!]);
+    });
+    const centre = [m[far * 3]!, m[far * 3 + 1]!, m[far * 3 + 2]!];
+    centres.push(centre);
+    members.forEach((s, i) => (nearest[i] = Math.min(nearest[i]!, distance2(s, centre))));
   }
   let assignment: number[] = [];
   for (let round = 0; round < 4; round++) {
     assignment = members.map((s) => {
       let best = 0;
+      let bestDistance = distance2(s, centres[0]!);
       for (let c = 1; c < centres.length; c++) {
-        if (distance2(s, centres[c]!) < distance2(s, centres[best]!)) best = c;
+        const d = distance2(s, centres[c]!);
+        if (d < bestDistance) {
+          best = c;
+          bestDistance = d;
+        }
       }
       return best;
     });

@@ -65,11 +65,14 @@ export class CutGraph {
           const v = to[e]!;
           if (level[v] === -1 && capacity[e]! > epsilon) {
             level[v] = level[u]! + 1;
+            // Every node a shortest path to the sink can pass through has its level now (BFS order):
+            // the rest would be dead ends for the blocking flow, which finds the same paths without them.
+            if (v === this.#sink) return true;
             queue[tail++] = v;
           }
         }
       }
-      return level[this.#sink] !== -1;
+      return false;
     };
 
     // Iterative depth-first search for blocking flow (recursion could overflow the stack).

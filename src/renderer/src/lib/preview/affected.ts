@@ -79,6 +79,19 @@ export function planRender(
   return { kind: 'partial', regionIds, rects };
 }
 
+/**
+ * Whether the render under way, which leaves the frames right for `underWay`, leaves them right for `now`
+ * too: then an edit made meanwhile that changes nothing it draws (a pose keyframe the built-in engine does
+ * not read, a change back to what it is rendering) lets it finish instead of starting it over.
+ */
+export function renderUnderWayServes(
+  underWay: RenderSnapshot | null,
+  now: RenderSnapshot,
+  options: { photoWidth: number; photoHeight: number; margin: number; partialAllowed: boolean },
+): boolean {
+  return underWay !== null && planRender(underWay, now, options).kind === 'none';
+}
+
 /** Where a region may change pixels: its mask's bounds grown by the margin, and where its motion reached. */
 function areaOf(
   region: RenderedRegion,

@@ -15,6 +15,7 @@ import { maskBounds } from '../canvas/mask-pixels.js';
 import {
   planRender,
   regionSignature,
+  renderUnderWayServes,
   renderLongSide,
   type Rect,
   type RenderedRegion,
@@ -72,6 +73,8 @@ export class Preview {
   readonly #notices: Notices;
   readonly #source: () => PreviewSource;
   #rendered: RenderSnapshot | null = null;
+  /** What the render under way leaves the frames right for; null when none is. */
+  #underWay: RenderSnapshot | null = null;
   #abort: AbortController | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
   #raf = 0;
@@ -139,6 +142,15 @@ export class Preview {
     if (!source.docId) return;
     const docId = source.docId;
     const snapshot = this.#snapshot(source);
+    const options = {
+      photoWidth: source.width,
+      photoHeight: source.height,
+      margin: Math.max(source.width, source.height) * MARGIN_SHARE + 4,
+      partialAllowed: source.settings.engine === 'motion',
+    };
+    // Compared with the render under way first: restarting it for an edit it does not depend on would
+    // throw away the frames it has made (the last finished render is what the frames were before it).
+    if (this.rendering && renderUnderWayServes(this.#underWay, snapshot, options)) return;
     const complete =
       this.rendering === null &&
       this.frames.length === frameCountOf(source.settings) &&
@@ -146,12 +158,7 @@ export class Preview {
     const plan =
       snapshot.regions.size === 0
         ? ({ kind: 'full' } as const)
-        : planRender(complete ? this.#rendered : null, snapshot, {
-            photoWidth: source.width,
-            photoHeight: source.height,
-            margin: Math.max(source.width, source.height) * MARGIN_SHARE + 4,
-            partialAllowed: source.settings.engine === 'motion',
-          });
+        : planRender(complete ? this.#rendered : null, snapshot, options);
     if (plan.kind === 'none') {
       // The frames shown are right for what the regions are now (an edit went back to what they were
       // rendered with): a preview error from the edit in between no longer holds.
@@ -192,6 +199,7 @@ export class Preview {
     this.fresh = 0;
     const controller = new AbortController();
     this.#abort = controller;
+    this.#underWay = rendered;
     this.rendering = { plan, jobId: null };
     if (this.#autoPlay && !this.playing) this.play();
 
@@ -235,6 +243,7 @@ export class Preview {
       if (jobId) this.#jobs.end(jobId);
       if (this.#abort === controller) {
         this.#abort = null;
+        this.#underWay = null;
         this.rendering = null;
       }
     }
@@ -300,6 +309,7 @@ export class Preview {
     }
     this.#abort?.abort();
     this.#abort = null;
+    this.#underWay = null;
     this.rendering = null;
   }
 
