@@ -28,7 +28,7 @@ export interface RenderScratch {
   /** Per-frame cross-fade weights of a fluid region's grid. */
   blend: Float32Array;
   /**
-   * The pictures a body field carries (carried-fields.ts): copies of `pictureOf` (a plan's photo) but in
+   * The pictures a body field or skin carries (carried-fields.ts): copies of `pictureOf` (a plan's photo) but in
    * the boxes of the face fields drawn into them.
    */
   pictures: [Uint8Array, Uint8Array] | null;
@@ -775,14 +775,14 @@ export function renderFrameInto(
   // Whether a region below has drawn: a region at rest then still covers it with the photo (later
   // regions are on top, moving or not).
   let covered = false;
-  // A field inside a larger one (a face word on a person who breathes) is drawn with it, wherever it is
-  // listed (carried-fields.ts).
+  // A field inside a larger field or skin (a face word on a person who breathes or waves) is drawn with
+  // it, wherever it is listed (carried-fields.ts).
   const { carrier, carries } = carriedFields(plan);
   for (const [n, region] of plan.regions.entries()) {
     if (cancelled?.()) throw cancelledError();
     if (carrier[n]! >= 0) continue;
     let drew = false;
-    if (region.kind === 'field' && carries[n]!.length > 0) {
+    if ((region.kind === 'field' || region.kind === 'skin') && carries[n]!.length > 0) {
       drew = drawCarrier(plan, n, carries[n]!, index, out, carriedPictures(plan, scratch), covered);
     } else if (region.kind === 'layer') drew = drawLayer(plan, region, index, out, covered, cancelled);
     else if (region.kind === 'fluid') drew = drawFluid(plan, region, index, out, scratch, covered, cancelled);

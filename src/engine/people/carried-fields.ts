@@ -1,13 +1,14 @@
-// Face words on a person who breathes (issue 12): each field region (plan-face.ts, plan-body.ts) samples
-// the photo, and regions are drawn in list order, so a breath listed after a smile or a blink drew the
-// photo's face over them (and a smile, whose box holds the lower face, the photo's eyes over a blink).
-// A field that overlaps a larger one is carried by it instead: the smaller fields are drawn first, each
-// sampling the picture the smaller ones drew, and the larger (the body's breath) samples that picture
-// rather than the photo. So the face moves with the breath and still smiles and blinks, whichever order
-// the regions were added in: out(x) = face(x + breath(x)), where face(y) is the photo with the face
-// words drawn on it.
-import type { FieldRegionPlan, FramePlan } from '../motion/plan.js';
+// Face words on a person who breathes or waves (issue 12): each field region (plan-face.ts, plan-body.ts)
+// and each skinned person (plan-skin.ts) samples the photo, and regions are drawn in list order, so a
+// breath or a wave listed after a smile or a blink drew the photo's face over them (and a smile, whose box
+// holds the lower face, the photo's eyes over a blink). A field that overlaps a larger field or skin is
+// carried by it instead: the smaller fields are drawn first, each sampling the picture the smaller ones
+// drew, and the larger (the body's breath, the waving person) samples that picture rather than the photo.
+// So the face moves with the body and still smiles and blinks, whichever order the regions were added
+// in: out(x) = face(x + breath(x)), where face(y) is the photo with the face words drawn on it.
+import type { FieldRegionPlan, FramePlan, RegionPlan, SkinRegionPlan } from '../motion/plan.js';
 import { copyRows, drawField } from './render-field.js';
+import { drawSkin } from './render-skin.js';
 
 type Box = FieldRegionPlan['box'];
 
@@ -35,11 +36,13 @@ export function findCarriedFields(plan: FramePlan): CarriedFields {
   const regions = plan.regions;
   const carrier = new Int32Array(regions.length).fill(-1);
   const carries: number[][] = regions.map(() => []);
+  // Fields and skins may carry; only fields are carried (a skin draws its whole person, background
+  // included, and is never drawn into a picture).
   const fields: number[] = [];
   regions.forEach((region, n) => {
-    if (region.kind === 'field') fields.push(n);
+    if (region.kind === 'field' || region.kind === 'skin') fields.push(n);
   });
-  const boxOf = (n: number) => (regions[n] as FieldRegionPlan).box;
+  const boxOf = (n: number) => (regions[n] as FieldRegionPlan | SkinRegionPlan).box;
   // Largest first, so a larger field's own carrier is known when a smaller one looks for its carrier.
   const bySize = [...fields].sort((a, b) => area(boxOf(b)) - area(boxOf(a)) || a - b);
   for (const [rank, n] of bySize.entries()) {
@@ -54,7 +57,7 @@ export function findCarriedFields(plan: FramePlan): CarriedFields {
         bestOverlap = shared;
       }
     }
-    if (best >= 0) carrier[n] = carrier[best]! >= 0 ? carrier[best]! : best;
+    if (best >= 0 && regions[n]!.kind === 'field') carrier[n] = carrier[best]! >= 0 ? carrier[best]! : best;
   }
   for (const n of fields) if (carrier[n]! >= 0) carries[carrier[n]!]!.push(n);
   return { carrier, carries };
@@ -109,6 +112,10 @@ export function drawCarrier(
   // Their picture in place where the carrier leaves a pixel still (the carrier only writes where it moves,
   // and over a region below only where it moves or covers).
   if (moved || covered) copyBoxes(source, out);
-  const drew = drawField(plan, field(n), frame, out, covered, source);
+  const region: RegionPlan = plan.regions[n]!;
+  const drew =
+    region.kind === 'skin'
+      ? drawSkin(plan, region, frame, out, covered, source)
+      : drawField(plan, region as FieldRegionPlan, frame, out, covered, source);
   return drew || moved;
 }
