@@ -154,10 +154,10 @@ export const benchPeople: BenchSuite = async () => {
     }
     const regions: RegionSpec[] = [];
     const left: string[] = [];
-    // The breath first and the face words over it: a later region is drawn on top (render-frame.ts), and
-    // a breath over the whole person drawn last showed the photo's face, neither smiling nor blinking.
+    // In the order a person would add them, the face's words and then the breath: the breath carries the
+    // face words drawn inside it (carried-fields.ts), so the order does not change the clip.
     // Each at its word's own strength, as a person adds it (breathe 0.3; at 4 it lifted the head 20 px).
-    for (const name of ['breathe', 'smile', 'blink']) {
+    for (const name of ['smile', 'blink', 'breathe']) {
       const word = PEOPLE_WORDS.find((w) => w.name === name)!;
       const built = builtWord(word, 'motion');
       const mask =

@@ -1,6 +1,7 @@
 // Renders one frame of a plan: the photo, then each region bottom to top. A pure function of the plan and
 // the frame index, shared by the worker threads and the main thread. Inner loops work only inside each
 // region's box, sample bilinearly from typed arrays and allocate nothing per pixel.
+import { carriedFields, drawCarrier } from '../people/carried-fields.js';
 import { drawField } from '../people/render-field.js';
 import { drawSkin } from '../people/render-skin.js';
 import { StirError } from '../../shared/errors.js';
@@ -26,10 +27,32 @@ export interface RenderScratch {
   ahead: Float32Array;
   /** Per-frame cross-fade weights of a fluid region's grid. */
   blend: Float32Array;
+  /**
+   * The pictures a body field or skin carries (carried-fields.ts): copies of `pictureOf` (a plan's photo) but in
+   * the boxes of the face fields drawn into them.
+   */
+  pictures: [Uint8Array, Uint8Array] | null;
+  pictureOf: Uint8Array | null;
 }
 
 export function createScratch(): RenderScratch {
-  return { frame: null, back: new Float32Array(0), ahead: new Float32Array(0), blend: new Float32Array(0) };
+  return {
+    frame: null,
+    back: new Float32Array(0),
+    ahead: new Float32Array(0),
+    blend: new Float32Array(0),
+    pictures: null,
+    pictureOf: null,
+  };
+}
+
+/** The scratch's carried pictures for this plan's photo (copies of the photo, made once per plan). */
+function carriedPictures(plan: FramePlan, scratch: RenderScratch): [Uint8Array, Uint8Array] {
+  if (scratch.pictures === null || scratch.pictureOf !== plan.photo) {
+    scratch.pictures = [Uint8Array.from(plan.photo), Uint8Array.from(plan.photo)];
+    scratch.pictureOf = plan.photo;
+  }
+  return scratch.pictures;
 }
 
 // The hot loops below sample bilinearly inline rather than through a helper: a helper returning four
@@ -752,10 +775,16 @@ export function renderFrameInto(
   // Whether a region below has drawn: a region at rest then still covers it with the photo (later
   // regions are on top, moving or not).
   let covered = false;
-  for (const region of plan.regions) {
+  // A field inside a larger field or skin (a face word on a person who breathes or waves) is drawn with
+  // it, wherever it is listed (carried-fields.ts).
+  const { carrier, carries } = carriedFields(plan);
+  for (const [n, region] of plan.regions.entries()) {
     if (cancelled?.()) throw cancelledError();
+    if (carrier[n]! >= 0) continue;
     let drew = false;
-    if (region.kind === 'layer') drew = drawLayer(plan, region, index, out, covered, cancelled);
+    if ((region.kind === 'field' || region.kind === 'skin') && carries[n]!.length > 0) {
+      drew = drawCarrier(plan, n, carries[n]!, index, out, carriedPictures(plan, scratch), covered);
+    } else if (region.kind === 'layer') drew = drawLayer(plan, region, index, out, covered, cancelled);
     else if (region.kind === 'fluid') drew = drawFluid(plan, region, index, out, scratch, covered, cancelled);
     else if (region.kind === 'warp') drew = drawWarp(plan, region, index, out, scratch, covered, cancelled);
     else if (region.kind === 'field') drew = drawField(plan, region, index, out, covered);

@@ -1,5 +1,7 @@
 // Draws a face motion (plan-face.ts): the photo sampled at x + sum_k w_k(t) B_k(x) inside the field's box,
-// laid over the photo in place with coverage sum_k w_k(t) A_k(x) where the plan has coverages.
+// laid over the photo in place with coverage sum_k w_k(t) A_k(x) where the plan has coverages. "The photo"
+// is the plan's photo, or the picture a body field carries (carried-fields.ts: the photo with the face
+// words drawn on it, so a breath moves a smiling, blinking face rather than the photo's).
 //
 // This runs for every pixel of a person's box on every frame (a breath covers the whole torso, a 1080x1920
 // portrait's breath box is 1.7 million pixels), so:
@@ -20,9 +22,10 @@ export function drawField(
   frame: number,
   out: Uint8Array,
   covered: boolean,
+  source: Uint8Array = plan.photo,
 ): boolean {
   const { box, count, weights, alphas } = region;
-  const { width, photo } = plan;
+  const { width } = plan;
   // Only the bases this frame weighs (a blink has one basis per lid position, one of them at a time).
   const activeBasis = new Int32Array(count);
   const activeWeight = new Float64Array(count);
@@ -36,19 +39,19 @@ export function drawField(
   }
   if (active === 0) {
     // At rest over regions that moved: the photo again.
-    if (covered) copyRows(photo, out, width, box.x0, box.x1, box.y0, box.y1);
+    if (covered) copyRows(source, out, width, box.x0, box.x1, box.y0, box.y1);
     return false;
   }
   const runs = fieldRuns(region);
-  if (covered) copyStill(photo, out, width, box, runs);
-  const whole = LITTLE_ENDIAN && (photo.byteOffset & 3) === 0 && (out.byteOffset & 3) === 0;
+  if (covered) copyStill(source, out, width, box, runs);
+  const whole = LITTLE_ENDIAN && (source.byteOffset & 3) === 0 && (out.byteOffset & 3) === 0;
   if (active === 1 && alphas === null && whole)
-    drawOneBasis(plan, region, runs, activeBasis[0]!, activeWeight[0]!, out, covered);
-  else drawBlend(plan, region, runs, activeBasis, activeWeight, active, out, covered);
+    drawOneBasis(plan, region, runs, activeBasis[0]!, activeWeight[0]!, source, out, covered);
+  else drawBlend(plan, region, runs, activeBasis, activeWeight, active, source, out, covered);
   return true;
 }
 
-function copyRows(
+export function copyRows(
   photo: Uint8Array,
   out: Uint8Array,
   width: number,
@@ -96,11 +99,12 @@ function drawOneBasis(
   runs: FieldRuns,
   k: number,
   weight: number,
+  photo: Uint8Array,
   out: Uint8Array,
   covered: boolean,
 ): void {
   const { box, bases } = region;
-  const { width, height, photo } = plan;
+  const { width, height } = plan;
   const photo32 = new Uint32Array(photo.buffer, photo.byteOffset, photo.length >> 2);
   const out32 = new Uint32Array(out.buffer, out.byteOffset, out.length >> 2);
   const bw = box.x1 - box.x0;
@@ -165,11 +169,12 @@ function drawBlend(
   activeBasis: Int32Array,
   activeWeight: Float64Array,
   active: number,
+  photo: Uint8Array,
   out: Uint8Array,
   covered: boolean,
 ): void {
   const { box, bases, alphas } = region;
-  const { width, height, photo } = plan;
+  const { width, height } = plan;
   const bw = box.x1 - box.x0;
   const size = bw * (box.y1 - box.y0);
   const maxX = width - 1.001;

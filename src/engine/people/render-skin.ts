@@ -1,6 +1,8 @@
 // Draws a person bound to their skeleton (plan-skin.ts): the filled background over the region's box,
 // then every mesh triangle at its pose for the frame, each pixel taking the person's colour and opacity
-// from where it was at rest (barycentric coordinates map a posed pixel back into the photo).
+// from where it was at rest (barycentric coordinates map a posed pixel back into the photo). "The photo"
+// is the plan's photo, or the picture the person carries (carried-fields.ts: the photo with the face
+// words drawn on it, so a waving person's face still smiles and blinks).
 import type { FramePlan, SkinRegionPlan } from '../motion/plan.js';
 
 export function drawSkin(
@@ -9,9 +11,10 @@ export function drawSkin(
   frame: number,
   out: Uint8Array,
   covered: boolean,
+  photo: Uint8Array = plan.photo,
 ): boolean {
   const { box, background, meshBox, alpha, foreground, rest, triangles, positions } = region;
-  const { width, photo } = plan;
+  const { width } = plan;
   const bw = box.x1 - box.x0;
   if (!region.moving[frame]) {
     // At rest over regions that moved: the photo again.
@@ -93,9 +96,23 @@ export function drawSkin(
         const w11 = fx * fy;
         const o = alpha[k]! * w00 + alpha[k + 1]! * w10 + alpha[k + mw]! * w01 + alpha[k + mw + 1]! * w11;
         if (o <= 0) continue;
+        const oi = (y * width + x) * 4;
+        if (o >= 1) {
+          // Where the person is opaque its colours are the photo's (the foreground is the photo there), so
+          // they are read from the photo, or from the picture carried in its place.
+          const p = ((iy + meshBox.y0) * width + ix + meshBox.x0) * 4;
+          const q = p + width * 4;
+          for (let ch = 0; ch < 4; ch++)
+            out[oi + ch] =
+              photo[p + ch]! * w00 +
+              photo[p + 4 + ch]! * w10 +
+              photo[q + ch]! * w01 +
+              photo[q + 4 + ch]! * w11 +
+              0.5;
+          continue;
+        }
         const p = k * 4;
         const q = (k + mw) * 4;
-        const oi = (y * width + x) * 4;
         for (let ch = 0; ch < 4; ch++) {
           const colour =
             foreground[p + ch]! * w00 +

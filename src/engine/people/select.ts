@@ -189,15 +189,24 @@ export function personPrompt(
   };
 }
 
+/**
+ * A piece of the person the segmenter is asked for: a click, inside the person's box, or inside the
+ * head's (the hair: in the person's box its piece ran on into the backdrop of the same grey-brown, 26% of
+ * the astronaut's frame at 512 px and 41% of it cropped to 1080x1920; in the head's box the backdrop
+ * round it is what GrabCut learns as not hair, and the piece is her hair).
+ */
+type Seed = Click & { within: 'person' | 'head' };
+
 /** Pieces of the person the segmenter is asked for one by one: the click, hair, collar, torso, arms. */
-function personSeeds(hit: Extract<PersonHit, { kind: 'person' }>, click: Click): Click[] {
+function personSeeds(hit: Extract<PersonHit, { kind: 'person' }>, click: Click): Seed[] {
   const { body, face } = hit;
-  const seeds: Click[] = [click];
-  const add = (x: number, y: number) => seeds.push({ x, y, positive: true });
+  const seeds: Seed[] = [{ ...click, within: 'person' }];
+  const add = (x: number, y: number, within: Seed['within'] = 'person') =>
+    seeds.push({ x, y, positive: true, within });
   if (face) {
     // Hair: above the eyes by 0.55 of the face box; the collar or neck: below the chin.
     const [fx, fy, fw, fh] = face.box;
-    add(fx + fw / 2, fy - fh * 0.05);
+    add(fx + fw / 2, fy - fh * 0.05, 'head');
     add(fx + fw / 2, fy + fh * 1.25);
   }
   for (const [a, b] of bones(body)) add((a[0] + b[0]) / 2, (a[1] + b[1]) / 2);
@@ -212,14 +221,68 @@ const ON_PERSON = 0.75;
  */
 const ON_PERSON_AT_CLICK = 0.5;
 
-/** Whether a photo pixel counts as the person's for a piece: near a limb, in the torso or the grown head box. */
+/**
+ * The head with its hair, as an ellipse about the face's oval (the mesh's outline, forehead to chin):
+ * HEAD_WIDE times its half width each side, from HEAD_UP times its half height above its middle (the
+ * hair) to HEAD_DOWN times it below (the chin and the neck). The face's box was grown before, and where
+ * the face is large in the frame (the astronaut cropped to 1080x1920: a 714-pixel box in a 1080-pixel
+ * width) the grown box spanned the frame's width, so the backdrop beside her head counted as her.
+ */
+const HEAD_WIDE = 1.6;
+const HEAD_UP = 1.9;
+const HEAD_DOWN = 1.3;
+
+interface HeadZone {
+  cx: number;
+  cy: number;
+  /** Half width, and the reach above and below the middle. */
+  rx: number;
+  up: number;
+  down: number;
+}
+
+function headZone(face: FoundFace): HeadZone {
+  const oval = faceOutline(face);
+  const xs = oval.map((p) => p[0]);
+  const ys = oval.map((p) => p[1]);
+  const x0 = Math.min(...xs);
+  const x1 = Math.max(...xs);
+  const y0 = Math.min(...ys);
+  const y1 = Math.max(...ys);
+  const halfHeight = (y1 - y0) / 2;
+  return {
+    cx: (x0 + x1) / 2,
+    cy: (y0 + y1) / 2,
+    rx: ((x1 - x0) / 2) * HEAD_WIDE,
+    up: halfHeight * HEAD_UP,
+    down: halfHeight * HEAD_DOWN,
+  };
+}
+
+/** The head zone's bounding box, inside the photo. */
+function headBox(zone: HeadZone, width: number, height: number): NonNullable<SegmentRequest['box']> {
+  return {
+    x0: Math.max(0, zone.cx - zone.rx),
+    y0: Math.max(0, zone.cy - zone.up),
+    x1: Math.min(width - 1, zone.cx + zone.rx),
+    y1: Math.min(height - 1, zone.cy + zone.down),
+  };
+}
+
+function insideHead(zone: HeadZone, x: number, y: number): boolean {
+  const u = (x - zone.cx) / zone.rx;
+  const v = (y - zone.cy) / (y < zone.cy ? zone.up : zone.down);
+  return u * u + v * v <= 1;
+}
+
+/** Whether a photo pixel counts as the person's for a piece: near a limb, in the torso or in the head. */
 function onPersonAt(hit: Extract<PersonHit, { kind: 'person' }>): (x: number, y: number) => boolean {
   const reach = bodyScale(hit.body) * 0.3;
   const limbs = bones(hit.body);
   const shape = torso(hit.body);
-  const head = hit.face ? grow(hit.face.box, 0.3) : null;
+  const head = hit.face ? headZone(hit.face) : null;
   return (x, y) =>
-    (head !== null && insideBox(x, y, head)) ||
+    (head !== null && insideHead(head, x, y)) ||
     (shape !== null && insidePolygon(x, y, shape)) ||
     limbs.some(([a, b]) => distanceToSegment(x, y, a, b) <= reach);
 }
@@ -266,7 +329,8 @@ export async function selectPerson(
   const { box } = personPrompt(hit, click, width, height);
   const mask: Mask = { width, height, data: new Uint8Array(width * height) };
   let score = 0;
-  for (const seed of personSeeds(hit, click)) {
+  const seeds = personSeeds(hit, click);
+  for (const seed of seeds) {
     if (
       seed.x < 0 ||
       seed.y < 0 ||
@@ -275,8 +339,14 @@ export async function selectPerson(
       mask.data[Math.floor(seed.y) * width + Math.floor(seed.x)]
     )
       continue;
-    const piece = await segmenter.segment(photo, { ...request, clicks: [seed], box }, signal);
-    const needed = seed === click ? ON_PERSON_AT_CLICK : ON_PERSON;
+    const within = seed.within === 'head' && hit.face ? headBox(headZone(hit.face), width, height) : box;
+    const { x, y, positive } = seed;
+    const piece = await segmenter.segment(
+      photo,
+      { ...request, clicks: [{ x, y, positive }], box: within },
+      signal,
+    );
+    const needed = seed === seeds[0] ? ON_PERSON_AT_CLICK : ON_PERSON;
     if (onPersonShare(hit, piece.mask) < needed) continue; // the wall behind her, not her
     union(mask.data, piece.mask.data);
     score = Math.max(score, piece.score);

@@ -99,8 +99,9 @@ describe('people on the astronaut', () => {
     }
     console.table(rows);
     expect(rows['face (click on the cheek)']!.people).toBeGreaterThan(0.8);
-    // Measured 0.70 (her hair is not yet taken in) against 0.48 for the classic segmenter.
-    expect(rows['person (click on the suit)']!.people).toBeGreaterThan(0.65);
+    // Measured 0.77 with her hair (asked for inside her head's box; 0.70 without it) against 0.48 for the
+    // classic segmenter.
+    expect(rows['person (click on the suit)']!.people).toBeGreaterThan(0.74);
     for (const row of Object.values(rows)) expect(row.people).toBeGreaterThan(row.classic);
   }, 120_000);
 
