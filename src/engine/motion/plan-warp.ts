@@ -22,6 +22,7 @@
 import type { Mask } from '../../shared/index.js';
 import { measureMover, solveAmplitude, thinSamples, type Mover } from './calibrate.js';
 import { regionDepth } from './depth.js';
+import { detailMap } from './detail.js';
 import { edgeFalloff, signedEdgeDistance, type FieldGrid } from './edge-band.js';
 import { unitVector } from './layers.js';
 import { boxHeight, boxWidth, type RegionShape } from './mask.js';
@@ -178,8 +179,9 @@ export function planWarp(request: WarpRequest): PlannedRegion<WarpRegionPlan> {
   if (fronts) gain = Math.min(gain, waveFadeHeld / FADE_PER_SWING / built.largest);
   const { grid, amplitude, phase, direction } = built;
   for (let p = 0; p < amplitude.length; p++) amplitude[p]! *= gain;
-  if (bends && clock.mode === 'loop') {
-    // A whole number of cycles averages the speed over every phase: the strength does not change.
+  if (clock.mode === 'loop') {
+    // A whole number of cycles averages the speed over every phase: the strength does not change. Water
+    // heaves in nearly one phase too (lake-horizon's ripple left rest at 1.3 times its mean step).
     const start = loopPhase(built.sampleA, built.sampleP);
     for (let p = 0; p < phase.length; p++) phase[p]! += start;
   }
@@ -203,8 +205,9 @@ export function planWarp(request: WarpRequest): PlannedRegion<WarpRegionPlan> {
     }
   }
   const measured = measureMover(moverOf(built, samples, gain, cycles, clock.span), samples, pairs).meanSpeed;
+  const detail = detailMap(request.photo, width, height);
   return {
-    plan: { kind: 'warp', clock, grid, cycles, amplitude, phase, direction, active },
+    plan: { kind: 'warp', clock, grid, cycles, amplitude, phase, direction, active, detail },
     fieldStrength: measured / sizes.unit,
     // A band wider than the 2% QUALITY.md allows around the mask: the area the field reaches.
     motionArea: outer > sizes.band ? reachOf(shape, grid, amplitude) : undefined,
@@ -226,7 +229,7 @@ interface BuiltField {
 }
 
 /**
- * How far (radians) into its cycle a looping bend starts. d = A (sin(theta - psi) + sin(psi)) is at rest
+ * How far (radians) into its cycle a looping warp starts. d = A (sin(theta - psi) + sin(psi)) is at rest
  * at theta = 0 whatever psi, and leaves it at speed |A cos(psi)|; over the cycle its mean speed is
  * (2 / pi) |A|. With psi near 0 (a plant's base, a flag's mast) it leaves rest at its fastest, so the
  * jump from the last frame back to the first read 1.23-1.31 times an ordinary step on the eval's plants
