@@ -9,6 +9,7 @@
 import { regionDepth } from './depth.js';
 import { unitVector } from './layers.js';
 import { boxBlur } from './blur.js';
+import { detailMap } from './detail.js';
 import { boxHeight, boxWidth, growBox, type PixelBox, type RegionShape } from './mask.js';
 import { curlNoise } from './noise.js';
 import { guidedDirections, guidedTurbulence, holdField, holdStill, type Guide } from './guide.js';
@@ -224,9 +225,23 @@ export function planFluid(request: FluidRequest): PlannedRegion<FluidRegionPlan>
   };
   const sigma = Math.max(2, 0.006 * long);
   const mean = localMean(request.photo, width, height, meanBox, sigma);
+  const detail = detailMap(request.photo, width, height);
 
   return {
-    plan: { kind: 'fluid', clock, grid, cycle, steps, back, ahead, active, mean, meanBox, grain: 4 * sigma },
+    plan: {
+      kind: 'fluid',
+      clock,
+      grid,
+      cycle,
+      steps,
+      back,
+      ahead,
+      active,
+      mean,
+      meanBox,
+      detail,
+      grain: 4 * sigma,
+    },
     fieldStrength: (meanSpeed * gain) / sizes.unit,
   };
 }

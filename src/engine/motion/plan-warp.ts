@@ -22,6 +22,7 @@
 import type { Mask } from '../../shared/index.js';
 import { measureMover, solveAmplitude, thinSamples, type Mover } from './calibrate.js';
 import { regionDepth } from './depth.js';
+import { detailMap } from './detail.js';
 import { edgeFalloff, signedEdgeDistance, type FieldGrid } from './edge-band.js';
 import { unitVector } from './layers.js';
 import { boxHeight, boxWidth, type RegionShape } from './mask.js';
@@ -54,6 +55,13 @@ const STEEPEST = 0.4;
  */
 const FADE_PER_SWING = 8;
 /**
+ * A wave's fade per swing: its fronts already stretch the cloth as they pass, and the fade is mostly
+ * inside it, so a little more stretch there reads as the cloth's own (with a plant's 8, a flutter on
+ * yellow-flower.jpg reached 57% of strength 4). The fade's steepest slope, about 1.5 / 7 of a pixel per
+ * pixel, keeps the field well clear of folding (warp.test.ts).
+ */
+const WAVE_FADE_PER_SWING = 7;
+/**
  * How far outside its mask a wave moves the photo, in 2% bands (band.ts); the rest of its fade lies inside,
  * up to half the region's depth: a flag's fronts travel through the flag, and a strong one must not drag
  * the person standing in front of it. A plant's sway moves its silhouette, so its band is all outside.
@@ -67,6 +75,11 @@ const LAG = 0.8;
  * a chop, a flag in a breeze to one in a gale).
  */
 const QUICKEST_RIPPLE = 3;
+/**
+ * A wave held by its fade quickens to at most this multiple of its word's tempo: a flutter's 3 Hz to 4 Hz,
+ * the top of cloth's 2-4 Hz (issue 10); a flag's 0.7 Hz to under 1 Hz, still a breeze.
+ */
+const QUICKEST_WAVE = 4 / 3;
 /** Fewest frames in a cycle, however quick the word: fewer, and the frames would alias its motion. */
 const SHORTEST_CYCLE = 4;
 /** A ripple's fade-in from its edge widens to at most this share of the region's depth. */
@@ -92,18 +105,21 @@ export function planWarp(request: WarpRequest): PlannedRegion<WarpRegionPlan> {
   const fronts = motion.primitive === 'wave';
   const natural = cyclesFor(clock.span, motion.period * request.fps);
   let cycles = natural;
-  // The person's tempo is kept as given; a ripple's may quicken to the top of its natural range.
+  // The person's tempo is kept as given; a ripple's or a wave's may quicken to the top of its natural
+  // range.
   const ripples = motion.primitive === 'ripple';
+  const quickening = ripples ? QUICKEST_RIPPLE : fronts ? QUICKEST_WAVE : 1;
   const quickest =
-    !ripples || request.tempoFixed
+    quickening === 1 || request.tempoFixed
       ? natural
       : Math.max(
           natural,
           Math.min(
             Math.floor(clock.span / SHORTEST_CYCLE),
-            Math.floor((clock.span * QUICKEST_RIPPLE) / (motion.period * request.fps)),
+            Math.floor((clock.span * quickening) / (motion.period * request.fps)),
           ),
         );
+  const fadePerSwing = fronts ? WAVE_FADE_PER_SWING : FADE_PER_SWING;
   const samples = thinSamples(shape.samples, 400);
   const pairs = timePairs(clock, frameCount);
   const target = request.strength * sizes.unit;
@@ -131,11 +147,17 @@ export function planWarp(request: WarpRequest): PlannedRegion<WarpRegionPlan> {
       // The fade a swing needs: outside up to WAVE_OUTSIDE bands, then inside, then outside again.
       // The fade a swing needs: outside up to WAVE_OUTSIDE bands, then inside up to half the region's
       // depth; no wider (the swing is held to what that fade allows, below).
-      const needed = Math.min(waveFadeHeld, Math.max(sizes.band, FADE_PER_SWING * swing));
+      const wanted = Math.max(sizes.band, fadePerSwing * swing);
+      const needed = Math.min(waveFadeHeld, wanted);
       if (needed > (outer + inner) * 1.05) {
         outer = Math.min(needed, WAVE_OUTSIDE * sizes.band);
         inner = Math.min(needed - outer, WAVE_INSIDE_SHARE * depth.deepest);
         wider = true;
+      }
+      // Wider than its fade allows, it swings as wide as that and quickens instead (a flag in a gale).
+      if (wanted > waveFadeHeld * 1.05 && cycles < quickest) {
+        cycles = Math.min(quickest, Math.ceil((cycles * wanted) / waveFadeHeld));
+        quicker = true;
       }
     } else if (bends) {
       const needed = Math.max(sizes.band, FADE_PER_SWING * swing);
@@ -175,11 +197,12 @@ export function planWarp(request: WarpRequest): PlannedRegion<WarpRegionPlan> {
   }
   // A wave on a region too narrow for its fade swings no wider than the fade allows: weaker than asked
   // (its measured strength says so), rather than dragging what lies beside it or folding.
-  if (fronts) gain = Math.min(gain, waveFadeHeld / FADE_PER_SWING / built.largest);
+  if (fronts) gain = Math.min(gain, waveFadeHeld / fadePerSwing / built.largest);
   const { grid, amplitude, phase, direction } = built;
   for (let p = 0; p < amplitude.length; p++) amplitude[p]! *= gain;
-  if (bends && clock.mode === 'loop') {
-    // A whole number of cycles averages the speed over every phase: the strength does not change.
+  if (clock.mode === 'loop') {
+    // A whole number of cycles averages the speed over every phase: the strength does not change. Water
+    // heaves in nearly one phase too (lake-horizon's ripple left rest at 1.3 times its mean step).
     const start = loopPhase(built.sampleA, built.sampleP);
     for (let p = 0; p < phase.length; p++) phase[p]! += start;
   }
@@ -203,8 +226,9 @@ export function planWarp(request: WarpRequest): PlannedRegion<WarpRegionPlan> {
     }
   }
   const measured = measureMover(moverOf(built, samples, gain, cycles, clock.span), samples, pairs).meanSpeed;
+  const detail = detailMap(request.photo, width, height);
   return {
-    plan: { kind: 'warp', clock, grid, cycles, amplitude, phase, direction, active },
+    plan: { kind: 'warp', clock, grid, cycles, amplitude, phase, direction, active, detail },
     fieldStrength: measured / sizes.unit,
     // A band wider than the 2% QUALITY.md allows around the mask: the area the field reaches.
     motionArea: outer > sizes.band ? reachOf(shape, grid, amplitude) : undefined,
@@ -226,7 +250,7 @@ interface BuiltField {
 }
 
 /**
- * How far (radians) into its cycle a looping bend starts. d = A (sin(theta - psi) + sin(psi)) is at rest
+ * How far (radians) into its cycle a looping warp starts. d = A (sin(theta - psi) + sin(psi)) is at rest
  * at theta = 0 whatever psi, and leaves it at speed |A cos(psi)|; over the cycle its mean speed is
  * (2 / pi) |A|. With psi near 0 (a plant's base, a flag's mast) it leaves rest at its fastest, so the
  * jump from the last frame back to the first read 1.23-1.31 times an ordinary step on the eval's plants

@@ -82,6 +82,8 @@ export interface FluidRegionPlan {
   /** Local mean of the photo (blurred RGBA) over `meanBox`, for variance-preserving blending. */
   mean: Uint8Array;
   meanBox: PixelBox;
+  /** The photo's detail (detail.ts: width * height), restoring what bilinear samples blur away. */
+  detail: Int8Array;
   /** Distance in pixels beyond which two samples of the photo count as unrelated (4 x the mean's blur). */
   grain: number;
 }
@@ -98,6 +100,8 @@ export interface WarpRegionPlan {
   direction: Float32Array;
   /** (cols-1) * (rows-1): 1 for cells with any motion. */
   active: Uint8Array;
+  /** The photo's detail (detail.ts: width * height), restoring what bilinear samples blur away. */
+  detail: Int8Array;
 }
 
 export interface CameraRegionPlan {
@@ -175,4 +179,8 @@ export function sharedFloat32(length: number): Float32Array {
 
 export function sharedUint8(length: number): Uint8Array {
   return new Uint8Array(new SharedArrayBuffer(Math.max(1, length)), 0, length);
+}
+
+export function sharedInt8(length: number): Int8Array {
+  return new Int8Array(new SharedArrayBuffer(Math.max(1, length)), 0, length);
 }

@@ -358,6 +358,7 @@ function drawFluid(
     mean: region.mean,
     meanBox,
     meanWidth: meanBox.x1 - meanBox.x0,
+    detail: region.detail,
     decorrelate: 1 / region.grain,
     step,
   };
@@ -395,6 +396,7 @@ interface FluidFrame {
   mean: Uint8Array;
   meanBox: PixelBox;
   meanWidth: number;
+  detail: Int8Array;
   decorrelate: number;
   step: number;
 }
@@ -419,7 +421,7 @@ function fluidCell(
   ys: number,
   ye: number,
 ): void {
-  const { photo, out, width, height, opaque, mean, meanBox, meanWidth, decorrelate, step } = shared;
+  const { photo, out, width, height, opaque, mean, meanBox, meanWidth, detail, decorrelate, step } = shared;
   const g10 = g00 + 2;
   const g01 = g00 + cols * 2;
   const g11 = g01 + 2;
@@ -492,6 +494,11 @@ function fluidCell(
       let r = photo[p]! * w0 + photo[p + 4]! * w1 + photo[q]! * w2 + photo[q + 4]! * w3;
       let g = photo[p + 1]! * w0 + photo[p + 5]! * w1 + photo[q + 1]! * w2 + photo[q + 5]! * w3;
       let b = photo[p + 2]! * w0 + photo[p + 6]! * w1 + photo[q + 2]! * w2 + photo[q + 6]! * w3;
+      // The detail the bilinear sample blurred away (detail.ts), in luma: added to each channel.
+      let d = p >> 2;
+      let e = d + width;
+      let k = fx2 * (1 - fx2) + fy2 * (1 - fy2);
+      let lift = k * (detail[d]! * w0 + detail[d + 1]! * w1 + detail[e]! * w2 + detail[e + 1]! * w3);
       let o = opaque
         ? 255
         : photo[p + 3]! * w0 + photo[p + 7]! * w1 + photo[q + 3]! * w2 + photo[q + 7]! * w3;
@@ -515,6 +522,13 @@ function fluidCell(
       r += photo[p]! * w0 + photo[p + 4]! * w1 + photo[q]! * w2 + photo[q + 4]! * w3;
       g += photo[p + 1]! * w0 + photo[p + 5]! * w1 + photo[q + 1]! * w2 + photo[q + 5]! * w3;
       b += photo[p + 2]! * w0 + photo[p + 6]! * w1 + photo[q + 2]! * w2 + photo[q + 6]! * w3;
+      d = p >> 2;
+      e = d + width;
+      k = fx2 * (1 - fx2) + fy2 * (1 - fy2);
+      lift += k * (detail[d]! * w0 + detail[d + 1]! * w1 + detail[e]! * w2 + detail[e + 1]! * w3);
+      r += lift;
+      g += lift;
+      b += lift;
       if (!opaque) o += photo[p + 3]! * w0 + photo[p + 7]! * w1 + photo[q + 3]! * w2 + photo[q + 7]! * w3;
       // Restore the contrast the cross-fade loses, about the blended local mean.
       const oi = (y * width + x) * 4;
@@ -566,7 +580,16 @@ function drawWarp(
   // u / step for every column of a cell: the same quotients the pixels used to divide out one by one.
   const fractions = new Float64Array(step);
   for (let u = 0; u < step; u++) fractions[u] = u / step;
-  const shared: WarpFrame = { photo, out, width, height, grid, d, fractions };
+  const shared: WarpFrame = {
+    photo,
+    out,
+    width,
+    height,
+    grid,
+    d,
+    fractions,
+    detail: region.detail,
+  };
   for (let j = 0; j + 1 < grid.rows; j++) {
     if (cancelled && (j & 3) === 0 && cancelled()) throw cancelledError();
     const py0 = grid.y0 + j * step;
@@ -591,6 +614,7 @@ interface WarpFrame {
   d: Float32Array;
   /** u / step for u in 0..step-1. */
   fractions: Float64Array;
+  detail: Int8Array;
 }
 
 /**
@@ -598,7 +622,7 @@ interface WarpFrame {
  * A function of its own, as fluidCell: inside drawWarp's loops V8 boxed doubles on stack replacement.
  */
 function warpCell(shared: WarpFrame, g00: number, px0: number, py0: number, xe: number, ye: number): void {
-  const { photo, out, width, height, grid, d, fractions } = shared;
+  const { photo, out, width, height, grid, d, fractions, detail } = shared;
   const { step, cols, rows, x0: gx0, y0: gy0 } = grid;
   const lastX = width - 1;
   const lastY = height - 1;
@@ -660,9 +684,17 @@ function warpCell(shared: WarpFrame, g00: number, px0: number, py0: number, xe: 
       const c = (1 - tx) * ty;
       const e = tx * ty;
       const oi = (y * width + x) << 2;
-      out[oi] = photo[p]! * a + photo[p + 4]! * b + photo[q]! * c + photo[q + 4]! * e + 0.5;
-      out[oi + 1] = photo[p + 1]! * a + photo[p + 5]! * b + photo[q + 1]! * c + photo[q + 5]! * e + 0.5;
-      out[oi + 2] = photo[p + 2]! * a + photo[p + 6]! * b + photo[q + 2]! * c + photo[q + 6]! * e + 0.5;
+      // The detail the bilinear sample blurred away (detail.ts), in luma: added to each channel.
+      const k = tx * (1 - tx) + ty * (1 - ty);
+      const dp = p >> 2;
+      const dq = dp + width;
+      const lift = k * (detail[dp]! * a + detail[dp + 1]! * b + detail[dq]! * c + detail[dq + 1]! * e);
+      const red = photo[p]! * a + photo[p + 4]! * b + photo[q]! * c + photo[q + 4]! * e + lift;
+      const green = photo[p + 1]! * a + photo[p + 5]! * b + photo[q + 1]! * c + photo[q + 5]! * e + lift;
+      const blue = photo[p + 2]! * a + photo[p + 6]! * b + photo[q + 2]! * c + photo[q + 6]! * e + lift;
+      out[oi] = red < 0 ? 0 : red > 255 ? 255 : red + 0.5;
+      out[oi + 1] = green < 0 ? 0 : green > 255 ? 255 : green + 0.5;
+      out[oi + 2] = blue < 0 ? 0 : blue > 255 ? 255 : blue + 0.5;
       out[oi + 3] = photo[p + 3]! * a + photo[p + 7]! * b + photo[q + 3]! * c + photo[q + 7]! * e + 0.5;
     }
   }
