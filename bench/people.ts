@@ -209,9 +209,8 @@ export const benchPeople: BenchSuite = async () => {
           await animation.dispose();
         }
       });
-    // First with the render workers starting (from TypeScript source here, through tsx: most of their
-    // start is transpiling and loading modules, which a bundled build does not do), then again with them
-    // warm, as the editor re-renders after a change.
+    // First with the render workers starting (from source here, each from its cached esbuild bundle:
+    // bundle-cache.ts), then again with them warm, as the editor re-renders after a change.
     const cold = await renderClip();
     const warmRender = await renderClip();
     const clip = regions.map((r) => `${r.prompt} @${r.strength}`).join(' + ') || 'nothing built';
