@@ -205,6 +205,7 @@ export function planLayer(request: LayerRequest): PlannedRegion<LayerRegionPlan>
   }
 
   const split = coverage && travels ? splitEdge(photo, width, layerBox, alpha, background) : null;
+  const travelFrames = travels ? travelFramesOf(motion, clock, frameCount, layerBox, box) : null;
   return {
     plan: {
       kind: 'layer',
@@ -215,14 +216,15 @@ export function planLayer(request: LayerRequest): PlannedRegion<LayerRegionPlan>
       background,
       foreground: split ? split.foreground : unmixed(photo, width, layerBox, alpha, background),
       poses: layerPoses(motion, clock, frameCount, layerBox),
-      frameBoxes: travels ? frameBoxesOf(motion, clock, frameCount, layerBox, box) : null,
-      vacate: split
-        ? {
-            rest: split.rest,
-            moved: movedOf(motion, clock, frameCount, layerBox),
-            reach: reachFromCut(alpha, lw, lh),
-          }
-        : null,
+      frameBoxes: travelFrames ? travelFrames.boxes : null,
+      vacate:
+        split && travelFrames
+          ? {
+              rest: split.rest,
+              moved: travelFrames.moved,
+              reach: reachFromCut(alpha, lw, lh),
+            }
+          : null,
     },
     fieldStrength: measured.meanSpeed / sizes.unit,
     motionArea,
@@ -350,41 +352,6 @@ function unmixed(
   return foreground;
 }
 
-/**
- * Per frame, how far a travelling layer has moved (its largest corner displacement, px): huge while it is
- * out of view (plan.ts `vacate`).
- */
-function movedOf(
-  motion: LayerMotion,
-  clock: RegionClock,
-  frameCount: number,
-  layerBox: PixelBox,
-): Float32Array {
-  const moved = sharedFloat32(frameCount);
-  const affine = new Float64Array(6);
-  const point = new Float64Array(2);
-  const corners = [
-    layerBox.x0,
-    layerBox.y0,
-    layerBox.x1,
-    layerBox.y0,
-    layerBox.x0,
-    layerBox.y1,
-    layerBox.x1,
-    layerBox.y1,
-  ];
-  for (let t = 0; t < frameCount; t++) {
-    const tau = motionTime(clock, t);
-    let most = 0;
-    for (let i = 0; i < corners.length; i += 2) {
-      forwardPoint(motion, tau, corners[i]!, corners[i + 1]!, affine, point);
-      most = Math.max(most, Math.hypot(point[0]! - corners[i]!, point[1]! - corners[i + 1]!));
-    }
-    moved[t] = motion.opacity(tau) < 1 ? 1e9 : most;
-  }
-  return moved;
-}
-
 /** Each layer pixel's distance from the cut (where the opacity is above 0), at least 1 (plan.ts `vacate`). */
 function reachFromCut(alpha: Float32Array, lw: number, lh: number): Float32Array {
   const distance = distanceTransform(lw, lh, (k) => alpha[k]! > 0);
@@ -398,21 +365,29 @@ function clipOf(distance: number, band: number, fade: number): number {
   return distance <= band - fade ? 1 : distance >= band ? 0 : (band - distance) / fade;
 }
 
-/**
- * Per frame, the pixels a travelling layer can change: where the layer box is drawn (its corners moved by
- * the frame's pose, plus a pixel for bilinear sampling) and the footprint at rest, where the background
- * is filled; inside `box`.
- */
-function frameBoxesOf(
+/** Per frame of a travel, what its layer's corners moved by the frame's pose tell the renderer. */
+interface TravelFrames {
+  /**
+   * The pixels the layer can change: where the layer box is drawn (plus a pixel for bilinear sampling)
+   * and the footprint at rest, where the background is filled; inside `box`. x0, y0, x1, y1 per frame.
+   */
+  boxes: Int32Array;
+  /** How far the layer has moved (its largest corner displacement, px): huge while it is out of view. */
+  moved: Float32Array;
+}
+
+/** Both figures of TravelFrames from one pass over the layer box's corners (plan.ts `vacate`). */
+function travelFramesOf(
   motion: LayerMotion,
   clock: RegionClock,
   frameCount: number,
   layerBox: PixelBox,
   box: PixelBox,
-): Int32Array {
+): TravelFrames {
   const boxes = new Int32Array(frameCount * 4);
+  const moved = sharedFloat32(frameCount);
   const affine = new Float64Array(6);
-  const moved = new Float64Array(2);
+  const point = new Float64Array(2);
   const corners = [
     layerBox.x0,
     layerBox.y0,
@@ -429,19 +404,22 @@ function frameBoxesOf(
     let y0 = layerBox.y0;
     let x1 = layerBox.x1;
     let y1 = layerBox.y1;
+    let most = 0;
     for (let i = 0; i < corners.length; i += 2) {
-      forwardPoint(motion, tau, corners[i]!, corners[i + 1]!, affine, moved);
-      x0 = Math.min(x0, Math.floor(moved[0]!) - 1);
-      y0 = Math.min(y0, Math.floor(moved[1]!) - 1);
-      x1 = Math.max(x1, Math.ceil(moved[0]!) + 2);
-      y1 = Math.max(y1, Math.ceil(moved[1]!) + 2);
+      forwardPoint(motion, tau, corners[i]!, corners[i + 1]!, affine, point);
+      x0 = Math.min(x0, Math.floor(point[0]!) - 1);
+      y0 = Math.min(y0, Math.floor(point[1]!) - 1);
+      x1 = Math.max(x1, Math.ceil(point[0]!) + 2);
+      y1 = Math.max(y1, Math.ceil(point[1]!) + 2);
+      most = Math.max(most, Math.hypot(point[0]! - corners[i]!, point[1]! - corners[i + 1]!));
     }
     boxes[t * 4] = Math.max(box.x0, x0);
     boxes[t * 4 + 1] = Math.max(box.y0, y0);
     boxes[t * 4 + 2] = Math.min(box.x1, x1);
     boxes[t * 4 + 3] = Math.min(box.y1, y1);
+    moved[t] = motion.opacity(tau) < 1 ? 1e9 : most;
   }
-  return boxes;
+  return { boxes, moved };
 }
 
 function shapeGeometry(shape: RegionShape, reach: number): LayerGeometry {
