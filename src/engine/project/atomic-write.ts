@@ -5,7 +5,7 @@
 // start's sweep (system/leftovers.ts), which knows it by its name.
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { StirError } from '../../shared/index.js';
+import { StirError } from '../../shared/errors.js';
 import { OWNED_TOKEN, ownedToken } from '../system/temp-owner.js';
 
 /**

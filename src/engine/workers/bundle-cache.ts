@@ -10,15 +10,16 @@
 // them), with the listings of their folders (a new file can change what an import resolves to). Before a
 // bundle is used, the inputs named in the entry's index are read and hashed again; any change gives a
 // hash with no bundle, and a new one is built. Safe with several builders at once: every file is written
-// under a name of its own and renamed into place, and two builds of the same sources are the same bytes.
+// under a name of its own and renamed into place (project/atomic-write.ts), and two builds of the same
+// sources are the same bytes.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, utimes } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, relative, resolve, sep } from 'node:path';
-import { threadId } from 'node:worker_threads';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Loader, Plugin } from 'esbuild';
+import { writeFileAtomic } from '../project/atomic-write.js';
 
 /** Bumped when the build options below change, so bundles made with the old ones are not used. */
 const BUILD_OPTIONS_VERSION = 2;
@@ -91,22 +92,6 @@ async function hashInputs(entry: string, contents: Map<string, Uint8Array>): Pro
   return hash.digest('hex').slice(0, 24);
 }
 
-/** A unique name beside `path` for writing before the rename. */
-function temporaryName(path: string): string {
-  return `${path}.${process.pid}-${threadId}-${Math.random().toString(36).slice(2)}.tmp`;
-}
-
-async function writeAtomically(path: string, data: string | Uint8Array): Promise<void> {
-  const temporary = temporaryName(path);
-  try {
-    await writeFile(temporary, data);
-    await rename(temporary, path);
-  } catch (caught) {
-    await rm(temporary, { force: true });
-    throw caught;
-  }
-}
-
 /** The bundle of the current sources when one was built before, else null. */
 async function cachedBundle(entry: string, cacheDir: string, slug: string): Promise<string | null> {
   let index: EntryIndex;
@@ -174,10 +159,10 @@ async function build(entry: string, cacheDir: string, slug: string): Promise<str
   if (!output) throw new Error('esbuild wrote no bundle');
   const bundle = join(cacheDir, `${slug}-${await hashInputs(entry, contents)}.mjs`);
   await mkdir(cacheDir, { recursive: true });
-  await writeAtomically(bundle, output.contents);
-  await writeAtomically(
+  await writeFileAtomic(bundle, output.contents);
+  await writeFileAtomic(
     join(cacheDir, `${slug}.json`),
-    JSON.stringify({ inputs: [...contents.keys()].sort() } satisfies EntryIndex),
+    Buffer.from(JSON.stringify({ inputs: [...contents.keys()].sort() } satisfies EntryIndex)),
   );
   await pruneUnused(cacheDir, slug, bundle);
   return bundle;
