@@ -12,11 +12,10 @@ import { createMotionEngine, type MotionAnimation } from '../../../src/engine/mo
 import { createPeopleDetector } from '../../../src/engine/people/detector.js';
 import { glassesRim } from '../../../src/engine/people/face-glasses.js';
 import { LEFT_EYE, RIGHT_EYE, meshPoints } from '../../../src/engine/people/landmarks.js';
-import { faceMask } from '../../../src/engine/people/select.js';
 import type { FoundFace } from '../../../src/engine/people/types.js';
 import { StirError } from '../../../src/shared/index.js';
 import { loadPhoto, PHOTOS_DIR } from '../../helpers/photos.js';
-import { allFrames } from './frames.js';
+import { allFrames, prepareFaceWord } from './frames.js';
 
 const detector = createPeopleDetector();
 const engine = createMotionEngine({ workers: 0, people: detector });
@@ -34,27 +33,7 @@ beforeAll(async () => {
 }, 120_000);
 
 function prepareBlink(photo: RgbaImage, face: FoundFace, strength: number): Promise<MotionAnimation> {
-  return engine.prepare(
-    {
-      photo,
-      regions: [
-        {
-          id: 'blink',
-          mask: faceMask(face, photo.width, photo.height),
-          prompt: 'blink',
-          strength,
-          direction: null,
-          seed: 1,
-          start: 0,
-          end: null,
-          pose: null,
-        },
-      ],
-      timing: { seconds: 3, fps: 8, loop: 'loop' },
-      size: photo,
-    },
-    { signal: new AbortController().signal, progress: () => undefined },
-  ) as Promise<MotionAnimation>;
+  return prepareFaceWord(engine, photo, face, { prompt: 'blink', strength }, { seconds: 3, fps: 8 });
 }
 
 function eyeSpan(face: FoundFace, eye: typeof RIGHT_EYE): [number, number] {

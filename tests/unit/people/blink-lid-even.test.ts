@@ -6,13 +6,12 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../../../src/engine/image/types.js';
-import { createMotionEngine, type MotionAnimation } from '../../../src/engine/motion/index.js';
+import { createMotionEngine } from '../../../src/engine/motion/index.js';
 import { createPeopleDetector } from '../../../src/engine/people/detector.js';
 import { LEFT_EYE, RIGHT_EYE, meshPoints } from '../../../src/engine/people/landmarks.js';
-import { faceMask } from '../../../src/engine/people/select.js';
 import type { FoundFace } from '../../../src/engine/people/types.js';
 import { PHOTOS_DIR } from '../../helpers/photos.js';
-import { allFrames } from './frames.js';
+import { allFrames, prepareFaceWord } from './frames.js';
 
 const detector = createPeopleDetector();
 const engine = createMotionEngine({ workers: 0, people: detector });
@@ -37,27 +36,13 @@ const luma = (image: RgbaImage, x: number, y: number) => {
 
 describe('blink on a large face', () => {
   it('closes with an even lid, no stripes from column to column', async () => {
-    const animation = (await engine.prepare(
-      {
-        photo,
-        regions: [
-          {
-            id: 'blink',
-            mask: faceMask(face, photo.width, photo.height),
-            prompt: 'blink',
-            strength: 4,
-            direction: null,
-            seed: 1,
-            start: 0,
-            end: null,
-            pose: null,
-          },
-        ],
-        timing: { seconds: 3, fps: 8, loop: 'loop' },
-        size: photo,
-      },
-      { signal: new AbortController().signal, progress: () => undefined },
-    )) as MotionAnimation;
+    const animation = await prepareFaceWord(
+      engine,
+      photo,
+      face,
+      { prompt: 'blink', strength: 4 },
+      { seconds: 3, fps: 8 },
+    );
     const frames = await allFrames(animation);
     const shut = frames[frames.length / 2]!;
     const jumps: number[] = [];

@@ -3,14 +3,12 @@
 // frame 0 is the photo and nothing outside the face moves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../../../src/engine/image/types.js';
-import { createMotionEngine, type MotionAnimation } from '../../../src/engine/motion/index.js';
+import { createMotionEngine } from '../../../src/engine/motion/index.js';
 import { createPeopleDetector } from '../../../src/engine/people/detector.js';
 import { meshPoint, MOUTH } from '../../../src/engine/people/landmarks.js';
-import { faceMask } from '../../../src/engine/people/select.js';
 import type { FoundFace } from '../../../src/engine/people/types.js';
-import type { RegionSpec } from '../../../src/engine/render/types.js';
 import { loadPhoto } from '../../helpers/photos.js';
-import { allFrames, faceOn } from './frames.js';
+import { allFrames, faceOn, prepareFaceWord } from './frames.js';
 
 const detector = createPeopleDetector();
 const engine = createMotionEngine({ workers: 0, people: detector });
@@ -23,24 +21,8 @@ beforeAll(async () => {
   face = (await detector.find(photo)).faces[0]!;
 }, 120_000);
 
-const control = () => ({ signal: new AbortController().signal, progress: () => undefined });
-
 async function render(prompt: string, strength: number, seconds = 3): Promise<RgbaImage[]> {
-  const region: RegionSpec = {
-    id: prompt,
-    mask: faceMask(face, photo.width, photo.height),
-    prompt,
-    strength,
-    direction: null,
-    seed: 1,
-    start: 0,
-    end: null,
-    pose: null,
-  };
-  const animation = (await engine.prepare(
-    { photo, regions: [region], timing: { seconds, fps: 24, loop: 'loop' }, size: photo },
-    control(),
-  )) as MotionAnimation;
+  const animation = await prepareFaceWord(engine, photo, face, { prompt, strength }, { seconds, fps: 24 });
   return allFrames(animation);
 }
 

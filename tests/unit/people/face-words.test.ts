@@ -8,7 +8,7 @@ import { dilatedRegions, ssim, loopSeam, meanAbsoluteDifference } from '../../..
 import { GRACE_HOPPER_PERSON } from '../../../src/engine/eval/people/person-outlines.js';
 import { toGrey, type GreyImage } from '../../../src/engine/flow/grey.js';
 import type { RgbaImage } from '../../../src/engine/image/types.js';
-import { createMotionEngine, type MotionAnimation } from '../../../src/engine/motion/index.js';
+import { createMotionEngine } from '../../../src/engine/motion/index.js';
 import { createPeopleDetector } from '../../../src/engine/people/detector.js';
 import { headEllipse } from '../../../src/engine/people/face-head.js';
 import { planFace } from '../../../src/engine/people/plan-face.js';
@@ -28,10 +28,9 @@ import {
 } from '../../../src/engine/people/landmarks.js';
 import { faceMask, fillPolygon } from '../../../src/engine/people/select.js';
 import type { FoundFace } from '../../../src/engine/people/types.js';
-import type { RegionSpec } from '../../../src/engine/render/types.js';
 import { decodePhoto } from '../../../src/engine/image/decode.js';
 import { loadPhoto, PHOTOS_DIR } from '../../helpers/photos.js';
-import { allFrames, faceOn } from './frames.js';
+import { allFrames, faceOn, prepareFaceWord } from './frames.js';
 
 const detector = createPeopleDetector();
 const engine = createMotionEngine({ workers: 0, people: detector });
@@ -48,21 +47,13 @@ beforeAll(async () => {
 const FPS = 8;
 
 async function render(prompt: string, strength: number): Promise<RgbaImage[]> {
-  const region: RegionSpec = {
-    id: prompt,
-    mask: faceMask(face, photo.width, photo.height),
-    prompt,
-    strength,
-    direction: null,
-    seed: 1,
-    start: 0,
-    end: null,
-    pose: null,
-  };
-  const animation = (await engine.prepare(
-    { photo, regions: [region], timing: { seconds: 3, fps: FPS, loop: 'loop' }, size: photo },
-    { signal: new AbortController().signal, progress: () => undefined },
-  )) as MotionAnimation;
+  const animation = await prepareFaceWord(
+    engine,
+    photo,
+    face,
+    { prompt, strength },
+    { seconds: 3, fps: FPS },
+  );
   return allFrames(animation);
 }
 

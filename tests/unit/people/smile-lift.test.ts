@@ -10,11 +10,10 @@ import { decodePhoto } from '../../../src/engine/image/decode.js';
 import type { RgbaImage } from '../../../src/engine/image/types.js';
 import { createMotionEngine, type MotionAnimation } from '../../../src/engine/motion/index.js';
 import { createPeopleDetector } from '../../../src/engine/people/detector.js';
-import { faceMask } from '../../../src/engine/people/select.js';
 import type { FoundFace } from '../../../src/engine/people/types.js';
 import { StirError } from '../../../src/shared/index.js';
 import { PHOTOS_DIR } from '../../helpers/photos.js';
-import { allFrames } from './frames.js';
+import { allFrames, prepareFaceWord } from './frames.js';
 
 const detector = createPeopleDetector();
 const engine = createMotionEngine({ workers: 0, people: detector });
@@ -28,27 +27,7 @@ beforeAll(async () => {
 }, 120_000);
 
 function prepareSmile(strength: number): Promise<MotionAnimation> {
-  return engine.prepare(
-    {
-      photo,
-      regions: [
-        {
-          id: 'smile',
-          mask: faceMask(face, photo.width, photo.height),
-          prompt: 'smile',
-          strength,
-          direction: null,
-          seed: 1,
-          start: 0,
-          end: null,
-          pose: null,
-        },
-      ],
-      timing: { seconds: 2, fps: 8, loop: 'loop' },
-      size: photo,
-    },
-    { signal: new AbortController().signal, progress: () => undefined },
-  ) as Promise<MotionAnimation>;
+  return prepareFaceWord(engine, photo, face, { prompt: 'smile', strength }, { seconds: 2, fps: 8 });
 }
 
 describe('smile on a small face', () => {
