@@ -3,14 +3,13 @@
 // smoothed over two columns each side: the closed lid showed vertical stripes there (2 pixels of skin
 // stretched over the eye beside columns that unfolded 20). Now it is smoothed over a tenth of the eye's
 // width each side, a median and a mean, and the closed lid is even from column to column.
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../../../src/engine/image/types.js';
 import { createMotionEngine } from '../../../src/engine/motion/index.js';
 import { createPeopleDetector } from '../../../src/engine/people/detector.js';
 import { LEFT_EYE, RIGHT_EYE, meshPoints } from '../../../src/engine/people/landmarks.js';
 import type { FoundFace } from '../../../src/engine/people/types.js';
-import { PHOTOS_DIR } from '../../helpers/photos.js';
+import { loadEnlarged } from '../../helpers/photos.js';
 import { allFrames, prepareFaceWord } from './frames.js';
 
 const detector = createPeopleDetector();
@@ -20,12 +19,7 @@ afterAll(() => detector.dispose());
 let photo: RgbaImage;
 let face: FoundFace;
 beforeAll(async () => {
-  const { data, info } = await sharp(`${PHOTOS_DIR}astronaut.png`)
-    .resize(1080, 1920, { fit: 'cover', kernel: 'lanczos3' })
-    .ensureAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  photo = { width: info.width, height: info.height, data: new Uint8Array(data) };
+  photo = await loadEnlarged('astronaut.png', 1080, 1920);
   face = (await detector.find(photo)).faces[0]!;
 }, 120_000);
 

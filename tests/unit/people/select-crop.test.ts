@@ -4,7 +4,6 @@
 // as 91% on her, and the selection took 98% of the frame: the backdrop breathed with her. The head is now
 // an ellipse about the face's oval, and the hair is asked for inside the head's box (select.ts), so the
 // selection holds her, hair included, on the crop as on the photo.
-import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mask } from '../../../src/shared/index.js';
 import type { RgbaImage } from '../../../src/engine/image/types.js';
@@ -12,7 +11,7 @@ import { createPeopleDetector } from '../../../src/engine/people/detector.js';
 import { fillPolygon, selectPerson } from '../../../src/engine/people/select.js';
 import { keypoint, type FoundPeople } from '../../../src/engine/people/types.js';
 import { ClassicSegmenter } from '../../../src/engine/segment/classic/classic-segmenter.js';
-import { PHOTOS_DIR } from '../../helpers/photos.js';
+import { loadEnlarged } from '../../helpers/photos.js';
 import { ASTRONAUT_PERSON } from './outlines.js';
 
 const detector = createPeopleDetector();
@@ -30,12 +29,7 @@ const toCrop = ([x, y]: readonly [number, number]): [number, number] => [x * SCA
 let photo: RgbaImage;
 let people: FoundPeople;
 beforeAll(async () => {
-  const { data, info } = await sharp(`${PHOTOS_DIR}astronaut.png`)
-    .resize(1080, 1920, { fit: 'cover', kernel: 'lanczos3' })
-    .ensureAlpha()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  photo = { width: info.width, height: info.height, data: new Uint8Array(data) };
+  photo = await loadEnlarged('astronaut.png', 1080, 1920);
   people = await detector.find(photo);
 }, 120_000);
 
