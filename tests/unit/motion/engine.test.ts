@@ -15,6 +15,7 @@ import { createMotionEngine, MotionAnimation } from '../../../src/engine/motion/
 import type { JobControl, RegionSpec } from '../../../src/engine/render/types.js';
 import { loadPhoto } from '../../helpers/photos.js';
 import { regionSpec } from '../../helpers/region-spec.js';
+import { allFrames } from '../../helpers/frames.js';
 
 const SIZE = { width: 150, height: 100 };
 const COFFEE: SceneShape = { kind: 'ellipse', cx: 0.48, cy: 0.37, rx: 0.13, ry: 0.13 };
@@ -50,12 +51,7 @@ async function render(regions: RegionSpec[], loop: LoopMode = 'loop', engine = i
     { photo, regions, timing: { seconds, fps: 12, loop }, size: SIZE },
     control(),
   )) as MotionAnimation;
-  const frames: RgbaImage[] = [];
-  try {
-    for await (const { image } of animation.frames()) frames.push(image);
-  } finally {
-    await animation.dispose();
-  }
+  const frames = await allFrames(animation);
   return { frames, regions: animation.regions };
 }
 

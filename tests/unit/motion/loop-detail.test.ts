@@ -13,6 +13,7 @@ import { fitLongSide, type RgbaImage } from '../../../src/engine/image/types.js'
 import { createMotionEngine, MotionAnimation } from '../../../src/engine/motion/index.js';
 import type { JobControl, RegionSpec } from '../../../src/engine/render/types.js';
 import type { Mask } from '../../../src/shared/index.js';
+import { allFrames } from '../../helpers/frames.js';
 
 const engine = createMotionEngine({ workers: 0 });
 const control = (): JobControl => ({ signal: new AbortController().signal, progress: () => undefined });
@@ -46,12 +47,7 @@ async function clipOf(photoName: string, regionName: string): Promise<Clip> {
     { photo, regions: [spec], timing: { seconds: 3, fps: 24, loop: 'loop' }, size },
     control(),
   )) as MotionAnimation;
-  const frames: RgbaImage[] = [];
-  try {
-    for await (const { image } of animation.frames()) frames.push(image);
-  } finally {
-    await animation.dispose();
-  }
+  const frames = await allFrames(animation);
   const inside = rasterize(region.outline!, size.width, size.height);
   return { photo: await resizeRgba(photo, size.width, size.height), inside, frames };
 }

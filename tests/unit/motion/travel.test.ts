@@ -18,6 +18,7 @@ import {
 } from '../../../src/engine/motion/index.js';
 import type { RegionSpec } from '../../../src/engine/render/types.js';
 import { loadPhoto } from '../../helpers/photos.js';
+import { allFrames } from '../../helpers/frames.js';
 
 const SIZE = { width: 300, height: 200 };
 const FPS = 12;
@@ -59,12 +60,7 @@ async function render(
     { photo, regions: [region], timing: { seconds: SECONDS, fps: FPS, loop }, size: SIZE },
     { signal: new AbortController().signal, progress: () => undefined },
   )) as MotionAnimation;
-  const frames: RgbaImage[] = [];
-  try {
-    for await (const { image } of animation.frames()) frames.push(image);
-  } finally {
-    await animation.dispose();
-  }
+  const frames = await allFrames(animation);
   return { frames, report: animation.regions[0]! };
 }
 

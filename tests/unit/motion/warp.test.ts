@@ -15,6 +15,7 @@ import { preparePlan } from '../../../src/engine/motion/prepare.js';
 import type { WarpRegionPlan } from '../../../src/engine/motion/plan.js';
 import type { AnimateInput, JobControl, RegionSpec } from '../../../src/engine/render/types.js';
 import { loadPhoto } from '../../helpers/photos.js';
+import { allFrames } from '../../helpers/frames.js';
 
 const SIZE = { width: 192, height: 128 };
 const FPS = 24;
@@ -72,14 +73,7 @@ async function warpOf(region: RegionSpec): Promise<WarpRegionPlan> {
 }
 
 async function framesOf(region: RegionSpec): Promise<RgbaImage[]> {
-  const animation = (await engine.prepare(input(region), control())) as MotionAnimation;
-  const frames: RgbaImage[] = [];
-  try {
-    for await (const { image } of animation.frames()) frames.push(image);
-  } finally {
-    await animation.dispose();
-  }
-  return frames;
+  return allFrames(await engine.prepare(input(region), control()));
 }
 
 /** The dominant temporal frequency (Hz) of the pixels inside the mask: summed power of each pixel's series. */

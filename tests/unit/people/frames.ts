@@ -10,16 +10,7 @@ import { faceMask } from '../../../src/engine/people/select.js';
 import type { FoundFace } from '../../../src/engine/people/types.js';
 import { regionSpec } from '../../helpers/region-spec.js';
 
-/** Every frame of the animation, which is disposed afterwards. */
-export async function allFrames(animation: MotionAnimation): Promise<RgbaImage[]> {
-  const frames: RgbaImage[] = [];
-  try {
-    for await (const { image } of animation.frames()) frames.push(image);
-  } finally {
-    await animation.dispose();
-  }
-  return frames;
-}
+export { allFrames } from '../../helpers/frames.js';
 
 /** The face found again on a rendered frame (a fresh decode, so the detector's cache does not answer). */
 export async function faceOn(detector: PeopleDetector, frame: RgbaImage): Promise<FoundFace> {
