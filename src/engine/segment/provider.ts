@@ -4,8 +4,9 @@
 import type { SegmenterProvider } from '../ports.js';
 import type { PeopleDetector } from '../people/detector.js';
 import { hitPerson, peopleOutline, selectPerson } from '../people/select.js';
+import { fillHoles } from './classic/mask-ops.js';
 import type { Segmenter } from './types.js';
-import { StirError } from '../../shared/index.js';
+import { StirError, type Mask } from '../../shared/index.js';
 
 export interface SegmenterProviderOptions {
   classic: Segmenter;
@@ -66,9 +67,19 @@ export function createSegmenterProvider(options: SegmenterProviderOptions): Segm
       // the outline a click there would select: the face, or the whole person.
       const found = options.people?.peek(photo) ?? null;
       const hit = found ? hitPerson(found, point.x, point.y) : null;
-      if (!hit || !classic.hoverFloods) return plain;
+      if (!hit || !classic.hoverFloods) return withoutHoles(plain);
       const floodsAt = classic.hoverFloods.bind(classic, photo, photoKey);
-      return peopleOutline(hit, point, photo, { width: plain.width, height: plain.height }, floodsAt);
+      return withoutHoles(
+        await peopleOutline(hit, point, photo, { width: plain.width, height: plain.height }, floodsAt),
+      );
     },
   };
+}
+
+/**
+ * The outline with its holes filled, as a click fills them: superpixels the flood left out inside an
+ * object (the shadows in a suit's folds, a badge) otherwise draw a scatter of small outlines over it.
+ */
+function withoutHoles(mask: Mask): Mask {
+  return { ...mask, data: fillHoles(mask.data, mask.width, mask.height, []) };
 }
