@@ -7,6 +7,7 @@
 import type { Mask } from '../../shared/index.js';
 import type { BandSizes } from './band.js';
 import { measureMover, solveAmplitude, thinSamples, type Mover, type TimePairs } from './calibrate.js';
+import { detailMap } from './detail.js';
 import { distanceTransform } from './distance.js';
 import { FILL, IGNORE, KNOWN, inpaint } from './inpaint.js';
 import {
@@ -205,6 +206,7 @@ export function planLayer(request: LayerRequest): PlannedRegion<LayerRegionPlan>
   }
 
   const split = coverage && travels ? splitEdge(photo, width, layerBox, alpha, background) : null;
+  const foreground = split ? split.foreground : unmixed(photo, width, layerBox, alpha, background);
   const travelFrames = travels ? travelFramesOf(motion, clock, frameCount, layerBox, box) : null;
   return {
     plan: {
@@ -214,7 +216,8 @@ export function planLayer(request: LayerRequest): PlannedRegion<LayerRegionPlan>
       layerBox,
       alpha,
       background,
-      foreground: split ? split.foreground : unmixed(photo, width, layerBox, alpha, background),
+      foreground,
+      detail: detailMap(foreground, lw, lh),
       poses: layerPoses(motion, clock, frameCount, layerBox),
       frameBoxes: travelFrames ? travelFrames.boxes : null,
       vacate:

@@ -45,6 +45,12 @@ export interface LayerRegionPlan {
    * exactly the photo at rest and the motion starts without a pop.
    */
   foreground: Uint8Array;
+  /**
+   * layerBox-sized: the foreground's detail map (detail.ts), so a layer drawn off the pixel grid (a
+   * breath's swell, a bob, a travel) keeps the photo's fine texture instead of softening and sharpening
+   * as its sampling offset crosses the grid.
+   */
+  detail: Int8Array;
   poses: Float32Array;
   /**
    * Travel only (null otherwise): per frame, x0 y0 x1 y1 of the pixels that may differ from the photo in

@@ -133,7 +133,7 @@ function drawLayer(
   const ie = poses[at + 4]!;
   const iff = poses[at + 5]!;
   const opacity = poses[at + 6]!;
-  const { box, clip, layerBox, alpha, background, foreground } = region;
+  const { box, clip, layerBox, alpha, background, foreground, detail } = region;
   const bw = box.x1 - box.x0;
   // The layer's opacity and the filled background live in the layer box (the box itself but for travel).
   const lx0 = layerBox.x0;
@@ -213,23 +213,35 @@ function drawLayer(
         const w01 = (1 - fx) * fy * a;
         const w11 = fx * fy * a;
         const keep = 1 - a;
+        // The detail the bilinear sample blurred away (detail.ts), in luma: added to each channel, and
+        // weighed by the opacity once more: along the feathered edge the unmixed colours are extrapolated,
+        // and their Laplacian is no detail of the photo.
+        const dp = p >> 2;
+        const dq = dp + lw;
+        const lift =
+          a *
+          (fx * (1 - fx) + fy * (1 - fy)) *
+          (detail[dp]! * w00 + detail[dp + 1]! * w10 + detail[dq]! * w01 + detail[dq + 1]! * w11);
         r =
           foreground[p]! * w00 +
           foreground[p + 4]! * w10 +
           foreground[q]! * w01 +
           foreground[q + 4]! * w11 +
+          lift +
           keep * r;
         g =
           foreground[p + 1]! * w00 +
           foreground[p + 5]! * w10 +
           foreground[q + 1]! * w01 +
           foreground[q + 5]! * w11 +
+          lift +
           keep * g;
         b =
           foreground[p + 2]! * w00 +
           foreground[p + 6]! * w10 +
           foreground[q + 2]! * w01 +
           foreground[q + 6]! * w11 +
+          lift +
           keep * b;
         o =
           foreground[p + 3]! * w00 +
@@ -244,9 +256,10 @@ function drawLayer(
         b = c * b + (1 - c) * out[oi + 2]!;
         o = c * o + (1 - c) * out[oi + 3]!;
       }
-      out[oi] = r + 0.5;
-      out[oi + 1] = g + 0.5;
-      out[oi + 2] = b + 0.5;
+      // The detail lift may overshoot the byte range where the photo is at its darkest or brightest.
+      out[oi] = r < 0 ? 0 : r > 255 ? 255 : r + 0.5;
+      out[oi + 1] = g < 0 ? 0 : g > 255 ? 255 : g + 0.5;
+      out[oi + 2] = b < 0 ? 0 : b > 255 ? 255 : b + 0.5;
       out[oi + 3] = o + 0.5;
     }
   }
