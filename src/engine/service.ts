@@ -27,6 +27,7 @@ import { scaledControl } from './jobs/scaled-control.js';
 import { regionSpecs } from './render/regions.js';
 import { MotionAnimation } from './motion/animation.js';
 import { regionReach } from './motion/reach.js';
+import { notesOf } from './motion/strength-note.js';
 import type { EnginePorts } from './ports.js';
 
 type P<M extends keyof StirService> = ParamsOut<M>;
@@ -307,6 +308,7 @@ export class CoreService implements Pick<StirService, CoreMethod> {
           engine: engine.id,
           millis: performance.now() - started,
           reach: animation instanceof MotionAnimation ? regionReach(animation.regions, doc.photo) : [],
+          strengthNotes: animation instanceof MotionAnimation ? notesOf(animation.regions) : [],
         };
       },
       { group: `render:${doc.id}` },
@@ -371,6 +373,7 @@ export class CoreService implements Pick<StirService, CoreMethod> {
           downloadUrl: this.#ports.publishDownload?.(written.path) ?? null,
           mattePath: written.mattePath ?? null,
           notice: target.notice,
+          strengthNotes: animation instanceof MotionAnimation ? notesOf(animation.regions) : [],
         };
       } finally {
         await animation.dispose();

@@ -7,6 +7,7 @@ import {
   clickPhoto,
   dragPhoto,
   openPhoto,
+  screenshot,
   settle,
   startEditor,
   stillCanvas,
@@ -151,5 +152,34 @@ describe('the engine choice', () => {
     }
     expect(await group.getByRole('radio', { checked: true }).count()).toBe(1);
     expect((await s.engine.service.listEngines({})).find((e) => e.id === 'motion')?.available).toBe(true);
+  });
+});
+
+describe('a strength the region cannot have', () => {
+  it('says why beside the slider, and what to change: a looping launch has to leave and come back', async () => {
+    const field = s.page.getByRole('combobox', { name: 'Motion' });
+    await field.fill('launch');
+    await field.press('Enter');
+    await waitForState(s.page, (st) => st.regions[0]?.prompt === 'launch', 'launch');
+    const slider = s.page.getByRole('slider', { name: 'Strength' });
+    await slider.focus();
+    await slider.press('Home');
+    for (let i = 0; i < 5; i++) await slider.press('ArrowRight');
+    await waitForState(s.page, (st) => st.regions[0]?.strength === 0.5, 'strength 0.5');
+    // The engine says it when it renders: the live preview, off in these tests until now, catches up with
+    // the edits made meanwhile as soon as it is switched back on.
+    await s.page.getByRole('checkbox', { name: 'Live preview' }).check();
+    const note = s.page.getByTestId('strength-note');
+    await note.waitFor();
+    expect(await note.textContent()).toMatch(
+      /^Moves at strength \d+\.\d, not 0\.5: in a 3\.0 s loop it has to leave the picture and come back/,
+    );
+    await screenshot(s.page, 'strength-note');
+    // Played once, it launches at the strength set: the note goes with the next preview.
+    await s.page.getByRole('radio', { name: 'Once' }).click();
+    await note.waitFor({ state: 'detached' });
+    await settle(s.page);
+    expect(await note.count()).toBe(0);
+    await stillCanvas(s.page);
   });
 });

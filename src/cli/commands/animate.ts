@@ -293,6 +293,15 @@ export const animateCommand: CliCommand = {
     context.io.out(
       `Wrote ${result.path} (${result.width}x${result.height}, ${result.frameCount} frames at ${result.fps} fps, ${(result.bytes / 1024).toFixed(0)} KiB) in ${(result.millis / 1000).toFixed(1)} s.\n`,
     );
+    if (result.strengthNotes.length > 0) {
+      // Regions were made in the order given, so each note is told against the --region it came from.
+      const made = await client.listRegions({ docId });
+      for (const { regionId, note } of result.strengthNotes) {
+        const at = made.findIndex((region) => region.id === regionId);
+        const source = options.regions[at]?.source ?? regionId;
+        context.io.err(`--region "${source}": ${note}\n`);
+      }
+    }
     return 0;
   },
 };

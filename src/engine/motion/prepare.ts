@@ -32,6 +32,7 @@ import { planFaceInRegion } from '../people/face-region.js';
 import { planBodyInRegion } from '../people/plan-body.js';
 import { mayMeanOnPerson, meaningOnPerson } from '../people/person-word.js';
 import { guideAtSize, guidedMotion } from './guide.js';
+import { strengthNote } from './strength-note.js';
 
 /** The largest long side segmenters work at (SAM's input, the classic segmenter's refinement size). */
 const SEGMENTED_SIZE = 1024;
@@ -46,6 +47,8 @@ export interface RegionReport {
   strength: number;
   /** The strength of the engine's own displacement field (QUALITY.md), same unit. */
   fieldStrength: number;
+  /** Said to the person when fieldStrength is not what they asked for, and why (strength-note.ts). */
+  note: string | null;
   /**
    * Where the region moves (QUALITY.md measures mask correspondence and background stability against it,
    * grown by 2% of the long side): the region's own mask for every motion but travel; for a travel
@@ -169,6 +172,7 @@ export async function buildPlan(input: PlanInput, control: JobControl): Promise<
       family: 'still',
       strength: region.strength,
       fieldStrength: 0,
+      note: null,
       motionArea: region.mask,
     };
     reports.push(report);
@@ -232,6 +236,17 @@ export async function buildPlan(input: PlanInput, control: JobControl): Promise<
     regions.push(planned.plan);
     report.family = planned.plan.kind;
     report.fieldStrength = planned.fieldStrength;
+    // Face and body words measure their strength their own way (a smile's lift, a breath's rise).
+    const measuredAsSpeed = ['layer', 'warp', 'fluid'].includes(planned.plan.kind);
+    report.note = measuredAsSpeed
+      ? strengthNote({
+          strength: region.strength,
+          fieldStrength: planned.fieldStrength,
+          primitive: motion.primitive,
+          loops: loop === 'loop',
+          seconds: clock.span / fps,
+        })
+      : null;
     if (planned.motionArea) report.motionArea = planned.motionArea;
   }
   control.progress('Building motion fields', 1);

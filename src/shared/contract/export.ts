@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { method } from './define.js';
 import { JobStartedSchema } from './jobs.js';
+import { StrengthNotesSchema } from './render.js';
 import { LIMITS } from '../model.js';
 
 export const EXPORT_FORMATS = [
@@ -306,6 +307,7 @@ export const ExportResultSchema = z.object({
   mattePath: z.string().nullable().default(null),
   /** Said to the person when the path differs from the one given (the extension corrected, a folder made). */
   notice: z.string().nullable().default(null),
+  strengthNotes: StrengthNotesSchema,
 });
 export type ExportResult = z.infer<typeof ExportResultSchema>;
 

@@ -36,6 +36,16 @@ export const PhotoRectSchema = z.object({
   height: z.int().min(0),
 });
 
+/**
+ * Regions that move at another strength than asked, with why and what to change, in words for the person
+ * (a looping travel has a slowest speed, a swing held by a narrow region a widest): the clip is made
+ * anyway, at the strength the engine could give.
+ */
+export const StrengthNotesSchema = z
+  .array(z.object({ regionId: z.string(), note: z.string().max(400) }))
+  .max(64)
+  .default([]);
+
 export const RenderResultSchema = z.object({
   frameCount: z.int().positive(),
   fps: z.number().positive(),
@@ -49,6 +59,7 @@ export const RenderResultSchema = z.object({
    * partial re-renders; empty when the engine does not say (diffusion).
    */
   reach: z.array(z.object({ regionId: z.string(), rect: PhotoRectSchema })).max(64),
+  strengthNotes: StrengthNotesSchema,
 });
 export type RenderResult = z.infer<typeof RenderResultSchema>;
 

@@ -231,6 +231,18 @@ describe('travel', () => {
     }
   });
 
+  it('says so when a loop is too short for the strength asked: it has to leave and come back', async () => {
+    // In a 2 s loop the spoon must cross out of the frame and back: faster than strength 1.
+    const looped = (await render(spec('drive forward', 1), 'loop')).report;
+    expect(looped.fieldStrength).toBeGreaterThan(1.5);
+    expect(looped.note).toMatch(/^Moves at strength \d+\.\d, not 1\.0: in a 2\.0 s loop it has to leave/);
+    expect(looped.note).toContain('choose Once or Ping-pong, or a longer clip');
+    // Played once, strength 1 is what it gets, and nothing is said.
+    const once = (await render(spec('drive forward', 1), 'once')).report;
+    expect(once.fieldStrength).toBeCloseTo(1, 1);
+    expect(once.note).toBeNull();
+  });
+
   it('plays ping-pong out and back along the same path', async () => {
     const { frames } = await render(spec('launch', 3), 'pingpong');
     const points = innerPixels();

@@ -57,8 +57,7 @@ export class Preview {
   /** The playhead. */
   frame = $state(0);
   playing = $state(false);
-  /** Re-render automatically after each edit. */
-  live = $state(true);
+  #live = $state(true);
   rendering = $state.raw<{ plan: RenderPlan; jobId: string | null } | null>(null);
   /** Long side of preview frames; follows the size the photo is shown at. */
   longSide = $state(512);
@@ -90,6 +89,13 @@ export class Preview {
   // Bookkeeping for planning renders, never read reactively.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   #reaches = new Map<string, { signature: string; rect: Rect }>();
+  /**
+   * What the engine said of a region's strength (a looping travel's slowest speed...), for the region and
+   * clip it was said of: shown beside the strength slider while they are unchanged. Replaced whole, never
+   * changed in place, so a plain map in raw state.
+   */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  #strengthNotes = $state.raw<ReadonlyMap<string, { key: string; note: string }>>(new Map());
 
   constructor(client: StirClient, jobs: Jobs, notices: Notices, source: () => PreviewSource) {
     this.#client = client;
@@ -120,10 +126,22 @@ export class Preview {
     this.#syncTiming(settings);
   }
 
+  /** Re-render automatically after each edit. */
+  get live(): boolean {
+    return this.#live;
+  }
+
+  /** Switched back on, the preview catches up with the edits made while it was off. */
+  set live(on: boolean) {
+    if (on === this.#live) return;
+    this.#live = on;
+    if (on && this.#source().regions.length > 0) this.invalidate();
+  }
+
   /** Something changed: re-render soon if live, and keep the timeline in step with the settings. */
   invalidate(): void {
     this.#syncTiming(this.#source().settings);
-    if (!this.live) return;
+    if (!this.#live) return;
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = null;
@@ -235,6 +253,7 @@ export class Preview {
           if (region) this.#reaches.set(regionId, { signature: region.signature, rect });
         }
         this.#rendered = this.#withReaches(rendered);
+        this.#keepStrengthNotes(plan, rendered, result.strengthNotes);
         this.#notices.resolved('preview');
       }
     } catch (caught) {
@@ -410,6 +429,47 @@ export class Preview {
       });
     }
     return this.#withReaches({ clipKey, longSide: this.#renderLongSide(source), regions });
+  }
+
+  /** The engine's note on the region's strength, while the region and the clip are as it was said of. */
+  strengthNote(region: Region): string | null {
+    const known = this.#strengthNotes.get(region.id);
+    return known && known.key === this.#noteKey(this.#source(), region) ? known.note : null;
+  }
+
+  /** The notes of a finished render replace those of the regions it rendered. */
+  #keepStrengthNotes(
+    plan: RenderPlan,
+    rendered: RenderSnapshot,
+    notes: ReadonlyArray<{ regionId: string; note: string }>,
+  ): void {
+    const source = this.#source();
+    // A fresh map each time: the inspector reads it reactively as a whole.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
+    const kept = new Map(this.#strengthNotes);
+    for (const id of plan.kind === 'partial' ? plan.regionIds : rendered.regions.keys()) kept.delete(id);
+    for (const { regionId, note } of notes) {
+      const region = source.regions.find((r) => r.id === regionId);
+      if (region) kept.set(regionId, { key: this.#noteKey(source, region), note });
+    }
+    this.#strengthNotes = kept;
+  }
+
+  /** What a strength note depends on: the region's motion and mask, and the clip's length and loop. */
+  #noteKey(source: PreviewSource, region: Region): string {
+    const { settings } = source;
+    return JSON.stringify([
+      settings.seconds,
+      settings.fps,
+      settings.loop,
+      regionSignature(
+        this.#maskId(region.mask.data),
+        region.motion,
+        region.pose,
+        settings.engine,
+        source.isPuppet?.(region.motion.prompt) ?? false,
+      ),
+    ]);
   }
 
   /** The snapshot with each region's reach, where the engine reported one for the signature it has now. */

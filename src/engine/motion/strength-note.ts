@@ -1,0 +1,50 @@
+// What a person is told when a region cannot move at the strength they asked for. Strength is the mean
+// speed of the region's points (QUALITY.md), and most motions reach it; some cannot, for reasons the
+// person would not guess: a looping travel must leave the picture and come back within the clip, so it
+// has a slowest speed; a swing or a wave held by a narrow region has a widest. The clip is still made,
+// at the strength the engine could give, and the person reads why and what to change beside the slider.
+
+/** Field strength this far from the request (as a ratio either way) is told; closer is the request. */
+const TOLD_BEYOND = 1.15;
+
+export interface StrengthNoteInput {
+  /** Requested and reached strength, px/frame at a 512-pixel long side. */
+  strength: number;
+  fieldStrength: number;
+  /** The motion the region got (spec.ts), and its family (plan.ts). */
+  primitive: string;
+  loops: boolean;
+  /** The clip's length in seconds (the region's active span). */
+  seconds: number;
+}
+
+/** A sentence when the region moves at a strength other than asked, else null. */
+export function strengthNote(input: StrengthNoteInput): string | null {
+  const { strength, fieldStrength, primitive, loops, seconds } = input;
+  if (!(strength > 0) || !(fieldStrength > 0)) return null;
+  const ratio = fieldStrength / strength;
+  if (ratio <= TOLD_BEYOND && ratio >= 1 / TOLD_BEYOND) return null;
+  const reached = fieldStrength.toFixed(1);
+  const asked = strength.toFixed(1);
+  if (ratio > 1) {
+    if (primitive === 'travel' && loops) {
+      return (
+        `Moves at strength ${reached}, not ${asked}: in a ${seconds.toFixed(1)} s loop it has to leave the ` +
+        'picture and come back, which takes at least that. For a slower one, choose Once or Ping-pong, or a ' +
+        'longer clip.'
+      );
+    }
+    return `Moves at strength ${reached}, not ${asked}: that is the slowest this motion goes on this region.`;
+  }
+  return (
+    `Moves at strength ${reached}, not ${asked}: that is as far as it can swing on this region without ` +
+    'tearing or dragging what lies beside it. A larger region, or a faster tempo, moves more.'
+  );
+}
+
+/** The notes of an animation's regions, for the render and export results (none from other engines). */
+export function notesOf(
+  regions: ReadonlyArray<{ id: string; note: string | null }>,
+): { regionId: string; note: string }[] {
+  return regions.flatMap((region) => (region.note ? [{ regionId: region.id, note: region.note }] : []));
+}
