@@ -22,6 +22,7 @@ import {
   TEMPO_RANGES,
 } from '../../../src/engine/eval/index.js';
 import { flowWhereChanged, toGrey, type GreyImage } from '../../../src/engine/flow/index.js';
+import { decodePhoto } from '../../../src/engine/image/decode.js';
 import { resizeRgba } from '../../../src/engine/image/encode.js';
 import type { Mask } from '../../../src/shared/index.js';
 import { createMotionEngine } from '../../../src/engine/motion/index.js';
@@ -36,6 +37,16 @@ async function texture(name: 'grass.png' | 'coffee.png' | 'chelsea.png', x0: num
   const data = new Float32Array(SIZE * SIZE);
   for (let y = 0; y < SIZE; y++)
     for (let x = 0; x < SIZE; x++) data[y * SIZE + x] = small.data[(y + y0) * 256 + x + x0]!;
+  return { width: SIZE, height: SIZE, data } satisfies GreyImage;
+}
+
+/** A SIZE x SIZE grey crop of one of the eval's hard photos at its 512-px size, top-left at (x0, y0). */
+async function hardTexture(name: 'kite.jpg', x0: number, y0: number) {
+  const { image } = await decodePhoto({ kind: 'path', path: `${PHOTOS_DIR}hard/${name}` });
+  const small = toGrey(await resizeRgba(image, 512, Math.round((512 * image.height) / image.width)));
+  const data = new Float32Array(SIZE * SIZE);
+  for (let y = 0; y < SIZE; y++)
+    for (let x = 0; x < SIZE; x++) data[y * SIZE + x] = small.data[(y + y0) * 512 + x + x0]!;
   return { width: SIZE, height: SIZE, data } satisfies GreyImage;
 }
 
@@ -81,11 +92,30 @@ function composite(bottom: GreyImage, top: GreyImage, where: Uint8Array, alpha =
   return { ...bottom, data };
 }
 
+/** `image` after `passes` 3x3 box blurs (the border left as it is). */
+function boxBlurred(image: GreyImage, passes: number): GreyImage {
+  const blurred = { ...image, data: Float32Array.from(image.data) };
+  for (let pass = 0; pass < passes; pass++) {
+    const from = Float32Array.from(blurred.data);
+    for (let y = 1; y < image.height - 1; y++) {
+      for (let x = 1; x < image.width - 1; x++) {
+        let sum = 0;
+        for (let dy = -1; dy <= 1; dy++)
+          for (let dx = -1; dx <= 1; dx++) sum += from[(y + dy) * image.width + x + dx]!;
+        blurred.data[y * image.width + x] = sum / 9;
+      }
+    }
+  }
+  return blurred;
+}
+
 let grass: GreyImage;
 let cat: GreyImage;
+let sky: GreyImage;
 beforeAll(async () => {
   grass = await texture('grass.png', 40, 20);
   cat = await texture('chelsea.png', 60, 20);
+  sky = await hardTexture('kite.jpg', 50, 150);
 });
 
 describe('hole texture', () => {
@@ -117,18 +147,7 @@ describe('hole texture', () => {
 
   it('fires on a flat fill with a hard rim over a blurred background', () => {
     // Bokeh: the grass box-blurred; the fill is flat with a dark outline where the object's edge was.
-    const blurred = { ...grass, data: Float32Array.from(grass.data) };
-    for (let pass = 0; pass < 4; pass++) {
-      const from = Float32Array.from(blurred.data);
-      for (let y = 1; y < SIZE - 1; y++) {
-        for (let x = 1; x < SIZE - 1; x++) {
-          let sum = 0;
-          for (let dy = -1; dy <= 1; dy++)
-            for (let dx = -1; dx <= 1; dx++) sum += from[(y + dy) * SIZE + x + dx]!;
-          blurred.data[y * SIZE + x] = sum / 9;
-        }
-      }
-    }
+    const blurred = boxBlurred(grass, 4);
     const photo = composite(blurred, cat, hole);
     const rim = disk(64, 64, 15);
     const fill = Float32Array.from(blurred.data, (v, i) => (hole[i] ? (rim[i] ? 120 : 60) : v));
@@ -141,6 +160,25 @@ describe('hole texture', () => {
     );
     expect(holeTexture([photo, exemplar], photo, hole)!.ratio).toBeLessThanOrEqual(
       DEFECT_TARGETS.holeTexture.atMost,
+    );
+  });
+
+  it.each([
+    ['a dark object', 0.3],
+    ['a bright object', 1.6],
+  ])('compares the fill with the sky around %s, not with the object itself', (_name, brightness) => {
+    // The cat's fur darkened or lit up (a kite's dark body, its white wing) on the kite photo's sky.
+    // The right fill is the sky that was behind it: the ring's windows must not reach into the
+    // object's contrast, whatever it is.
+    const object = { ...cat, data: Float32Array.from(cat.data, (v) => brightness * v) };
+    const photo = composite(sky, object, hole);
+    const truth = holeTexture([photo, sky], photo, hole)!.ratio;
+    expect(truth).toBeGreaterThanOrEqual(DEFECT_TARGETS.holeTexture.atLeast);
+    expect(truth).toBeLessThanOrEqual(DEFECT_TARGETS.holeTexture.atMost);
+    // A flat blob there still fires.
+    const flat = Float32Array.from(sky.data, (v, i) => (hole[i] ? sky.data[64 * SIZE + 64]! : v));
+    expect(holeTexture([photo, { ...sky, data: flat }], photo, hole)!.ratio).toBeLessThan(
+      DEFECT_TARGETS.holeTexture.atLeast,
     );
   });
 

@@ -1,6 +1,8 @@
 // The background fill behind moving layers: it takes the colours of the surroundings, not of the
 // object's rim (IGNORE), and keeps their grain or texture instead of reading as a blur.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { decodePhoto } from '../../../src/engine/image/decode.js';
 import { resizeRgba } from '../../../src/engine/image/encode.js';
 import type { RgbaImage } from '../../../src/engine/image/types.js';
 import { FILL, IGNORE, KNOWN, inpaint } from '../../../src/engine/motion/inpaint.js';
@@ -139,4 +141,44 @@ describe('patch fill', () => {
     expect(error(false)).toBeGreaterThan(35);
     expect(error(true)).toBeLessThan(12);
   });
+  it.each([
+    [260, 18],
+    [280, 18],
+    [270, 24],
+  ])(
+    'runs the ladybird photo’s stem on through a hole at x = %i (radius %i) that cuts it',
+    async (cx, radius) => {
+      // The eval's hard photo at its 512-px size. Its stem runs from (220, 125) down to the right at
+      // 0.4 px per px; the hole (with a 3-px rim that is no source, as behind a travel) sits on it.
+      const path = fileURLToPath(new URL('../../../examples/photos/hard/ladybird.jpg', import.meta.url));
+      const { image } = await decodePhoto({ kind: 'path', path });
+      const photo = await resizeRgba(image, 512, Math.round((512 * image.height) / image.width));
+      const { width, height } = photo;
+      const stemY = (x: number) => 125 + 0.4 * (x - 220);
+      const state = new Uint8Array(width * height);
+      for (let y = 0; y < height; y++)
+        for (let x = 0; x < width; x++) {
+          const d = Math.hypot(x - cx, y - stemY(cx));
+          state[y * width + x] = d <= radius ? FILL : d <= radius + 3 ? IGNORE : KNOWN;
+        }
+      /** Mean absolute grey difference from the photo along the stem's middle inside the hole. */
+      const offStem = (copy: boolean) => {
+        const rgba = Uint8Array.from(photo.data);
+        inpaint(rgba, width, height, state, { seed: 1, copy });
+        const grey = (d: Uint8Array, i: number) =>
+          0.299 * d[i * 4]! + 0.587 * d[i * 4 + 1]! + 0.114 * d[i * 4 + 2]!;
+        let sum = 0;
+        let n = 0;
+        for (let x = cx - radius + 2; x <= cx + radius - 2; x++) {
+          const i = Math.round(stemY(x)) * width + x;
+          sum += Math.abs(grey(rgba, i) - grey(photo.data, i));
+          n++;
+        }
+        return sum / n;
+      };
+      // The stem is some 60 grey levels brighter than the bokeh around it: a smooth fill drops it.
+      expect(offStem(false)).toBeGreaterThan(45);
+      expect(offStem(true)).toBeLessThan(20);
+    },
+  );
 });

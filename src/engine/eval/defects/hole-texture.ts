@@ -56,12 +56,19 @@ export function holeTexture(
   }
   if (filledCount < 30) return null;
   const ringWidth = Math.max(6, 0.5 * Math.sqrt(area / Math.PI));
-  const ring = new Uint8Array(inside.length);
-  for (let i = 0; i < ring.length; i++) ring[i] = distance[i]! >= 3 && distance[i]! <= 3 + ringWidth ? 1 : 0;
+  // The ring starts past the mask's edge by each statistic's reach (central differences 1 px, windows
+  // 2 and 6 px), so no window mixes in the object itself, as the plate keeps them off it on the fill's
+  // side: a dark kite on a quiet sky made the sky's ring read as textured as the kite.
+  const ringFrom = (reach: number) => {
+    const ring = new Uint8Array(inside.length);
+    for (let i = 0; i < ring.length; i++)
+      ring[i] = distance[i]! >= 3 + reach && distance[i]! <= 3 + reach + ringWidth ? 1 : 0;
+    return ring;
+  };
   const ringStats = [
-    gradientEnergy(photo, ring),
-    localVariance(photo, ring, 2),
-    localVariance(photo, ring, 6),
+    gradientEnergy(photo, ringFrom(1)),
+    localVariance(photo, ringFrom(2), 2),
+    localVariance(photo, ringFrom(6), 6),
   ];
   if (Math.max(...ringStats) < FLAT_RING) return null;
   const fillStats = [
