@@ -76,10 +76,14 @@ const h264: FormatSpec = {
   // x264 was a third of an export's CPU on a sky-sized clip (storm 1920x1280, 72 frames from PNG: 9.3 ->
   // 7.1 s CPU, 804 -> 756 KB, whole-clip luma 50.8 -> 51.2 dB); `npm run bench -- still` keeps every row
   // (luma 59.6-63.4 dB; RGB below lossless 0.01-1.05 dB, grass the most). "veryfast" (5.4 s) left grass
-  // 2.28 dB below lossless.
+  // 2.28 dB below lossless. Of veryfast's savings, ref=1 and subme=2 alone (veryfast also turns trellis
+  // quantisation off) cut x264's time by two fifths (issue 13.1: the storm's 72 frames, 4.7-5.0 -> 3.0 s
+  // CPU, 1219 -> 1053 KB; whole-clip luma 49.0 -> 48.3 dB against the rendered frames). Still area, luma / RGB below lossless, before -> after: rocket 62.5 -> 62.7 /
+  // 0.01 -> 0.01 dB, coffee 61.2 -> 61.7 / 0.05 -> 0.05, astronaut 60.1 -> 60.3 / 0.11 -> 0.10, chelsea
+  // 63.3 -> 62.5 / 0.12 -> 0.11, grass 58.1 -> 58.3 / 0.96 -> 0.92.
   outputArgs: (s) => [
     ...['-c:v', 'libx264', '-preset', 'faster', '-crf', crf(s.quality, 12, 36), '-profile:v', 'high'],
-    ...['-x264-params', 'qcomp=0.3:scenecut=0:zones=0,0,b=4'],
+    ...['-x264-params', 'qcomp=0.3:scenecut=0:zones=0,0,b=4:ref=1:subme=2'],
     ...BT709_TAGS,
     ...TV_RANGE,
     ...['-movflags', '+faststart', '-f', 'mp4'],

@@ -156,7 +156,7 @@ export async function exportClip(
     const clipFrames = () => {
       const source = fresh ?? planFrames(animation, encodePlan, signal);
       fresh = null;
-      return rawFrames(source, matteMode === 'alpha' ? matte : null, animation.width, animation.height);
+      return rawFrames(source, matteMode === 'alpha' ? matte : null, animation);
     };
     await encode({
       ffmpegPath: ffmpeg.path,
@@ -244,13 +244,17 @@ function outputOf(stage: StagedOutput): string {
   return stage.folder ? join(stage.tempPath, framePattern(stage)) : stage.tempPath;
 }
 
-/** The frames as ffmpeg reads them; a frame of another size would shear every frame after it. */
+/**
+ * The frames as ffmpeg reads them; a frame of another size would shear every frame after it. Each frame
+ * goes back to the animation once ffmpeg has it (encodeFrames asks for the next frame only then), for a
+ * later frame's memory.
+ */
 async function* rawFrames(
   frames: AsyncIterable<RgbaImage>,
   matte: Uint8Array | null,
-  width: number,
-  height: number,
+  animation: Animation,
 ): AsyncGenerator<Uint8Array> {
+  const { width, height } = animation;
   for await (const image of frames) {
     if (image.width !== width || image.height !== height || image.data.length !== width * height * 4) {
       throw new StirError(
@@ -259,6 +263,7 @@ async function* rawFrames(
       );
     }
     yield matte ? withMatteAlpha(image, matte) : image.data;
+    animation.recycle?.(image);
   }
 }
 

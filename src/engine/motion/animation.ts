@@ -77,6 +77,11 @@ export class MotionAnimation implements Animation {
     }
   }
 
+  /** A frame's memory goes back to the render workers for a later frame (render-pool.ts). */
+  recycle(image: RgbaImage): void {
+    this.#pool.recycle(image.data);
+  }
+
   dispose(): Promise<void> {
     return this.#pool.close();
   }

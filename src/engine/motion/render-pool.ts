@@ -60,6 +60,8 @@ export class RenderPool {
   readonly #queue: Job[] = [];
   readonly #scratch = createScratch();
   #nextId = 1;
+  /** The worker the next recycled frame buffer goes to (they take turns). */
+  #recycleTurn = 0;
   #inlineScheduled = false;
   #closed = false;
   /** Frames finished by the workers and on the main thread (tests and benchmarks read them). */
@@ -243,6 +245,20 @@ export class RenderPool {
       this.#queue.push(job);
       this.#pump();
     });
+  }
+
+  /**
+   * Gives a frame's memory to a worker to render a later frame into (worker.ts): the caller is done with
+   * it, and its buffer is detached here. Ignored unless it is the whole buffer of a frame of this plan.
+   */
+  recycle(data: Uint8Array): void {
+    const plan = this.#plan;
+    const buffer = data.buffer;
+    if (this.#closed || !plan || !(buffer instanceof ArrayBuffer)) return;
+    if (data.byteOffset !== 0 || buffer.byteLength !== plan.width * plan.height * 4) return;
+    const live = this.#slots.filter((slot) => slot.ready && !slot.dead);
+    const slot = live[this.#recycleTurn++ % Math.max(1, live.length)];
+    slot?.worker.postMessage({ type: 'recycle', buffer } satisfies WorkerRequest, [buffer]);
   }
 
   async close(): Promise<void> {

@@ -9,6 +9,8 @@ export type WorkerRequest =
   | { type: 'prepare'; input: PlanInput }
   | { type: 'plan'; plan: FramePlan; epoch: Int32Array }
   | { type: 'render'; id: number; index: number; epoch: number }
+  /** A frame's memory the caller is done with: a later frame is rendered into it. */
+  | { type: 'recycle'; buffer: ArrayBuffer }
   | { type: 'release' };
 
 export type WorkerReply =

@@ -16,6 +16,14 @@ if (!port) throw new Error('render worker started outside a worker thread');
 let plan: FramePlan | null = null;
 let epoch: Int32Array = new Int32Array(1);
 let scratch = createScratch();
+/**
+ * Frame buffers given back (recycle): a frame is rendered into one of them rather than into new memory.
+ * A new 10 MB buffer for every storm frame cost the first touch of each of its pages here, and a garbage
+ * collection on the engine's thread every few frames to free the last ones.
+ */
+let spare: ArrayBuffer[] = [];
+/** Enough for the frames in flight between the workers, the engine and ffmpeg (animation.ts: two a worker). */
+const SPARE_FRAMES = 4;
 
 async function prepare(input: PlanInput): Promise<void> {
   const send = (reply: WorkerReply) => port!.postMessage(reply);
@@ -43,6 +51,7 @@ port.on('message', (message: WorkerRequest) => {
     // buffers sized for it too.
     plan = null;
     scratch = createScratch();
+    spare = [];
     // Messages are handled in order: any frame it was rendering has stopped, and it is free.
     port.postMessage({ type: 'ready' } satisfies WorkerReply);
     return;
@@ -50,6 +59,12 @@ port.on('message', (message: WorkerRequest) => {
   if (message.type === 'plan') {
     plan = message.plan;
     epoch = message.epoch;
+    spare = [];
+    return;
+  }
+  if (message.type === 'recycle') {
+    const fits = plan !== null && message.buffer.byteLength === plan.width * plan.height * 4;
+    if (fits && spare.length < SPARE_FRAMES) spare.push(message.buffer);
     return;
   }
   const { id, index, epoch: started } = message;
@@ -58,7 +73,7 @@ port.on('message', (message: WorkerRequest) => {
     reply({ type: 'failed', id, cancelled: false, message: 'The worker has no animation to render.' });
     return;
   }
-  const buffer = new ArrayBuffer(plan.width * plan.height * 4);
+  const buffer = spare.pop() ?? new ArrayBuffer(plan.width * plan.height * 4);
   try {
     renderFrameInto(plan, index, new Uint8Array(buffer), scratch, () => Atomics.load(epoch, 0) !== started);
     reply({ type: 'frame', id, index, buffer }, [buffer]);

@@ -90,6 +90,11 @@ export interface Animation {
     to?: number;
     signal?: AbortSignal;
   }): AsyncIterable<{ index: number; image: RgbaImage }>;
+  /**
+   * Optional: the caller is done with a frame this animation gave it and will never read it again (the
+   * exporter, once ffmpeg has the frame), so its memory may hold a later frame instead of new memory.
+   */
+  recycle?(image: RgbaImage): void;
   /** Releases workers, sessions and buffers. */
   dispose(): Promise<void>;
 }

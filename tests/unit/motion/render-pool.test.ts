@@ -100,6 +100,37 @@ describe('building the motion plan', () => {
     await engine.dispose();
   });
 
+  it('renders later frames into the frame buffers given back, the same frames', async () => {
+    // The exporter gives each frame back once ffmpeg has it (recycle): its memory goes to a worker,
+    // which renders a later frame into it (issue 13.1: no new 10 MB buffer a storm frame).
+    const regions = [spec('flow', COFFEE), spec('sway', SPOON), spec('bob', SPOON)];
+    const large = { width: photo.width, height: photo.height };
+    const recycled = (await createMotionEngine({ workers: 1 }).prepare(
+      input(regions, large),
+      control,
+    )) as MotionAnimation;
+    const copies: Uint8Array[] = [];
+    try {
+      for await (const { image } of recycled.frames()) {
+        copies.push(image.data.slice());
+        recycled.recycle(image);
+        // Handed over (transferred to the worker): nothing here can read or write it any more.
+        expect(image.data.byteLength).toBe(0);
+      }
+      // Frames asked for one by one, after the stream, come from given-back memory too.
+      const again = await recycled.renderFrame(5);
+      expect(Buffer.compare(again.data, copies[5]!)).toBe(0);
+    } finally {
+      await recycled.dispose();
+    }
+    expect(recycled.renderStats.workerFrames).toBeGreaterThan(0);
+    const fresh = await framesOf(
+      (await createMotionEngine({ workers: 0 }).prepare(input(regions, large), control)) as MotionAnimation,
+    );
+    expect(copies.length).toBe(fresh.length);
+    copies.forEach((frame, i) => expect(Buffer.compare(frame, fresh[i]!), `frame ${i}`).toBe(0));
+  });
+
   it.each([1, 2])(
     'stops at once when cancelled while the plan is being built (%i workers)',
     async (workers) => {
