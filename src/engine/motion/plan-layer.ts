@@ -33,6 +33,11 @@ export interface PlannedRegion<P> {
    * swept along its path); absent when the region's area is its mask.
    */
   motionArea?: Mask;
+  /**
+   * A bounded motion made quicker than its word's tempo so that its swing stays inside its band: the
+   * cycles per second it got and its word's (told to the person, strength-note.ts).
+   */
+  quickened?: { hz: number; naturalHz: number };
 }
 
 /** The shortest cycle a bounded motion may be squeezed into to reach its strength, in frames. */
@@ -81,6 +86,13 @@ function moverOf(motion: LayerMotion): Mover {
   };
 }
 
+/** A layer motion calibrated to its strength, with its cycles over the span and its word's (null: not periodic). */
+export interface CalibratedLayer {
+  motion: LayerMotion;
+  cycles: number | null;
+  naturalCycles: number | null;
+}
+
 /** Amplitude and cycles for the requested speed: see calibrate.ts. */
 export function calibrateLayer(
   family: LayerMotionFamily,
@@ -89,7 +101,7 @@ export function calibrateLayer(
   frameCount: number,
   target: number,
   travelLimit: number,
-): LayerMotion {
+): CalibratedLayer {
   const thin = thinSamples(samples, 400);
   const pairsFor = (motion: LayerMotion) => timePairs(clock, frameCount, motion.opacity);
   const measure = (motion: LayerMotion) => measureMover(moverOf(motion), thin, pairsFor(motion));
@@ -107,11 +119,16 @@ export function calibrateLayer(
     if (clock.mode === 'loop' && family.wholeTurns) {
       // A loop must come back to where it started: whole turns per span.
       const turns = Math.max(1, Math.round((motion.amplitude * clock.span) / (2 * Math.PI)));
-      return family.build((2 * Math.PI * turns) / clock.span, 1);
+      return {
+        motion: family.build((2 * Math.PI * turns) / clock.span, 1),
+        cycles: null,
+        naturalCycles: null,
+      };
     }
-    return motion;
+    return { motion, cycles: null, naturalCycles: null };
   }
-  let cycles = Math.max(1, Math.round(clock.span / family.periodFrames));
+  const naturalCycles = Math.max(1, Math.round(clock.span / family.periodFrames));
+  let cycles = naturalCycles;
   let motion = solve(cycles);
   if (family.bounded) {
     // Keep the region inside its band: when the amplitude would carry its edge past it, make the motion
@@ -123,7 +140,7 @@ export function calibrateLayer(
       motion = solve(cycles);
     }
   }
-  return motion;
+  return { motion, cycles, naturalCycles };
 }
 
 function invertAffine(m: Float64Array, out: Float32Array, at: number): void {
@@ -169,7 +186,8 @@ export function planLayer(request: LayerRequest): PlannedRegion<LayerRegionPlan>
     request.seed,
   );
   const target = request.strength * sizes.unit;
-  const motion = calibrateLayer(family, shape.samples, clock, frameCount, target, sizes.layerTravel);
+  const calibrated = calibrateLayer(family, shape.samples, clock, frameCount, target, sizes.layerTravel);
+  const motion = calibrated.motion;
   const measured = measureMover(
     moverOf(motion),
     thinSamples(shape.samples, 400),
@@ -231,7 +249,21 @@ export function planLayer(request: LayerRequest): PlannedRegion<LayerRegionPlan>
     },
     fieldStrength: measured.meanSpeed / sizes.unit,
     motionArea,
+    quickened: quickenedOf(calibrated, clock.span / request.fps),
   };
+}
+
+/**
+ * A bounded motion's tempo when its band made it half as quick again as its word's or more (a breath on a
+ * large region at 0.4 quickened fourfold), else undefined: the person is told, not left to wonder.
+ */
+function quickenedOf(
+  calibrated: CalibratedLayer,
+  seconds: number,
+): { hz: number; naturalHz: number } | undefined {
+  const { cycles, naturalCycles } = calibrated;
+  if (cycles === null || naturalCycles === null || cycles < 1.5 * naturalCycles) return undefined;
+  return { hz: cycles / seconds, naturalHz: naturalCycles / seconds };
 }
 
 /** Opaque up to `grow` pixels past the region, then fading out over `feather` pixels. */

@@ -13,7 +13,7 @@ import { isWholePhoto, maskAtSize, regionShape } from './mask.js';
 import { refineCoverage, refineOptionsFor } from './mask-refine.js';
 import { planCamera } from './plan-camera.js';
 import { planFluid } from './plan-fluid.js';
-import { planLayer } from './plan-layer.js';
+import { planLayer, type PlannedRegion } from './plan-layer.js';
 import { planWarp } from './plan-warp.js';
 import { sharedUint8, type FramePlan, type RegionPlan } from './plan.js';
 import {
@@ -32,7 +32,7 @@ import { planFaceInRegion } from '../people/face-region.js';
 import { planBodyInRegion } from '../people/plan-body.js';
 import { mayMeanOnPerson, meaningOnPerson } from '../people/person-word.js';
 import { guideAtSize, guidedMotion } from './guide.js';
-import { strengthNote } from './strength-note.js';
+import { strengthNote, tempoNote } from './strength-note.js';
 
 /** The largest long side segmenters work at (SAM's input, the classic segmenter's refinement size). */
 const SEGMENTED_SIZE = 1024;
@@ -191,7 +191,7 @@ export async function buildPlan(input: PlanInput, control: JobControl): Promise<
     const shape = regionShape(coverage, width, height);
     if (shape.area === 0) continue;
     const common = { width, height, clock, frameCount, strength: region.strength, sizes };
-    let planned: { plan: RegionPlan; fieldStrength: number; motionArea?: Mask };
+    let planned: PlannedRegion<RegionPlan>;
     if (motion.primitive === 'face') {
       planned = planFaceInRegion(
         { ...common, photo, motion, fps },
@@ -247,6 +247,7 @@ export async function buildPlan(input: PlanInput, control: JobControl): Promise<
           seconds: clock.span / fps,
         })
       : null;
+    if (planned.quickened) report.note ??= tempoNote(planned.quickened, region.strength);
     if (planned.motionArea) report.motionArea = planned.motionArea;
   }
   control.progress('Building motion fields', 1);

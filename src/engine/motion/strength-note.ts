@@ -1,8 +1,9 @@
-// What a person is told when a region cannot move at the strength they asked for. Strength is the mean
-// speed of the region's points (QUALITY.md), and most motions reach it; some cannot, for reasons the
-// person would not guess: a looping travel must leave the picture and come back within the clip, so it
-// has a slowest speed; a swing or a wave held by a narrow region has a widest. The clip is still made,
-// at the strength the engine could give, and the person reads why and what to change beside the slider.
+// What a person is told when a region cannot move as they asked. Strength is the mean speed of the
+// region's points (QUALITY.md), and most motions reach it at their word's tempo; some cannot, for reasons
+// the person would not guess: a looping travel must leave the picture and come back within the clip, so
+// it has a slowest speed; a swing or a wave held by a narrow region has a widest; a motion in place that
+// would swing past its band reaches its speed by going quicker than its word. The clip is still made, and
+// the person reads why and what to change beside the slider.
 
 /** Field strength this far from the request (as a ratio either way) is told; closer is the request. */
 const TOLD_BEYOND = 1.15;
@@ -47,4 +48,16 @@ export function notesOf(
   regions: ReadonlyArray<{ id: string; note: string | null }>,
 ): { regionId: string; note: string }[] {
   return regions.flatMap((region) => (region.note ? [{ regionId: region.id, note: region.note }] : []));
+}
+
+/**
+ * Said when a motion in place was made quicker than its word so that its swing stays inside its band:
+ * strength is speed, and a wide enough swing would carry the region past what its band allows.
+ */
+export function tempoNote(quickened: { hz: number; naturalHz: number }, strength: number): string {
+  return (
+    `Moves at ${quickened.hz.toFixed(2)} cycles a second, faster than the word's ${quickened.naturalHz.toFixed(2)}: ` +
+    `at strength ${strength.toFixed(1)} a slower swing would carry it past the edge of its region. For a calmer ` +
+    'one, lower the strength.'
+  );
 }

@@ -1,7 +1,13 @@
-// What a person is told when a region cannot move at the strength asked (strength-note.ts): nothing within
-// 15% either way; a looping travel's slowest speed with what to change; a held swing's widest.
+// What a person is told when a region cannot move as asked (strength-note.ts): nothing within 15% either
+// way; a looping travel's slowest speed with what to change; a held swing's widest; a motion in place made
+// quicker than its word to stay inside its band.
 import { describe, expect, it } from 'vitest';
-import { notesOf, strengthNote } from '../../../src/engine/motion/strength-note.js';
+import { rasterize } from '../../../src/engine/eval/shapes.js';
+import { fitLongSide } from '../../../src/engine/image/types.js';
+import { preparePlan } from '../../../src/engine/motion/prepare.js';
+import { notesOf, strengthNote, tempoNote } from '../../../src/engine/motion/strength-note.js';
+import { loadPhoto } from '../../helpers/photos.js';
+import { regionSpec } from '../../helpers/region-spec.js';
 
 const base = { strength: 2, fieldStrength: 2, primitive: 'sway', loops: true, seconds: 3 };
 
@@ -35,5 +41,41 @@ describe('strength notes', () => {
         { id: 'b', note: 'Moves at strength 2.0, not 1.0: x' },
       ]),
     ).toEqual([{ regionId: 'b', note: 'Moves at strength 2.0, not 1.0: x' }]);
+  });
+});
+
+describe('tempo notes', () => {
+  it('tells a motion in place made quicker than its word to stay inside its band, and what to change', () => {
+    expect(tempoNote({ hz: 1.333, naturalHz: 0.333 }, 0.4)).toBe(
+      "Moves at 1.33 cycles a second, faster than the word's 0.33: at strength 0.4 a slower swing would carry it " +
+        'past the edge of its region. For a calmer one, lower the strength.',
+    );
+  });
+
+  it('is said of chelsea’s breathing cat at 0.4, and not at 0.1, where a breath’s pace fits', async () => {
+    const { image: photo } = await loadPhoto('chelsea.png');
+    const shape = { kind: 'ellipse', cx: 0.5, cy: 0.5, rx: 0.3, ry: 0.38 } as const;
+    const noteAt = async (strength: number) => {
+      const { regions } = await preparePlan(
+        {
+          photo,
+          regions: [
+            regionSpec({
+              id: 'cat',
+              mask: rasterize(shape, photo.width, photo.height),
+              prompt: 'breathe',
+              strength,
+              seed: 1,
+            }),
+          ],
+          timing: { seconds: 3, fps: 24, loop: 'loop' },
+          size: fitLongSide(photo.width, photo.height, 512),
+        },
+        { signal: new AbortController().signal, progress: () => undefined },
+      );
+      return regions[0]!.note;
+    };
+    expect(await noteAt(0.4)).toMatch(/^Moves at 1\.\d\d cycles a second, faster than the word's 0\.33/);
+    expect(await noteAt(0.1)).toBeNull();
   });
 });
