@@ -47,6 +47,16 @@ const RENDER_DEBOUNCE_MS = 250;
  */
 const MARGIN_SHARE = 0.03;
 
+/** What every frame of a clip depends on beyond its regions: its length, rate, loop and engine. */
+function clipKeyOf(settings: AnimationSettings): string {
+  return JSON.stringify([settings.seconds, settings.fps, settings.loop, settings.engine, settings.packId]);
+}
+
+/** What a strength note was said of: the clip and the region's signature. */
+function noteKey(clipKey: string, signature: string): string {
+  return `${clipKey}\n${signature}`;
+}
+
 export class Preview {
   /** Decoded frames at preview size; null where a frame has not arrived. */
   frames = $state.raw<ReadonlyArray<ImageBitmap | null>>([]);
@@ -403,73 +413,63 @@ export class Preview {
   }
 
   #snapshot(source: PreviewSource): RenderSnapshot {
-    const { settings } = source;
-    const clipKey = JSON.stringify([
-      settings.seconds,
-      settings.fps,
-      settings.loop,
-      settings.engine,
-      settings.packId,
-    ]);
     // A plain snapshot for comparing, never read reactively.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const regions = new Map<string, RenderedRegion>();
     for (const region of source.regions) {
       if (!region.visible) continue;
       regions.set(region.id, {
-        signature: regionSignature(
-          this.#maskId(region.mask.data),
-          region.motion,
-          region.pose,
-          settings.engine,
-          source.isPuppet?.(region.motion.prompt) ?? false,
-        ),
+        signature: this.#signatureOf(source, region),
         bounds: this.#maskBounds(region),
         leavesMask: source.leavesMask?.(region.motion.prompt) ?? false,
       });
     }
-    return this.#withReaches({ clipKey, longSide: this.#renderLongSide(source), regions });
+    return this.#withReaches({
+      clipKey: clipKeyOf(source.settings),
+      longSide: this.#renderLongSide(source),
+      regions,
+    });
+  }
+
+  /** What a region renders from: its mask, motion and pose, and the engine. */
+  #signatureOf(source: PreviewSource, region: Region): string {
+    return regionSignature(
+      this.#maskId(region.mask.data),
+      region.motion,
+      region.pose,
+      source.settings.engine,
+      source.isPuppet?.(region.motion.prompt) ?? false,
+    );
   }
 
   /** The engine's note on the region's strength, while the region and the clip are as it was said of. */
   strengthNote(region: Region): string | null {
     const known = this.#strengthNotes.get(region.id);
-    return known && known.key === this.#noteKey(this.#source(), region) ? known.note : null;
+    if (!known) return null;
+    const source = this.#source();
+    return known.key === noteKey(clipKeyOf(source.settings), this.#signatureOf(source, region))
+      ? known.note
+      : null;
   }
 
-  /** The notes of a finished render replace those of the regions it rendered. */
+  /**
+   * The notes of a finished render replace those of the regions it rendered, each kept for the clip and
+   * the region as the render saw them (an edit made while it ran is not what the note was said of).
+   */
   #keepStrengthNotes(
     plan: RenderPlan,
     rendered: RenderSnapshot,
     notes: ReadonlyArray<{ regionId: string; note: string }>,
   ): void {
-    const source = this.#source();
     // A fresh map each time: the inspector reads it reactively as a whole.
     // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const kept = new Map(this.#strengthNotes);
     for (const id of plan.kind === 'partial' ? plan.regionIds : rendered.regions.keys()) kept.delete(id);
     for (const { regionId, note } of notes) {
-      const region = source.regions.find((r) => r.id === regionId);
-      if (region) kept.set(regionId, { key: this.#noteKey(source, region), note });
+      const region = rendered.regions.get(regionId);
+      if (region) kept.set(regionId, { key: noteKey(rendered.clipKey, region.signature), note });
     }
     this.#strengthNotes = kept;
-  }
-
-  /** What a strength note depends on: the region's motion and mask, and the clip's length and loop. */
-  #noteKey(source: PreviewSource, region: Region): string {
-    const { settings } = source;
-    return JSON.stringify([
-      settings.seconds,
-      settings.fps,
-      settings.loop,
-      regionSignature(
-        this.#maskId(region.mask.data),
-        region.motion,
-        region.pose,
-        settings.engine,
-        source.isPuppet?.(region.motion.prompt) ?? false,
-      ),
-    ]);
   }
 
   /** The snapshot with each region's reach, where the engine reported one for the signature it has now. */
