@@ -108,6 +108,12 @@ export interface WarpRegionPlan {
   active: Uint8Array;
   /** The photo's detail (detail.ts: width * height), restoring what bilinear samples blur away. */
   detail: Int8Array;
+  /**
+   * Where the backward offset is solved (render-frame.ts drawWarp): at the grid points and interpolated
+   * between them ('grid', for a bending thing's wide, gentle band), or at every pixel ('pixel', for a
+   * texture's steep fronts, whose measured strength interpolation would lower).
+   */
+  inverse: 'grid' | 'pixel';
 }
 
 export interface CameraRegionPlan {
