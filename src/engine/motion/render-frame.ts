@@ -375,6 +375,7 @@ function drawFluid(
     decorrelate: 1 / region.grain,
     step,
     words: fluidWords(photo, region, out),
+    row: new Float64Array(10),
   };
   const cell = shared.words ? fluidCellWords : fluidCell;
   for (let j = 0; j + 1 < grid.rows; j++) {
@@ -416,6 +417,8 @@ interface FluidFrame {
   step: number;
   /** Whole-pixel views for fluidCellWords; null where fluidCell draws (fluidWords). */
   words: FluidWords | null;
+  /** cellRow's ten values for the row being drawn. */
+  row: Float64Array;
 }
 
 /** An opaque alpha byte in a pixel read as a Uint32 (little-endian: the top byte). */
@@ -463,6 +466,44 @@ function fluidWords(photo: Uint8Array, region: FluidRegionPlan, out: Uint8Array)
 }
 
 /**
+ * One row of a fluid cell (fy: its share of the way down the cell; g00: the cell's top-left grid point):
+ * the blend weight and the back and ahead offsets at the row's left end and their steps per pixel, into
+ * row[0..9] as (value, step) pairs: weight, back x, back y, ahead x, ahead y. Speed (issue 13.1): the
+ * five fields are bilinear in the cell, so along a row they are linear in x; both fluid kernels step along
+ * the row by these increments instead of weighing four corners per pixel.
+ */
+function cellRow(
+  back: Float32Array,
+  ahead: Float32Array,
+  blend: Float32Array,
+  g00: number,
+  cols: number,
+  fy: number,
+  step: number,
+  row: Float64Array,
+): void {
+  const g10 = g00 + 2;
+  const g01 = g00 + cols * 2;
+  const g11 = g01 + 2;
+  const gy = 1 - fy;
+  const wbL = blend[g00 >> 1]! * gy + blend[g01 >> 1]! * fy;
+  const baxL = back[g00]! * gy + back[g01]! * fy;
+  const bayL = back[g00 + 1]! * gy + back[g01 + 1]! * fy;
+  const abxL = ahead[g00]! * gy + ahead[g01]! * fy;
+  const abyL = ahead[g00 + 1]! * gy + ahead[g01 + 1]! * fy;
+  row[0] = wbL;
+  row[1] = (blend[g10 >> 1]! * gy + blend[g11 >> 1]! * fy - wbL) / step;
+  row[2] = baxL;
+  row[3] = (back[g10]! * gy + back[g11]! * fy - baxL) / step;
+  row[4] = bayL;
+  row[5] = (back[g10 + 1]! * gy + back[g11 + 1]! * fy - bayL) / step;
+  row[6] = abxL;
+  row[7] = (ahead[g10]! * gy + ahead[g11]! * fy - abxL) / step;
+  row[8] = abyL;
+  row[9] = (ahead[g10 + 1]! * gy + ahead[g11 + 1]! * fy - abyL) / step;
+}
+
+/**
  * Draws one grid cell of a fluid region: rows ys..ye, columns xs..xe, its corner at (px0, py0) and its
  * top-left grid point at g00. A function of its own rather than a block inside drawFluid: V8 compiled
  * drawFluid's loops on stack replacement and boxed a double for about every pixel there (some 36 MB of
@@ -482,34 +523,22 @@ function fluidCell(
   ys: number,
   ye: number,
 ): void {
-  const { photo, out, width, height, opaque, mean, meanBox, meanWidth, detail, decorrelate, step } = shared;
-  const g10 = g00 + 2;
-  const g01 = g00 + cols * 2;
-  const g11 = g01 + 2;
-  // Speed (issue 13.1): the five fields (blend weight, back and ahead offsets) are bilinear in the
-  // cell, so along a row they are linear in x: interpolate each row's two ends down the cell's
-  // sides, then step along the row by a constant increment instead of weighing four corners per
-  // pixel.
-  const b00 = blend[g00 >> 1]!;
-  const b10 = blend[g10 >> 1]!;
-  const b01 = blend[g01 >> 1]!;
-  const b11 = blend[g11 >> 1]!;
+  const { photo, out, width, height, opaque, mean, meanBox, meanWidth, detail, decorrelate, step, row } =
+    shared;
   const lastX = width - 1;
   const lastY = height - 1;
   for (let y = ys; y < ye; y++) {
-    const fy = (y - py0) / step;
-    const gy = 1 - fy;
-    // Row ends (at px0 and px0 + step) and per-pixel increments of each field.
-    const wbL = b00 * gy + b01 * fy;
-    const baxL = back[g00]! * gy + back[g01]! * fy;
-    const bayL = back[g00 + 1]! * gy + back[g01 + 1]! * fy;
-    const abxL = ahead[g00]! * gy + ahead[g01]! * fy;
-    const abyL = ahead[g00 + 1]! * gy + ahead[g01 + 1]! * fy;
-    const dwb = (b10 * gy + b11 * fy - wbL) / step;
-    const dbax = (back[g10]! * gy + back[g11]! * fy - baxL) / step;
-    const dbay = (back[g10 + 1]! * gy + back[g11 + 1]! * fy - bayL) / step;
-    const dabx = (ahead[g10]! * gy + ahead[g11]! * fy - abxL) / step;
-    const daby = (ahead[g10 + 1]! * gy + ahead[g11 + 1]! * fy - abyL) / step;
+    cellRow(back, ahead, blend, g00, cols, (y - py0) / step, step, row);
+    const wbL = row[0]!;
+    const dwb = row[1]!;
+    const baxL = row[2]!;
+    const dbax = row[3]!;
+    const bayL = row[4]!;
+    const dbay = row[5]!;
+    const abxL = row[6]!;
+    const dabx = row[7]!;
+    const abyL = row[8]!;
+    const daby = row[9]!;
     for (let x = xs; x < xe; x++) {
       const u = x - px0;
       // Weight of the arriving content, and the variance-preserving blend (Heitz and Neyret,
@@ -629,30 +658,22 @@ function fluidCellWords(
   ys: number,
   ye: number,
 ): void {
-  const { width, height, meanBox, meanWidth, decorrelate, step } = shared;
+  const { width, height, meanBox, meanWidth, decorrelate, step, row } = shared;
   const { pixels, mean, out } = shared.words!;
-  const g10 = g00 + 2;
-  const g01 = g00 + cols * 2;
-  const g11 = g01 + 2;
-  const b00 = blend[g00 >> 1]!;
-  const b10 = blend[g10 >> 1]!;
-  const b01 = blend[g01 >> 1]!;
-  const b11 = blend[g11 >> 1]!;
   const lastX = width - 1;
   const lastY = height - 1;
   for (let y = ys; y < ye; y++) {
-    const fy = (y - py0) / step;
-    const gy = 1 - fy;
-    const wbL = b00 * gy + b01 * fy;
-    const baxL = back[g00]! * gy + back[g01]! * fy;
-    const bayL = back[g00 + 1]! * gy + back[g01 + 1]! * fy;
-    const abxL = ahead[g00]! * gy + ahead[g01]! * fy;
-    const abyL = ahead[g00 + 1]! * gy + ahead[g01 + 1]! * fy;
-    const dwb = (b10 * gy + b11 * fy - wbL) / step;
-    const dbax = (back[g10]! * gy + back[g11]! * fy - baxL) / step;
-    const dbay = (back[g10 + 1]! * gy + back[g11 + 1]! * fy - bayL) / step;
-    const dabx = (ahead[g10]! * gy + ahead[g11]! * fy - abxL) / step;
-    const daby = (ahead[g10 + 1]! * gy + ahead[g11 + 1]! * fy - abyL) / step;
+    cellRow(back, ahead, blend, g00, cols, (y - py0) / step, step, row);
+    const wbL = row[0]!;
+    const dwb = row[1]!;
+    const baxL = row[2]!;
+    const dbax = row[3]!;
+    const bayL = row[4]!;
+    const dbay = row[5]!;
+    const abxL = row[6]!;
+    const dabx = row[7]!;
+    const abyL = row[8]!;
+    const daby = row[9]!;
     for (let x = xs; x < xe; x++) {
       const u = x - px0;
       const wb = wbL + dwb * u;
