@@ -38,6 +38,11 @@ export interface PlannedRegion<P> {
    * cycles per second it got and its word's (told to the person, strength-note.ts).
    */
   quickened?: { hz: number; naturalHz: number };
+  /**
+   * A motion held at its widest (a breath on something that is not a person, layers.ts BREATH_LARGEST):
+   * the swell it got and the one its strength asked for, as shares of the region's size (strength-note.ts).
+   */
+  held?: { largest: number; asked: number };
 }
 
 /** The shortest cycle a bounded motion may be squeezed into to reach its strength, in frames. */
@@ -91,6 +96,8 @@ export interface CalibratedLayer {
   motion: LayerMotion;
   cycles: number | null;
   naturalCycles: number | null;
+  /** Set when the family's widest held it: the amplitude it got and the one its strength asked for. */
+  held?: { largest: number; asked: number };
 }
 
 /** Amplitude and cycles for the requested speed: see calibrate.ts. */
@@ -130,6 +137,8 @@ export function calibrateLayer(
   const naturalCycles = Math.max(1, Math.round(clock.span / family.periodFrames));
   let cycles = naturalCycles;
   let motion = solve(cycles);
+  if (family.largest !== undefined)
+    return heldAtLargest(family, family.largest, motion, cycles, measure, travelLimit);
   if (family.bounded) {
     // Keep the region inside its band: when the amplitude would carry its edge past it, make the motion
     // quicker instead of wider (speed = amplitude x frequency).
@@ -141,6 +150,31 @@ export function calibrateLayer(
     }
   }
   return { motion, cycles, naturalCycles };
+}
+
+/**
+ * A motion with a widest of its own (a breath) keeps its word's tempo: past its widest, or past what keeps
+ * its edge inside its band, it is held there rather than made quicker, and the person is told.
+ */
+function heldAtLargest(
+  family: LayerMotionFamily,
+  widest: number,
+  motion: LayerMotion,
+  cycles: number,
+  measure: (motion: LayerMotion) => { maxDisplacement: number },
+  travelLimit: number,
+): CalibratedLayer {
+  const { maxDisplacement } = measure(motion);
+  // Displacement grows in proportion to the amplitude (a linear family): the widest inside the band.
+  const inBand = maxDisplacement > 0 ? (motion.amplitude * travelLimit) / maxDisplacement : Infinity;
+  const largest = Math.min(widest, inBand);
+  if (motion.amplitude <= largest) return { motion, cycles, naturalCycles: cycles };
+  return {
+    motion: family.build(largest, cycles),
+    cycles,
+    naturalCycles: cycles,
+    held: { largest, asked: motion.amplitude },
+  };
 }
 
 function invertAffine(m: Float64Array, out: Float32Array, at: number): void {
@@ -250,6 +284,7 @@ export function planLayer(request: LayerRequest): PlannedRegion<LayerRegionPlan>
     fieldStrength: measured.meanSpeed / sizes.unit,
     motionArea,
     quickened: quickenedOf(calibrated, clock.span / request.fps),
+    ...(calibrated.held ? { held: calibrated.held } : {}),
   };
 }
 

@@ -32,7 +32,7 @@ import { planFaceInRegion } from '../people/face-region.js';
 import { planBodyInRegion } from '../people/plan-body.js';
 import { mayMeanOnPerson, meaningOnPerson } from '../people/person-word.js';
 import { guideAtSize, guidedMotion } from './guide.js';
-import { strengthNote, tempoNote } from './strength-note.js';
+import { breathNote, strengthNote, tempoNote } from './strength-note.js';
 
 /** The largest long side segmenters work at (SAM's input, the classic segmenter's refinement size). */
 const SEGMENTED_SIZE = 1024;
@@ -72,7 +72,7 @@ function cameraAsLayer(motion: MotionPrimitive, clock: RegionClock, fps: number)
   return motion;
 }
 
-/** A breath on a region with no person in it swells and shrinks at the breath's own pace. */
+/** A breath on a region with no person in it swells and settles at the breath's own pace. */
 function breathPeriod(motion: MotionPrimitive): number {
   return 'period' in motion ? motion.period : 3.5;
 }
@@ -203,7 +203,7 @@ export async function buildPlan(input: PlanInput, control: JobControl): Promise<
       const body = { ...common, photo, shape, motion, seed: region.seed, fps, pose: region.pose };
       planned =
         planBodyInRegion(body, input.photoSize, region.mask, input.people) ??
-        planLayer({ ...body, motion: { primitive: 'pulse', period: breathPeriod(motion), beat: false } });
+        planLayer({ ...body, motion: { primitive: 'breath', period: breathPeriod(motion) } });
     } else if (isCamera(motion) && whole) {
       planned = planCamera({ ...common, photo, motion });
     } else {
@@ -238,15 +238,19 @@ export async function buildPlan(input: PlanInput, control: JobControl): Promise<
     report.fieldStrength = planned.fieldStrength;
     // Face and body words measure their strength their own way (a smile's lift, a breath's rise).
     const measuredAsSpeed = ['layer', 'warp', 'fluid'].includes(planned.plan.kind);
-    report.note = measuredAsSpeed
-      ? strengthNote({
-          strength: region.strength,
-          fieldStrength: planned.fieldStrength,
-          primitive: motion.primitive,
-          loops: loop === 'loop',
-          seconds: clock.span / fps,
-        })
-      : null;
+    // A breath held at its widest says so in its own words (a breath's size, not its band).
+    const held = planned.held ? breathNote(planned.held, region.strength, planned.fieldStrength) : null;
+    report.note =
+      held ??
+      (measuredAsSpeed
+        ? strengthNote({
+            strength: region.strength,
+            fieldStrength: planned.fieldStrength,
+            primitive: motion.primitive,
+            loops: loop === 'loop',
+            seconds: clock.span / fps,
+          })
+        : null);
     if (planned.quickened) report.note ??= tempoNote(planned.quickened, region.strength);
     if (planned.motionArea) report.motionArea = planned.motionArea;
   }

@@ -62,6 +62,11 @@ export type LayerPrimitive =
   /** Grows and shrinks about its centre; beat = a heartbeat's double pulse rather than a smooth breath. */
   | { primitive: 'pulse'; period: number; beat: boolean }
   /**
+   * A breath on something that is not a person (a sleeping cat, a pillow): it swells from its base and
+   * settles, at a breath's tempo, by no more than a breath does (layers.ts BREATH_LARGEST).
+   */
+  | { primitive: 'breath'; period: number }
+  /**
    * Moves the region out along its path (launch, fly away, drive forward, fall): the region's mask swept
    * along `direction` over the distance the motion covers is its motion area (sweep.ts). `pace`:
    * accelerate = from rest with constant acceleration (a launch, a fall); steady = eases into a constant
@@ -99,7 +104,7 @@ export type FacePart = FacePrimitive['part'];
 
 /**
  * A body motion driven by the person's skeleton (src/engine/people/plan-body.ts); needs a detected body.
- * breathe: the chest and shoulders rise and fall (a region with no person in it pulses instead);
+ * breathe: the chest and shoulders rise and fall (a region with no person in it swells from its base);
  * wave: the forearm and hand swing about the elbow; raise: the arm lifts about the shoulder and comes
  * back. `side` is the person's own arm, or null for the one whose hand shows.
  */

@@ -2,7 +2,8 @@
 // region's points (QUALITY.md), and most motions reach it at their word's tempo; some cannot, for reasons
 // the person would not guess: a looping travel must leave the picture and come back within the clip, so
 // it has a slowest speed; a swing or a wave held by a narrow region has a widest; a motion in place that
-// would swing past its band reaches its speed by going quicker than its word. The clip is still made, and
+// would swing past its band reaches its speed by going quicker than its word; a breath on something that is
+// not a person swells no more than a breath does. The clip is still made, and
 // the person reads why and what to change beside the slider.
 
 /** Field strength this far from the request (as a ratio either way) is told; closer is the request. */
@@ -48,6 +49,27 @@ export function notesOf(
   regions: ReadonlyArray<{ id: string; note: string | null }>,
 ): { regionId: string; note: string }[] {
   return regions.flatMap((region) => (region.note ? [{ regionId: region.id, note: region.note }] : []));
+}
+
+/**
+ * Said when a breath on something that is not a person was held at its widest (layers.ts BREATH_LARGEST,
+ * or its band): it keeps a breath's tempo rather than panting, so a stronger one is another word's.
+ * `held`: the swell it got and the one asked, as shares of the region's size.
+ */
+export function breathNote(
+  held: { largest: number; asked: number },
+  strength: number,
+  fieldStrength: number,
+): string | null {
+  if (!(fieldStrength > 0) || strength / fieldStrength <= TOLD_BEYOND) return null;
+  // A breath's strengths are small: two figures, so 0.15 is not read as 0.2.
+  const figure = (value: number) => (value < 1 ? value.toFixed(2) : value.toFixed(1));
+  const percent = (share: number) => `${(100 * share).toFixed(1)}%`;
+  return (
+    `Moves at strength ${figure(fieldStrength)}, not ${figure(strength)}: a breath swells this region by ` +
+    `at most ${percent(held.largest)}, and at strength ${figure(strength)} it would swell by ` +
+    `${percent(held.asked)}. For more movement, choose 'bob' or 'float'.`
+  );
 }
 
 /**

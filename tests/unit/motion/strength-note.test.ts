@@ -1,11 +1,12 @@
 // What a person is told when a region cannot move as asked (strength-note.ts): nothing within 15% either
-// way; a looping travel's slowest speed with what to change; a held swing's widest; a motion in place made
-// quicker than its word to stay inside its band.
+// way; a looping travel's slowest speed with what to change; a held swing's widest; a breath held at a
+// breath's size; a motion in place made quicker than its word to stay inside its band.
 import { describe, expect, it } from 'vitest';
 import { rasterize } from '../../../src/engine/eval/shapes.js';
 import { fitLongSide } from '../../../src/engine/image/types.js';
 import { preparePlan } from '../../../src/engine/motion/prepare.js';
-import { notesOf, strengthNote, tempoNote } from '../../../src/engine/motion/strength-note.js';
+import { breathNote, notesOf, strengthNote, tempoNote } from '../../../src/engine/motion/strength-note.js';
+import { MOTION_WORDS } from '../../../src/engine/motion/words.js';
 import { loadPhoto } from '../../helpers/photos.js';
 import { regionSpec } from '../../helpers/region-spec.js';
 
@@ -44,6 +45,19 @@ describe('strength notes', () => {
   });
 });
 
+describe('breath notes', () => {
+  it('tell a breath held at its widest how far it swells, how far it was asked to, and what moves more', () => {
+    expect(breathNote({ largest: 0.0233, asked: 0.0932 }, 0.4, 0.1)).toBe(
+      'Moves at strength 0.10, not 0.40: a breath swells this region by at most 2.3%, and at strength 0.40 it ' +
+        "would swell by 9.3%. For more movement, choose 'bob' or 'float'.",
+    );
+    // The words it offers are words the person can type.
+    for (const word of ['bob', 'float']) expect(MOTION_WORDS.map((w) => w.word)).toContain(word);
+    // Held only a little below what was asked (within 15%): nothing to tell.
+    expect(breathNote({ largest: 0.0233, asked: 0.025 }, 0.16, 0.15)).toBeNull();
+  });
+});
+
 describe('tempo notes', () => {
   it('tells a motion in place made quicker than its word to stay inside its band, and what to change', () => {
     expect(tempoNote({ hz: 1.333, naturalHz: 0.333 }, 0.4)).toBe(
@@ -52,10 +66,10 @@ describe('tempo notes', () => {
     );
   });
 
-  it('is said of chelsea’s breathing cat at 0.4, and not at 0.1, where a breath’s pace fits', async () => {
+  it('is said of chelsea’s cat beating like a heart at 0.8, and not at 0.4, where its pace fits', async () => {
     const { image: photo } = await loadPhoto('chelsea.png');
     const shape = { kind: 'ellipse', cx: 0.5, cy: 0.5, rx: 0.3, ry: 0.38 } as const;
-    const noteAt = async (strength: number) => {
+    const noteAt = async (prompt: string, strength: number) => {
       const { regions } = await preparePlan(
         {
           photo,
@@ -63,7 +77,7 @@ describe('tempo notes', () => {
             regionSpec({
               id: 'cat',
               mask: rasterize(shape, photo.width, photo.height),
-              prompt: 'breathe',
+              prompt,
               strength,
               seed: 1,
             }),
@@ -75,7 +89,12 @@ describe('tempo notes', () => {
       );
       return regions[0]!.note;
     };
-    expect(await noteAt(0.4)).toMatch(/^Moves at 1\.\d\d cycles a second, faster than the word's 0\.33/);
-    expect(await noteAt(0.1)).toBeNull();
+    expect(await noteAt('pulse', 0.8)).toMatch(
+      /^Moves at 2\.00 cycles a second, faster than the word's 1\.00/,
+    );
+    expect(await noteAt('pulse', 0.4)).toBeNull();
+    // A breath is never made quicker than a breath (breath.test.ts): it is held at a breath's size instead.
+    expect(await noteAt('breathe', 0.4)).toMatch(/^Moves at strength 0\.10, not 0\.40: a breath swells/);
+    expect(await noteAt('breathe', 0.05)).toBeNull();
   });
 });
