@@ -85,6 +85,38 @@ function setSimilarity(
 
 const still = () => 1;
 
+/** A breath's swell over its cycle: 0 at rest, 1 at its fullest, smooth both ways. */
+const smoothSwell = (theta: number) => (1 - Math.cos(theta)) / 2;
+
+/**
+ * A region that grows by `amplitude` times swell(theta) - swell(0) about (px, py) and settles back, once a
+ * period of `periodFrames` (a pulse about its centre, a breath about the middle of its base). `phase`: the
+ * family's angle at motion time tau for a number of cycles.
+ */
+function swellFamily(
+  periodFrames: number,
+  phase: (cycles: number, tau: number) => number,
+  swell: (theta: number) => number,
+  px: number,
+  py: number,
+): LayerMotionFamily {
+  const rest = swell(0);
+  return {
+    periodFrames,
+    linear: true,
+    bounded: true,
+    wholeTurns: false,
+    build(amplitude, cycles) {
+      return {
+        amplitude,
+        affine: (tau, out) =>
+          setSimilarity(out, 0, 1 + amplitude * (swell(phase(cycles, tau)) - rest), px, py),
+        opacity: still,
+      };
+    },
+  };
+}
+
 /**
  * The family of layer motions for a primitive on a region. `span` is the motion's length in frames,
  * `fps` turns the word's period in seconds into frames, `seed` varies shakes between regions.
@@ -217,22 +249,8 @@ export function layerFamily(
             const t = ((theta % (2 * Math.PI)) + 2 * Math.PI) % (2 * Math.PI);
             return Math.exp(-(((t - 0.9) / 0.35) ** 2)) + 0.6 * Math.exp(-(((t - 2.0) / 0.35) ** 2));
           }
-        : (theta: number) => (1 - Math.cos(theta)) / 2;
-      const rest = swell(0);
-      return {
-        periodFrames: motion.period * fps,
-        linear: true,
-        bounded: true,
-        wholeTurns: false,
-        build(amplitude, cycles) {
-          return {
-            amplitude,
-            affine: (tau, out) =>
-              setSimilarity(out, 0, 1 + amplitude * (swell(phase(cycles, tau)) - rest), cx, cy),
-            opacity: still,
-          };
-        },
-      };
+        : smoothSwell;
+      return swellFamily(motion.period * fps, phase, swell, cx, cy);
     }
     case 'breath': {
       // A breath on something that is not a person: the whole region grows by the same small share about
@@ -240,21 +258,9 @@ export function layerFamily(
       // head rises with it and grows no more than its body (a swell that fades at the region's edge grows
       // the middle most: the eyes bulge as through a lens). It only grows from rest, never shrinks below
       // it, so nothing behind it is uncovered.
-      const baseY = geometry.bottom;
       return {
-        periodFrames: motion.period * fps,
-        linear: true,
-        bounded: true,
-        wholeTurns: false,
+        ...swellFamily(motion.period * fps, phase, smoothSwell, cx, geometry.bottom),
         largest: BREATH_LARGEST,
-        build(amplitude, cycles) {
-          return {
-            amplitude,
-            affine: (tau, out) =>
-              setSimilarity(out, 0, 1 + (amplitude * (1 - Math.cos(phase(cycles, tau)))) / 2, cx, baseY),
-            opacity: still,
-          };
-        },
       };
     }
     case 'travel': {
