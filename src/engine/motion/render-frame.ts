@@ -828,6 +828,7 @@ function drawWarp(
     d,
     start: perPixel ? d : e,
     steps: perPixel ? INVERSE_STEPS : 0,
+    solved: new Float64Array(2),
     fractions,
     detail: region.detail,
   };
@@ -845,44 +846,66 @@ function drawWarp(
 }
 
 /**
+ * Where the content at pixel (x, y) came from, as its backward offset e = d(x - e): `steps` fixed-point
+ * steps from the guess (ex, ey), d interpolated bilinearly between the grid points; a step that leaves the
+ * grid keeps the last offset. Into out[0], out[1]. The field's slope stays well under 1 (plan-warp.ts),
+ * so the steps converge fast. A multiply by 1 / step, not a division: three dependent divisions a pixel
+ * were a fifth of a warp frame (it rounds differently in the last bit only).
+ */
+function solveOffset(
+  grid: WarpRegionPlan['grid'],
+  d: Float32Array,
+  x: number,
+  y: number,
+  ex: number,
+  ey: number,
+  steps: number,
+  out: Float64Array,
+): void {
+  const { step, cols, rows, x0: gx0, y0: gy0 } = grid;
+  const perStep = 1 / step;
+  for (let it = 0; it < steps; it++) {
+    const qx = (x - ex - gx0) * perStep;
+    const qy = (y - ey - gy0) * perStep;
+    if (!(qx >= 0 && qy >= 0 && qx < cols - 1 && qy < rows - 1)) break;
+    const ci = qx | 0;
+    const cj = qy | 0;
+    const ux = qx - ci;
+    const uy = qy - cj;
+    const h00 = (cj * cols + ci) * 2;
+    const h01 = h00 + cols * 2;
+    const v00 = (1 - ux) * (1 - uy);
+    const v10 = ux * (1 - uy);
+    const v01 = (1 - ux) * uy;
+    const v11 = ux * uy;
+    ex = d[h00]! * v00 + d[h00 + 2]! * v10 + d[h01]! * v01 + d[h01 + 2]! * v11;
+    ey = d[h00 + 1]! * v00 + d[h00 + 3]! * v10 + d[h01 + 1]! * v01 + d[h01 + 3]! * v11;
+  }
+  out[0] = ex;
+  out[1] = ey;
+}
+
+/**
  * The backward offset at every grid point (x, y pairs into e): fixed-point steps e = d(g - e) from
  * e = d(g), with d interpolated bilinearly between the grid points. They converge fast where the field's
  * slope is well under 1; a step that leaves the grid keeps the last offset.
  */
 function invertWarp(grid: WarpRegionPlan['grid'], d: Float32Array, e: Float32Array): void {
   const { step, cols, rows } = grid;
-  const perStep = 1 / step;
+  const solved = new Float64Array(2);
   for (let j = 0; j < rows; j++) {
     for (let i = 0; i < cols; i++) {
       const g = (j * cols + i) * 2;
-      let ex = d[g]!;
-      let ey = d[g + 1]!;
+      const ex = d[g]!;
+      const ey = d[g + 1]!;
       if (ex === 0 && ey === 0) {
         e[g] = 0;
         e[g + 1] = 0;
         continue;
       }
-      for (let it = 0; it < INVERSE_STEPS; it++) {
-        const qx = i - ex * perStep;
-        const qy = j - ey * perStep;
-        if (!(qx >= 0 && qy >= 0 && qx < cols - 1 && qy < rows - 1)) break;
-        const ci = qx | 0;
-        const cj = qy | 0;
-        const ux = qx - ci;
-        const uy = qy - cj;
-        const h00 = (cj * cols + ci) * 2;
-        const h10 = h00 + 2;
-        const h01 = h00 + cols * 2;
-        const h11 = h01 + 2;
-        const v00 = (1 - ux) * (1 - uy);
-        const v10 = ux * (1 - uy);
-        const v01 = (1 - ux) * uy;
-        const v11 = ux * uy;
-        ex = d[h00]! * v00 + d[h10]! * v10 + d[h01]! * v01 + d[h11]! * v11;
-        ey = d[h00 + 1]! * v00 + d[h10 + 1]! * v10 + d[h01 + 1]! * v01 + d[h11 + 1]! * v11;
-      }
-      e[g] = ex;
-      e[g + 1] = ey;
+      solveOffset(grid, d, grid.x0 + i * step, grid.y0 + j * step, ex, ey, INVERSE_STEPS, solved);
+      e[g] = solved[0]!;
+      e[g + 1] = solved[1]!;
     }
   }
 }
@@ -900,6 +923,8 @@ interface WarpFrame {
   start: Float32Array;
   /** Fixed-point steps e = d(x - e) each pixel takes from its interpolated first guess. */
   steps: number;
+  /** solveOffset's answer for the pixel being drawn. */
+  solved: Float64Array;
   /** u / step for u in 0..step-1. */
   fractions: Float64Array;
   detail: Int8Array;
@@ -910,13 +935,10 @@ interface WarpFrame {
  * A function of its own, as fluidCell: inside drawWarp's loops V8 boxed doubles on stack replacement.
  */
 function warpCell(shared: WarpFrame, g00: number, px0: number, py0: number, xe: number, ye: number): void {
-  const { photo, out, width, height, grid, d, start: e, steps, fractions, detail } = shared;
-  const { step, cols, rows, x0: gx0, y0: gy0 } = grid;
+  const { photo, out, width, height, grid, d, start: e, steps, fractions, detail, solved } = shared;
+  const { step, cols } = grid;
   const lastX = width - 1;
   const lastY = height - 1;
-  // A multiply, not a division, in the fixed-point steps: three dependent divisions a pixel were a fifth
-  // of a warp frame. It rounds differently in the last bit only (PSNR over 50 dB against dividing).
-  const perStep = 1 / step;
   const g10 = g00 + 2;
   const g01 = g00 + cols * 2;
   const g11 = g01 + 2;
@@ -949,24 +971,10 @@ function warpCell(shared: WarpFrame, g00: number, px0: number, py0: number, xe: 
       let ex = leftX + (rightX - leftX) * fx;
       let ey = leftY + (rightY - leftY) * fx;
       if (Math.abs(ex) + Math.abs(ey) < 1e-4) continue;
-      // Fixed-point steps p = x - d(p): the field's slope stays well under 1 (plan-warp.ts), so they
-      // converge fast.
-      for (let it = 0; it < steps; it++) {
-        const qx = (x - ex - gx0) * perStep;
-        const qy = (y - ey - gy0) * perStep;
-        if (!(qx >= 0 && qy >= 0 && qx < cols - 1 && qy < rows - 1)) break;
-        const ci = qx | 0;
-        const cj = qy | 0;
-        const ux = qx - ci;
-        const uy = qy - cj;
-        const h00 = (cj * cols + ci) * 2;
-        const h01 = h00 + cols * 2;
-        const v00 = (1 - ux) * (1 - uy);
-        const v10 = ux * (1 - uy);
-        const v01 = (1 - ux) * uy;
-        const v11 = ux * uy;
-        ex = d[h00]! * v00 + d[h00 + 2]! * v10 + d[h01]! * v01 + d[h01 + 2]! * v11;
-        ey = d[h00 + 1]! * v00 + d[h00 + 3]! * v10 + d[h01 + 1]! * v01 + d[h01 + 3]! * v11;
+      if (steps > 0) {
+        solveOffset(grid, d, x, y, ex, ey, steps, solved);
+        ex = solved[0]!;
+        ey = solved[1]!;
       }
       // Inside the photo mirror() returns its argument: call it (a costly modulo) only beyond the edge.
       let sx = x - ex;
