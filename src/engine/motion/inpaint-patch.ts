@@ -115,7 +115,7 @@ export function patchFill(
     previous = { nnf, level };
   }
 
-  matchEdge(base, previous!.nnf);
+  matchEdge(base);
   const bw = bx1 - bx0;
   for (let y = by0; y < by1; y++) {
     for (let x = bx0; x < bx1; x++) {
@@ -132,58 +132,84 @@ export function patchFill(
   return true;
 }
 
-/** Half-width of the window of known pixels the edge correction compares with their sources (it reaches past a thin IGNORE ring: the object's rim). */
+/** Half-width of the window along the hole's edge whose two sides the seam correction compares. */
 const EDGE_WINDOW = 12;
+/**
+ * The largest step (grey levels, any channel) the seam correction takes for a shade: a larger one is the
+ * object's remnant beside the hole (a leg, the shadow under it) or a structure, not a shade of the
+ * background, and carrying it into the fill smears it there.
+ */
+const SHADE_MOST = 16;
+
+/** Whether pixel i (in state `own`) has a 4-neighbour in another state: it lies on its state's edge. */
+function borders(state: Uint8Array, width: number, height: number, i: number, own: number): boolean {
+  const x = i % width;
+  const y = (i - x) / width;
+  return (
+    (x > 0 && state[i - 1] !== own) ||
+    (x + 1 < width && state[i + 1] !== own) ||
+    (y > 0 && state[i - width] !== own) ||
+    (y + 1 < height && state[i + width] !== own)
+  );
+}
 
 /**
- * Removes what is left of a seam where the fill meets the photo. At each FILL pixel on the hole's edge,
- * the patch it copies (its match in the field) is laid over the known pixels around it too: the mean
- * difference between those known pixels and what the copy would have put there is the seam's step
- * (aligned pixel by pixel, so a copy that continues the texture gives none, however strong the texture).
+ * Removes what is left of a seam where the fill meets the photo: a shade or a gradient across a blurred
+ * background that no patch had. At each FILL pixel on the hole's edge, the step is the difference between
+ * the nearest known pixels (the first ring of KNOWN pixels, past the object's IGNORE rim) and the fill's
+ * edge pixels in the window around it, each side's middle half averaged (the mean of the values between
+ * its quartiles, so a thin leg or a highlight does not count). A step larger than SHADE_MOST is left out.
  * The steps are carried smoothly into the hole (push-pull: a membrane, as in Farbman et al.,
- * "Coordinates for Instant Image Cloning", SIGGRAPH 2009) and added: a shade or a gradient across a
- * blurred background that no patch had is put right.
+ * "Coordinates for Instant Image Cloning", SIGGRAPH 2009) and added. Before (issue 10.1), each known pixel
+ * within 12 px was compared with what lay at the same offset from the edge pixel's source patch: unrelated
+ * structure round a source far away read as a step, and a ladybird's legs and the shadow under it, left
+ * beside its hole, smeared dark across the fill.
  */
-function matchEdge(level: Level, nnf: Int32Array): void {
+function matchEdge(level: Level): void {
   const { width, height, color, state } = level;
+  const first = new Uint8Array(width * height);
+  for (let i = 0; i < first.length; i++) {
+    if (state[i] === FILL && borders(state, width, height, i, FILL)) first[i] = 1;
+    else if (state[i] === KNOWN && borders(state, width, height, i, KNOWN)) first[i] = 2;
+  }
   const difference = new Float32Array(width * height * 3);
   const weight = new Float32Array(width * height);
+  const window = (2 * EDGE_WINDOW + 1) ** 2;
+  const knownSide = [new Float32Array(window), new Float32Array(window), new Float32Array(window)];
+  const fillSide = [new Float32Array(window), new Float32Array(window), new Float32Array(window)];
   let any = false;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      if (state[i] !== FILL || nnf[i]! < 0) continue;
-      const edge =
-        (x > 0 && state[i - 1] !== FILL) ||
-        (x + 1 < width && state[i + 1] !== FILL) ||
-        (y > 0 && state[i - width] !== FILL) ||
-        (y + 1 < height && state[i + width] !== FILL);
-      if (!edge) continue;
-      const s = nnf[i]!;
-      const sx = s % width;
-      const sy = (s - sx) / width;
-      const step = [0, 0, 0];
-      let n = 0;
-      for (let dy = -EDGE_WINDOW; dy <= EDGE_WINDOW; dy++) {
-        const yy = y + dy;
-        const ty = sy + dy;
-        if (yy < 0 || yy >= height || ty < 0 || ty >= height) continue;
-        for (let dx = -EDGE_WINDOW; dx <= EDGE_WINDOW; dx++) {
-          const xx = x + dx;
-          const tx = sx + dx;
-          if (xx < 0 || xx >= width || tx < 0 || tx >= width) continue;
-          const j = yy * width + xx;
-          const k = ty * width + tx;
-          if (state[j] !== KNOWN || state[k] !== KNOWN) continue;
-          for (let c = 0; c < 3; c++) step[c]! += color[j * 3 + c]! - color[k * 3 + c]!;
-          n++;
+  for (let i = 0; i < first.length; i++) {
+    if (first[i] !== 1) continue;
+    const x = i % width;
+    const y = (i - x) / width;
+    let known = 0;
+    let filled = 0;
+    for (let yy = Math.max(0, y - EDGE_WINDOW); yy <= Math.min(height - 1, y + EDGE_WINDOW); yy++) {
+      for (let xx = Math.max(0, x - EDGE_WINDOW); xx <= Math.min(width - 1, x + EDGE_WINDOW); xx++) {
+        const j = yy * width + xx;
+        if (first[j] === 2) {
+          for (let c = 0; c < 3; c++) knownSide[c]![known] = color[j * 3 + c]!;
+          known++;
+        } else if (first[j] === 1) {
+          for (let c = 0; c < 3; c++) fillSide[c]![filled] = color[j * 3 + c]!;
+          filled++;
         }
       }
-      if (n === 0) continue;
-      for (let c = 0; c < 3; c++) difference[i * 3 + c] = step[c]! / n;
-      weight[i] = 1;
-      any = true;
     }
+    if (known < 4) continue;
+    let largest = 0;
+    for (let c = 0; c < 3; c++) {
+      const step =
+        middleMean(knownSide[c]!.subarray(0, known)) - middleMean(fillSide[c]!.subarray(0, filled));
+      difference[i * 3 + c] = step;
+      largest = Math.max(largest, Math.abs(step));
+    }
+    if (largest > SHADE_MOST) {
+      for (let c = 0; c < 3; c++) difference[i * 3 + c] = 0;
+      continue;
+    }
+    weight[i] = 1;
+    any = true;
   }
   if (!any) return;
   pushPull(difference, weight, width, height, 3);
@@ -191,6 +217,16 @@ function matchEdge(level: Level, nnf: Int32Array): void {
     if (state[i] !== FILL) continue;
     for (let c = 0; c < 3; c++) color[i * 3 + c]! += difference[i * 3 + c]!;
   }
+}
+
+/** The mean of the values between the lower and upper quartiles (sorts `values` in place). */
+function middleMean(values: Float32Array): number {
+  values.sort();
+  const from = values.length >> 2;
+  const to = Math.max(from + 1, values.length - from);
+  let sum = 0;
+  for (let k = from; k < to; k++) sum += values[k]!;
+  return sum / (to - from);
 }
 
 function crop(
