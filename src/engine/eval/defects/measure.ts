@@ -38,7 +38,7 @@ export interface DefectRegionResult {
   carriedRing: number | null;
   /** Blend fit, travels only (see ghost.ts): low = a translucent ghost. */
   ghost: number | null;
-  /** The change's gradient energy on the edge against the photo's (see edge-seam.ts), motions in place only. */
+  /** The motion's jump across the edge beyond the jumps beside it, about px (see edge-seam.ts), motions in place only. */
   edgeSeam: number | null;
   /** Gradient energy where frames changed against the photo's there (see fold.ts), motions in place only. */
   fold: number | null;
@@ -98,7 +98,7 @@ export class ClipDefects {
         holeTexture: region.travel ? (holeTexture(this.#frames, photo, inside)?.ratio ?? null) : null,
         carriedRing: region.travel ? (carriedRing(this.#frames, photo, inside)?.share ?? null) : null,
         ghost: region.travel ? (ghosting(this.#frames, photo, inside)?.blendFit ?? null) : null,
-        edgeSeam: !region.travel && !whole ? (edgeSeam(this.#frames, photo, inside)?.ratio ?? null) : null,
+        edgeSeam: !region.travel && !whole ? (edgeSeam(this.#frames, photo, inside)?.jump ?? null) : null,
         fold: region.travel ? null : (folding(this.#frames, photo, inside)?.ratio ?? null),
         spill: region.travel || whole || region.body ? null : (spilled[k]?.ratio ?? null),
         tempo: region.travel ? null : this.#series[k]!.dominantFrequency(fps),

@@ -17,7 +17,14 @@ export const DEFECT_TARGETS = {
   carriedRing: { atMost: 0.35 },
   /** Blend fit: a 50% cross-fade reads near 0, an opaque object moving away and back 0.7. */
   ghost: { atLeast: 0.3 },
-  /** The change's gradient energy on the edge against the photo's: a hard tear reads about 1.5, a smooth fade 0.01. */
+  /**
+   * The motion's jump across the mask edge beyond the jumps beside it, about px (see edge-seam.ts). Made
+   * tears read 0.84-1.8 (a 2 px one on thin stems 1.5, one along a dark object's outline 0.84); fades over
+   * a band inside or outside the edge and a texture sliding across it 0-0.08. On the eval's clips the
+   * torn stems at the dune's horizon (sky drift) read 0.71 and the astronaut's backdrop drift, whose
+   * faint outline shows, 0.52; the flag, the marigold and the splash 0.01-0.09, the seed heads 0.29 with
+   * no tear to see (the closest to the line).
+   */
   edgeSeam: { atMost: 0.3 },
   /**
    * Gradient energy where a frame changed against the photo's there: a swing folded over fronts 8 px apart
