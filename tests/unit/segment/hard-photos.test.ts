@@ -138,6 +138,13 @@ describe('the size priors and the ranked answers, against outlines drawn by hand
     expect(first.iou).toBeGreaterThan(0.75);
   });
 
+  it('a click on a marigold petal gives the flower with its stamens first, not the petals alone', async () => {
+    // The colour cut of the red petals (IoU 0.51) separates about as well as the texture cut of the
+    // whole flower (0.73 and 0.71) with an outline four times as ragged. Measured 0.81.
+    const first = await answer('marigold-bokeh.jpg: flower');
+    expect(first.iou).toBeGreaterThan(0.7);
+  });
+
   it('a click on the sky-blue panel of a kite against the sky still gives the kite first', async () => {
     // The clicked panel is unlike the kite's other panels and like the sky; but nothing of the sky is as
     // close to it as the far side of an edge is to the click (the yellow flower), so the kite stays.

@@ -73,6 +73,10 @@ const CLICK_SURFACE_GOES_ON = 10;
 const CLICK_UNLIKE = 25;
 /** How far the best texture cut's rank must pass the best colour cut's for it to be the answer. */
 const TEXTURE_LEAD = 0.2;
+/** Ranks closer than this are a tie, which the smoother outline wins... */
+const TEXTURE_TIE = 0.05;
+/** ...when its compactness (compactness()) is more than this many times the other's. */
+const SMOOTHER = 2;
 /** A penalty this large (the rules that return 1) rules an answer out. */
 const RULED_OUT = 0.99;
 /** Hypotheses offered for one click. */
@@ -198,7 +202,14 @@ export class ObjectFinder {
     const detectedLeads = byDetection[0] && (!byColour[0] || byDetection[0].rank >= byColour[0].rank);
     // The texture cut comes before the colour cut when it separates by far the better: then the colour
     // cut is not a bolder boundary's near miss but a part of the object (one petal of the flower).
-    const textureLeads = byTexture[0] && byColour[0] && byTexture[0].rank > byColour[0].rank + TEXTURE_LEAD;
+    // So does a texture cut that separates about as well with a far smoother outline: the colour cut's
+    // ragged one has cut through the object (a marigold's petals without its stamens).
+    const textureLeads =
+      byTexture[0] &&
+      byColour[0] &&
+      (byTexture[0].rank > byColour[0].rank + TEXTURE_LEAD ||
+        (byTexture[0].rank > byColour[0].rank - TEXTURE_TIE &&
+          compactness(sp, byTexture[0].labels) > SMOOTHER * compactness(sp, byColour[0].labels)));
     const [colour, texture] = [byColour.shift(), byTexture.shift()];
     const leaders = [
       detectedLeads ? byDetection.shift() : undefined,
@@ -455,6 +466,19 @@ function isOtherSideOfEdge(
     nearestOutside < CLICK_SURFACE_GOES_ON &&
     nearestInside > CLICK_UNLIKE
   );
+}
+
+/**
+ * 4 pi area / boundary length squared (1 for a disc, less the more ragged the outline), in working
+ * pixels. The frame is no boundary of the object, so its stretches are not counted.
+ */
+function compactness(sp: Superpixels, labels: Uint8Array): number {
+  let area = 0;
+  for (let s = 0; s < sp.count; s++) if (labels[s]) area += sp.size[s]!;
+  let boundary = 0;
+  const { a, b, length } = sp.edges;
+  for (let e = 0; e < a.length; e++) if (labels[a[e]!] !== labels[b[e]!]) boundary += length[e]!;
+  return (4 * Math.PI * area) / Math.max(1, boundary) ** 2;
 }
 
 /** Superpixels reachable from a seed through neighbours whose mean colour is within `threshold` of it. */
