@@ -149,8 +149,9 @@ export class ObjectFinder {
    * cannot (yellow petals against a dark ground that shares their shadows, seed fluff against a blur),
    * but on the example photos ranking both together cost the rocket and the coffee more than it gained,
    * as the separation measure favours the texture cut's bolder, wrong boundary there. So the answer is the
-   * best colour cut, the second the best texture cut (the other way round when the texture cut ranks far
-   * higher), and the rest follow by rank.
+   * best colour cut, the second the best texture cut (the other way round when the texture cut holds the
+   * colour cut and ranks far higher, or about as high with a far smoother outline), and the rest follow
+   * by rank.
    */
   rank(request: ObjectRequest, withTextureCuts = true): ObjectResult[] {
     const sp = this.#superpixels;
