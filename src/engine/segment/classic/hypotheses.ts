@@ -65,6 +65,20 @@ const TEXTURE_BOUNDARY_WEIGHT = 0.1;
  * collapsed onto the clicks. Two birds clicked far apart in a sky would still pass at 2% of it each.
  */
 const COLLAPSED_SPREAD = 0.05;
+/** A click has less than this share of the superpixels near it inside an answer: it sits on its rim. */
+const CLICK_RIM = 0.25;
+/** Lab distance (about 4 just-noticeable differences) within which the clicked surface goes on. */
+const CLICK_SURFACE_GOES_ON = 10;
+/** Lab distance beyond which nothing near the click inside an answer is of the clicked surface. */
+const CLICK_UNLIKE = 25;
+/** How far the best texture cut's rank must pass the best colour cut's for it to be the answer. */
+const TEXTURE_LEAD = 0.2;
+/** Ranks closer than this are a tie, which the smoother outline wins... */
+const TEXTURE_TIE = 0.05;
+/** ...when its compactness (compactness()) is more than this many times the other's. */
+const SMOOTHER = 2;
+/** The share of the colour cut a texture cut must hold to lead it. */
+const HELD = 0.8;
 /** A penalty this large (the rules that return 1) rules an answer out. */
 const RULED_OUT = 0.99;
 /** Hypotheses offered for one click. */
@@ -135,7 +149,9 @@ export class ObjectFinder {
    * cannot (yellow petals against a dark ground that shares their shadows, seed fluff against a blur),
    * but on the example photos ranking both together cost the rocket and the coffee more than it gained,
    * as the separation measure favours the texture cut's bolder, wrong boundary there. So the answer is the
-   * best colour cut, the second the best texture cut, and the rest follow by rank.
+   * best colour cut, the second the best texture cut (the other way round when the texture cut holds the
+   * colour cut and ranks far higher, or about as high with a far smoother outline), and the rest follow
+   * by rank.
    */
   rank(request: ObjectRequest, withTextureCuts = true): ObjectResult[] {
     const sp = this.#superpixels;
@@ -158,7 +174,7 @@ export class ObjectFinder {
         const cut = grabCut(sp, seeds, weights, this.#options, texture);
         const whole = positives.length > 0 ? connectedTo(sp, cut, positives) : largestPiece(sp, cut);
         const rankOf = (labels: Uint8Array, score: number) =>
-          score - this.#penalty(labels, positives.length, request.box !== null, score, spread);
+          score - this.#penalty(labels, positives, request.box !== null, score, spread);
         const wholeScore = boundarySeparation(sp, whole);
         const wholeRank = rankOf(whole, wholeScore);
         const candidates: RankedResult[] = [{ labels: whole, score: wholeScore, rank: wholeRank }];
@@ -187,10 +203,23 @@ export class ObjectFinder {
     // A detected box's cut leads only when it ranks with the best colour cut: the box of a cup around a
     // click on the coffee in it must not take the cup over the coffee's own, better-separated answer.
     const detectedLeads = byDetection[0] && (!byColour[0] || byDetection[0].rank >= byColour[0].rank);
+    // The texture cut comes before the colour cut when it separates by far the better: then the colour
+    // cut is not a bolder boundary's near miss but a part of the object (one petal of the flower).
+    // So does a texture cut that separates about as well with a far smoother outline: the colour cut's
+    // ragged one has cut through the object (a marigold's petals without its stamens).
+    // Either way the texture cut must hold the colour cut, a whole of which it is the part: a texture cut
+    // of two superpixels beside the click separates well too, as small answers do.
+    const textureLeads =
+      byTexture[0] &&
+      byColour[0] &&
+      heldShare(sp, byColour[0].labels, byTexture[0].labels) >= HELD &&
+      (byTexture[0].rank > byColour[0].rank + TEXTURE_LEAD ||
+        (byTexture[0].rank > byColour[0].rank - TEXTURE_TIE &&
+          compactness(sp, byTexture[0].labels) > SMOOTHER * compactness(sp, byColour[0].labels)));
+    const [colour, texture] = [byColour.shift(), byTexture.shift()];
     const leaders = [
       detectedLeads ? byDetection.shift() : undefined,
-      byColour.shift(),
-      byTexture.shift(),
+      ...(textureLeads ? [texture, colour] : [colour, texture]),
     ].filter((r) => r !== undefined);
     // A leader the penalties rule out goes after the others (when every colour cut collapsed onto the
     // clicked seed cores, the texture cut that holds their fluff comes first); the sort is stable.
@@ -266,7 +295,7 @@ export class ObjectFinder {
       if (seen.has(key)) continue;
       seen.add(key);
       const score = boundarySeparation(sp, labels);
-      const rank = score - this.#penalty(labels, positives.length, true, score, 0);
+      const rank = score - this.#penalty(labels, positives, true, score, 0);
       if (rank > 0) cuts.push({ labels, score, rank });
     }
     return cuts;
@@ -356,7 +385,7 @@ export class ObjectFinder {
   /** Rules out labellings that are almost certainly wrong, without removing them when nothing else is left. */
   #penalty(
     labels: Uint8Array,
-    positives: number,
+    positives: readonly number[],
     hasBox: boolean,
     separation: number,
     spread: number,
@@ -375,13 +404,110 @@ export class ObjectFinder {
     // else (a meadow filling the frame but for a strip of sky): then the object fills the frame.
     if (!hasBox && share > MAX_AREA && separation < FRAME_FILLING_SEPARATION) return 1;
     // Nothing grown beyond the clicked superpixels: the start collapsed.
-    if (members <= positives) return 1;
+    if (members <= positives.length) return 1;
+    // A click on an edge sits in a superpixel that straddles it, and a cut can keep that superpixel only
+    // because it is a hard constraint while taking the surface beyond the edge (the dark ground past a
+    // petal's rim): then the clicked colour goes on outside the answer and nowhere inside it.
+    if (positives.some((s) => isOtherSideOfEdge(sp, labels, s, positives))) return 1;
     // Clicks far apart say the object spans them at least roughly: an answer much smaller than their
     // spread is a few bright cores around the clicks (the seed heads without their fluff).
     if (area < COLLAPSED_SPREAD * spread) return 1;
     // Size prior: more than half the photo has to separate better than a smaller answer to win.
     return hasBox ? 0 : LARGE_AREA_COST * Math.max(0, share - 0.5);
   }
+}
+
+/**
+ * True when the clicked superpixel `clicked` sits on the rim of `labels` (under CLICK_RIM of the
+ * superpixels within two hops of it inside) and its colour goes on outside (one of them within
+ * CLICK_SURFACE_GOES_ON of it) while nothing inside near it is alike (all farther than CLICK_UNLIKE).
+ * A kite's sky-blue panel clicked against the sky is not taken for this: the sky is no closer to it than
+ * 29, so the panel is a thing of its own and the kite the answer (a rule on the whole answer's colours,
+ * tried before, ruled the kite out).
+ */
+function isOtherSideOfEdge(
+  sp: Superpixels,
+  labels: Uint8Array,
+  clicked: number,
+  positives: readonly number[],
+): boolean {
+  const { offsets, list } = sp.neighbours;
+  const m = sp.mean;
+  const near = new Set<number>([clicked]);
+  let frontier = [clicked];
+  for (let hop = 0; hop < 2; hop++) {
+    const next: number[] = [];
+    for (const s of frontier) {
+      for (let k = offsets[s]!; k < offsets[s + 1]!; k++) {
+        const t = list[k]!;
+        if (near.has(t)) continue;
+        near.add(t);
+        next.push(t);
+      }
+    }
+    frontier = next;
+  }
+  let inside = 0;
+  let total = 0;
+  let nearestInside = Infinity;
+  let nearestOutside = Infinity;
+  for (const t of near) {
+    if (t === clicked || positives.includes(t)) continue;
+    const d = Math.hypot(
+      m[t * 3]! - m[clicked * 3]!,
+      m[t * 3 + 1]! - m[clicked * 3 + 1]!,
+      m[t * 3 + 2]! - m[clicked * 3 + 2]!,
+    );
+    total++;
+    if (labels[t]) {
+      inside++;
+      nearestInside = Math.min(nearestInside, d);
+    } else {
+      nearestOutside = Math.min(nearestOutside, d);
+    }
+  }
+  return (
+    total > 0 &&
+    inside < CLICK_RIM * total &&
+    nearestOutside < CLICK_SURFACE_GOES_ON &&
+    nearestInside > CLICK_UNLIKE
+  );
+}
+
+/**
+ * 4 pi area / boundary length squared (1 for a disc, less the more ragged the outline), in working
+ * pixels. The frame counts as boundary: left out, a sky or a sea running off the frame on three sides
+ * would seem as smooth as a disc, and on a grid of clicks over the example photos took over from
+ * answers a person would rather have.
+ */
+function compactness(sp: Superpixels, labels: Uint8Array): number {
+  let area = 0;
+  for (let s = 0; s < sp.count; s++) if (labels[s]) area += sp.size[s]!;
+  let boundary = 0;
+  const { a, b, length } = sp.edges;
+  for (let e = 0; e < a.length; e++) if (labels[a[e]!] !== labels[b[e]!]) boundary += length[e]!;
+  const { width, height } = sp;
+  for (let x = 0; x < width; x++) {
+    if (labels[sp.labels[x]!]) boundary++;
+    if (labels[sp.labels[(height - 1) * width + x]!]) boundary++;
+  }
+  for (let y = 0; y < height; y++) {
+    if (labels[sp.labels[y * width]!]) boundary++;
+    if (labels[sp.labels[y * width + width - 1]!]) boundary++;
+  }
+  return (4 * Math.PI * area) / Math.max(1, boundary) ** 2;
+}
+
+/** The share of `part`'s area (pixels) that `whole` labels too. */
+function heldShare(sp: Superpixels, part: Uint8Array, whole: Uint8Array): number {
+  let area = 0;
+  let held = 0;
+  for (let s = 0; s < sp.count; s++) {
+    if (!part[s]) continue;
+    area += sp.size[s]!;
+    if (whole[s]) held += sp.size[s]!;
+  }
+  return area > 0 ? held / area : 0;
 }
 
 /** Superpixels reachable from a seed through neighbours whose mean colour is within `threshold` of it. */
