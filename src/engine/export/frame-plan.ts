@@ -39,7 +39,8 @@ export async function* planFrames(
 ): AsyncGenerator<RgbaImage> {
   const n = plan.frameCount;
   for (let repeat = 0; repeat < plan.repeats; repeat++) {
-    for await (const { image } of animation.frames({ signal })) yield image;
+    // The plan may cover only the clip's first frames (one period of a clip that repeats itself).
+    for await (const { image } of animation.frames({ signal, to: n })) yield image;
     if (plan.pingPong && n > 2) {
       for (let i = n - 2; i >= 1; i--) yield await animation.renderFrame(i, signal);
     }

@@ -117,10 +117,22 @@ export async function exportClip(
     repeats: info.loopMetadata ? 1 : loops,
   };
   const frameTotal = totalFrames(plan);
-  // Video files repeat an encoded cycle by stream copy; the frames are rendered and encoded once.
-  const copyRepeats = FORMAT_SPECS[format].remux !== null && plan.repeats > 1;
-  const encodePlan: FramePlan = copyRepeats ? { ...plan, repeats: 1 } : plan;
-  const encodeRepeats = copyRepeats ? plan.repeats : 1;
+  // Video files repeat an encoded cycle by stream copy; the frames are rendered and encoded once. A clip
+  // that repeats itself within its length (a loop of whole motion cycles, plan-period.ts) is such a
+  // cycle too: one period is rendered and encoded, and played frameCount / period times per repeat.
+  const remuxes = FORMAT_SPECS[format].remux !== null;
+  const period = animation.period ?? animation.frameCount;
+  const periodic =
+    remuxes &&
+    !plan.pingPong &&
+    period >= 1 &&
+    period < animation.frameCount &&
+    animation.frameCount % period === 0;
+  const cycle: FramePlan = periodic ? { frameCount: period, pingPong: false, repeats: plan.repeats } : plan;
+  const perCycle = periodic ? animation.frameCount / period : 1;
+  const copyRepeats = remuxes && cycle.repeats * perCycle > 1;
+  const encodePlan: FramePlan = copyRepeats ? { ...cycle, repeats: 1 } : cycle;
+  const encodeRepeats = copyRepeats ? cycle.repeats * perCycle : 1;
   const matte =
     matteMode === 'none' ? null : await unionMatte(request.mattes ?? [], animation.width, animation.height);
 

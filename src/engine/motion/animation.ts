@@ -4,6 +4,7 @@ import { StirError } from '../../shared/index.js';
 import type { RgbaImage } from '../image/types.js';
 import type { Animation } from '../render/types.js';
 import type { FramePlan } from './plan.js';
+import { planPeriod } from './plan-period.js';
 import type { RegionReport } from './prepare.js';
 import type { RenderPool, RenderStats } from './render-pool.js';
 
@@ -13,6 +14,7 @@ export class MotionAnimation implements Animation {
   readonly height: number;
   readonly frameCount: number;
   readonly fps: number;
+  readonly period: number;
   /** What the engine made of each region, with the strength of its own displacement field. */
   readonly regions: readonly RegionReport[];
   readonly #pool: RenderPool;
@@ -23,6 +25,7 @@ export class MotionAnimation implements Animation {
     this.height = plan.height;
     this.frameCount = plan.frameCount;
     this.fps = fps;
+    this.period = planPeriod(plan);
     this.regions = regions;
     this.#pool = pool;
     pool.setPlan(plan);

@@ -58,10 +58,17 @@ function boxMean(src: Float32Array, width: number, height: number, r: number, ou
   }
 }
 
+/** Side of the tiles the refinement works in (plus a halo of 2 r + 2 on every side). */
+const TILE = 128;
+
 /**
  * Refines a coverage map (0-1, width x height, the mask at the output size) in place, guided by the
- * photo (RGBA at the same size). Only the box around the region's edge is touched: a region is usually a
- * small part of a large photo, and memory stays bounded by its size.
+ * photo (RGBA at the same size). Only the region's edge is touched: where the coverage is the same all
+ * through a pixel's neighbourhood of radius 2 r (the filter's reach: means of means), cov(I, p) is 0 and
+ * the filter returns p itself. So the box around the region is cut into tiles, and only the tiles whose
+ * halo holds an edge are filtered: a sky's refinement costs its horizon's length, not its area (issue
+ * 13.1: the storm's sky and field took 0.6 s of a 1 s plan, most of it in flat coverage), and memory
+ * stays bounded by a tile.
  */
 export function refineCoverage(
   coverage: Float32Array,
@@ -85,7 +92,50 @@ export function refineCoverage(
   }
   if (x1 <= x0) return;
   const r = options.radius;
-  const box: PixelBox = growBox({ x0, y0, x1, y1 }, 2 * r + 2, width, height);
+  const halo = 2 * r + 2;
+  const box: PixelBox = growBox({ x0, y0, x1, y1 }, halo, width, height);
+  // Decide every tile on the coverage as given, before any tile writes its refined values.
+  const tiles: { write: PixelBox; read: PixelBox }[] = [];
+  for (let ty = box.y0; ty < box.y1; ty += TILE) {
+    for (let tx = box.x0; tx < box.x1; tx += TILE) {
+      const write = { x0: tx, y0: ty, x1: Math.min(box.x1, tx + TILE), y1: Math.min(box.y1, ty + TILE) };
+      const read = growBox(write, halo, width, height);
+      if (!isUniform(coverage, width, read)) tiles.push({ write, read });
+    }
+  }
+  // Every tile reads the coverage as given: the refined values go in once all tiles are done.
+  const refined = tiles.map(({ write, read }) => refineTile(coverage, photo, width, read, write, options));
+  tiles.forEach(({ write }, t) => {
+    const values = refined[t]!;
+    const ww = boxWidth(write);
+    for (let y = write.y0; y < write.y1; y++)
+      coverage.set(values.subarray((y - write.y0) * ww, (y - write.y0 + 1) * ww), y * width + write.x0);
+  });
+}
+
+/** Whether the coverage holds one value all over the box. */
+function isUniform(coverage: Float32Array, width: number, box: PixelBox): boolean {
+  const first = coverage[box.y0 * width + box.x0]!;
+  for (let y = box.y0; y < box.y1; y++) {
+    for (let x = box.x0; x < box.x1; x++) if (coverage[y * width + x] !== first) return false;
+  }
+  return true;
+}
+
+/**
+ * The guided filter over `box` (the coverage as given there), returned for the pixels of `write` (rows
+ * of its width): a pixel of `write` is at least 2 r + 2 from any side of `box` that is not the photo's
+ * own edge, so its result is what the filter over the whole photo gives.
+ */
+function refineTile(
+  coverage: Float32Array,
+  photo: Uint8Array,
+  width: number,
+  box: PixelBox,
+  write: PixelBox,
+  options: RefineOptions,
+): Float32Array {
+  const r = options.radius;
   const bw = boxWidth(box);
   const bh = boxHeight(box);
   const n = bw * bh;
@@ -136,11 +186,14 @@ export function refineCoverage(
   }
   boxMean(a, bw, bh, r, meanP); // meanP now holds mean(a)
   boxMean(work, bw, bh, r, meanI); // meanI now holds mean(b)
-  for (let y = 0; y < bh; y++) {
-    for (let x = 0; x < bw; x++) {
-      const k = y * bw + x;
+  const ww = boxWidth(write);
+  const out = new Float32Array(ww * boxHeight(write));
+  for (let y = write.y0; y < write.y1; y++) {
+    for (let x = write.x0; x < write.x1; x++) {
+      const k = (y - box.y0) * bw + (x - box.x0);
       const q = allowed[k] ? meanP[k]! * I[k]! + meanI[k]! : 0;
-      coverage[(box.y0 + y) * width + box.x0 + x] = q < 0 ? 0 : q > 1 ? 1 : q;
+      out[(y - write.y0) * ww + (x - write.x0)] = q < 0 ? 0 : q > 1 ? 1 : q;
     }
   }
+  return out;
 }

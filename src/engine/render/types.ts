@@ -84,6 +84,11 @@ export interface Animation {
   readonly height: number;
   readonly frameCount: number;
   readonly fps: number;
+  /**
+   * Optional: the frames after which the clip repeats itself (a divisor of frameCount; frame i + period
+   * shows frame i), so an export renders and encodes one period and repeats it. Left out: no repeat.
+   */
+  readonly period?: number;
   renderFrame(index: number, signal?: AbortSignal): Promise<RgbaImage>;
   frames(options?: {
     from?: number;
