@@ -200,6 +200,13 @@ export function planWarp(request: WarpRequest): PlannedRegion<WarpRegionPlan> {
   if (fronts) gain = Math.min(gain, waveFadeHeld / fadePerSwing / built.largest);
   const { grid, amplitude, phase, direction } = built;
   for (let p = 0; p < amplitude.length; p++) amplitude[p]! *= gain;
+  if (holdAtPhotoEdge(grid, amplitude, direction, width, height)) {
+    // Held where it met the photo's edge, the region swings slower on the whole: the rest of it swings a
+    // little wider to keep the strength asked (at most REGAIN_MOST wider, where most of it is held).
+    built = { ...built, ...sampleField(grid, amplitude, phase, direction, samples) };
+    gain = Math.min(REGAIN_MOST, solveGain(built, samples, pairs, cycles, clock.span, target));
+    for (let p = 0; p < amplitude.length; p++) amplitude[p]! *= gain;
+  }
   if (clock.mode === 'loop') {
     // A whole number of cycles averages the speed over every phase: the strength does not change. Water
     // heaves in nearly one phase too (lake-horizon's ripple left rest at 1.3 times its mean step).
@@ -296,6 +303,65 @@ function loopPhase(amplitudes: Float64Array, phases: Float64Array): number {
   return high;
 }
 
+/**
+ * How far from the photo's edge (in its own widest excursions across it) a point's swing fades in. At 2
+ * with a held field scaled back up by at most REGAIN_MOST = 2, dune-grass's strength sweep keeps its
+ * slope (0.91, R^2 0.996; at 3 the grass at strength 4 moved 2.6 px/frame, not 4: slope 0.67).
+ */
+const EDGE_HOLD = 2;
+
+/**
+ * Fades the part of a point's swing that points across the photo's edge, linearly, from EDGE_HOLD times
+ * its widest excursion across the edge away from it to nothing at it. A region that reaches the edge
+ * (grass to the frame's side) would otherwise show there what lies beyond the photo, which a warp can
+ * only take mirrored: its blades met their own reflection in chevrons along the frame (dune-grass, issue
+ * 10; edge-mirror.ts measures it). Held, no sample leaves the photo (a point x from the edge moves at most
+ * x / EDGE_HOLD across it), the texture between is stretched or squeezed instead, and the swing along the
+ * edge is left whole: grass at the frame's side still sways, only less across it. Points whose swing
+ * cannot reach the edge are untouched. Returns whether any point was held.
+ */
+function holdAtPhotoEdge(
+  grid: { x0: number; y0: number; step: number; cols: number; rows: number },
+  amplitude: Float32Array,
+  direction: Float32Array,
+  width: number,
+  height: number,
+): boolean {
+  let held = false;
+  for (let j = 0; j < grid.rows; j++) {
+    for (let i = 0; i < grid.cols; i++) {
+      const p = j * grid.cols + i;
+      const amp = amplitude[p]!;
+      if (amp === 0) continue;
+      // sin(theta - phase) + sin(phase) swings through at most twice the amplitude: along x the point
+      // moves at most 2 |A| |direction x| each way, and that much x EDGE_HOLD from the edge is held back.
+      const hold = (distance: number, component: number) => {
+        const ramp = EDGE_HOLD * 2 * Math.abs(amp * component);
+        return ramp <= distance ? 1 : Math.max(0, distance / ramp);
+      };
+      const x = grid.x0 + i * grid.step;
+      const y = grid.y0 + j * grid.step;
+      const across = hold(Math.min(x, width - 1 - x), direction[p * 2]!);
+      const down = hold(Math.min(y, height - 1 - y), direction[p * 2 + 1]!);
+      if (across === 1 && down === 1) continue;
+      held = true;
+      const dx = direction[p * 2]! * across;
+      const dy = direction[p * 2 + 1]! * down;
+      const kept = Math.hypot(dx, dy);
+      amplitude[p] = amp * kept;
+      direction[p * 2] = kept > 0 ? dx / kept : 0;
+      direction[p * 2 + 1] = kept > 0 ? dy / kept : 0;
+    }
+  }
+  return held;
+}
+
+/**
+ * The most a held field is scaled back up (planWarp): a point x from the edge then moves at most
+ * REGAIN_MOST x / EDGE_HOLD = x across it, to the edge and never past it.
+ */
+const REGAIN_MOST = 2;
+
 function buildField(
   request: WarpRequest,
   step: number,
@@ -332,6 +398,25 @@ function buildField(
     }
   }
   const samples = thinSamples(shape.samples, 400);
+  return {
+    grid,
+    amplitude,
+    phase,
+    direction,
+    largest,
+    ...sampleField(grid, amplitude, phase, direction, samples),
+  };
+}
+
+/** The field's A, psi and unit e at the samples (x, y pairs), bilinear on its grid. */
+function sampleField(
+  grid: FieldGrid,
+  amplitude: Float32Array,
+  phase: Float32Array,
+  direction: Float32Array,
+  samples: Float32Array,
+): Pick<BuiltField, 'sampleA' | 'sampleP' | 'sampleD'> {
+  const points = grid.cols * grid.rows;
   const count = samples.length / 2;
   const sampleA = new Float64Array(count);
   const sampleP = new Float64Array(count);
@@ -351,7 +436,7 @@ function buildField(
     sampleD[k * 2] = v[0]! / norm;
     sampleD[k * 2 + 1] = v[1]! / norm;
   }
-  return { grid, amplitude, phase, direction, largest, sampleA, sampleP, sampleD };
+  return { sampleA, sampleP, sampleD };
 }
 
 function moverOf(

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   carriedRing,
   DEFECT_TARGETS,
+  edgeMirror,
   edgeSeam,
   FlowSeries,
   folding,
@@ -363,6 +364,37 @@ describe('folding', () => {
     expect(smooth!.ratio).toBeLessThan(1.6); // 1.4
     expect(smooth!.ratio).toBeLessThanOrEqual(DEFECT_TARGETS.fold.atMost);
     expect(folding([cat, cat], cat, region)).toBeNull();
+  });
+});
+
+describe('edge mirror', () => {
+  // The left third of the cat's fur swings sideways by up to 8 px. Sampled mirrored beyond the photo's
+  // edge (what a warp did at the frame's side), the fur meets its own reflection there; held at the
+  // edge (the swing across it fading in over three swings), it only stretches.
+  const band = new Uint8Array(SIZE * SIZE).map((_, i) => (i % SIZE < 40 ? 1 : 0));
+  const mirrored = (image: GreyImage, x: number, y: number) => sample(image, Math.abs(x), y);
+  const frames = (held: boolean) =>
+    Array.from({ length: 12 }, (_, t) => {
+      const data = new Float32Array(SIZE * SIZE);
+      for (let y = 0; y < SIZE; y++)
+        for (let x = 0; x < SIZE; x++) {
+          const swing = band[y * SIZE + x] ? 8 * Math.sin((2 * Math.PI * t) / 12) : 0;
+          const dx = held ? swing * Math.min(1, x / 48) : swing;
+          data[y * SIZE + x] = mirrored(cat, x - dx, y);
+        }
+      return { width: SIZE, height: SIZE, data } satisfies GreyImage;
+    });
+
+  it('fires on texture taken mirrored from beyond the edge', () => {
+    const read = edgeMirror(frames(false), cat, band);
+    expect(read!.share).toBeGreaterThan(0.6); // 1
+    expect(read!.share).toBeGreaterThan(DEFECT_TARGETS.edgeMirror.atMost);
+  });
+
+  it('stays quiet on the same swing held at the edge, and where the region does not reach an edge', () => {
+    const read = edgeMirror(frames(true), cat, band);
+    expect(read!.share).toBeLessThanOrEqual(DEFECT_TARGETS.edgeMirror.atMost); // 0.06
+    expect(edgeMirror(frames(false), cat, disk(64, 64, 30))).toBeNull();
   });
 });
 

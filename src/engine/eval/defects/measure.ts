@@ -5,6 +5,7 @@ import type { Mask } from '../../../shared/index.js';
 import type { FlowField, GreyImage } from '../../flow/index.js';
 import { maskAt } from '../metrics.js';
 import { carriedRing } from './carried-ring.js';
+import { edgeMirror } from './edge-mirror.js';
 import { edgeSeam } from './edge-seam.js';
 import { folding } from './fold.js';
 import { ghosting } from './ghost.js';
@@ -42,6 +43,8 @@ export interface DefectRegionResult {
   edgeSeam: number | null;
   /** Gradient energy where frames changed against the photo's there (see fold.ts), motions in place only. */
   fold: number | null;
+  /** Share of the photo edge's textured lines that read as a reflection (see edge-mirror.ts), motions in place only. */
+  edgeMirror: number | null;
   /** Structure moved beyond a band around the mask, over the region's area (see spill.ts), motions in place only. */
   spill: number | null;
   /** Dominant temporal frequency, Hz. */
@@ -100,6 +103,7 @@ export class ClipDefects {
         ghost: region.travel ? (ghosting(this.#frames, photo, inside)?.blendFit ?? null) : null,
         edgeSeam: !region.travel && !whole ? (edgeSeam(this.#frames, photo, inside)?.jump ?? null) : null,
         fold: region.travel ? null : (folding(this.#frames, photo, inside)?.ratio ?? null),
+        edgeMirror: region.travel ? null : (edgeMirror(this.#frames, photo, inside)?.share ?? null),
         spill: region.travel || whole || region.body ? null : (spilled[k]?.ratio ?? null),
         tempo: region.travel ? null : this.#series[k]!.dominantFrequency(fps),
         tempoRange: range,
