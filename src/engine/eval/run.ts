@@ -205,6 +205,7 @@ export async function measureClip(
             mask: region.mask,
             travel: travels[k]!,
             body: ['body', 'puppet'].includes(reportOf(region)?.primitive ?? ''),
+            mirrors: ['warp', 'fluid'].includes(reportOf(region)?.family ?? ''),
             reach: travels[k] ? areas[k] : undefined,
             outline: described[k]?.outline ?? null,
           })),

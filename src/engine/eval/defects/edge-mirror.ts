@@ -29,6 +29,13 @@ const PAIRS = 5;
 const MIRRORED = 0.25;
 /** ... and the photo's best axis on the same line reads above NATURAL (its own texture is not symmetric). */
 const NATURAL = 0.5;
+/**
+ * ... and the photo's line changes by at least this much between neighbours on average (grey levels):
+ * a soft sky taken mirrored shows no reflection anyone could see.
+ */
+const TEXTURED = 2.5;
+/** A frame's line counts only while its mean step keeps this share of the photo's line's. */
+const KEPT = 0.6;
 /** Fewest judged lines an edge needs. */
 const FEWEST = 8;
 /** Mirror axes tried per pixel: a warp's reflection sits wherever its offset put it, between pixels too. */
@@ -58,6 +65,13 @@ function bestAxis(line: Line, length: number): number {
   return best;
 }
 
+/** The mean absolute step between neighbours over the first `length` samples of a line. */
+function meanStep(line: Line, length: number): number {
+  let change = 0;
+  for (let at = 0; at + 1 < length; at++) change += Math.abs(line(at + 1) - line(at));
+  return change / (length - 1);
+}
+
 interface Edge {
   /** Lines along the edge (rows for the left and right edges). */
   count: number;
@@ -82,14 +96,17 @@ export function edgeMirror(
     { count: width, index: (n, at) => at * width + n },
     { count: width, index: (n, at) => (height - 1 - at) * width + n },
   ];
-  // The lines judged: the region reaches them within the strip, and the photo is not symmetric along them.
+  // The lines judged: the region reaches them within the strip, and the photo is textured and not
+  // symmetric along them.
   const judged = edges.map((edge) => {
-    const lines: number[] = [];
+    const lines: { n: number; change: number }[] = [];
     for (let n = 0; n < edge.count; n++) {
       let reaches = false;
       for (let at = 0; at < strip && !reaches; at++) reaches = inside[edge.index(n, at)] === 1;
       if (!reaches) continue;
-      if (bestAxis((at) => photo.data[edge.index(n, at)]!, strip) >= NATURAL) lines.push(n);
+      const line: Line = (at) => photo.data[edge.index(n, at)]!;
+      const change = meanStep(line, strip);
+      if (change >= TEXTURED && bestAxis(line, strip) >= NATURAL) lines.push({ n, change });
     }
     return lines.length >= FEWEST ? lines : [];
   });
@@ -101,8 +118,11 @@ export function edgeMirror(
       if (lines.length === 0) return;
       const edge = edges[e]!;
       let mirrored = 0;
-      for (const n of lines) {
-        if (bestAxis((at) => frame.data[edge.index(n, at)]!, strip) < MIRRORED) mirrored++;
+      for (const { n, change } of lines) {
+        const line: Line = (at) => frame.data[edge.index(n, at)]!;
+        // A reflection keeps the texture's contrast; a stretch (a zoom, a held swing) smooths it, and a
+        // smooth line reads symmetric about each of its bumps.
+        if (meanStep(line, strip) >= KEPT * change && bestAxis(line, strip) < MIRRORED) mirrored++;
       }
       const share = mirrored / lines.length;
       if (!best || share > best.share) best = { share, frame: index };

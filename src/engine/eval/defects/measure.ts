@@ -24,6 +24,11 @@ export interface DefectRegionInput {
   travel: boolean;
   /** A body word (a limb skinned to the person's skeleton): it moves past its mask by design. */
   body?: boolean;
+  /**
+   * A warp or a fluid: what comes in at the photo's edge it takes from beyond it, mirrored, so its clip is
+   * searched for reflections there (edge-mirror.ts). A camera's zoom never samples beyond the photo.
+   */
+  mirrors?: boolean;
   /** Where a travel moves by design: its mask swept along its path (the engine's motion area). */
   reach?: Mask;
   /** A hand-drawn outline at the photo's size, when the scene has one. */
@@ -43,7 +48,7 @@ export interface DefectRegionResult {
   edgeSeam: number | null;
   /** Gradient energy where frames changed against the photo's there (see fold.ts), motions in place only. */
   fold: number | null;
-  /** Share of the photo edge's textured lines that read as a reflection (see edge-mirror.ts), motions in place only. */
+  /** Share of a photo edge's textured lines that read as a reflection (see edge-mirror.ts), warps and fluids only. */
   edgeMirror: number | null;
   /** Structure moved beyond a band around the mask, over the region's area (see spill.ts), motions in place only. */
   spill: number | null;
@@ -103,7 +108,7 @@ export class ClipDefects {
         ghost: region.travel ? (ghosting(this.#frames, photo, inside)?.blendFit ?? null) : null,
         edgeSeam: !region.travel && !whole ? (edgeSeam(this.#frames, photo, inside)?.jump ?? null) : null,
         fold: region.travel ? null : (folding(this.#frames, photo, inside)?.ratio ?? null),
-        edgeMirror: region.travel ? null : (edgeMirror(this.#frames, photo, inside)?.share ?? null),
+        edgeMirror: region.mirrors ? (edgeMirror(this.#frames, photo, inside)?.share ?? null) : null,
         spill: region.travel || whole || region.body ? null : (spilled[k]?.ratio ?? null),
         tempo: region.travel ? null : this.#series[k]!.dominantFrequency(fps),
         tempoRange: range,
