@@ -123,16 +123,13 @@ export async function exportClip(
   const remuxes = FORMAT_SPECS[format].remux !== null;
   const period = animation.period ?? animation.frameCount;
   const periodic =
-    remuxes &&
-    !plan.pingPong &&
-    period >= 1 &&
-    period < animation.frameCount &&
-    animation.frameCount % period === 0;
-  const cycle: FramePlan = periodic ? { frameCount: period, pingPong: false, repeats: plan.repeats } : plan;
-  const perCycle = periodic ? animation.frameCount / period : 1;
-  const copyRepeats = remuxes && cycle.repeats * perCycle > 1;
-  const encodePlan: FramePlan = copyRepeats ? { ...cycle, repeats: 1 } : cycle;
-  const encodeRepeats = copyRepeats ? cycle.repeats * perCycle : 1;
+    remuxes && !plan.pingPong && period < animation.frameCount && animation.frameCount % period === 0;
+  const plays = (periodic ? animation.frameCount / period : 1) * plan.repeats;
+  const copyRepeats = remuxes && plays > 1;
+  const encodePlan: FramePlan = copyRepeats
+    ? { ...plan, frameCount: periodic ? period : plan.frameCount, repeats: 1 }
+    : plan;
+  const encodeRepeats = copyRepeats ? plays : 1;
   const matte =
     matteMode === 'none' ? null : await unionMatte(request.mattes ?? [], animation.width, animation.height);
 

@@ -24,8 +24,8 @@ function wholeCycles(cycles: number): number | null {
 function regionPeriod(region: RegionPlan, frameCount: number): number {
   if (region.kind !== 'fluid' && region.kind !== 'warp') return frameCount;
   const clock: RegionClock = region.clock;
-  const whole = clock.start === 0 && clock.end === frameCount && clock.span === frameCount;
-  if (clock.mode !== 'loop' || !whole) return frameCount;
+  // A loop's span is its window: the whole clip when it starts at 0 and ends at the last frame.
+  if (clock.mode !== 'loop' || clock.start !== 0 || clock.end !== frameCount) return frameCount;
   const cycles = wholeCycles(region.kind === 'fluid' ? clock.span / region.cycle : region.cycles);
   if (cycles === null) return frameCount;
   return frameCount / gcd(frameCount, cycles);

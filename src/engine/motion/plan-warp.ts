@@ -334,15 +334,11 @@ function holdAtPhotoEdge(
       const amp = amplitude[p]!;
       if (amp === 0) continue;
       // sin(theta - phase) + sin(phase) swings through at most twice the amplitude: along x the point
-      // moves at most 2 |A| |direction x| each way, and that much x EDGE_HOLD from the edge is held back.
-      const hold = (distance: number, component: number) => {
-        const ramp = EDGE_HOLD * 2 * Math.abs(amp * component);
-        return ramp <= distance ? 1 : Math.max(0, distance / ramp);
-      };
+      // moves at most 2 |A| |direction x| each way.
       const x = grid.x0 + i * grid.step;
       const y = grid.y0 + j * grid.step;
-      const across = hold(Math.min(x, width - 1 - x), direction[p * 2]!);
-      const down = hold(Math.min(y, height - 1 - y), direction[p * 2 + 1]!);
+      const across = heldShare(Math.min(x, width - 1 - x), 2 * Math.abs(amp * direction[p * 2]!));
+      const down = heldShare(Math.min(y, height - 1 - y), 2 * Math.abs(amp * direction[p * 2 + 1]!));
       if (across === 1 && down === 1) continue;
       held = true;
       const dx = direction[p * 2]! * across;
@@ -354,6 +350,12 @@ function holdAtPhotoEdge(
     }
   }
   return held;
+}
+
+/** How much of a swing `distance` from the edge is kept, when it moves at most `excursion` across it. */
+function heldShare(distance: number, excursion: number): number {
+  const ramp = EDGE_HOLD * excursion;
+  return ramp <= distance ? 1 : Math.max(0, distance / ramp);
 }
 
 /**
