@@ -13,6 +13,7 @@ import { loadOpenCv, type OpenCv } from '../opencv.js';
 import type { DetectedObject, HoverFloods, SegmentOutput, SegmentRequest, Segmenter } from '../types.js';
 import { ObjectFinder, type ObjectRequest, type ObjectResult } from './hypotheses.js';
 import { dropSpecks, fillHoles, keepPiecesAt, maskHas, type PixelPoint } from './mask-ops.js';
+import { settleThinStructures } from './thin-structures.js';
 import { makeGuide, resampleMask, snapToEdges, type Guide } from './refine.js';
 import { boundarySeparation } from './separation.js';
 import { computeSuperpixels, type Superpixels } from './superpixels.js';
@@ -108,6 +109,22 @@ export class ClassicSegmenter implements Segmenter {
     }
     if (request.box) clearOutsideBox(refined, guide.width, guide.height, request.box, toGuide);
     refined = fillHoles(refined, guide.width, guide.height, negatives.map(at(toGuide)));
+    if (!request.previous && positives.length > 0) {
+      // After the holes are filled: a seed head standing in a sky is a hole the carving opens again.
+      const clicked = positives.map(at(toGuide)).map((p) => pixelIndex(p, guide.width, guide.height));
+      const changed = settleThinStructures({ ...guide, mask: refined }, clicked);
+      if (changed !== refined) {
+        // Stems taken in close holes against the region, which are filled as any new region's are, and
+        // what joined only at a corner is a piece of its own, as a refinement would count it. (Stems
+        // given up may cut a sky in pieces: all of them stay.)
+        const grew = changed.some((v, i) => v > 0 && refined[i] === 0);
+        refined = changed;
+        if (grew) {
+          refined = fillHoles(refined, guide.width, guide.height, negatives.map(at(toGuide)));
+          refined = keepPiecesAt(refined, guide.width, guide.height, positives.map(at(toGuide)));
+        }
+      }
+    }
     if (!refined.some((v) => v > 0)) {
       throw new StirError('EMPTY_MASK', 'Nothing is left of the region after these clicks.', {
         hint: 'Remove the last negative click, or click inside what you want to animate.',
@@ -508,4 +525,11 @@ function keepUntouchedPixels(
       mask.data[y * width + x] = previous.data[y * width + x]! > 127 ? 255 : 0;
     }
   }
+}
+
+/** The index of the guide pixel nearest a point. */
+function pixelIndex(p: PixelPoint, width: number, height: number): number {
+  const x = Math.min(width - 1, Math.max(0, Math.round(p.x)));
+  const y = Math.min(height - 1, Math.max(0, Math.round(p.y)));
+  return y * width + x;
 }

@@ -15,7 +15,17 @@ export interface Guide {
   height: number;
   /** Brightness in 0-1, one float per pixel. */
   gray: Float32Array;
+  /** The photo at the guide's size, RGBA. */
+  rgba: Uint8Array;
+  /**
+   * The same through a median filter wider than a stem (thin-structures.ts): a region's broad colours, without
+   * the thin structures that stand in it.
+   */
+  broad: Uint8Array;
 }
+
+/** The median filter's aperture for Guide.broad, as a share of the guide's long side (odd, at least 3). */
+const BROAD_SHARE = 0.017;
 
 export function makeGuide(cv: OpenCv, photo: RgbaImage, longSide: number): Guide {
   const { width, height } = fitLongSide(photo.width, photo.height, longSide);
@@ -31,7 +41,16 @@ export function makeGuide(cv: OpenCv, photo: RgbaImage, longSide: number): Guide
     cv.cvtColor(small, gray, cv.COLOR_RGBA2GRAY);
     const grayFloat = track(new cv.Mat());
     gray.convertTo(grayFloat, cv.CV_32F, 1 / 255);
-    return { width, height, gray: new Float32Array(grayFloat.data32F) };
+    const broad = track(new cv.Mat());
+    const aperture = Math.max(3, 2 * Math.round((Math.max(width, height) * BROAD_SHARE) / 2) + 1);
+    cv.medianBlur(small, broad, aperture);
+    return {
+      width,
+      height,
+      gray: new Float32Array(grayFloat.data32F),
+      rgba: new Uint8Array(small.data),
+      broad: new Uint8Array(broad.data),
+    };
   } finally {
     for (const mat of mats) mat.delete();
   }

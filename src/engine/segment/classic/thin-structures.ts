@@ -1,0 +1,283 @@
+// Thin structures across a region's edge go with the side they belong to (issue 10, points 3 and 5).
+// The classic segmenter works on superpixels of a 512-px image, wider than a stem: a click on a sky took
+// the seed heads standing up into it, and a drift then curled them into hooks; a click on the grass left
+// them out, and a sway broke them off at the horizon. At the refine size (1024 px), where a stem is a
+// few pixels wide, a region settles them by what it is:
+//
+//   - what lies behind (a sky, calm water, bokeh: smooth, little fine structure of its own) gives up the
+//     thin structures inside it that are not of its own colours and touch what is outside it;
+//   - what stands in front (grass, a field, a suit: made of fine structure) takes in the thin
+//     structures outside it that are of its colours and touch it.
+//
+// Only regions that make a scene's layers are settled this way (large, reaching the photo's border); an
+// object's own outline is the segmenter's. Thin: standing out from the photo's median-filtered self
+// (the filter is wider than a stem) and gone in an opening of about twice that width, so a cloud, a strip
+// of sky over a mirror lake or a disc of bokeh is left to the segmenter. Colour: histograms of each
+// side, as the photo has them and as the median filter leaves them (a sky's own colours are not its
+// seed heads', however many it holds).
+
+/** Bins per channel of the colour histograms (RGB): 16 levels each. */
+const BIN_SHIFT = 4;
+const BINS = 1 << (8 - BIN_SHIFT);
+/** A region makes a layer of the scene from this share of the photo on, reaching the photo's border. */
+const LAYER_SHARE = 0.08;
+/**
+ * Mean levels (largest channel) from its median-filtered self below which a region is smooth, what lies
+ * behind: 1-5.5 for the skies, calm water and bokeh of the example photos, 7.5-22 for grass, fields,
+ * a lake full of boats and the astronaut's suit.
+ */
+const SMOOTH = 6.5;
+/** Structures narrower than about twice this share of the long side are thin. */
+const OPEN_SHARE = 0.008;
+/** How much likelier (per pixel) a colour must be on the other side for a structure to change sides. */
+const LIKELIER = 2;
+/** Levels (any channel) by which a structure's pixels stand out from their median-filtered self. */
+const STRONG_CONTRAST = 14;
+/** The same for the weak pixels of its fading tips and rim, which go with it where they touch it. */
+const WEAK_CONTRAST = 8;
+/**
+ * Guide pixels a structure that changes sides takes with it all round: its anti-aliased rim, and the
+ * half-pixel the mask's enlargement to the photo's size and its snapping to edges may give back.
+ */
+const RIM = 2;
+/** Pieces smaller than this (guide pixels) are noise in the colours, not a structure. */
+const LEAST_PIECE = 12;
+
+/** An 8-bit RGBA image, the same through a median filter wider than a stem, and a 0/255 mask. */
+export interface ThinStructuresInput {
+  width: number;
+  height: number;
+  rgba: Uint8Array;
+  broad: Uint8Array;
+  mask: Uint8Array;
+}
+
+/**
+ * The mask (0/255) with the thin structures across its edge settled: given up by a smooth region, taken
+ * in by a textured one. The mask itself when it is not a layer of the scene or nothing changes sides.
+ * `keep`: pixels (clicks) whose structure never leaves.
+ */
+export function settleThinStructures(
+  input: ThinStructuresInput,
+  keep: ReadonlyArray<number> = [],
+): Uint8Array {
+  const { width, height, rgba, broad, mask } = input;
+  const n = width * height;
+  const inside = new Uint8Array(n);
+  let count = 0;
+  let fine = 0;
+  for (let i = 0; i < n; i++) {
+    if (!mask[i]) continue;
+    inside[i] = 1;
+    count++;
+    fine += contrast(rgba, broad, i);
+  }
+  if (count < n * LAYER_SHARE || count === n || !reachesBorder(mask, width, height)) return mask;
+  const behind = fine / count < SMOOTH;
+
+  // Per pixel of each side: behind, how common a colour is around it as the photo has it (stems and
+  // all) against the region's own (median-filtered) colours; in front, the region's colours as the
+  // photo has them against the broad colours around it.
+  const bins = BINS * BINS * BINS;
+  const mine = new Float64Array(bins);
+  const theirs = new Float64Array(bins);
+  for (let i = 0; i < n; i++) {
+    if (inside[i]) mine[binOf(behind ? broad : rgba, i)]!++;
+    else theirs[binOf(behind ? rgba : broad, i)]!++;
+  }
+  const own = count;
+  const other = n - count;
+  // A pixel of this side changes sides where it stands out from its surroundings and its colour is
+  // LIKELIER times as common on the other side, seen there often enough to be a colour of its own there.
+  // Weak: standing out a little, of a colour merely more common on the other side.
+  const from = behind ? 1 : 0;
+  const strong = new Uint8Array(n);
+  const weak = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (inside[i] !== from) continue;
+    const standsOut = contrast(rgba, broad, i);
+    if (standsOut < WEAK_CONTRAST) continue;
+    const bin = binOf(rgba, i);
+    const there = behind ? theirs[bin]! : mine[bin]!;
+    const here = behind ? mine[bin]! : theirs[bin]!;
+    const thereShare = there / (behind ? other : own);
+    const hereShare = here / (behind ? own : other);
+    if (thereShare > hereShare) weak[i] = 1;
+    if (standsOut >= STRONG_CONTRAST && there >= LEAST_PIECE && thereShare > LIKELIER * hereShare)
+      strong[i] = 1;
+  }
+  const r = Math.max(2, Math.round(Math.max(width, height) * OPEN_SHARE));
+  keepThin(strong, width, height, r);
+  keepThin(weak, width, height, r);
+  const side = behind ? inside : inside.map((v) => 1 - v);
+  const pieces = touchingPieces(strong, side, width, height, new Set(behind ? keep : []));
+  if (!pieces) return mask;
+  const moving = dilate(withTips(pieces, weak, width, height, r), width, height, RIM);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = (behind ? inside[i] && !moving[i] : inside[i] || moving[i]) ? 255 : 0;
+  return out;
+}
+
+/** The pieces with the weak pixels joined to them (8-connected), up to 2r from them. */
+function withTips(
+  pieces: Uint8Array,
+  weak: Uint8Array,
+  width: number,
+  height: number,
+  r: number,
+): Uint8Array {
+  const near = dilate(pieces, width, height, 2 * r);
+  const out = Uint8Array.from(pieces);
+  const queue = new Int32Array(width * height);
+  let tail = 0;
+  for (let i = 0; i < out.length; i++) if (out[i]) queue[tail++] = i;
+  for (let head = 0; head < tail; head++) {
+    const p = queue[head]!;
+    const x = p % width;
+    const y = (p - x) / width;
+    for (let dy = -1; dy <= 1; dy++) {
+      const yy = y + dy;
+      if (yy < 0 || yy >= height) continue;
+      for (let dx = -1; dx <= 1; dx++) {
+        const xx = x + dx;
+        if (xx < 0 || xx >= width) continue;
+        const q = yy * width + xx;
+        if (out[q] || !weak[q] || !near[q]) continue;
+        out[q] = 1;
+        queue[tail++] = q;
+      }
+    }
+  }
+  return out;
+}
+
+/** Clears the set's broad parts: what an opening by a (2r+1)-square keeps. */
+function keepThin(set: Uint8Array, width: number, height: number, r: number): void {
+  const broad = dilate(erode(set, width, height, r), width, height, r);
+  for (let i = 0; i < set.length; i++) if (broad[i]) set[i] = 0;
+}
+
+/** The largest difference of a channel between the photo and its median-filtered self at pixel i. */
+function contrast(rgba: Uint8Array, broad: Uint8Array, i: number): number {
+  const p = i * 4;
+  return Math.max(
+    Math.abs(rgba[p]! - broad[p]!),
+    Math.abs(rgba[p + 1]! - broad[p + 1]!),
+    Math.abs(rgba[p + 2]! - broad[p + 2]!),
+  );
+}
+
+function binOf(rgba: Uint8Array, i: number): number {
+  const p = i * 4;
+  return ((rgba[p]! >> BIN_SHIFT) * BINS + (rgba[p + 1]! >> BIN_SHIFT)) * BINS + (rgba[p + 2]! >> BIN_SHIFT);
+}
+
+function reachesBorder(mask: Uint8Array, width: number, height: number): boolean {
+  for (let x = 0; x < width; x++) if (mask[x] || mask[(height - 1) * width + x]) return true;
+  for (let y = 0; y < height; y++) if (mask[y * width] || mask[y * width + width - 1]) return true;
+  return false;
+}
+
+/**
+ * The pieces (8-connected) of `thin` that touch the other side (`side` is where they are: stems growing
+ * up into a sky from the grass), but those holding a `keep` pixel. null when there are none.
+ */
+function touchingPieces(
+  thin: Uint8Array,
+  side: Uint8Array,
+  width: number,
+  height: number,
+  keep: ReadonlySet<number>,
+): Uint8Array | null {
+  const n = width * height;
+  const seen = new Uint8Array(n);
+  const carve = new Uint8Array(n);
+  const queue = new Int32Array(n);
+  let any = false;
+  for (let start = 0; start < n; start++) {
+    if (!thin[start] || seen[start]) continue;
+    let tail = 0;
+    queue[tail++] = start;
+    seen[start] = 1;
+    let kept = false;
+    for (let head = 0; head < tail; head++) {
+      const p = queue[head]!;
+      if (keep.has(p)) kept = true;
+      forNeighbours(p, width, height, (q) => {
+        if (thin[q] && !seen[q]) {
+          seen[q] = 1;
+          queue[tail++] = q;
+        }
+      });
+    }
+    if (kept || tail < LEAST_PIECE) continue;
+    let touches = false;
+    for (let k = 0; k < tail && !touches; k++) {
+      forNeighbours(queue[k]!, width, height, (q) => {
+        if (!side[q]) touches = true;
+      });
+    }
+    if (!touches) continue;
+    for (let k = 0; k < tail; k++) carve[queue[k]!] = 1;
+    any = true;
+  }
+  return any ? carve : null;
+}
+
+/** Calls `visit` with each of the 8 neighbours of pixel p inside the image. */
+function forNeighbours(p: number, width: number, height: number, visit: (q: number) => void): void {
+  const x = p % width;
+  const y = (p - x) / width;
+  for (let dy = -1; dy <= 1; dy++) {
+    const yy = y + dy;
+    if (yy < 0 || yy >= height) continue;
+    for (let dx = -1; dx <= 1; dx++) {
+      const xx = x + dx;
+      if ((dx !== 0 || dy !== 0) && xx >= 0 && xx < width) visit(yy * width + xx);
+    }
+  }
+}
+
+/** 1 where a (2r+1)-square around the pixel holds a set pixel. */
+function dilate(set: Uint8Array, width: number, height: number, r: number): Uint8Array {
+  return boxCount(set, width, height, r, (sum) => sum > 0);
+}
+
+/** 1 where the whole (2r+1)-square around the pixel (inside the image) is set. */
+function erode(set: Uint8Array, width: number, height: number, r: number): Uint8Array {
+  return boxCount(set, width, height, r, (sum, area) => sum === area);
+}
+
+/** Box sums of a 0/1 image by running sums along rows then columns, judged per pixel. */
+function boxCount(
+  set: Uint8Array,
+  width: number,
+  height: number,
+  r: number,
+  judge: (sum: number, area: number) => boolean,
+): Uint8Array {
+  const rows = new Int32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const o = y * width;
+    let sum = 0;
+    for (let x = 0; x < Math.min(r, width); x++) sum += set[o + x]!;
+    for (let x = 0; x < width; x++) {
+      if (x + r < width) sum += set[o + x + r]!;
+      if (x - r - 1 >= 0) sum -= set[o + x - r - 1]!;
+      rows[o + x] = sum;
+    }
+  }
+  const out = new Uint8Array(width * height);
+  for (let x = 0; x < width; x++) {
+    let sum = 0;
+    for (let y = 0; y < Math.min(r, height); y++) sum += rows[y * width + x]!;
+    for (let y = 0; y < height; y++) {
+      if (y + r < height) sum += rows[(y + r) * width + x]!;
+      if (y - r - 1 >= 0) sum -= rows[(y - r - 1) * width + x]!;
+      const w = Math.min(width - 1, x + r) - Math.max(0, x - r) + 1;
+      const h = Math.min(height - 1, y + r) - Math.max(0, y - r) + 1;
+      out[y * width + x] = judge(sum, w * h) ? 1 : 0;
+    }
+  }
+  return out;
+}
