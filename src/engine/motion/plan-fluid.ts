@@ -13,7 +13,15 @@ import { detailMap } from './detail.js';
 import { boxHeight, boxWidth, growBox, type PixelBox, type RegionShape } from './mask.js';
 import { curlNoise } from './noise.js';
 import { guidedDirections, guidedTurbulence, holdField, holdStill, type Guide } from './guide.js';
-import { sharedFloat32, sharedUint8, type FluidRegionPlan, type PlanRequest } from './plan.js';
+import {
+  CELL_INSIDE,
+  CELL_OUTSIDE,
+  CELL_PART,
+  sharedFloat32,
+  sharedUint8,
+  type FluidRegionPlan,
+  type PlanRequest,
+} from './plan.js';
 import type { PlannedRegion } from './plan-layer.js';
 import type { FluidPrimitive } from './spec.js';
 
@@ -24,6 +32,8 @@ export interface FluidRequest extends PlanRequest {
   photo: Uint8Array;
   /** Drawn paths, anchors and freeze strokes at the output size (guide.ts); none when absent. */
   guide?: Guide | null;
+  /** The region's soft coverage at the output size (0-1): where the fluid draws, and how much. */
+  coverage: Float32Array;
 }
 
 /**
@@ -216,6 +226,8 @@ export function planFluid(request: FluidRequest): PlannedRegion<FluidRegionPlan>
     }
   }
 
+  const { cover, alpha } = cellCover(request.coverage, width, height, grid);
+
   // The photo's local mean where the region draws (the grid's cells inside the photo).
   const meanBox = {
     x0: Math.max(0, gx0),
@@ -237,6 +249,8 @@ export function planFluid(request: FluidRequest): PlannedRegion<FluidRegionPlan>
       back,
       ahead,
       active,
+      cover,
+      alpha,
       mean,
       meanBox,
       detail,
@@ -247,6 +261,46 @@ export function planFluid(request: FluidRequest): PlannedRegion<FluidRegionPlan>
 }
 
 type Grid = FluidRegionPlan['grid'];
+
+/**
+ * Each grid cell's cover by the region (CELL_OUTSIDE, CELL_PART or CELL_INSIDE), and the coverage as
+ * bytes for the cells covered in part. The region's velocity is zero at its edge, but a cell across the
+ * edge interpolates its corners' traces over its outer pixels too: drawn there, a sky's drift carried
+ * the stems standing in front of it (a region of their own, or none) off in blocks of a cell.
+ */
+function cellCover(
+  coverage: Float32Array,
+  width: number,
+  height: number,
+  grid: Grid,
+): { cover: Uint8Array; alpha: Uint8Array } {
+  const alpha = sharedUint8(width * height);
+  for (let i = 0; i < alpha.length; i++) {
+    const c = coverage[i]!;
+    alpha[i] = c <= 0 ? 0 : c >= 1 ? 255 : Math.round(c * 255);
+  }
+  const { x0, y0, step, cols, rows } = grid;
+  const cover = sharedUint8(Math.max(1, (cols - 1) * (rows - 1)));
+  for (let j = 0; j + 1 < rows; j++) {
+    const ys = Math.max(0, y0 + j * step);
+    const ye = Math.min(height, y0 + (j + 1) * step);
+    for (let i = 0; i + 1 < cols; i++) {
+      const xs = Math.max(0, x0 + i * step);
+      const xe = Math.min(width, x0 + (i + 1) * step);
+      let full = true;
+      let any = false;
+      for (let y = ys; y < ye; y++) {
+        for (let x = xs; x < xe; x++) {
+          const a = alpha[y * width + x]!;
+          if (a > 0) any = true;
+          if (a < 255) full = false;
+        }
+      }
+      cover[j * (cols - 1) + i] = !any ? CELL_OUTSIDE : full ? CELL_INSIDE : CELL_PART;
+    }
+  }
+  return { cover, alpha };
+}
 
 /** The photo blurred (sigma pixels) over a box, computed from the box grown by three sigmas. */
 function localMean(

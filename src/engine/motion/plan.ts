@@ -70,6 +70,11 @@ export interface LayerRegionPlan {
   vacate: { rest: Uint8Array; moved: Float32Array; reach: Float32Array } | null;
 }
 
+/** A fluid cell's cover (FluidRegionPlan.cover). */
+export const CELL_OUTSIDE = 0;
+export const CELL_PART = 1;
+export const CELL_INSIDE = 2;
+
 export interface FluidRegionPlan {
   kind: 'fluid';
   clock: RegionClock;
@@ -85,6 +90,14 @@ export interface FluidRegionPlan {
   ahead: Float32Array;
   /** (cols-1) * (rows-1): 1 for cells with any motion. */
   active: Uint8Array;
+  /**
+   * (cols-1) * (rows-1): how much of each cell the region covers: OUTSIDE (nothing: the cell draws
+   * nothing, whatever its corners' traces), INSIDE (all of it), or PART (its pixels are blended by
+   * `alpha`). A fluid draws only inside its region, so what a region beside it moved stays.
+   */
+  cover: Uint8Array;
+  /** The region's coverage at the output size, 0-255 (width * height), read in the cells it covers in part. */
+  alpha: Uint8Array;
   /** Local mean of the photo (blurred RGBA) over `meanBox`, for variance-preserving blending. */
   mean: Uint8Array;
   meanBox: PixelBox;

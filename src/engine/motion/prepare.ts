@@ -220,7 +220,7 @@ export async function buildPlan(input: PlanInput, control: JobControl): Promise<
           tempoFixed: region.tempo !== null && region.tempo !== undefined,
         });
       } else if (isFluid(motion)) {
-        planned = planFluid({ ...common, photo, shape, motion, seed: region.seed, guide });
+        planned = planFluid({ ...common, photo, shape, motion, seed: region.seed, guide, coverage });
       } else {
         planned = planLayer({
           ...common,

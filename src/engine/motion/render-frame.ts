@@ -6,6 +6,8 @@ import { drawField } from '../people/render-field.js';
 import { drawSkin } from '../people/render-skin.js';
 import { StirError } from '../../shared/errors.js';
 import {
+  CELL_OUTSIDE,
+  CELL_PART,
   POSE_STRIDE,
   type CameraRegionPlan,
   type FluidRegionPlan,
@@ -33,6 +35,10 @@ export interface RenderScratch {
    */
   pictures: [Uint8Array, Uint8Array] | null;
   pictureOf: Uint8Array | null;
+  /** What a fluid cell covered in part held before the fluid drew it (step * step RGBA). */
+  cell: Uint8Array;
+  /** The frame drawn below a warp, which the warp moves (a copy of it; warps sample it). */
+  below: Uint8Array | null;
 }
 
 export function createScratch(): RenderScratch {
@@ -43,6 +49,8 @@ export function createScratch(): RenderScratch {
     blend: new Float32Array(0),
     pictures: null,
     pictureOf: null,
+    cell: new Uint8Array(0),
+    below: null,
   };
 }
 
@@ -339,7 +347,7 @@ function drawFluid(
   let c = tau - Math.floor(tau / cycle + 1e-9) * cycle;
   if (c < 1e-6 || cycle - c < 1e-6) {
     // At the start of a cycle the region is the photo.
-    if (covered) restoreCells(plan, region.grid, region.active, out);
+    if (covered) restoreFluidCells(plan, region, out);
     return false;
   }
   if (c < 0) c = 0;
@@ -378,6 +386,8 @@ function drawFluid(
     row: new Float64Array(10),
   };
   const cell = shared.words ? fluidCellWords : fluidCell;
+  const cover = region.cover;
+  if (scratch.cell.length < step * step * 4) scratch.cell = new Uint8Array(step * step * 4);
   for (let j = 0; j + 1 < grid.rows; j++) {
     if (cancelled && (j & 3) === 0 && cancelled()) throw cancelledError();
     const py0 = grid.y0 + j * step;
@@ -385,7 +395,8 @@ function drawFluid(
     const ye = Math.min(height, py0 + step);
     if (ys >= ye) continue;
     for (let i = 0; i + 1 < cols; i++) {
-      if (!active[j * (cols - 1) + i]) continue;
+      const c = j * (cols - 1) + i;
+      if (!active[c] || cover[c] === CELL_OUTSIDE) continue;
       const px0 = grid.x0 + i * step;
       const xs = Math.max(0, px0);
       const xe = Math.min(width, px0 + step);
@@ -396,10 +407,82 @@ function drawFluid(
       if (stillCorner(back, ahead, g00) && stillCorner(back, ahead, g00 + 2)) {
         if (stillCorner(back, ahead, g01) && stillCorner(back, ahead, g01 + 2)) continue;
       }
-      cell(shared, back, ahead, blend, g00, cols, px0, py0, xs, xe, ys, ye);
+      if (cover[c] === CELL_PART) {
+        const kept = keepCell(out, width, xs, xe, ys, ye, scratch.cell);
+        cell(shared, back, ahead, blend, g00, cols, px0, py0, xs, xe, ys, ye);
+        blendCell(out, kept, region.alpha, width, xs, xe, ys, ye);
+      } else cell(shared, back, ahead, blend, g00, cols, px0, py0, xs, xe, ys, ye);
     }
   }
   return true;
+}
+
+/** Copies a cell's pixels (columns xs..xe, rows ys..ye) of the frame into `into`, row after row. */
+function keepCell(
+  out: Uint8Array,
+  width: number,
+  xs: number,
+  xe: number,
+  ys: number,
+  ye: number,
+  into: Uint8Array,
+): Uint8Array {
+  const rowBytes = (xe - xs) * 4;
+  for (let y = ys; y < ye; y++) {
+    const from = (y * width + xs) * 4;
+    into.set(out.subarray(from, from + rowBytes), (y - ys) * rowBytes);
+  }
+  return into;
+}
+
+/** A cell the region covers in part: what it drew where it covers, what was there before elsewhere. */
+function blendCell(
+  out: Uint8Array,
+  kept: Uint8Array,
+  alpha: Uint8Array,
+  width: number,
+  xs: number,
+  xe: number,
+  ys: number,
+  ye: number,
+): void {
+  const rowBytes = (xe - xs) * 4;
+  for (let y = ys; y < ye; y++) {
+    for (let x = xs; x < xe; x++) {
+      const a = alpha[y * width + x]!;
+      if (a === 255) continue;
+      const o = (y * width + x) * 4;
+      const k = (y - ys) * rowBytes + (x - xs) * 4;
+      for (let ch = 0; ch < 4; ch++) {
+        out[o + ch] = (out[o + ch]! * a + kept[k + ch]! * (255 - a) + 127) / 255;
+      }
+    }
+  }
+}
+
+/** A fluid at the start of its cycle over regions drawn below it: the photo again, where it covers. */
+function restoreFluidCells(plan: FramePlan, region: FluidRegionPlan, out: Uint8Array): void {
+  const { width, height, photo } = plan;
+  const { grid, active, cover, alpha } = region;
+  for (let j = 0; j + 1 < grid.rows; j++) {
+    const ys = Math.max(0, grid.y0 + j * grid.step);
+    const ye = Math.min(height, grid.y0 + (j + 1) * grid.step);
+    for (let i = 0; i + 1 < grid.cols; i++) {
+      const c = j * (grid.cols - 1) + i;
+      if (!active[c] || cover[c] === CELL_OUTSIDE) continue;
+      const xs = Math.max(0, grid.x0 + i * grid.step);
+      const xe = Math.min(width, grid.x0 + (i + 1) * grid.step);
+      for (let y = ys; y < ye; y++) {
+        for (let x = xs; x < xe; x++) {
+          const a = alpha[y * width + x]!;
+          const o = (y * width + x) * 4;
+          for (let ch = 0; ch < 4; ch++) {
+            out[o + ch] = (photo[o + ch]! * a + out[o + ch]! * (255 - a) + 127) / 255;
+          }
+        }
+      }
+    }
+  }
 }
 
 /** What every cell of one fluid region shares in a frame. */
@@ -786,11 +869,8 @@ function drawWarp(
 ): boolean {
   const tau = motionTime(region.clock, frame);
   const theta = (2 * Math.PI * region.cycles * tau) / Math.max(1e-9, region.clock.span);
-  if (Math.abs(Math.sin(theta / 2)) < 1e-9) {
-    // A whole number of cycles: at rest, the photo.
-    if (covered) restoreCells(plan, region.grid, region.active, out);
-    return false;
-  }
+  // A whole number of cycles: at rest, what lies below it as it is.
+  if (Math.abs(Math.sin(theta / 2)) < 1e-9) return false;
   const { grid, amplitude, phase, direction, active } = region;
   const points = grid.cols * grid.rows;
   if (scratch.back.length < points * 2) {
@@ -803,9 +883,17 @@ function drawWarp(
     d[p * 2] = s * direction[p * 2]!;
     d[p * 2 + 1] = s * direction[p * 2 + 1]!;
   }
-  const { width, height, photo } = plan;
+  const { width, height } = plan;
   const step = grid.step;
   const cols = grid.cols;
+  // A warp moves what is drawn below it, not the photo: a sky drifting behind swaying grass goes on
+  // drifting in the band the grass's swing stretches (sampling the photo there stopped it in a seam).
+  let source = plan.photo;
+  if (covered) {
+    if (scratch.below?.length !== out.length) scratch.below = new Uint8Array(out.length);
+    scratch.below.set(out);
+    source = scratch.below;
+  }
   // The content at a point x came from p with p + d(p) = x: the backward offset e(x) = d(x - e(x)). A
   // bend solves it at the grid points only and interpolates it between them, as d is: solving it at
   // every pixel (three fixed-point steps, each a bilinear lookup of d) was most of a sway frame, whose
@@ -820,7 +908,7 @@ function drawWarp(
   const fractions = new Float64Array(step);
   for (let u = 0; u < step; u++) fractions[u] = u / step;
   const shared: WarpFrame = {
-    photo,
+    source,
     out,
     width,
     height,
@@ -912,7 +1000,8 @@ function invertWarp(grid: WarpRegionPlan['grid'], d: Float32Array, e: Float32Arr
 
 /** What every cell of one warp region shares in a frame. */
 interface WarpFrame {
-  photo: Uint8Array;
+  /** What the warp moves: the photo, or the frame drawn below it. */
+  source: Uint8Array;
   out: Uint8Array;
   width: number;
   height: number;
@@ -935,7 +1024,7 @@ interface WarpFrame {
  * A function of its own, as fluidCell: inside drawWarp's loops V8 boxed doubles on stack replacement.
  */
 function warpCell(shared: WarpFrame, g00: number, px0: number, py0: number, xe: number, ye: number): void {
-  const { photo, out, width, height, grid, d, start: e, steps, fractions, detail, solved } = shared;
+  const { source, out, width, height, grid, d, start: e, steps, fractions, detail, solved } = shared;
   const { step, cols } = grid;
   const lastX = width - 1;
   const lastY = height - 1;
@@ -999,13 +1088,13 @@ function warpCell(shared: WarpFrame, g00: number, px0: number, py0: number, xe: 
       const dp = p >> 2;
       const dq = dp + width;
       const lift = k * (detail[dp]! * a + detail[dp + 1]! * b + detail[dq]! * c + detail[dq + 1]! * w);
-      const red = photo[p]! * a + photo[p + 4]! * b + photo[q]! * c + photo[q + 4]! * w + lift;
-      const green = photo[p + 1]! * a + photo[p + 5]! * b + photo[q + 1]! * c + photo[q + 5]! * w + lift;
-      const blue = photo[p + 2]! * a + photo[p + 6]! * b + photo[q + 2]! * c + photo[q + 6]! * w + lift;
+      const red = source[p]! * a + source[p + 4]! * b + source[q]! * c + source[q + 4]! * w + lift;
+      const green = source[p + 1]! * a + source[p + 5]! * b + source[q + 1]! * c + source[q + 5]! * w + lift;
+      const blue = source[p + 2]! * a + source[p + 6]! * b + source[q + 2]! * c + source[q + 6]! * w + lift;
       out[oi] = red < 0 ? 0 : red > 255 ? 255 : red + 0.5;
       out[oi + 1] = green < 0 ? 0 : green > 255 ? 255 : green + 0.5;
       out[oi + 2] = blue < 0 ? 0 : blue > 255 ? 255 : blue + 0.5;
-      out[oi + 3] = photo[p + 3]! * a + photo[p + 7]! * b + photo[q + 3]! * c + photo[q + 7]! * w + 0.5;
+      out[oi + 3] = source[p + 3]! * a + source[p + 7]! * b + source[q + 3]! * c + source[q + 7]! * w + 0.5;
     }
   }
 }
@@ -1026,31 +1115,6 @@ function restoreLayer(plan: FramePlan, region: LayerRegionPlan, frame: number, o
       if (c <= 0) continue;
       const oi = (y * plan.width + x) * 4;
       for (let k = 0; k < 4; k++) out[oi + k] = c * photo[oi + k]! + (1 - c) * out[oi + k]! + 0.5;
-    }
-  }
-}
-
-/** A field at rest over regions that moved: its cells show the photo again. */
-function restoreCells(
-  plan: FramePlan,
-  grid: FluidRegionPlan['grid'],
-  active: Uint8Array,
-  out: Uint8Array,
-): void {
-  const { width, height, photo } = plan;
-  for (let j = 0; j + 1 < grid.rows; j++) {
-    for (let i = 0; i + 1 < grid.cols; i++) {
-      if (!active[j * (grid.cols - 1) + i]) continue;
-      const xs = Math.max(0, grid.x0 + i * grid.step);
-      const xe = Math.min(width, grid.x0 + (i + 1) * grid.step);
-      if (xs >= xe) continue;
-      for (
-        let y = Math.max(0, grid.y0 + j * grid.step);
-        y < Math.min(height, grid.y0 + (j + 1) * grid.step);
-        y++
-      ) {
-        out.set(photo.subarray((y * width + xs) * 4, (y * width + xe) * 4), (y * width + xs) * 4);
-      }
     }
   }
 }
@@ -1105,6 +1169,27 @@ function drawCamera(
   }
 }
 
+/** Each plan's regions in the order they are drawn (drawingOrder), worked out once per plan. */
+const drawingOrders = new WeakMap<FramePlan['regions'], number[]>();
+
+/**
+ * The order regions are drawn in, bottom to top: fluids first (a sky, water, smoke: what lies behind),
+ * then the rest as listed. A fluid draws only inside its region and a warp moves what is drawn below it,
+ * so grass swaying in front of a drifting sky sways over the drifting sky, whichever was clicked first.
+ */
+function drawingOrder(plan: FramePlan): number[] {
+  let order = drawingOrders.get(plan.regions);
+  if (!order) {
+    const indices = plan.regions.map((_, n) => n);
+    order = [
+      ...indices.filter((n) => plan.regions[n]!.kind === 'fluid'),
+      ...indices.filter((n) => plan.regions[n]!.kind !== 'fluid'),
+    ];
+    drawingOrders.set(plan.regions, order);
+  }
+  return order;
+}
+
 /** Renders frame `index` of the plan into `out` (width * height * 4 bytes). */
 export function renderFrameInto(
   plan: FramePlan,
@@ -1120,7 +1205,8 @@ export function renderFrameInto(
   // A field inside a larger field or skin (a face word on a person who breathes or waves) is drawn with
   // it, wherever it is listed (carried-fields.ts).
   const { carrier, carries } = carriedFields(plan);
-  for (const [n, region] of plan.regions.entries()) {
+  for (const n of drawingOrder(plan)) {
+    const region = plan.regions[n]!;
     if (cancelled?.()) throw cancelledError();
     if (carrier[n]! >= 0) continue;
     let drew = false;
