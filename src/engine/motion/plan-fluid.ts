@@ -43,6 +43,8 @@ export interface FluidRequest extends PlanRequest {
 const CARRY = 0.15;
 /** Longest carry across the region, as a share of its larger side. */
 const REACH = 1;
+/** The traces fade in from the region's edge over this share of the velocity's ramp (fadeAtEdge). */
+const FADE_SHARE = 0.75;
 /** Shortest cycle in frames. */
 const SHORTEST_CYCLE = 8;
 /** Longest cycle in frames: bounds the stored traces for long clips (memory stays bounded). */
@@ -178,12 +180,15 @@ export function planFluid(request: FluidRequest): PlannedRegion<FluidRegionPlan>
   }
 
   const grid = { x0: gx0, y0: gy0, step, cols, rows };
-  // Scale to the strength: the mean speed over the region's pixels, as the renderer interpolates it.
+  // Scale to the strength: the mean speed over the region's pixels, as the renderer interpolates it,
+  // with the traces faded at the region's edge (fadeAtEdge).
+  const fade = edgeFade(grid, depthAt, FADE_SHARE * ramp);
+  const faded = velocity.map((value, g) => value * fade[g >> 1]!);
   let total = 0;
   const samples = shape.samples;
   const v = new Float64Array(2);
   for (let k = 0; k < samples.length; k += 2) {
-    sampleGrid(velocity, grid, samples[k]!, samples[k + 1]!, v);
+    sampleGrid(faded, grid, samples[k]!, samples[k + 1]!, v);
     total += Math.hypot(v[0]!, v[1]!);
   }
   const meanSpeed = total / Math.max(1, samples.length / 2);
@@ -203,6 +208,7 @@ export function planFluid(request: FluidRequest): PlannedRegion<FluidRegionPlan>
   if (gain > 0) {
     trace(velocity, grid, steps, -1, fastest, back);
     trace(velocity, grid, steps, 1, fastest, ahead);
+    fadeAtEdge(back, ahead, fade, steps);
   }
 
   const active = new Uint8Array(
@@ -263,6 +269,43 @@ export function planFluid(request: FluidRequest): PlannedRegion<FluidRegionPlan>
 type Grid = FluidRegionPlan['grid'];
 
 /**
+ * Per grid point, how much of its trace a fluid shows: rising from 0 at the region's edge to 1 at depth
+ * `band`, as the velocity does over its ramp. The photo's own edge is no edge (depth.ts): a region that
+ * reaches it runs on past it.
+ */
+function edgeFade(grid: Grid, depthAt: (x: number, y: number) => number, band: number): Float32Array {
+  const { x0, y0, step, cols, rows } = grid;
+  const fade = new Float32Array(cols * rows);
+  for (let j = 0; j < rows; j++) {
+    for (let i = 0; i < cols; i++) {
+      const t = Math.min(1, depthAt(x0 + i * step, y0 + j * step) / band);
+      fade[j * cols + i] = t * t * (3 - 2 * t);
+    }
+  }
+  return fade;
+}
+
+/**
+ * Scales every trace offset by its grid point's edge fade. The velocity is zero at the region's edge, but
+ * a trace that starts there and runs inwards speeds up and carries content from deep inside, so the
+ * texture was cut off at the edge a drift runs out of (a seam the eval read on the astronaut's backdrop).
+ * Faded, the displacement reaches zero at every edge whatever the flow's direction.
+ */
+function fadeAtEdge(back: Float32Array, ahead: Float32Array, fade: Float32Array, steps: number): void {
+  const points = fade.length;
+  for (let k = 0; k <= steps; k++) {
+    for (let p = 0; p < points; p++) {
+      const g = (k * points + p) * 2;
+      const f = fade[p]!;
+      back[g]! *= f;
+      back[g + 1]! *= f;
+      ahead[g]! *= f;
+      ahead[g + 1]! *= f;
+    }
+  }
+}
+
+/**
  * Each grid cell's cover by the region (CELL_OUTSIDE, CELL_PART or CELL_INSIDE), and the coverage as
  * bytes for the cells covered in part. The region's velocity is zero at its edge, but a cell across the
  * edge interpolates its corners' traces over its outer pixels too: drawn there, a sky's drift carried
@@ -275,10 +318,6 @@ function cellCover(
   grid: Grid,
 ): { cover: Uint8Array; alpha: Uint8Array } {
   const alpha = sharedUint8(width * height);
-  for (let i = 0; i < alpha.length; i++) {
-    const c = coverage[i]!;
-    alpha[i] = c <= 0 ? 0 : c >= 1 ? 255 : Math.round(c * 255);
-  }
   const { x0, y0, step, cols, rows } = grid;
   const cover = sharedUint8(Math.max(1, (cols - 1) * (rows - 1)));
   for (let j = 0; j + 1 < rows; j++) {
@@ -291,12 +330,21 @@ function cellCover(
       let any = false;
       for (let y = ys; y < ye; y++) {
         for (let x = xs; x < xe; x++) {
-          const a = alpha[y * width + x]!;
-          if (a > 0) any = true;
-          if (a < 255) full = false;
+          const c = coverage[y * width + x]!;
+          if (c > 0) any = true;
+          if (c < 1) full = false;
         }
       }
-      cover[j * (cols - 1) + i] = !any ? CELL_OUTSIDE : full ? CELL_INSIDE : CELL_PART;
+      const kind = !any ? CELL_OUTSIDE : full ? CELL_INSIDE : CELL_PART;
+      cover[j * (cols - 1) + i] = kind;
+      // Only a cell covered in part reads its pixels' coverage (render-frame.ts blendCell).
+      if (kind !== CELL_PART) continue;
+      for (let y = ys; y < ye; y++) {
+        for (let x = xs; x < xe; x++) {
+          const c = coverage[y * width + x]!;
+          alpha[y * width + x] = c <= 0 ? 0 : c >= 1 ? 255 : c * 255 + 0.5;
+        }
+      }
     }
   }
   return { cover, alpha };

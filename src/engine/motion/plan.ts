@@ -96,7 +96,7 @@ export interface FluidRegionPlan {
    * `alpha`). A fluid draws only inside its region, so what a region beside it moved stays.
    */
   cover: Uint8Array;
-  /** The region's coverage at the output size, 0-255 (width * height), read in the cells it covers in part. */
+  /** The region's coverage at the output size, 0-255 (width * height), set in the cells it covers in part. */
   alpha: Uint8Array;
   /** Local mean of the photo (blurred RGBA) over `meanBox`, for variance-preserving blending. */
   mean: Uint8Array;

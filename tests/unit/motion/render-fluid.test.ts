@@ -8,6 +8,9 @@ import type { FramePlan } from '../../../src/engine/motion/plan.js';
 import { preparePlan } from '../../../src/engine/motion/prepare.js';
 import { createScratch, renderFrameInto } from '../../../src/engine/motion/render-frame.js';
 import type { JobControl } from '../../../src/engine/render/types.js';
+import { DEFECT_TARGETS } from '../../../src/engine/eval/defects/report.js';
+import { edgeMirror } from '../../../src/engine/eval/defects/edge-mirror.js';
+import { toGrey } from '../../../src/engine/flow/grey.js';
 
 const STORM = fileURLToPath(new URL('../../../examples/photos/hard/storm.jpg', import.meta.url));
 const control = (): JobControl => ({ signal: new AbortController().signal, progress: () => undefined });
@@ -125,5 +128,116 @@ describe('a fluid beside what is not its region', () => {
     expect(postChanged.slice(0, 5)).toEqual([]);
     expect(redInSky.slice(0, 5)).toEqual([]);
     expect(moved).toBeGreaterThan(11 * width * height * 0.3);
+  });
+});
+
+describe('a fluid at the photo edge it flows in from', () => {
+  // Texture drifts in at the left edge from beyond the photo, where it is sampled mirrored: blades near
+  // the edge of dune-grass's sky met their reflection in chevrons. The content traced from inside the
+  // photo (arriving) shows there instead.
+  it('brings in no reflection of what lies near the edge', async () => {
+    const width = 320;
+    const height = 200;
+    let seed = 11;
+    const next = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 255;
+    const noise = Array.from({ length: width * height }, next);
+    const photo = new Uint8Array(width * height * 4);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        // A 3x3 mean: texture a drift carries visibly, with no symmetry of its own.
+        let sum = 0;
+        for (let dy = -1; dy <= 1; dy++) {
+          for (let dx = -1; dx <= 1; dx++) {
+            const xx = Math.min(width - 1, Math.max(0, x + dx));
+            const yy = Math.min(height - 1, Math.max(0, y + dy));
+            sum += noise[yy * width + xx]!;
+          }
+        }
+        const v = sum / 9;
+        photo.set([v, v, v, 255], (y * width + x) * 4);
+      }
+    }
+    const { plan } = await preparePlan(
+      {
+        photo: { width, height, data: photo },
+        regions: [
+          {
+            id: 'all',
+            mask: { width, height, data: new Uint8Array(width * height).fill(255) },
+            prompt: 'drift',
+            strength: 3,
+            direction: 0,
+            seed: 1,
+            start: 0,
+            end: null,
+            pose: null,
+          },
+        ],
+        timing: { seconds: 2, fps: 12, loop: 'loop' },
+        size: { width, height },
+      },
+      control(),
+    );
+    expect(plan.regions[0]?.kind).toBe('fluid');
+    const frames = Array.from({ length: 24 }, (_, index) =>
+      toGrey({ width, height, data: render(plan, index) }),
+    );
+    const read = edgeMirror(
+      frames,
+      toGrey({ width, height, data: photo }),
+      new Uint8Array(width * height).fill(1),
+    );
+    expect(read).not.toBeNull();
+    expect(read!.share).toBeLessThanOrEqual(DEFECT_TARGETS.edgeMirror.atMost);
+  });
+});
+
+describe('a fluid at rest over a fluid that moves', () => {
+  it('shows the photo where it covers, and the moving one elsewhere', async () => {
+    const { image: photo } = await decodePhoto({ kind: 'path', path: STORM });
+    const { width, height } = photo;
+    const rows = (from: number, to: number) =>
+      new Uint8Array(width * height).fill(
+        255,
+        Math.round(height * from) * width,
+        Math.round(height * to) * width,
+      );
+    const region = (id: string, data: Uint8Array, start: number) => ({
+      id,
+      mask: { width, height, data },
+      prompt: 'drift',
+      strength: 2,
+      direction: 0,
+      seed: 1,
+      start,
+      end: null,
+      pose: null,
+    });
+    const size = { width: 480, height: 320 };
+    // The upper one moves from the start; the lower one, over the upper one's lower part, from 0.5 s.
+    const { plan } = await preparePlan(
+      {
+        photo,
+        regions: [region('upper', rows(0, 0.6), 0), region('lower', rows(0.4, 1), 0.5)],
+        timing: { seconds: 1, fps: 12, loop: 'once' },
+        size,
+      },
+      control(),
+    );
+    const frame = render(plan, 3);
+    const differs = (y0: number, y1: number) => {
+      let n = 0;
+      for (
+        let i = Math.round(size.height * y0) * size.width * 4;
+        i < Math.round(size.height * y1) * size.width * 4;
+        i++
+      ) {
+        if (frame[i] !== plan.photo[i]) n++;
+      }
+      return n;
+    };
+    expect(differs(0, 0.35)).toBeGreaterThan(0);
+    // Where the lower region lies over the upper one, at rest: the photo (its soft edge aside).
+    expect(differs(0.45, 0.6)).toBe(0);
   });
 });
