@@ -63,16 +63,16 @@ export function settleThinStructures(
 ): Uint8Array {
   const { width, height, rgba, broad, mask } = input;
   const n = width * height;
-  const inside = new Uint8Array(n);
   let count = 0;
+  for (let i = 0; i < n; i++) if (mask[i]) count++;
+  if (count < n * LAYER_SHARE || count === n || !reachesBorder(mask, width, height)) return mask;
+  const inside = new Uint8Array(n);
   let fine = 0;
   for (let i = 0; i < n; i++) {
     if (!mask[i]) continue;
     inside[i] = 1;
-    count++;
     fine += contrast(rgba, broad, i);
   }
-  if (count < n * LAYER_SHARE || count === n || !reachesBorder(mask, width, height)) return mask;
   const behind = fine / count < SMOOTH;
 
   // Per pixel of each side: behind, how common a colour is around it as the photo has it (stems and
@@ -108,7 +108,6 @@ export function settleThinStructures(
   }
   const r = Math.max(2, Math.round(Math.max(width, height) * OPEN_SHARE));
   keepThin(strong, width, height, r);
-  keepThin(weak, width, height, r);
   const side = behind ? inside : inside.map((v) => 1 - v);
   const pieces = touchingPieces(strong, side, width, height, new Set(behind ? keep : []));
   if (!pieces) return mask;
@@ -118,7 +117,10 @@ export function settleThinStructures(
   return out;
 }
 
-/** The pieces with the weak pixels joined to them (8-connected), up to 2r from them. */
+/**
+ * The pieces with the weak pixels joined to them (8-connected), up to 2r steps from them: a structure's
+ * fading tips and rim, never a broad area of a like colour beside it.
+ */
 function withTips(
   pieces: Uint8Array,
   weak: Uint8Array,
@@ -126,27 +128,20 @@ function withTips(
   height: number,
   r: number,
 ): Uint8Array {
-  const near = dilate(pieces, width, height, 2 * r);
   const out = Uint8Array.from(pieces);
+  const steps = new Uint8Array(out.length);
   const queue = new Int32Array(width * height);
   let tail = 0;
   for (let i = 0; i < out.length; i++) if (out[i]) queue[tail++] = i;
   for (let head = 0; head < tail; head++) {
     const p = queue[head]!;
-    const x = p % width;
-    const y = (p - x) / width;
-    for (let dy = -1; dy <= 1; dy++) {
-      const yy = y + dy;
-      if (yy < 0 || yy >= height) continue;
-      for (let dx = -1; dx <= 1; dx++) {
-        const xx = x + dx;
-        if (xx < 0 || xx >= width) continue;
-        const q = yy * width + xx;
-        if (out[q] || !weak[q] || !near[q]) continue;
-        out[q] = 1;
-        queue[tail++] = q;
-      }
-    }
+    if (steps[p]! >= 2 * r) continue;
+    forNeighbours(p, width, height, (q) => {
+      if (out[q] || !weak[q]) return;
+      out[q] = 1;
+      steps[q] = steps[p]! + 1;
+      queue[tail++] = q;
+    });
   }
   return out;
 }
@@ -240,22 +235,20 @@ function forNeighbours(p: number, width: number, height: number, visit: (q: numb
 
 /** 1 where a (2r+1)-square around the pixel holds a set pixel. */
 function dilate(set: Uint8Array, width: number, height: number, r: number): Uint8Array {
-  return boxCount(set, width, height, r, (sum) => sum > 0);
+  return boxCount(set, width, height, r, false);
 }
 
 /** 1 where the whole (2r+1)-square around the pixel (inside the image) is set. */
 function erode(set: Uint8Array, width: number, height: number, r: number): Uint8Array {
-  return boxCount(set, width, height, r, (sum, area) => sum === area);
+  return boxCount(set, width, height, r, true);
 }
 
-/** Box sums of a 0/1 image by running sums along rows then columns, judged per pixel. */
-function boxCount(
-  set: Uint8Array,
-  width: number,
-  height: number,
-  r: number,
-  judge: (sum: number, area: number) => boolean,
-): Uint8Array {
+/**
+ * Window sums of a 0/1 image over (2r+1)-squares (clipped at the image's edge), 1 where the window holds
+ * a set pixel (`all` false) or only set pixels (`all` true). Running sums along each row, then down the
+ * columns a row at a time, so both passes read memory in order.
+ */
+function boxCount(set: Uint8Array, width: number, height: number, r: number, all: boolean): Uint8Array {
   const rows = new Int32Array(width * height);
   for (let y = 0; y < height; y++) {
     const o = y * width;
@@ -268,15 +261,19 @@ function boxCount(
     }
   }
   const out = new Uint8Array(width * height);
-  for (let x = 0; x < width; x++) {
-    let sum = 0;
-    for (let y = 0; y < Math.min(r, height); y++) sum += rows[y * width + x]!;
-    for (let y = 0; y < height; y++) {
-      if (y + r < height) sum += rows[(y + r) * width + x]!;
-      if (y - r - 1 >= 0) sum -= rows[(y - r - 1) * width + x]!;
-      const w = Math.min(width - 1, x + r) - Math.max(0, x - r) + 1;
-      const h = Math.min(height - 1, y + r) - Math.max(0, y - r) + 1;
-      out[y * width + x] = judge(sum, w * h) ? 1 : 0;
+  const columns = new Int32Array(width);
+  for (let y = 0; y < Math.min(r, height); y++) {
+    for (let x = 0; x < width; x++) columns[x]! += rows[y * width + x]!;
+  }
+  for (let y = 0; y < height; y++) {
+    if (y + r < height) for (let x = 0, o = (y + r) * width; x < width; x++) columns[x]! += rows[o + x]!;
+    if (y - r - 1 >= 0) for (let x = 0, o = (y - r - 1) * width; x < width; x++) columns[x]! -= rows[o + x]!;
+    const h = Math.min(height - 1, y + r) - Math.max(0, y - r) + 1;
+    const o = y * width;
+    for (let x = 0; x < width; x++) {
+      const sum = columns[x]!;
+      if (all) out[o + x] = sum === (Math.min(width - 1, x + r) - Math.max(0, x - r) + 1) * h ? 1 : 0;
+      else out[o + x] = sum > 0 ? 1 : 0;
     }
   }
   return out;
