@@ -126,7 +126,7 @@ describe('thin structures on the dune-grass photo', () => {
     for (const [x, y] of heads) expect(sky.data[y * sky.width + x], `sky at ${x},${y}`).toBe(0);
     expect(sky.data[100 * sky.width + 300]).toBe(255);
     const grass = await click(0.5, 0.85);
-    expect(grass.data[176 * grass.width + 740]).toBe(255);
+    expect(grass.data[210 * grass.width + 727]).toBe(255);
     expect(grass.data[100 * grass.width + 300]).toBe(0);
   });
 });
