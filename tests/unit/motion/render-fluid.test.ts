@@ -7,7 +7,8 @@ import { decodePhoto } from '../../../src/engine/image/decode.js';
 import type { FramePlan } from '../../../src/engine/motion/plan.js';
 import { preparePlan } from '../../../src/engine/motion/prepare.js';
 import { createScratch, renderFrameInto } from '../../../src/engine/motion/render-frame.js';
-import type { JobControl } from '../../../src/engine/render/types.js';
+import type { JobControl, RegionSpec } from '../../../src/engine/render/types.js';
+import type { Mask } from '../../../src/shared/index.js';
 import { DEFECT_TARGETS } from '../../../src/engine/eval/defects/report.js';
 import { edgeMirror } from '../../../src/engine/eval/defects/edge-mirror.js';
 import { toGrey } from '../../../src/engine/flow/grey.js';
@@ -22,6 +23,11 @@ function render(plan: FramePlan, index: number, offset = 0): Uint8Array {
   return out;
 }
 
+/** A region that drifts right, from the start (or `start` seconds in). */
+function drift(id: string, mask: Mask, strength: number, start = 0): RegionSpec {
+  return { id, mask, prompt: 'drift', strength, direction: 0, seed: 1, start, end: null, pose: null };
+}
+
 describe('fluid frames of an opaque photo', () => {
   it('are the same to the byte as through the general path', async () => {
     const { image: photo } = await decodePhoto({ kind: 'path', path: STORM });
@@ -31,19 +37,7 @@ describe('fluid frames of an opaque photo', () => {
     const { plan } = await preparePlan(
       {
         photo,
-        regions: [
-          {
-            id: 'sky',
-            mask: { width, height, data: sky },
-            prompt: 'drift',
-            strength: 2,
-            direction: 0,
-            seed: 1,
-            start: 0,
-            end: null,
-            pose: null,
-          },
-        ],
+        regions: [drift('sky', { width, height, data: sky }, 2)],
         timing: { seconds: 1, fps: 12, loop: 'loop' },
         size,
       },
@@ -87,19 +81,7 @@ describe('a fluid beside what is not its region', () => {
     const { plan } = await preparePlan(
       {
         photo: { width, height, data: photo },
-        regions: [
-          {
-            id: 'sky',
-            mask: { width, height, data: mask },
-            prompt: 'drift',
-            strength: 3,
-            direction: 0,
-            seed: 1,
-            start: 0,
-            end: null,
-            pose: null,
-          },
-        ],
+        regions: [drift('sky', { width, height, data: mask }, 3)],
         timing: { seconds: 1, fps: 12, loop: 'loop' },
         size: { width, height },
       },
@@ -160,19 +142,7 @@ describe('a fluid at the photo edge it flows in from', () => {
     const { plan } = await preparePlan(
       {
         photo: { width, height, data: photo },
-        regions: [
-          {
-            id: 'all',
-            mask: { width, height, data: new Uint8Array(width * height).fill(255) },
-            prompt: 'drift',
-            strength: 3,
-            direction: 0,
-            seed: 1,
-            start: 0,
-            end: null,
-            pose: null,
-          },
-        ],
+        regions: [drift('all', { width, height, data: new Uint8Array(width * height).fill(255) }, 3)],
         timing: { seconds: 2, fps: 12, loop: 'loop' },
         size: { width, height },
       },
@@ -196,29 +166,21 @@ describe('a fluid at rest over a fluid that moves', () => {
   it('shows the photo where it covers, and the moving one elsewhere', async () => {
     const { image: photo } = await decodePhoto({ kind: 'path', path: STORM });
     const { width, height } = photo;
-    const rows = (from: number, to: number) =>
-      new Uint8Array(width * height).fill(
+    const rows = (from: number, to: number): Mask => ({
+      width,
+      height,
+      data: new Uint8Array(width * height).fill(
         255,
         Math.round(height * from) * width,
         Math.round(height * to) * width,
-      );
-    const region = (id: string, data: Uint8Array, start: number) => ({
-      id,
-      mask: { width, height, data },
-      prompt: 'drift',
-      strength: 2,
-      direction: 0,
-      seed: 1,
-      start,
-      end: null,
-      pose: null,
+      ),
     });
     const size = { width: 480, height: 320 };
     // The upper one moves from the start; the lower one, over the upper one's lower part, from 0.5 s.
     const { plan } = await preparePlan(
       {
         photo,
-        regions: [region('upper', rows(0, 0.6), 0), region('lower', rows(0.4, 1), 0.5)],
+        regions: [drift('upper', rows(0, 0.6), 2), drift('lower', rows(0.4, 1), 2, 0.5)],
         timing: { seconds: 1, fps: 12, loop: 'once' },
         size,
       },
