@@ -68,14 +68,6 @@ function carriedPictures(plan: FramePlan, scratch: RenderScratch): [Uint8Array, 
 // clamped to [0, size - 1.001], so the right and lower neighbours always exist (sizes are at least 2).
 const EDGE = 1.001;
 
-/**
- * Depth beyond the photo's edge, as a share of its long side, over which a fluid's content sampled there
- * (mirrored) fades out of its cross-fade. A few pixels made a visible line where the content switched
- * sides (the boats' sky at the edge it drifts out of); over this the switch is a gentle blend, and what
- * shows of a reflection is faint.
- */
-const MIRRORED_DEPTH_SHARE = 0.02;
-
 /** Fixed-point steps that invert a warp's displacement field. */
 const INVERSE_STEPS = 3;
 
@@ -286,17 +278,13 @@ function drawLayer(
  * Per grid point, the weight of the arriving content (b) in the cross-fade. Holynski et al. fade
  * linearly with cycle time; here each side's weight is also scaled by how little its trace map squeezes
  * the photo there (the Jacobian determinant of p -> p + offset): where a trace piles up against the
- * region's inflow edge its content is a smear, so the other side shows instead. And by how little of it
- * comes from beyond the photo's edge: there it is sampled mirrored, and at the edge a drift flows in from,
- * a blade near the edge met its own reflection in a chevron; the other side's content comes from inside
- * the photo there. Both ends of the cycle are unchanged (weight 0 at the start, 1 at the end), so frame
- * 0 is the photo and the loop closes.
+ * region's inflow edge its content is a smear, so the other side shows instead. Both ends of the cycle
+ * are unchanged (weight 0 at the start, 1 at the end), so frame 0 is the photo and the loop closes.
  */
 function crossfadeWeights(
   back: Float32Array,
   ahead: Float32Array,
   grid: FluidRegionPlan['grid'],
-  photo: { width: number; height: number },
   linear: number,
   into: Float32Array,
 ): void {
@@ -320,20 +308,10 @@ function crossfadeWeights(
     const q = det < 0 ? 0 : det > 1 ? 1 : det;
     return q * q;
   };
-  const lastX = photo.width - 1;
-  const lastY = photo.height - 1;
-  const depth = MIRRORED_DEPTH_SHARE * Math.max(photo.width, photo.height);
-  const inPhoto = (offsets: Float32Array, i: number, j: number): number => {
-    const g = (j * cols + i) * 2;
-    const x = grid.x0 + i * step + offsets[g]!;
-    const y = grid.y0 + j * step + offsets[g + 1]!;
-    const beyond = Math.max(-x, x - lastX, -y, y - lastY);
-    return beyond <= 0 ? 1 : beyond >= depth ? 0 : 1 - beyond / depth;
-  };
   for (let j = 0; j < rows; j++) {
     for (let i = 0; i < cols; i++) {
-      const a = (1 - linear) * squeeze(back, i, j) * inPhoto(back, i, j);
-      const b = linear * squeeze(ahead, i, j) * inPhoto(ahead, i, j);
+      const a = (1 - linear) * squeeze(back, i, j);
+      const b = linear * squeeze(ahead, i, j);
       into[j * cols + i] = a + b > 1e-6 ? b / (a + b) : linear;
     }
   }
@@ -386,7 +364,7 @@ function drawFluid(
   tracesAt(region.ahead, points, steps, cycle - c, ahead);
   if (scratch.blend.length < points) scratch.blend = new Float32Array(points);
   const blend = scratch.blend;
-  crossfadeWeights(back, ahead, grid, plan, c / cycle, blend);
+  crossfadeWeights(back, ahead, grid, c / cycle, blend);
   const { width, height, photo } = plan;
   const step = grid.step;
   const cols = grid.cols;
