@@ -451,12 +451,23 @@ function blendCell(
       const a = alpha[y * width + x]!;
       if (a === 255) continue;
       const o = (y * width + x) * 4;
-      const k = (y - ys) * rowBytes + (x - xs) * 4;
-      for (let ch = 0; ch < 4; ch++) {
-        out[o + ch] = (out[o + ch]! * a + kept[k + ch]! * (255 - a) + 127) / 255;
-      }
+      mixPixel(out, o, out, o, kept, (y - ys) * rowBytes + (x - xs) * 4, a);
     }
   }
+}
+
+/** Pixel `into` of `out` (RGBA) becomes `a`/255 of pixel `o` of `over` on pixel `u` of `under`, rounded. */
+function mixPixel(
+  out: Uint8Array,
+  into: number,
+  over: Uint8Array,
+  o: number,
+  under: Uint8Array,
+  u: number,
+  a: number,
+): void {
+  for (let ch = 0; ch < 4; ch++)
+    out[into + ch] = (over[o + ch]! * a + under[u + ch]! * (255 - a) + 127) / 255;
 }
 
 /** A fluid at the start of its cycle over regions drawn below it: the photo again, where it covers. */
@@ -474,11 +485,8 @@ function restoreFluidCells(plan: FramePlan, region: FluidRegionPlan, out: Uint8A
       const part = cover[c] === CELL_PART;
       for (let y = ys; y < ye; y++) {
         for (let x = xs; x < xe; x++) {
-          const a = part ? alpha[y * width + x]! : 255;
           const o = (y * width + x) * 4;
-          for (let ch = 0; ch < 4; ch++) {
-            out[o + ch] = (photo[o + ch]! * a + out[o + ch]! * (255 - a) + 127) / 255;
-          }
+          mixPixel(out, o, photo, o, out, o, part ? alpha[y * width + x]! : 255);
         }
       }
     }

@@ -68,15 +68,20 @@ async function input(inside: (x: number, y: number) => boolean) {
 
 const at = (mask: Uint8Array, x: number, y: number) => mask[y * W + x]!;
 
+/** In each row, the mask reads `stem` on the stem and `sky` 40 px to its right. */
+function expectStemAndSky(mask: Uint8Array, rows: number[], stem: number, sky: number): void {
+  for (const y of rows) {
+    const x = stemX(y);
+    expect(at(mask, x, y), `stem at ${x},${y}`).toBe(stem);
+    expect(at(mask, x + 40, y), `sky beside it at ${x + 40},${y}`).toBe(sky);
+  }
+}
+
 describe('thin structures across a region edge', () => {
   it('a smooth sky gives up the stem standing in it and keeps the broad disc', async () => {
     const sky = await input((_, y) => y < HORIZON);
     const out = settleThinStructures(sky);
-    for (const y of [80, 150, 230]) {
-      const x = stemX(y);
-      expect(at(out, x, y), `stem at ${x},${y}`).toBe(0);
-      expect(at(out, x + 40, y), `sky beside it at ${x + 40},${y}`).toBe(255);
-    }
+    expectStemAndSky(out, [80, 150, 230], 0, 255);
     expect(at(out, 450, 100), 'the disc').toBe(255);
     // Only the stem and a rim of a few pixels leave.
     let left = 0;
@@ -88,11 +93,7 @@ describe('thin structures across a region edge', () => {
   it('textured grass takes the same stem in, and not the disc that touches nothing', async () => {
     const grass = await input((_, y) => y >= HORIZON);
     const out = settleThinStructures(grass);
-    for (const y of [70, 150, 230]) {
-      const x = stemX(y);
-      expect(at(out, x, y), `stem at ${x},${y}`).toBe(255);
-      expect(at(out, x + 40, y), `sky beside it at ${x + 40},${y}`).toBe(0);
-    }
+    expectStemAndSky(out, [70, 150, 230], 255, 0);
     expect(at(out, 300, 150), 'the sky').toBe(0);
     expect(at(out, 450, 100), 'the disc').toBe(0);
   });

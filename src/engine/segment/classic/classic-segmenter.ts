@@ -12,7 +12,7 @@ import type { RgbaImage } from '../../image/types.js';
 import { loadOpenCv, type OpenCv } from '../opencv.js';
 import type { DetectedObject, HoverFloods, SegmentOutput, SegmentRequest, Segmenter } from '../types.js';
 import { ObjectFinder, type ObjectRequest, type ObjectResult } from './hypotheses.js';
-import { dropSpecks, fillHoles, keepPiecesAt, maskHas, type PixelPoint } from './mask-ops.js';
+import { dropSpecks, fillHoles, keepPiecesAt, maskHas, pixelIndex, type PixelPoint } from './mask-ops.js';
 import { settleThinStructures } from './thin-structures.js';
 import { makeGuide, resampleMask, snapToEdges, type Guide } from './refine.js';
 import { boundarySeparation } from './separation.js';
@@ -101,17 +101,19 @@ export class ClassicSegmenter implements Segmenter {
 
     // A new region is the pieces holding a positive click; a refined one keeps every piece it had but the
     // slivers a removal leaves along its edges. Holes are filled except those a negative click opened.
+    const positivesAt = positives.map(at(toGuide));
+    const negativesAt = negatives.map(at(toGuide));
     if (!request.previous && positives.length > 0) {
-      refined = keepPiecesAt(refined, guide.width, guide.height, positives.map(at(toGuide)));
+      refined = keepPiecesAt(refined, guide.width, guide.height, positivesAt);
     } else if (request.previous) {
       const speck = Math.max(16, guide.width * guide.height * SPECK_SHARE);
-      refined = dropSpecks(refined, guide.width, guide.height, speck, positives.map(at(toGuide)));
+      refined = dropSpecks(refined, guide.width, guide.height, speck, positivesAt);
     }
     if (request.box) clearOutsideBox(refined, guide.width, guide.height, request.box, toGuide);
-    refined = fillHoles(refined, guide.width, guide.height, negatives.map(at(toGuide)));
+    refined = fillHoles(refined, guide.width, guide.height, negativesAt);
     if (!request.previous && positives.length > 0) {
       // After the holes are filled: a seed head standing in a sky is a hole the carving opens again.
-      const clicked = positives.map(at(toGuide)).map((p) => pixelIndex(p, guide.width, guide.height));
+      const clicked = positivesAt.map((p) => pixelIndex(p, guide.width, guide.height));
       const changed = settleThinStructures({ ...guide, mask: refined }, clicked);
       if (changed !== refined) {
         // Stems taken in close holes against the region, which are filled as any new region's are, and
@@ -120,8 +122,8 @@ export class ClassicSegmenter implements Segmenter {
         const grew = changed.some((v, i) => v > 0 && refined[i] === 0);
         refined = changed;
         if (grew) {
-          refined = fillHoles(refined, guide.width, guide.height, negatives.map(at(toGuide)));
-          refined = keepPiecesAt(refined, guide.width, guide.height, positives.map(at(toGuide)));
+          refined = fillHoles(refined, guide.width, guide.height, negativesAt);
+          refined = keepPiecesAt(refined, guide.width, guide.height, positivesAt);
         }
       }
     }
@@ -525,11 +527,4 @@ function keepUntouchedPixels(
       mask.data[y * width + x] = previous.data[y * width + x]! > 127 ? 255 : 0;
     }
   }
-}
-
-/** The index of the guide pixel nearest a point. */
-function pixelIndex(p: PixelPoint, width: number, height: number): number {
-  const x = Math.min(width - 1, Math.max(0, Math.round(p.x)));
-  const y = Math.min(height - 1, Math.max(0, Math.round(p.y)));
-  return y * width + x;
 }

@@ -6,7 +6,8 @@ export interface PixelPoint {
   y: number;
 }
 
-function indexOf(p: PixelPoint, width: number, height: number): number {
+/** The index of the pixel nearest a point, clamped to the image. */
+export function pixelIndex(p: PixelPoint, width: number, height: number): number {
   const x = Math.min(width - 1, Math.max(0, Math.round(p.x)));
   const y = Math.min(height - 1, Math.max(0, Math.round(p.y)));
   return y * width + x;
@@ -55,7 +56,7 @@ export function keepPiecesAt(
   const reached = flood(
     mask,
     width,
-    points.map((p) => indexOf(p, width, height)),
+    points.map((p) => pixelIndex(p, width, height)),
     (v) => v > 0,
   );
   for (let i = 0; i < reached.length; i++) reached[i] = reached[i] ? 255 : 0;
@@ -75,7 +76,7 @@ export function fillHoles(
   const border: number[] = [];
   for (let x = 0; x < width; x++) border.push(x, (height - 1) * width + x);
   for (let y = 0; y < height; y++) border.push(y * width, y * width + width - 1);
-  for (const p of keepOpen) border.push(indexOf(p, width, height));
+  for (const p of keepOpen) border.push(pixelIndex(p, width, height));
   const outside = flood(mask, width, border, (v) => v === 0);
   const out = new Uint8Array(mask.length);
   for (let i = 0; i < out.length; i++) out[i] = outside[i] ? 0 : 255;
@@ -84,7 +85,7 @@ export function fillHoles(
 
 /** True when the mask is set at the point. */
 export function maskHas(mask: Uint8Array, width: number, height: number, p: PixelPoint): boolean {
-  return mask[indexOf(p, width, height)]! > 0;
+  return mask[pixelIndex(p, width, height)]! > 0;
 }
 
 /** Removes pieces smaller than `minArea` pixels unless they hold one of `keep` (slivers left by a cut). */
@@ -98,7 +99,7 @@ export function dropSpecks(
   const out = mask.slice();
   const seen = new Uint8Array(mask.length);
   const queue = new Int32Array(mask.length);
-  const kept = new Set(keep.map((p) => indexOf(p, width, height)));
+  const kept = new Set(keep.map((p) => pixelIndex(p, width, height)));
   for (let start = 0; start < mask.length; start++) {
     if (!mask[start] || seen[start]) continue;
     // One piece, flooded into queue[0..tail).
