@@ -14,35 +14,45 @@ export function pixelIndex(p: PixelPoint, width: number, height: number): number
 }
 
 /**
- * Floods from `starts` through pixels where `inside(value)` holds; returns 1 where reached.
- * Iterative with a preallocated queue, so large masks do not overflow the stack.
+ * Floods from `starts` through the set pixels (or, with `clear`, the unset ones); returns 1 where reached.
+ * Iterative with a preallocated queue, so large masks do not overflow the stack; the four neighbours are
+ * visited inline, without a list or a callback a pixel (a click floods the 1024-px guide several times).
  */
-function flood(
-  mask: Uint8Array,
-  width: number,
-  starts: Iterable<number>,
-  inside: (value: number) => boolean,
-): Uint8Array {
+function flood(mask: Uint8Array, width: number, starts: Iterable<number>, clear: boolean): Uint8Array {
   const reached = new Uint8Array(mask.length);
   const queue = new Int32Array(mask.length);
-  let head = 0;
+  const length = mask.length;
+  // Marks the pixels a flood may not enter as reached, so the loop tests one array.
+  for (let i = 0; i < length; i++) if (mask[i]! > 0 === clear) reached[i] = 1;
   let tail = 0;
   for (const start of starts) {
-    if (!reached[start] && inside(mask[start]!)) {
-      reached[start] = 1;
+    if (!reached[start]) {
+      reached[start] = 2;
       queue[tail++] = start;
     }
   }
+  let head = 0;
   while (head < tail) {
     const p = queue[head++]!;
     const x = p % width;
-    const neighbours = [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p - width, p + width];
-    for (const q of neighbours) {
-      if (q < 0 || q >= mask.length || reached[q] || !inside(mask[q]!)) continue;
-      reached[q] = 1;
-      queue[tail++] = q;
+    if (x > 0 && !reached[p - 1]) {
+      reached[p - 1] = 2;
+      queue[tail++] = p - 1;
+    }
+    if (x < width - 1 && !reached[p + 1]) {
+      reached[p + 1] = 2;
+      queue[tail++] = p + 1;
+    }
+    if (p >= width && !reached[p - width]) {
+      reached[p - width] = 2;
+      queue[tail++] = p - width;
+    }
+    if (p + width < length && !reached[p + width]) {
+      reached[p + width] = 2;
+      queue[tail++] = p + width;
     }
   }
+  for (let i = 0; i < length; i++) reached[i] = reached[i] === 2 ? 1 : 0;
   return reached;
 }
 
@@ -57,7 +67,7 @@ export function keepPiecesAt(
     mask,
     width,
     points.map((p) => pixelIndex(p, width, height)),
-    (v) => v > 0,
+    false,
   );
   for (let i = 0; i < reached.length; i++) reached[i] = reached[i] ? 255 : 0;
   return reached;
@@ -77,7 +87,7 @@ export function fillHoles(
   for (let x = 0; x < width; x++) border.push(x, (height - 1) * width + x);
   for (let y = 0; y < height; y++) border.push(y * width, y * width + width - 1);
   for (const p of keepOpen) border.push(pixelIndex(p, width, height));
-  const outside = flood(mask, width, border, (v) => v === 0);
+  const outside = flood(mask, width, border, true);
   const out = new Uint8Array(mask.length);
   for (let i = 0; i < out.length; i++) out[i] = outside[i] ? 0 : 255;
   return out;
@@ -100,11 +110,17 @@ export function dropSpecks(
   const seen = new Uint8Array(mask.length);
   const queue = new Int32Array(mask.length);
   const kept = new Set(keep.map((p) => pixelIndex(p, width, height)));
+  let tail = 0;
+  const visit = (q: number) => {
+    if (seen[q] || !mask[q]) return;
+    seen[q] = 1;
+    queue[tail++] = q;
+  };
   for (let start = 0; start < mask.length; start++) {
     if (!mask[start] || seen[start]) continue;
     // One piece, flooded into queue[0..tail).
     let head = 0;
-    let tail = 0;
+    tail = 0;
     let holdsKept = false;
     seen[start] = 1;
     queue[tail++] = start;
@@ -112,12 +128,10 @@ export function dropSpecks(
       const p = queue[head++]!;
       if (kept.has(p)) holdsKept = true;
       const x = p % width;
-      const neighbours = [x > 0 ? p - 1 : -1, x < width - 1 ? p + 1 : -1, p - width, p + width];
-      for (const q of neighbours) {
-        if (q < 0 || q >= mask.length || seen[q] || !mask[q]) continue;
-        seen[q] = 1;
-        queue[tail++] = q;
-      }
+      if (x > 0) visit(p - 1);
+      if (x < width - 1) visit(p + 1);
+      if (p >= width) visit(p - width);
+      if (p + width < mask.length) visit(p + width);
     }
     if (!holdsKept && tail < minArea) for (let i = 0; i < tail; i++) out[queue[i]!] = 0;
   }

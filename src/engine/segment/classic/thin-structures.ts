@@ -250,18 +250,25 @@ function erode(set: Uint8Array, width: number, height: number, r: number): Uint8
  */
 function boxCount(set: Uint8Array, width: number, height: number, r: number, all: boolean): Uint8Array {
   const rows = new Int32Array(width * height);
+  // Each row in three runs (the window's right end inside the row and its left end before it; both
+  // inside; only its left end inside), so the inner loops hold no bounds tests.
+  const enters = Math.max(0, Math.min(width, width - r));
+  const leaves = Math.min(width, r + 1);
   for (let y = 0; y < height; y++) {
     const o = y * width;
     let sum = 0;
     for (let x = 0; x < Math.min(r, width); x++) sum += set[o + x]!;
-    for (let x = 0; x < width; x++) {
-      if (x + r < width) sum += set[o + x + r]!;
-      if (x - r - 1 >= 0) sum -= set[o + x - r - 1]!;
-      rows[o + x] = sum;
-    }
+    let x = 0;
+    for (; x < Math.min(enters, leaves); x++) rows[o + x] = sum += set[o + x + r]!;
+    for (; x < enters; x++) rows[o + x] = sum += set[o + x + r]! - set[o + x - r - 1]!;
+    for (; x < leaves; x++) rows[o + x] = sum;
+    for (; x < width; x++) rows[o + x] = sum -= set[o + x - r - 1]!;
   }
   const out = new Uint8Array(width * height);
   const columns = new Int32Array(width);
+  // The window's width at each column (clipped at the image's edge), for `all`.
+  const across = new Int32Array(width);
+  for (let x = 0; x < width; x++) across[x] = Math.min(width - 1, x + r) - Math.max(0, x - r) + 1;
   for (let y = 0; y < Math.min(r, height); y++) {
     for (let x = 0; x < width; x++) columns[x]! += rows[y * width + x]!;
   }
@@ -270,11 +277,8 @@ function boxCount(set: Uint8Array, width: number, height: number, r: number, all
     if (y - r - 1 >= 0) for (let x = 0, o = (y - r - 1) * width; x < width; x++) columns[x]! -= rows[o + x]!;
     const h = Math.min(height - 1, y + r) - Math.max(0, y - r) + 1;
     const o = y * width;
-    for (let x = 0; x < width; x++) {
-      const sum = columns[x]!;
-      if (all) out[o + x] = sum === (Math.min(width - 1, x + r) - Math.max(0, x - r) + 1) * h ? 1 : 0;
-      else out[o + x] = sum > 0 ? 1 : 0;
-    }
+    if (all) for (let x = 0; x < width; x++) out[o + x] = columns[x] === across[x]! * h ? 1 : 0;
+    else for (let x = 0; x < width; x++) out[o + x] = columns[x]! > 0 ? 1 : 0;
   }
   return out;
 }
