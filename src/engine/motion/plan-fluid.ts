@@ -41,7 +41,7 @@ export interface FluidRequest extends PlanRequest {
  * Longer carries smear more at the edge the texture comes from; shorter cycles pulse faster.
  */
 const CARRY = 0.15;
-/** Longest carry across the region, as a share of its larger side. */
+/** Longest carry across the region, as a share of its narrower side. */
 const REACH = 1;
 /** The traces fade in from the region's edge over this share of the velocity's ramp (fadeAtEdge). */
 const FADE_SHARE = 0.75;
@@ -61,10 +61,13 @@ export function planFluid(request: FluidRequest): PlannedRegion<FluidRegionPlan>
   const target = request.strength * sizes.unit;
 
   // Cycle: a whole number of cycles fills the span; each carries the texture at most CARRY * long, and
-  // at most REACH across the region (what piles up at the region's edge is faded out, render-frame.ts).
+  // at most REACH of the way across the region's narrower side (a trace that reaches the region's edge
+  // stops there: carried further, a narrow region's texture piled up at the edge it comes from and read
+  // as slower: the astronaut's backdrop drifted 3.22 px a frame at strength 4, 5.88 at 8).
   // Cycles are never shorter than SHORTEST_CYCLE frames: a faster cross-fade would flicker, and read to
   // optical flow more as a fade than as motion.
-  const reach = Math.max(4, Math.min(CARRY * long, REACH * extent));
+  const across = Math.min(boxWidth(shape.box), boxHeight(shape.box));
+  const reach = Math.max(4, Math.min(CARRY * long, REACH * across));
   const most = Math.max(1, Math.floor(clock.span / SHORTEST_CYCLE));
   const cycles = Math.max(
     1,
