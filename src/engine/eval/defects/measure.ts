@@ -46,6 +46,8 @@ export interface DefectRegionResult {
   ghost: number | null;
   /** The motion's jump across the edge beyond the jumps beside it, about px (see edge-seam.ts), motions in place only. */
   edgeSeam: number | null;
+  /** Where that jump is largest, in pixels of the eval's frames: where to look at the clip. */
+  edgeSeamAt: { x: number; y: number } | null;
   /** Gradient energy where frames changed against the photo's there (see fold.ts), motions in place only. */
   fold: number | null;
   /** Share of a photo edge's textured lines that read as a reflection (see edge-mirror.ts), warps and fluids only. */
@@ -100,13 +102,15 @@ export class ClipDefects {
       const inside = this.#insides[k]!;
       const whole = isWhole(region.mask);
       const range = TEMPO_RANGES[region.word] ?? null;
+      const seam = !region.travel && !whole ? edgeSeam(this.#frames, photo, inside) : null;
       return {
         name: region.name,
         word: region.word,
         holeTexture: region.travel ? (holeTexture(this.#frames, photo, inside)?.ratio ?? null) : null,
         carriedRing: region.travel ? (carriedRing(this.#frames, photo, inside)?.share ?? null) : null,
         ghost: region.travel ? (ghosting(this.#frames, photo, inside)?.blendFit ?? null) : null,
-        edgeSeam: !region.travel && !whole ? (edgeSeam(this.#frames, photo, inside)?.jump ?? null) : null,
+        edgeSeam: seam?.jump ?? null,
+        edgeSeamAt: seam?.at ?? null,
         fold: region.travel ? null : (folding(this.#frames, photo, inside)?.ratio ?? null),
         edgeMirror: region.mirrors ? (edgeMirror(this.#frames, photo, inside)?.share ?? null) : null,
         spill: region.travel || whole || region.body ? null : (spilled[k]?.ratio ?? null),
