@@ -37,7 +37,26 @@ interface Level {
   /** RGB, 0-255 floats. */
   color: Float32Array;
   state: Uint8Array;
+  /** 1 where a KNOWN pixel is a light (LIGHT_LEVEL; at a coarser level, where any of its children is). */
+  light: Uint8Array;
 }
+
+/**
+ * A light is a small patch of about white (luminance at least LIGHT_LEVEL, its longer side at most
+ * LIGHT_SIZE of the photo's) that is burnt out in places (at least LIGHT_CLIPPED of it white to the last
+ * level): a lamp, the sun, a glint, the core of a starburst. A light is a thing of its own, never texture,
+ * so the fill copies one only where the hole's edge already holds one (a glint running on into the hole):
+ * elsewhere a copied light is a second lamp that was never there (rocket.jpg's launch left two new
+ * starbursts on the pad where it stood; their cores are 18 px across at 640 px, a fifth of them burnt
+ * out). A white surface (a cup, an overcast sky) is larger; a piece of a white rim between darker things
+ * is not burnt out (coffee.png's cup rim beside its spoon); warm bokeh (red clipped) is far darker; all
+ * are texture, copied anywhere.
+ */
+const LIGHT_LEVEL = 230;
+const LIGHT_SIZE = 0.04;
+const LIGHT_CLIPPED = 0.1;
+/** Every channel at least this: burnt out. */
+const BURNT_OUT = 250;
 
 export interface PatchFillOptions {
   /** The same seed gives the same fill. Default 0. */
@@ -98,8 +117,7 @@ export function patchFill(
       vote(level, targets, nnf, null);
     } else {
       peel(level, sources, nnf, random);
-      for (const t of targets)
-        if (nnf[t]! < 0) nnf[t] = sources.list[Math.floor(random() * sources.list.length)]!;
+      for (const t of targets) if (nnf[t]! < 0) nnf[t] = randomSource(sources, t, random);
     }
     const schedule =
       k === levels.length - 1 ? SCHEDULE.coarsest : k === 0 ? SCHEDULE.finest : SCHEDULE.middle;
@@ -242,15 +260,76 @@ function crop(
   const h = y1 - y0;
   const color = new Float32Array(w * h * 3);
   const cropped = new Uint8Array(w * h);
+  const luminance = new Float32Array(w * h);
+  const burnt = new Uint8Array(w * h);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = (y0 + y) * width + x0 + x;
       const k = y * w + x;
       cropped[k] = state[i]!;
       for (let c = 0; c < 3; c++) color[k * 3 + c] = rgba[i * 4 + c]!;
+      luminance[k] = 0.299 * rgba[i * 4]! + 0.587 * rgba[i * 4 + 1]! + 0.114 * rgba[i * 4 + 2]!;
+      if (Math.min(rgba[i * 4]!, rgba[i * 4 + 1]!, rgba[i * 4 + 2]!) >= BURNT_OUT) burnt[k] = 1;
     }
   }
-  return { width: w, height: h, color, state: cropped };
+  return {
+    width: w,
+    height: h,
+    color,
+    state: cropped,
+    light: lightsOf(luminance, burnt, cropped, w, h, Math.max(width, rgba.length / 4 / width)),
+  };
+}
+
+/** 1 where a KNOWN pixel is a light (LIGHT_LEVEL, LIGHT_SIZE of `longSide`, LIGHT_CLIPPED): 8-connected pieces. */
+function lightsOf(
+  luminance: Float32Array,
+  burnt: Uint8Array,
+  state: Uint8Array,
+  w: number,
+  h: number,
+  longSide: number,
+): Uint8Array {
+  const light = new Uint8Array(w * h);
+  const seen = new Uint8Array(w * h);
+  const largest = Math.max(2, LIGHT_SIZE * longSide);
+  const piece: number[] = [];
+  for (let start = 0; start < light.length; start++) {
+    if (seen[start] || luminance[start]! < LIGHT_LEVEL) continue;
+    piece.length = 0;
+    piece.push(start);
+    seen[start] = 1;
+    let x0 = w;
+    let y0 = h;
+    let x1 = -1;
+    let y1 = -1;
+    let clipped = 0;
+    for (let k = 0; k < piece.length; k++) {
+      const i = piece[k]!;
+      clipped += burnt[i]!;
+      const x = i % w;
+      const y = (i - x) / w;
+      x0 = Math.min(x0, x);
+      x1 = Math.max(x1, x);
+      y0 = Math.min(y0, y);
+      y1 = Math.max(y1, y);
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          const yy = y + dy;
+          if (xx < 0 || yy < 0 || xx >= w || yy >= h) continue;
+          const j = yy * w + xx;
+          if (seen[j] || luminance[j]! < LIGHT_LEVEL) continue;
+          seen[j] = 1;
+          piece.push(j);
+        }
+      }
+    }
+    if (Math.max(x1 - x0, y1 - y0) + 1 > largest || clipped < Math.max(1, LIGHT_CLIPPED * piece.length))
+      continue;
+    for (const i of piece) if (state[i] === KNOWN) light[i] = 1;
+  }
+  return light;
 }
 
 /**
@@ -262,10 +341,12 @@ function halve(fine: Level): Level {
   const height = Math.ceil(fine.height / 2);
   const color = new Float32Array(width * height * 3);
   const state = new Uint8Array(width * height);
+  const light = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       let known = 0;
       let fill = false;
+      let lit = 0;
       let all = 0;
       const sum = [0, 0, 0];
       for (let dy = 0; dy < 2; dy++) {
@@ -276,6 +357,7 @@ function halve(fine: Level): Level {
           const i = fy * fine.width + fx;
           all++;
           if (fine.state[i] === FILL) fill = true;
+          lit |= fine.light[i]!;
           if (fine.state[i] !== KNOWN) continue;
           known++;
           for (let c = 0; c < 3; c++) sum[c]! += fine.color[i * 3 + c]!;
@@ -283,10 +365,11 @@ function halve(fine: Level): Level {
       }
       const k = y * width + x;
       state[k] = fill ? FILL : known === all ? KNOWN : IGNORE;
+      if (state[k] === KNOWN) light[k] = lit;
       if (known > 0) for (let c = 0; c < 3; c++) color[k * 3 + c] = sum[c]! / known;
     }
   }
-  return { width, height, color, state };
+  return { width, height, color, state, light };
 }
 
 /** Random sources each pixel of the coarsest hole tries while it is peeled. */
@@ -349,7 +432,7 @@ function peel(level: Level, sources: Sources, nnf: Int32Array, random: () => num
     let best = -1;
     let bestDistance = Infinity;
     const consider = (s: number) => {
-      if (s < 0 || s >= known.length || sources.valid[s] !== 1) return;
+      if (s < 0 || s >= known.length || !usable(sources, t, s)) return;
       const d = distanceTo(t, s, bestDistance);
       if (d < bestDistance) {
         bestDistance = d;
@@ -369,41 +452,89 @@ function peel(level: Level, sources: Sources, nnf: Int32Array, random: () => num
   }
 }
 
+/** valid[] of a source whose patch holds no light, and of one that does. */
+const PLAIN = 1;
+const LIT = 2;
+
 interface Sources {
-  /** Centres whose whole patch is known. */
+  /** Centres whose whole patch is known: PLAIN or LIT (0: not a source). */
   valid: Uint8Array;
+  /** 1 where a patch centred there holds a light: a target there may copy LIT sources. */
+  nearLight: Uint8Array;
+  /** Every source, PLAIN and LIT, in scan order (random picks; a LIT one is passed over where unusable). */
   list: Int32Array;
   length: number;
 }
 
-function validSources(level: Level): Sources {
-  const { width, height, state } = level;
-  // Summed-area table of the pixels that are not KNOWN.
+/** Sources after a random pick that a target tries before it takes the pick whatever it is. */
+const RANDOM_STEPS = 64;
+
+/**
+ * A random source target t may take: the random pick, or the first usable source after it in scan order.
+ * One random draw either way, so a fill near no light draws the same numbers and makes the same fill as
+ * it would if lights were not told apart.
+ */
+function randomSource(sources: Sources, t: number, random: () => number): number {
+  const pick = Math.floor(random() * sources.length);
+  for (let k = 0; k < RANDOM_STEPS; k++) {
+    const s = sources.list[(pick + k) % sources.length]!;
+    if (usable(sources, t, s)) return s;
+  }
+  return sources.list[pick]!;
+}
+
+/** Whether target t may take the patch at s. */
+function usable(sources: Sources, t: number, s: number): boolean {
+  const kind = sources.valid[s];
+  return kind === PLAIN || (kind === LIT && sources.nearLight[t] === 1);
+}
+
+/** Summed-area table of `flag(i)` over a width x height level, (width + 1) x (height + 1). */
+function areaTable(width: number, height: number, flag: (i: number) => number): Int32Array {
   const w1 = width + 1;
   const table = new Int32Array(w1 * (height + 1));
   for (let y = 0; y < height; y++) {
     let row = 0;
     for (let x = 0; x < width; x++) {
-      row += state[y * width + x] === KNOWN ? 0 : 1;
+      row += flag(y * width + x);
       table[(y + 1) * w1 + x + 1] = table[y * w1 + x + 1]! + row;
     }
   }
+  return table;
+}
+
+function validSources(level: Level): Sources {
+  const { width, height, state, light } = level;
+  const w1 = width + 1;
+  const unknown = areaTable(width, height, (i) => (state[i] === KNOWN ? 0 : 1));
+  const lights = areaTable(width, height, (i) => light[i]!);
+  // The count in the patch around (x, y), clipped at the level's edge.
+  const inPatch = (table: Int32Array, x: number, y: number) => {
+    const x0 = Math.max(0, x - RADIUS);
+    const y0 = Math.max(0, y - RADIUS);
+    const x1 = Math.min(width, x + RADIUS + 1);
+    const y1 = Math.min(height, y + RADIUS + 1);
+    return table[y1 * w1 + x1]! - table[y0 * w1 + x1]! - table[y1 * w1 + x0]! + table[y0 * w1 + x0]!;
+  };
   const valid = new Uint8Array(width * height);
+  const nearLight = new Uint8Array(width * height);
   const list = new Int32Array(width * height);
   let length = 0;
-  for (let y = RADIUS; y < height - RADIUS; y++) {
-    for (let x = RADIUS; x < width - RADIUS; x++) {
-      const x0 = x - RADIUS;
-      const y0 = y - RADIUS;
-      const x1 = x + RADIUS + 1;
-      const y1 = y + RADIUS + 1;
-      const bad = table[y1 * w1 + x1]! - table[y0 * w1 + x1]! - table[y1 * w1 + x0]! + table[y0 * w1 + x0]!;
-      if (bad !== 0) continue;
-      valid[y * width + x] = 1;
+  let plainLength = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const lit = inPatch(lights, x, y) > 0;
+      if (lit) nearLight[y * width + x] = 1;
+      if (x < RADIUS || y < RADIUS || x >= width - RADIUS || y >= height - RADIUS) continue;
+      if (inPatch(unknown, x, y) !== 0) continue;
+      valid[y * width + x] = lit ? LIT : PLAIN;
       list[length++] = y * width + x;
+      if (!lit) plainLength++;
     }
   }
-  return { valid, list: list.subarray(0, length), length };
+  // Nothing but lights to copy: then they are what the photo is made of.
+  if (plainLength === 0) for (let i = 0; i < valid.length; i++) if (valid[i] === LIT) valid[i] = PLAIN;
+  return { valid, nearLight, list: list.subarray(0, length), length };
 }
 
 /** Centres of the patches that touch the hole (within RADIUS of a FILL pixel, in both axes). */
@@ -487,7 +618,7 @@ function search(
   const step = backward ? -1 : 1;
   const n = targets.length;
   const tryCandidate = (t: number, s: number) => {
-    if (s < 0 || s >= sources.valid.length || sources.valid[s] !== 1 || s === nnf[t]) return;
+    if (s < 0 || s >= sources.valid.length || s === nnf[t] || !usable(sources, t, s)) return;
     const d = patchDistance(level, t, s, distance[t]!);
     if (d < distance[t]!) {
       distance[t] = d;
@@ -597,9 +728,6 @@ function upsampleField(
       const sy = 2 * Math.floor(s / cw) + (y & 1);
       if (sx < fw && sy < fine.height) candidate = sy * fw + sx;
     }
-    nnf[t] =
-      candidate >= 0 && sources.valid[candidate] === 1
-        ? candidate
-        : sources.list[Math.floor(random() * sources.list.length)]!;
+    nnf[t] = candidate >= 0 && usable(sources, t, candidate) ? candidate : randomSource(sources, t, random);
   }
 }

@@ -261,3 +261,57 @@ describe('patch fill', () => {
     expect(dark).toBeLessThan(0.05);
   });
 });
+
+describe('patch fill and lights', () => {
+  it('copies no lamp into the hole a launch leaves: rocket.jpg’s starburst stays one', async () => {
+    // rocket.jpg at its own size; the hole where the rocket stood (its body, x 309-333, from its tip down
+    // to the pad), with a 2-px rim that is no source, as behind a travel. A lamp flares on the pad 22 px
+    // right of the hole; its clipped core must not be copied into the hole as a second lamp.
+    const { image: photo } = await loadPhoto('rocket.jpg');
+    const { width, height } = photo;
+    const inHole = (x: number, y: number) => x >= 309 && x <= 333 && y >= 20 && y <= 402;
+    const state = new Uint8Array(width * height);
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++) {
+        const i = y * width + x;
+        if (inHole(x, y)) state[i] = FILL;
+        else if (inHole(x - 2, y) || inHole(x + 2, y) || inHole(x, y - 2) || inHole(x, y + 2))
+          state[i] = IGNORE;
+        else state[i] = KNOWN;
+      }
+    // A lamp's core is about white (its orange rays are not: red clipped, luminance far lower).
+    const lit = (d: Uint8Array, i: number) =>
+      0.299 * d[i * 4]! + 0.587 * d[i * 4 + 1]! + 0.114 * d[i * 4 + 2]! >= 230;
+    // Lights already on the hole's edge (the rocket's sunlit rim) may run on into it.
+    const nearEdgeLight = (x: number, y: number) => {
+      for (let dy = -4; dy <= 4; dy++)
+        for (let dx = -4; dx <= 4; dx++) {
+          const j = (y + dy) * width + x + dx;
+          if (state[j] === KNOWN && lit(photo.data, j)) return true;
+        }
+      return false;
+    };
+    const rgba = Uint8Array.from(photo.data);
+    inpaint(rgba, width, height, state, { seed: 1, copy: true });
+    let invented = 0;
+    for (let y = 0; y < height; y++)
+      for (let x = 0; x < width; x++)
+        if (state[y * width + x] === FILL && lit(rgba, y * width + x) && !nearEdgeLight(x, y)) invented++;
+    expect(invented).toBe(0);
+    // Up in the sky the hole still takes the sky beside it (the rule keeps lamps out, not the sky): the
+    // mean of a band across the hole against the bands either side of it, the sky's gradient being
+    // vertical.
+    const bandMean = (data: Uint8Array, x0: number, x1: number, y: number, c: number) => {
+      let sum = 0;
+      for (let yy = y - 4; yy <= y + 4; yy++)
+        for (let x = x0; x <= x1; x++) sum += data[(yy * width + x) * 4 + c]!;
+      return sum / (9 * (x1 - x0 + 1));
+    };
+    for (const y of [150, 200, 250]) {
+      for (let c = 0; c < 3; c++) {
+        const beside = (bandMean(photo.data, 296, 305, y, c) + bandMean(photo.data, 337, 346, y, c)) / 2;
+        expect(Math.abs(bandMean(rgba, 311, 331, y, c) - beside)).toBeLessThan(12);
+      }
+    }
+  });
+});
