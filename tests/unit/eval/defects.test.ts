@@ -14,6 +14,7 @@ import {
   formatEvalTable,
   ghosting,
   holeTexture,
+  inventedLights,
   maskIou,
   rasterize,
   runEval,
@@ -200,6 +201,58 @@ describe('hole texture', () => {
   it('has nothing to say while the object never left', () => {
     const photo = composite(grass, cat, hole);
     expect(holeTexture([photo, photo], photo, hole)).toBeNull();
+  });
+});
+
+describe('invented lights', () => {
+  // rocket.jpg at 512 px round the pad: its lamps, the dusk sky and the clouds above them.
+  let pad: GreyImage;
+  let lamp: { x: number; y: number };
+  beforeAll(async () => {
+    const { image } = await loadPhoto('rocket.jpg');
+    const small = toGrey(await resizeRgba(image, 512, Math.round((512 * image.height) / image.width)));
+    const data = new Float32Array(SIZE * SIZE);
+    for (let y = 0; y < SIZE; y++)
+      for (let x = 0; x < SIZE; x++) data[y * SIZE + x] = small.data[(y + 214) * 512 + x + 230]!;
+    pad = { width: SIZE, height: SIZE, data };
+    let brightest = 0;
+    data.forEach((v, i) => (brightest = v > data[brightest]! ? i : brightest));
+    lamp = { x: brightest % SIZE, y: Math.floor(brightest / SIZE) };
+  });
+
+  /** `image` with the 11 x 11 square round the lamp pasted centred on (x, y). */
+  const pasteLamp = (image: GreyImage, x: number, y: number): GreyImage => {
+    const data = Float32Array.from(image.data);
+    for (let dy = -5; dy <= 5; dy++)
+      for (let dx = -5; dx <= 5; dx++)
+        data[(y + dy) * SIZE + x + dx] = pad.data[(lamp.y + dy) * SIZE + lamp.x + dx]!;
+    return { ...image, data };
+  };
+  const dark = () => ({ width: SIZE, height: SIZE, data: new Float32Array(SIZE * SIZE).fill(40) });
+
+  it('fires on a lamp copied into the hole and stays quiet on a fill of what was behind', () => {
+    // A dark object stood in the sky up and left of the lamp; it leaves, and its hole is filled.
+    expect(pad.data[lamp.y * SIZE + lamp.x]).toBeGreaterThanOrEqual(250);
+    const hole = disk(lamp.x - 30, lamp.y - 40, 14);
+    const photo = composite(pad, dark(), hole);
+    expect(inventedLights([photo, pad], photo, hole)!.count).toBe(0);
+    const copied = pasteLamp(pad, lamp.x - 30, lamp.y - 40);
+    const measured = inventedLights([photo, copied], photo, hole)!;
+    expect(measured.count).toBeGreaterThan(DEFECT_TARGETS.inventedLights.atMost);
+    // Where it was pasted.
+    expect(Math.hypot(measured.at[0]!.x - (lamp.x - 30), measured.at[0]!.y - (lamp.y - 40))).toBeLessThan(4);
+  });
+
+  it('stays quiet on a lamp the object half covered, completed from the hole’s edge', () => {
+    const hole = disk(lamp.x - 9, lamp.y, 9);
+    const photo = composite(pad, dark(), hole);
+    expect(inventedLights([photo, pad], photo, hole)!.count).toBe(0);
+  });
+
+  it('has nothing to say while the object never left', () => {
+    const hole = disk(lamp.x - 30, lamp.y - 40, 14);
+    const photo = composite(pad, dark(), hole);
+    expect(inventedLights([photo, photo], photo, hole)).toBeNull();
   });
 });
 

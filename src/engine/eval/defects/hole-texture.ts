@@ -23,7 +23,7 @@ export interface HoleTexture {
 /** Below this the surroundings carry no texture to continue (grey levels^2): nothing to measure. */
 const FLAT_RING = 2;
 /** A pixel counts as filled when it differs from the photo by more than this (grey levels). */
-const CHANGED = 6;
+export const CHANGED = 6;
 
 /**
  * `inside`: the object's mask at the frames' size (1 inside). null when the object never vacated any of
@@ -92,7 +92,7 @@ export function holeTexture(
  * The vacated area as the clip shows it once the object has gone: each `near` pixel the median over the
  * frames in which any `where` pixel differs from the photo (the photo elsewhere), and how many those are.
  */
-function holePlate(
+export function holePlate(
   frames: readonly GreyImage[],
   photo: GreyImage,
   where: Uint8Array,

@@ -1,5 +1,5 @@
 // Runs the defect metrics over one clip: collects its grey frames and each region's sampled flow while
-// eval measures it, then measures every region (hole texture and ghosting for travels, edge seams for
+// eval measures it, then measures every region (hole texture, invented lights and ghosting for travels, edge seams for
 // motions that stay in place, tempo for all, stair-steps on the rendered edge, IoU against a hand-drawn outline).
 import type { Mask } from '../../../shared/index.js';
 import type { FlowField, GreyImage } from '../../flow/index.js';
@@ -10,6 +10,7 @@ import { edgeSeam } from './edge-seam.js';
 import { folding } from './fold.js';
 import { ghosting } from './ghost.js';
 import { holeTexture } from './hole-texture.js';
+import { inventedLights } from './invented-lights.js';
 import { maskIou } from './iou.js';
 import { renderedStairSteps } from './rendered-edge.js';
 import { spills } from './spill.js';
@@ -40,6 +41,10 @@ export interface DefectRegionResult {
   word: string;
   /** Fill over ring texture, travels only (see hole-texture.ts). */
   holeTexture: number | null;
+  /** Lights in the fill that the photo has nowhere beside it (see invented-lights.ts), travels only. */
+  inventedLights: number | null;
+  /** Where those lights are, in pixels of the eval's frames. */
+  inventedLightsAt: { x: number; y: number }[] | null;
   /** Share of a travelling layer's edge band that is the background it left (see carried-ring.ts), travels only. */
   carriedRing: number | null;
   /** Blend fit, travels only (see ghost.ts): low = a translucent ghost. */
@@ -103,10 +108,13 @@ export class ClipDefects {
       const whole = isWhole(region.mask);
       const range = TEMPO_RANGES[region.word] ?? null;
       const seam = !region.travel && !whole ? edgeSeam(this.#frames, photo, inside) : null;
+      const lights = region.travel ? inventedLights(this.#frames, photo, inside) : null;
       return {
         name: region.name,
         word: region.word,
         holeTexture: region.travel ? (holeTexture(this.#frames, photo, inside)?.ratio ?? null) : null,
+        inventedLights: lights?.count ?? null,
+        inventedLightsAt: lights?.at ?? null,
         carriedRing: region.travel ? (carriedRing(this.#frames, photo, inside)?.share ?? null) : null,
         ghost: region.travel ? (ghosting(this.#frames, photo, inside)?.blendFit ?? null) : null,
         edgeSeam: seam?.jump ?? null,

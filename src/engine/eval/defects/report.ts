@@ -11,6 +11,12 @@ export const DEFECT_TARGETS = {
    */
   holeTexture: { atLeast: 0.35, atMost: 2.5 },
   /**
+   * Peaks of light inside the fill (see invented-lights.ts): a lamp copied into the hole reads 1 each (the
+   * rocket's launch before the fill told lights apart read 1 at 512 px), a fill of the sky around it 0,
+   * a lamp half covered by the object and completed from the hole's edge 0.
+   */
+  inventedLights: { atMost: 0 },
+  /**
    * Share of a travelling layer's edge band that shows the background it left: a layer cut 4 px past its
    * object reads 1, a clean cut 0.
    */
@@ -60,6 +66,8 @@ export function defectFailures(region: DefectRegionResult): string[] {
     !(region.holeTexture >= t.holeTexture.atLeast && region.holeTexture <= t.holeTexture.atMost)
   )
     failures.push('hole');
+  if (region.inventedLights !== null && !(region.inventedLights <= t.inventedLights.atMost))
+    failures.push('lamps');
   if (region.carriedRing !== null && !(region.carriedRing <= t.carriedRing.atMost)) failures.push('ring');
   if (region.ghost !== null && !(region.ghost >= t.ghost.atLeast)) failures.push('ghost');
   if (region.edgeSeam !== null && !(region.edgeSeam <= t.edgeSeam.atMost)) failures.push('seam');
@@ -81,6 +89,7 @@ export function formatDefectTable(rows: readonly { scene: string; defects: Defec
     'scene / region',
     'word',
     'hole tex',
+    'lamps',
     'ring',
     'ghost',
     'edge seam',
@@ -103,6 +112,7 @@ export function formatDefectTable(rows: readonly { scene: string; defects: Defec
         `${row.scene.split(':')[0]} / ${region.name}`,
         region.word,
         fixed(region.holeTexture, 2, '-'),
+        region.inventedLights === null ? '-' : String(region.inventedLights),
         fixed(region.carriedRing, 2, '-'),
         fixed(region.ghost, 2, '-'),
         fixed(region.edgeSeam, 2, '-'),
@@ -120,6 +130,7 @@ export function formatDefectTable(rows: readonly { scene: string; defects: Defec
     'target',
     '',
     `${t.holeTexture.atLeast}-${t.holeTexture.atMost}`,
+    `<= ${t.inventedLights.atMost}`,
     `<= ${t.carriedRing.atMost}`,
     `>= ${t.ghost.atLeast}`,
     `<= ${t.edgeSeam.atMost}`,
@@ -132,7 +143,7 @@ export function formatDefectTable(rows: readonly { scene: string; defects: Defec
     '',
   ];
   return [
-    'Defects (issue 10): hole texture and ghost on travels; edge seam, fold, mirror at the photo edge and spill on motions in',
+    'Defects (issue 10): hole texture, invented lamps and ghost on travels; edge seam, fold, mirror at the photo edge and spill on motions in',
     "place; tempo against the word's range, stair-steps on the rendered edge, IoU against an outline drawn by hand ('-': not",
     'measured)',
     ...alignedTable(header, lines, targets, 2),
