@@ -39,12 +39,7 @@ export function holeTexture(
   let area = 0;
   for (const v of inside) area += v;
   if (area === 0) return null;
-  // Away from the edge, where a soft edge or a rim would mix in the ring.
-  const core = new Uint8Array(inside.length);
-  for (let i = 0; i < core.length; i++) core[i] = distance[i]! <= -2 ? 1 : 0;
-  // The plate reaches past the core by the widest window measured, so no window mixes in the photo's object.
-  const near = new Uint8Array(inside.length);
-  for (let i = 0; i < near.length; i++) near[i] = distance[i]! <= 8 ? 1 : 0;
+  const { core, near } = holeBands(distance);
   const { frame, shown } = holePlate(frames, photo, core, near);
   const filled = new Uint8Array(inside.length);
   let filledCount = 0;
@@ -86,6 +81,21 @@ export function holeTexture(
     coarseVariance,
     frames: shown,
   };
+}
+
+/**
+ * The object's area away from its edge (`core`: 2 px in, where a soft edge or a rim would not mix in)
+ * and the plate's reach (`near`: 8 px past the mask, the widest window measured, so no window mixes in
+ * the photo's object), from the signed distance to the mask (negative inside).
+ */
+export function holeBands(distance: Float32Array): { core: Uint8Array; near: Uint8Array } {
+  const core = new Uint8Array(distance.length);
+  const near = new Uint8Array(distance.length);
+  for (let i = 0; i < distance.length; i++) {
+    core[i] = distance[i]! <= -2 ? 1 : 0;
+    near[i] = distance[i]! <= 8 ? 1 : 0;
+  }
+  return { core, near };
 }
 
 /**

@@ -8,7 +8,7 @@
 // covered, completed from the edge, peaks at the edge or beyond it; a white sky filled with white sky has
 // no peak; a lamp copied into the hole peaks inside it.
 import type { GreyImage } from '../../flow/index.js';
-import { CHANGED, holePlate } from './hole-texture.js';
+import { CHANGED, holeBands, holePlate } from './hole-texture.js';
 import { signedDistance } from './texture.js';
 
 export interface InventedLights {
@@ -38,10 +38,7 @@ export function inventedLights(
 ): InventedLights | null {
   const { width, height } = photo;
   const distance = signedDistance(inside, width, height);
-  const core = new Uint8Array(inside.length);
-  for (let i = 0; i < core.length; i++) core[i] = distance[i]! <= -2 ? 1 : 0;
-  const near = new Uint8Array(inside.length);
-  for (let i = 0; i < near.length; i++) near[i] = distance[i]! <= 8 ? 1 : 0;
+  const { core, near } = holeBands(distance);
   const { frame, shown } = holePlate(frames, photo, core, near);
   if (shown === 0) return null;
   const filled = new Uint8Array(inside.length);
