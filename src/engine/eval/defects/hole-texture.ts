@@ -26,6 +26,32 @@ const FLAT_RING = 2;
 export const CHANGED = 6;
 
 /**
+ * What the hole metrics (this one and invented-lights.ts) read of a travel's vacated area: the signed
+ * distance to the object's mask (negative inside), its `core` 2 px in (where a soft edge or a rim would
+ * not mix in), the plate's reach `near` 8 px out (the widest window measured, so no window mixes in the
+ * photo's object), and the median plate over them (holePlate). Made once per region and shared.
+ */
+export interface VacatedArea {
+  distance: Float32Array;
+  core: Uint8Array;
+  near: Uint8Array;
+  frame: GreyImage;
+  shown: number;
+}
+
+/** `inside`: the object's mask at the frames' size (1 inside). */
+export function vacatedArea(frames: readonly GreyImage[], photo: GreyImage, inside: Uint8Array): VacatedArea {
+  const distance = signedDistance(inside, photo.width, photo.height);
+  const core = new Uint8Array(distance.length);
+  const near = new Uint8Array(distance.length);
+  for (let i = 0; i < distance.length; i++) {
+    core[i] = distance[i]! <= -2 ? 1 : 0;
+    near[i] = distance[i]! <= 8 ? 1 : 0;
+  }
+  return { distance, core, near, ...holePlate(frames, photo, core, near) };
+}
+
+/**
  * `inside`: the object's mask at the frames' size (1 inside). null when the object never vacated any of
  * its area, or when the ring around it is flat.
  */
@@ -33,14 +59,12 @@ export function holeTexture(
   frames: readonly GreyImage[],
   photo: GreyImage,
   inside: Uint8Array,
+  vacated: VacatedArea = vacatedArea(frames, photo, inside),
 ): HoleTexture | null {
-  const { width, height } = photo;
-  const distance = signedDistance(inside, width, height);
   let area = 0;
   for (const v of inside) area += v;
   if (area === 0) return null;
-  const { core, near } = holeBands(distance);
-  const { frame, shown } = holePlate(frames, photo, core, near);
+  const { distance, core, frame, shown } = vacated;
   const filled = new Uint8Array(inside.length);
   let filledCount = 0;
   for (let i = 0; i < filled.length; i++) {
@@ -84,25 +108,10 @@ export function holeTexture(
 }
 
 /**
- * The object's area away from its edge (`core`: 2 px in, where a soft edge or a rim would not mix in)
- * and the plate's reach (`near`: 8 px past the mask, the widest window measured, so no window mixes in
- * the photo's object), from the signed distance to the mask (negative inside).
- */
-export function holeBands(distance: Float32Array): { core: Uint8Array; near: Uint8Array } {
-  const core = new Uint8Array(distance.length);
-  const near = new Uint8Array(distance.length);
-  for (let i = 0; i < distance.length; i++) {
-    core[i] = distance[i]! <= -2 ? 1 : 0;
-    near[i] = distance[i]! <= 8 ? 1 : 0;
-  }
-  return { core, near };
-}
-
-/**
  * The vacated area as the clip shows it once the object has gone: each `near` pixel the median over the
  * frames in which any `where` pixel differs from the photo (the photo elsewhere), and how many those are.
  */
-export function holePlate(
+function holePlate(
   frames: readonly GreyImage[],
   photo: GreyImage,
   where: Uint8Array,

@@ -8,8 +8,7 @@
 // covered, completed from the edge, peaks at the edge or beyond it; a white sky filled with white sky has
 // no peak; a lamp copied into the hole peaks inside it.
 import type { GreyImage } from '../../flow/index.js';
-import { CHANGED, holeBands, holePlate } from './hole-texture.js';
-import { signedDistance } from './texture.js';
+import { CHANGED, vacatedArea, type VacatedArea } from './hole-texture.js';
 
 export interface InventedLights {
   /** Peaks of light inside the fill. */
@@ -35,11 +34,10 @@ export function inventedLights(
   frames: readonly GreyImage[],
   photo: GreyImage,
   inside: Uint8Array,
+  vacated: VacatedArea = vacatedArea(frames, photo, inside),
 ): InventedLights | null {
   const { width, height } = photo;
-  const distance = signedDistance(inside, width, height);
-  const { core, near } = holeBands(distance);
-  const { frame, shown } = holePlate(frames, photo, core, near);
+  const { near, frame, shown } = vacated;
   if (shown === 0) return null;
   const filled = new Uint8Array(inside.length);
   for (let i = 0; i < filled.length; i++)

@@ -9,7 +9,7 @@ import { edgeMirror } from './edge-mirror.js';
 import { edgeSeam } from './edge-seam.js';
 import { folding } from './fold.js';
 import { ghosting } from './ghost.js';
-import { holeTexture } from './hole-texture.js';
+import { holeTexture, vacatedArea } from './hole-texture.js';
 import { inventedLights } from './invented-lights.js';
 import { maskIou } from './iou.js';
 import { renderedStairSteps } from './rendered-edge.js';
@@ -108,11 +108,13 @@ export class ClipDefects {
       const whole = isWhole(region.mask);
       const range = TEMPO_RANGES[region.word] ?? null;
       const seam = !region.travel && !whole ? edgeSeam(this.#frames, photo, inside) : null;
-      const lights = region.travel ? inventedLights(this.#frames, photo, inside) : null;
+      // The hole metrics read one median plate of the vacated area, made once.
+      const vacated = region.travel ? vacatedArea(this.#frames, photo, inside) : null;
+      const lights = vacated ? inventedLights(this.#frames, photo, inside, vacated) : null;
       return {
         name: region.name,
         word: region.word,
-        holeTexture: region.travel ? (holeTexture(this.#frames, photo, inside)?.ratio ?? null) : null,
+        holeTexture: vacated ? (holeTexture(this.#frames, photo, inside, vacated)?.ratio ?? null) : null,
         inventedLights: lights?.count ?? null,
         inventedLightsAt: lights?.at ?? null,
         carriedRing: region.travel ? (carriedRing(this.#frames, photo, inside)?.share ?? null) : null,

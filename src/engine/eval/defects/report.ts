@@ -112,7 +112,7 @@ export function formatDefectTable(rows: readonly { scene: string; defects: Defec
         `${row.scene.split(':')[0]} / ${region.name}`,
         region.word,
         fixed(region.holeTexture, 2, '-'),
-        region.inventedLights === null ? '-' : String(region.inventedLights),
+        fixed(region.inventedLights, 0, '-'),
         fixed(region.carriedRing, 2, '-'),
         fixed(region.ghost, 2, '-'),
         fixed(region.edgeSeam, 2, '-'),
