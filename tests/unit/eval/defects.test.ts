@@ -249,6 +249,32 @@ describe('invented lights', () => {
     expect(inventedLights([photo, pad], photo, hole)!.count).toBe(0);
   });
 
+  it('stays quiet on a stem’s sunlit edge the fill continues across the hole', () => {
+    // ladybird.jpg at 512 px: a stem, its upper edge lit (228) between bokeh (108) above and its shaded
+    // side (140) below, runs down to the right through where the ladybird stood.
+    const stem = (x: number, y: number) => {
+      const d = (y - 64 - 0.35 * (x - 64)) / Math.hypot(1, 0.35); // signed distance below the lit edge
+      if (d < -3) return 108;
+      if (d < 0) return 228 - 40 * -d;
+      if (d < 2) return 228;
+      return Math.max(110, 228 - 12 * (d - 2));
+    };
+    // The fill's ridge is a level brighter in one place, so one of its pixels is a peak.
+    const filledStem = (x: number, y: number) => stem(x, y) + Math.max(0, 1 - Math.hypot(x - 64, y - 65) / 8);
+    const data = new Float32Array(SIZE * SIZE);
+    for (let y = 0; y < SIZE; y++) for (let x = 0; x < SIZE; x++) data[y * SIZE + x] = filledStem(x, y);
+    const behind = { width: SIZE, height: SIZE, data };
+    const hole = disk(64, 60, 20);
+    const photo = composite(behind, dark(), hole);
+    // On the ridge the peak leads the ring's mean by more than the 60 levels a lamp does.
+    const ring: number[] = [];
+    for (let dy = -6; dy <= 6; dy++)
+      for (let dx = -6; dx <= 6; dx++)
+        if (Math.max(Math.abs(dx), Math.abs(dy)) > 4) ring.push(stem(64 + dx, 65 + dy));
+    expect(stem(64, 65) - ring.reduce((a, b) => a + b, 0) / ring.length).toBeGreaterThan(60);
+    expect(inventedLights([photo, behind], photo, hole)!.count).toBe(0);
+  });
+
   it('has nothing to say while the object never left', () => {
     const hole = disk(lamp.x - 30, lamp.y - 40, 14);
     const photo = composite(pad, dark(), hole);

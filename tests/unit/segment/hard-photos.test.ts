@@ -189,6 +189,37 @@ describe('the size priors and the ranked answers, against outlines drawn by hand
     expect(first.iou).toBeGreaterThan(0.25);
   });
 
+  it('a click on the ladybird takes in its legs, and a negative click takes them away with it', async () => {
+    // The superpixels, wider than a leg, left the legs out (IoU 0.75), and a glide left them behind on
+    // the stem. Points on the legs below the shell and the bokeh beside them, at the photo's size.
+    const image = await photo('ladybird.jpg');
+    const request = { box: null, photoKey: 'ladybird.jpg' };
+    const { mask } = await segmenter.segment(image, {
+      ...request,
+      clicks: [{ x: 1344, y: 588, positive: true }],
+      previous: null,
+    });
+    const inMask = ([x, y]: readonly [number, number]) => mask.data[y * mask.width + x];
+    for (const leg of [
+      [1314, 696],
+      [1318, 708],
+      [1274, 636],
+      [1290, 660],
+    ] as const)
+      expect(inMask(leg), `leg at ${leg.join(',')}`).toBe(255);
+    for (const bokeh of [
+      [1250, 700],
+      [1230, 640],
+    ] as const)
+      expect(inMask(bokeh), `bokeh at ${bokeh.join(',')}`).toBe(0);
+    const removed = segmenter.segment(image, {
+      ...request,
+      clicks: [{ x: 1344, y: 588, positive: false }],
+      previous: mask,
+    });
+    await expect(removed).rejects.toMatchObject({ code: 'EMPTY_MASK' });
+  });
+
   it('an answer past the last gives the last', async () => {
     const { count } = await answer('kite.jpg: kite');
     const last = await answer('kite.jpg: kite', count - 1);

@@ -107,6 +107,54 @@ describe('thin structures across a region edge', () => {
   });
 });
 
+describe('an object takes in its own thin parts', () => {
+  // A red beetle with a black band over green bokeh: three black legs stand out below it, and a black
+  // wire of the same colour runs past its right side from the top of the picture to the bottom.
+  const body = (x: number, y: number) => (x - 300) ** 2 + (y - 160) ** 2 <= 40 ** 2;
+  const leg = (x: number, y: number) =>
+    y >= 190 &&
+    y < 214 &&
+    [282, 300, 318].some((lx) => Math.abs(x - (lx + (lx - 300) * ((y - 190) / 24))) <= 1);
+  const wire = (x: number) => x >= 341 && x <= 343;
+  function beetle(): RgbaImage {
+    const data = new Uint8Array(W * H * 4);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        let rgb = [70 + x / 12, 120 + y / 10, 50];
+        if (body(x, y)) rgb = Math.abs(y - 172) < 9 ? [20, 20, 20] : [200, 40, 30];
+        else if (leg(x, y) || wire(x)) rgb = [20, 20, 20];
+        data.set([...rgb, 255], (y * W + x) * 4);
+      }
+    }
+    return { width: W, height: H, data };
+  }
+
+  it('takes in the legs that end beside it and leaves the wire that runs on past it', async () => {
+    const guide = makeGuide(await loadOpenCv(), beetle(), 1024);
+    const mask = new Uint8Array(W * H);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) mask[y * W + x] = body(x, y) ? 255 : 0;
+    const out = settleThinStructures({ ...guide, mask });
+    // Each leg, to its tip (they splay: 18 px out over their 24 px length).
+    for (const [x, y] of [
+      [270, 206],
+      [300, 206],
+      [330, 206],
+      [266, 211],
+      [334, 211],
+    ] as const)
+      expect(at(out, x, y), `leg at ${x},${y}`).toBe(255);
+    // The wire, beside the body and far from it; the bokeh between the legs.
+    for (const [x, y] of [
+      [342, 160],
+      [342, 60],
+      [342, 300],
+      [290, 212],
+    ] as const)
+      expect(at(out, x, y), `not at ${x},${y}`).toBe(0);
+    for (let i = 0; i < out.length; i++) if (mask[i]) expect(out[i]).toBe(255);
+  });
+});
+
 describe('thin structures on the dune-grass photo', () => {
   const segmenter = new ClassicSegmenter();
   const click = async (x: number, y: number) => {

@@ -13,7 +13,7 @@ import { loadOpenCv, type OpenCv } from '../opencv.js';
 import type { DetectedObject, HoverFloods, SegmentOutput, SegmentRequest, Segmenter } from '../types.js';
 import { ObjectFinder, type ObjectRequest, type ObjectResult } from './hypotheses.js';
 import { dropSpecks, fillHoles, keepPiecesAt, maskHas, pixelIndex, type PixelPoint } from './mask-ops.js';
-import { settleThinStructures } from './thin-structures.js';
+import { dropThinLeftovers, settleThinStructures, takeInAppendages } from './thin-structures.js';
 import { makeGuide, resampleMask, snapToEdges, type Guide } from './refine.js';
 import { boundarySeparation } from './separation.js';
 import { computeSuperpixels, type Superpixels } from './superpixels.js';
@@ -355,6 +355,13 @@ export class ClassicSegmenter implements Segmenter {
       for (let i = 0; i < after.length; i++) if (removedMask[i]) after[i] = 0;
       // The clicked spot itself always leaves, even where edge snapping kept a sliver around it.
       for (const c of negatives) clearDisc(after, guide.width, guide.height, c.x * toGuide, c.y * toGuide, 2);
+      // The object removed takes its thin parts with it, as a click on it takes them in (a ladybird's legs).
+      // What is left of them, thin and beside what was removed, goes too.
+      const removedWhole = takeInAppendages({ ...guide, mask: removedMask });
+      for (let i = 0; i < after.length; i++) if (removedWhole[i]) after[i] = 0;
+      const gone = new Uint8Array(after.length);
+      for (let i = 0; i < after.length; i++) gone[i] = before[i]! > 127 && after[i]! <= 127 ? 1 : 0;
+      after.set(dropThinLeftovers(after, gone, guide.width, guide.height));
     }
     return { before, after };
   }

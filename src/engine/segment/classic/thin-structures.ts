@@ -9,10 +9,11 @@
 //   - what stands in front (grass, a field, a suit: made of fine structure) takes in the thin
 //     structures outside it that are of its colours and touch it.
 //
-// Only regions that make a scene's layers are settled this way (large, reaching the photo's border); an
-// object's own outline is the segmenter's. Thin: standing out from the photo's median-filtered self
-// (the filter is wider than a stem) and gone in an opening of about twice that width, so a cloud, a strip
-// of sky over a mirror lake or a disc of bokeh is left to the segmenter. Colour: histograms of each
+// Only regions that make a scene's layers are settled this way (large, reaching the photo's border). An
+// object (any other region) takes in the thin parts of its own that touch it and end beside it, such as
+// a ladybird's legs, which a travel would otherwise leave behind. Thin: standing out from the photo's
+// median-filtered self (the filter is wider than a stem) and gone in an opening of about twice that
+// width, so a cloud, a strip of sky over a mirror lake or a disc of bokeh is left to the segmenter. Colour: histograms of each
 // side, as the photo has them and as the median filter leaves them (a sky's own colours are not its
 // seed heads', however many it holds).
 
@@ -40,6 +41,10 @@ const WEAK_CONTRAST = 8;
  * half-pixel the mask's enlargement to the photo's size and its snapping to edges may give back.
  */
 const RIM = 2;
+/** An object takes in thin parts of it up to this many opening radii (OPEN_SHARE) from it. */
+const REACH = 4;
+/** Levels (any channel) from a piece's mean colour within which what it runs on into is of it. */
+const SAME_COLOUR = 40;
 /** Pieces smaller than this (guide pixels) are noise in the colours, not a structure. */
 const LEAST_PIECE = 12;
 
@@ -65,7 +70,8 @@ export function settleThinStructures(
   const n = width * height;
   let count = 0;
   for (let i = 0; i < n; i++) if (mask[i]) count++;
-  if (count < n * LAYER_SHARE || count === n || !reachesBorder(mask, width, height)) return mask;
+  if (count === 0 || count === n) return mask;
+  if (count < n * LAYER_SHARE || !reachesBorder(mask, width, height)) return takeInAppendages(input);
   const inside = new Uint8Array(n);
   let fine = 0;
   for (let i = 0; i < n; i++) {
@@ -115,6 +121,182 @@ export function settleThinStructures(
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = (behind ? inside[i] && !moving[i] : inside[i] || moving[i]) ? 255 : 0;
   return out;
+}
+
+/**
+ * An object (a region that is no layer of the scene) takes in the thin parts of it the superpixels, wider
+ * than they are, left out: a ladybird's legs and the rim of its shell, a kite's string end. They stand out
+ * from what surrounds the object, touch it, and are of the object's own colours (as the photo has them)
+ * far more than of the colours around them: the median-filtered colours close by (without their thin
+ * parts) and the photo's own past REACH (thin parts of other things). Only within REACH of the object,
+ * and only parts that end there (dropPiecesPassingBy): the lit struts of the tower beside rocket.jpg's
+ * rocket are of the rocket's colours and touch it, and run on up the tower. The mask (0/255) with them
+ * taken in, or the mask itself when there are none. A negative click's removal takes them out with the
+ * object (classic-segmenter.ts), or they would be left as a region of their own.
+ */
+export function takeInAppendages(input: ThinStructuresInput): Uint8Array {
+  const { width, height, rgba, broad, mask } = input;
+  const n = width * height;
+  let count = 0;
+  for (let i = 0; i < n; i++) if (mask[i]) count++;
+  if (count === 0) return mask;
+  const r = Math.max(2, Math.round(Math.max(width, height) * OPEN_SHARE));
+  const inside = new Uint8Array(n);
+  for (let i = 0; i < n; i++) inside[i] = mask[i] ? 1 : 0;
+  const near = dilate(inside, width, height, REACH * r);
+  const beyond = dilate(inside, width, height, 2 * REACH * r);
+  const bins = BINS * BINS * BINS;
+  const mine = new Float64Array(bins);
+  const around = new Float64Array(bins);
+  const past = new Float64Array(bins);
+  let aroundCount = 0;
+  let pastCount = 0;
+  for (let i = 0; i < n; i++) {
+    if (inside[i]) mine[binOf(rgba, i)]!++;
+    else if (near[i]) {
+      around[binOf(broad, i)]!++;
+      aroundCount++;
+    } else if (beyond[i]) {
+      past[binOf(rgba, i)]!++;
+      pastCount++;
+    }
+  }
+  if (aroundCount === 0) return mask;
+  // How common a colour is about the object: its broad colours close by, and everything past REACH
+  // (thin parts of other things, which run on past it).
+  const theirShare = (bin: number) =>
+    Math.max(around[bin]! / aroundCount, pastCount > 0 ? past[bin]! / pastCount : 0);
+  const strong = new Uint8Array(n);
+  const weak = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (inside[i] || !near[i]) continue;
+    const standsOut = contrast(rgba, broad, i);
+    if (standsOut < WEAK_CONTRAST) continue;
+    const bin = binOf(rgba, i);
+    const mineShare = mine[bin]! / count;
+    const there = theirShare(bin);
+    if (mineShare > there) weak[i] = 1;
+    if (standsOut >= STRONG_CONTRAST && mine[bin]! >= LEAST_PIECE && mineShare > LIKELIER * there)
+      strong[i] = 1;
+  }
+  keepThin(strong, width, height, r);
+  const outside = inside.map((v) => 1 - v);
+  const pieces = touchingPieces(strong, outside, width, height, new Set());
+  if (!pieces || !dropPiecesPassingBy(pieces, input, inside, near)) return mask;
+  const grown = dilate(withTips(pieces, weak, width, height, r), width, height, RIM);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = inside[i] || (grown[i] && near[i]) ? 255 : 0;
+  return out;
+}
+
+/**
+ * The mask (0/255) without the thin pieces a removal left: thin throughout (nothing of them survives an
+ * erosion by the thin radius) and touching what the removal took (`removed`, non-zero there). What an
+ * object took in that its removal did not find again (a strip along rocket.jpg's rocket) goes with it.
+ */
+export function dropThinLeftovers(
+  mask: Uint8Array,
+  removed: Uint8Array,
+  width: number,
+  height: number,
+): Uint8Array {
+  const n = width * height;
+  const r = Math.max(2, Math.round(Math.max(width, height) * OPEN_SHARE));
+  const set = new Uint8Array(n);
+  const gone = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    set[i] = mask[i] ? 1 : 0;
+    gone[i] = removed[i] ? 1 : 0;
+  }
+  const core = erode(set, width, height, r);
+  const byRemoved = dilate(gone, width, height, 1);
+  const out = mask.slice();
+  const seen = new Uint8Array(n);
+  const queue = new Int32Array(n);
+  for (let start = 0; start < n; start++) {
+    if (!set[start] || seen[start]) continue;
+    let tail = 0;
+    queue[tail++] = start;
+    seen[start] = 1;
+    let broad = false;
+    let touches = false;
+    for (let head = 0; head < tail; head++) {
+      const p = queue[head]!;
+      if (core[p]) broad = true;
+      if (byRemoved[p]) touches = true;
+      forNeighbours(p, width, height, (q) => {
+        if (set[q] && !seen[q]) {
+          seen[q] = 1;
+          queue[tail++] = q;
+        }
+      });
+    }
+    if (!broad && touches) for (let k = 0; k < tail; k++) out[queue[k]!] = 0;
+  }
+  return out;
+}
+
+/**
+ * Clears the pieces (8-connected) of `pieces` that run on past `near`: through pixels outside the object
+ * (`inside`) that stand out from the median-filtered photo and are of about the piece's mean colour. A
+ * leg ends beside its body; a strut of the tower beside a rocket, lit as the rocket is, goes on up the
+ * tower, and a spoon's handle goes on past a cup's rim. Whether any piece is left.
+ */
+function dropPiecesPassingBy(
+  pieces: Uint8Array,
+  input: ThinStructuresInput,
+  inside: Uint8Array,
+  near: Uint8Array,
+): boolean {
+  const { width, height, rgba, broad } = input;
+  const n = width * height;
+  const seen = new Uint8Array(n);
+  const queue = new Int32Array(n);
+  const walked = new Int32Array(n);
+  const walkedMark = new Int32Array(n);
+  let walk = 0;
+  let any = false;
+  for (let start = 0; start < n; start++) {
+    if (!pieces[start] || seen[start]) continue;
+    let tail = 0;
+    queue[tail++] = start;
+    seen[start] = 1;
+    const mean = [0, 0, 0];
+    for (let head = 0; head < tail; head++) {
+      const p = queue[head]!;
+      for (let c = 0; c < 3; c++) mean[c]! += rgba[p * 4 + c]!;
+      forNeighbours(p, width, height, (q) => {
+        if (pieces[q] && !seen[q]) {
+          seen[q] = 1;
+          queue[tail++] = q;
+        }
+      });
+    }
+    for (let c = 0; c < 3; c++) mean[c]! /= tail;
+    // Walk on from the piece through what stands out in its colour, until it leaves `near`.
+    walk++;
+    let count = 0;
+    for (let k = 0; k < tail; k++) {
+      walked[count++] = queue[k]!;
+      walkedMark[queue[k]!] = walk;
+    }
+    let passes = false;
+    for (let head = 0; head < count && !passes; head++) {
+      forNeighbours(walked[head]!, width, height, (q) => {
+        if (passes || walkedMark[q] === walk || inside[q]) return;
+        if (contrast(rgba, broad, q) < WEAK_CONTRAST) return;
+        let off = 0;
+        for (let c = 0; c < 3; c++) off = Math.max(off, Math.abs(rgba[q * 4 + c]! - mean[c]!));
+        if (off > SAME_COLOUR) return;
+        if (!near[q]) passes = true;
+        walkedMark[q] = walk;
+        walked[count++] = q;
+      });
+    }
+    if (passes) for (let k = 0; k < tail; k++) pieces[queue[k]!] = 0;
+    else any = true;
+  }
+  return any;
 }
 
 /**
