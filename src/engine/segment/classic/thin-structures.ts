@@ -10,7 +10,7 @@
 //     structures outside it that are of its colours and touch it.
 //
 // Only regions that make a scene's layers are settled this way (large, reaching the photo's border). An
-// object (any other region) takes in the thin parts of its own that touch it and end beside it, such as
+// object (smaller than a layer) takes in the thin parts of its own that touch it and end beside it, such as
 // a ladybird's legs, which a travel would otherwise leave behind. Thin: standing out from the photo's
 // median-filtered self (the filter is wider than a stem) and gone in an opening of about twice that
 // width, so a cloud, a strip of sky over a mirror lake or a disc of bokeh is left to the segmenter. Colour: histograms of each
@@ -71,7 +71,10 @@ export function settleThinStructures(
   let count = 0;
   for (let i = 0; i < n; i++) if (mask[i]) count++;
   if (count === 0 || count === n) return mask;
-  if (count < n * LAYER_SHARE || !reachesBorder(mask, width, height)) return takeInAppendages(input);
+  // An object takes in its thin parts; a large region that is no layer (a cup filling a tenth of the
+  // frame) is left as the segmenter gave it.
+  if (count < n * LAYER_SHARE) return takeInAppendages(input);
+  if (!reachesBorder(mask, width, height)) return mask;
   const inside = new Uint8Array(n);
   let fine = 0;
   for (let i = 0; i < n; i++) {
@@ -124,7 +127,7 @@ export function settleThinStructures(
 }
 
 /**
- * An object (a region that is no layer of the scene) takes in the thin parts of it the superpixels, wider
+ * An object (a region smaller than a layer of the scene) takes in the thin parts of it the superpixels, wider
  * than they are, left out: a ladybird's legs and the rim of its shell, a kite's string end. They stand out
  * from what surrounds the object, touch it, and are of the object's own colours (as the photo has them)
  * far more than of the colours around them: the median-filtered colours close by (without their thin
@@ -135,12 +138,57 @@ export function settleThinStructures(
  * object (classic-segmenter.ts), or they would be left as a region of their own.
  */
 export function takeInAppendages(input: ThinStructuresInput): Uint8Array {
+  const { width, height, mask } = input;
+  const r = Math.max(2, Math.round(Math.max(width, height) * OPEN_SHARE));
+  // All of it happens within 2 REACH of the object: on its box grown by that (an object is often a
+  // hundredth of the photo, and a click's mask is waited for).
+  let x0 = width;
+  let y0 = height;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0, o = y * width; x < width; x++) {
+      if (!mask[o + x]) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      y1 = y;
+    }
+  }
+  if (x1 < 0) return mask;
+  const margin = 2 * REACH * r + 1;
+  x0 = Math.max(0, x0 - margin);
+  y0 = Math.max(0, y0 - margin);
+  x1 = Math.min(width - 1, x1 + margin);
+  y1 = Math.min(height - 1, y1 + margin);
+  const cw = x1 - x0 + 1;
+  const ch = y1 - y0 + 1;
+  const part = {
+    width: cw,
+    height: ch,
+    rgba: new Uint8Array(cw * ch * 4),
+    broad: new Uint8Array(cw * ch * 4),
+    mask: new Uint8Array(cw * ch),
+  };
+  for (let y = 0; y < ch; y++) {
+    const from = (y0 + y) * width + x0;
+    part.rgba.set(input.rgba.subarray(from * 4, (from + cw) * 4), y * cw * 4);
+    part.broad.set(input.broad.subarray(from * 4, (from + cw) * 4), y * cw * 4);
+    part.mask.set(mask.subarray(from, from + cw), y * cw);
+  }
+  const taken = appendagesIn(part, r);
+  if (taken === part.mask) return mask;
+  const out = Uint8Array.from(mask, (v) => (v ? 255 : 0));
+  for (let y = 0; y < ch; y++) out.set(taken.subarray(y * cw, (y + 1) * cw), (y0 + y) * width + x0);
+  return out;
+}
+
+/** takeInAppendages on the object's neighbourhood, with r the thin radius of the whole photo. */
+function appendagesIn(input: ThinStructuresInput, r: number): Uint8Array {
   const { width, height, rgba, broad, mask } = input;
   const n = width * height;
   let count = 0;
   for (let i = 0; i < n; i++) if (mask[i]) count++;
-  if (count === 0) return mask;
-  const r = Math.max(2, Math.round(Math.max(width, height) * OPEN_SHARE));
   const inside = new Uint8Array(n);
   for (let i = 0; i < n; i++) inside[i] = mask[i] ? 1 : 0;
   const near = dilate(inside, width, height, REACH * r);
