@@ -186,9 +186,10 @@ describe('patch fill', () => {
   );
 
   it('leaves the legs and shadow a ladybird’s mask missed out of its travel’s fill: no dark smear over the bokeh', async () => {
-    // The full-size photo and the mask the classic segmenter gives for a click on the ladybird (its
-    // outline every 15 degrees about its middle): the legs and the shadow under the body, on the stem, stay
-    // outside it. The glide's plan fills the hole it leaves (plan-layer.ts, fillBehindTravel).
+    // The full-size photo and the mask the classic segmenter gave for a click on the ladybird before it
+    // took in thin parts (its outline every 15 degrees about its middle), as a brush may still leave them
+    // out: the legs and the shadow under the body, on the stem, stay outside it. The glide's plan fills
+    // the hole it leaves (plan-layer.ts, fillBehindTravel).
     const path = fileURLToPath(new URL('../../../examples/photos/hard/ladybird.jpg', import.meta.url));
     const { image: photo } = await decodePhoto({ kind: 'path', path });
     const { width, height } = photo;
