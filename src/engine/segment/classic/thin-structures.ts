@@ -259,28 +259,15 @@ export function dropThinLeftovers(
   const core = erode(set, width, height, r);
   const byRemoved = dilate(gone, width, height, 1);
   const out = mask.slice();
-  const seen = new Uint8Array(n);
-  const queue = new Int32Array(n);
-  for (let start = 0; start < n; start++) {
-    if (!set[start] || seen[start]) continue;
-    let tail = 0;
-    queue[tail++] = start;
-    seen[start] = 1;
+  forEachPiece(set, width, height, (piece, size) => {
     let broad = false;
     let touches = false;
-    for (let head = 0; head < tail; head++) {
-      const p = queue[head]!;
-      if (core[p]) broad = true;
-      if (byRemoved[p]) touches = true;
-      forNeighbours(p, width, height, (q) => {
-        if (set[q] && !seen[q]) {
-          seen[q] = 1;
-          queue[tail++] = q;
-        }
-      });
+    for (let k = 0; k < size; k++) {
+      if (core[piece[k]!]) broad = true;
+      if (byRemoved[piece[k]!]) touches = true;
     }
-    if (!broad && touches) for (let k = 0; k < tail; k++) out[queue[k]!] = 0;
-  }
+    if (!broad && touches) for (let k = 0; k < size; k++) out[piece[k]!] = 0;
+  });
   return out;
 }
 
@@ -298,35 +285,20 @@ function dropPiecesPassingBy(
 ): boolean {
   const { width, height, rgba, broad } = input;
   const n = width * height;
-  const seen = new Uint8Array(n);
-  const queue = new Int32Array(n);
   const walked = new Int32Array(n);
   const walkedMark = new Int32Array(n);
   let walk = 0;
   let any = false;
-  for (let start = 0; start < n; start++) {
-    if (!pieces[start] || seen[start]) continue;
-    let tail = 0;
-    queue[tail++] = start;
-    seen[start] = 1;
+  forEachPiece(pieces, width, height, (piece, size) => {
     const mean = [0, 0, 0];
-    for (let head = 0; head < tail; head++) {
-      const p = queue[head]!;
-      for (let c = 0; c < 3; c++) mean[c]! += rgba[p * 4 + c]!;
-      forNeighbours(p, width, height, (q) => {
-        if (pieces[q] && !seen[q]) {
-          seen[q] = 1;
-          queue[tail++] = q;
-        }
-      });
-    }
-    for (let c = 0; c < 3; c++) mean[c]! /= tail;
+    for (let k = 0; k < size; k++) for (let c = 0; c < 3; c++) mean[c]! += rgba[piece[k]! * 4 + c]!;
+    for (let c = 0; c < 3; c++) mean[c]! /= size;
     // Walk on from the piece through what stands out in its colour, until it leaves `near`.
     walk++;
     let count = 0;
-    for (let k = 0; k < tail; k++) {
-      walked[count++] = queue[k]!;
-      walkedMark[queue[k]!] = walk;
+    for (let k = 0; k < size; k++) {
+      walked[count++] = piece[k]!;
+      walkedMark[piece[k]!] = walk;
     }
     let passes = false;
     for (let head = 0; head < count && !passes; head++) {
@@ -341,9 +313,9 @@ function dropPiecesPassingBy(
         walked[count++] = q;
       });
     }
-    if (passes) for (let k = 0; k < tail; k++) pieces[queue[k]!] = 0;
+    if (passes) for (let k = 0; k < size; k++) pieces[piece[k]!] = 0;
     else any = true;
-  }
+  });
   return any;
 }
 
@@ -414,39 +386,52 @@ function touchingPieces(
   height: number,
   keep: ReadonlySet<number>,
 ): Uint8Array | null {
+  const carve = new Uint8Array(width * height);
+  let any = false;
+  forEachPiece(thin, width, height, (piece, size) => {
+    if (size < LEAST_PIECE) return;
+    for (let k = 0; k < size; k++) if (keep.has(piece[k]!)) return;
+    let touches = false;
+    for (let k = 0; k < size && !touches; k++) {
+      forNeighbours(piece[k]!, width, height, (q) => {
+        if (!side[q]) touches = true;
+      });
+    }
+    if (!touches) return;
+    for (let k = 0; k < size; k++) carve[piece[k]!] = 1;
+    any = true;
+  });
+  return any ? carve : null;
+}
+
+/**
+ * Calls `visit` with each piece (8-connected) of the set: its pixels in `piece[0..size)`, a buffer the
+ * next piece reuses. The set may be changed inside the piece just visited.
+ */
+function forEachPiece(
+  set: Uint8Array,
+  width: number,
+  height: number,
+  visit: (piece: Int32Array, size: number) => void,
+): void {
   const n = width * height;
   const seen = new Uint8Array(n);
-  const carve = new Uint8Array(n);
   const queue = new Int32Array(n);
-  let any = false;
   for (let start = 0; start < n; start++) {
-    if (!thin[start] || seen[start]) continue;
+    if (!set[start] || seen[start]) continue;
     let tail = 0;
     queue[tail++] = start;
     seen[start] = 1;
-    let kept = false;
     for (let head = 0; head < tail; head++) {
-      const p = queue[head]!;
-      if (keep.has(p)) kept = true;
-      forNeighbours(p, width, height, (q) => {
-        if (thin[q] && !seen[q]) {
+      forNeighbours(queue[head]!, width, height, (q) => {
+        if (set[q] && !seen[q]) {
           seen[q] = 1;
           queue[tail++] = q;
         }
       });
     }
-    if (kept || tail < LEAST_PIECE) continue;
-    let touches = false;
-    for (let k = 0; k < tail && !touches; k++) {
-      forNeighbours(queue[k]!, width, height, (q) => {
-        if (!side[q]) touches = true;
-      });
-    }
-    if (!touches) continue;
-    for (let k = 0; k < tail; k++) carve[queue[k]!] = 1;
-    any = true;
+    visit(queue, tail);
   }
-  return any ? carve : null;
 }
 
 /** Calls `visit` with each of the 8 neighbours of pixel p inside the image. */
