@@ -10,12 +10,14 @@
 //     structures outside it that are of its colours and touch it.
 //
 // Only regions that make a scene's layers are settled this way (large, reaching the photo's border). An
-// object (smaller than a layer) takes in the thin parts of its own that touch it and end beside it, such as
-// a ladybird's legs, which a travel would otherwise leave behind. Thin: standing out from the photo's
+// object (smaller than a layer) takes in the thin parts of its own that touch it and end beside it, such
+// as a ladybird's legs, which a travel would otherwise leave behind. Thin: standing out from the photo's
 // median-filtered self (the filter is wider than a stem) and gone in an opening of about twice that
-// width, so a cloud, a strip of sky over a mirror lake or a disc of bokeh is left to the segmenter. Colour: histograms of each
-// side, as the photo has them and as the median filter leaves them (a sky's own colours are not its
-// seed heads', however many it holds).
+// width, so a cloud, a strip of sky over a mirror lake or a disc of bokeh is left to the segmenter.
+// Colour: histograms of each side, as the photo has them and as the median filter leaves them (a sky's
+// own colours are not its seed heads', however many it holds).
+
+import { boundsWhere, growBox } from '../../image/bounds.js';
 
 /** Bins per channel of the colour histograms (RGB): 16 levels each. */
 const BIN_SHIFT = 4;
@@ -115,7 +117,7 @@ export function settleThinStructures(
     if (standsOut >= STRONG_CONTRAST && there >= LEAST_PIECE && thereShare > LIKELIER * hereShare)
       strong[i] = 1;
   }
-  const r = Math.max(2, Math.round(Math.max(width, height) * OPEN_SHARE));
+  const r = thinRadius(width, height);
   keepThin(strong, width, height, r);
   const side = behind ? inside : inside.map((v) => 1 - v);
   const pieces = touchingPieces(strong, side, width, height, new Set(behind ? keep : []));
@@ -127,42 +129,26 @@ export function settleThinStructures(
 }
 
 /**
- * An object (a region smaller than a layer of the scene) takes in the thin parts of it the superpixels, wider
- * than they are, left out: a ladybird's legs and the rim of its shell, a kite's string end. They stand out
- * from what surrounds the object, touch it, and are of the object's own colours (as the photo has them)
- * far more than of the colours around them: the median-filtered colours close by (without their thin
- * parts) and the photo's own past REACH (thin parts of other things). Only within REACH of the object,
- * and only parts that end there (dropPiecesPassingBy): the lit struts of the tower beside rocket.jpg's
- * rocket are of the rocket's colours and touch it, and run on up the tower. The mask (0/255) with them
- * taken in, or the mask itself when there are none. A negative click's removal takes them out with the
- * object (classic-segmenter.ts), or they would be left as a region of their own.
+ * An object (a region smaller than a layer of the scene) takes in the thin parts of it the superpixels,
+ * wider than they are, left out: a ladybird's legs and the rim of its shell, a kite's string end. They
+ * stand out from what surrounds the object, touch it, and are of the object's own colours (as the photo
+ * has them) far more than of the colours around them: the median-filtered colours close by (without
+ * their thin parts) and the photo's own past REACH (thin parts of other things). Only within REACH of
+ * the object, and only parts that end there (dropPiecesPassingBy): the lit struts of the tower beside
+ * rocket.jpg's rocket are of the rocket's colours and touch it, and run on up the tower. The mask
+ * (0/255) with them taken in, or the mask itself when there are none. A negative click's removal takes
+ * them out with the object (classic-segmenter.ts), or they would be left as a region of their own.
  */
 export function takeInAppendages(input: ThinStructuresInput): Uint8Array {
   const { width, height, mask } = input;
-  const r = Math.max(2, Math.round(Math.max(width, height) * OPEN_SHARE));
+  const r = thinRadius(width, height);
   // All of it happens within 2 REACH of the object: on its box grown by that (an object is often a
   // hundredth of the photo, and a click's mask is waited for).
-  let x0 = width;
-  let y0 = height;
-  let x1 = -1;
-  let y1 = -1;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0, o = y * width; x < width; x++) {
-      if (!mask[o + x]) continue;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      y1 = y;
-    }
-  }
-  if (x1 < 0) return mask;
-  const margin = 2 * REACH * r + 1;
-  x0 = Math.max(0, x0 - margin);
-  y0 = Math.max(0, y0 - margin);
-  x1 = Math.min(width - 1, x1 + margin);
-  y1 = Math.min(height - 1, y1 + margin);
-  const cw = x1 - x0 + 1;
-  const ch = y1 - y0 + 1;
+  const bounds = boundsWhere(width, height, (i) => mask[i] !== 0);
+  if (!bounds) return mask;
+  const { x0, y0, x1, y1 } = growBox(bounds, 2 * REACH * r + 1, width, height);
+  const cw = x1 - x0;
+  const ch = y1 - y0;
   const part = {
     width: cw,
     height: ch,
@@ -249,7 +235,7 @@ export function dropThinLeftovers(
   height: number,
 ): Uint8Array {
   const n = width * height;
-  const r = Math.max(2, Math.round(Math.max(width, height) * OPEN_SHARE));
+  const r = thinRadius(width, height);
   const set = new Uint8Array(n);
   const gone = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
@@ -432,6 +418,11 @@ function forEachPiece(
     }
     visit(queue, tail);
   }
+}
+
+/** The opening radius in pixels below which a structure is thin, for a width x height image. */
+function thinRadius(width: number, height: number): number {
+  return Math.max(2, Math.round(Math.max(width, height) * OPEN_SHARE));
 }
 
 /** Calls `visit` with each of the 8 neighbours of pixel p inside the image. */
