@@ -26,30 +26,31 @@ import {
 import { flowWhereChanged, toGrey, type GreyImage } from '../../../src/engine/flow/index.js';
 import { decodePhoto } from '../../../src/engine/image/decode.js';
 import { resizeRgba } from '../../../src/engine/image/encode.js';
+import type { RgbaImage } from '../../../src/engine/image/types.js';
 import type { Mask } from '../../../src/shared/index.js';
 import { createMotionEngine } from '../../../src/engine/motion/index.js';
 import { loadPhoto, PHOTOS_DIR } from '../../helpers/photos.js';
 
 const SIZE = 128;
 
+/** A side x side grey crop of a photo at a `long`-px version of it, with its top-left corner at (x0, y0). */
+async function greyCrop(image: RgbaImage, long: number, x0: number, y0: number, side = SIZE) {
+  const small = toGrey(await resizeRgba(image, long, Math.round((long * image.height) / image.width)));
+  const data = new Float32Array(side * side);
+  for (let y = 0; y < side; y++)
+    for (let x = 0; x < side; x++) data[y * side + x] = small.data[(y + y0) * long + x + x0]!;
+  return { width: side, height: side, data } satisfies GreyImage;
+}
+
 /** A SIZE x SIZE grey crop of a real photo, with its top-left corner at (x0, y0) of a 256-px version. */
 async function texture(name: 'grass.png' | 'coffee.png' | 'chelsea.png', x0: number, y0: number) {
-  const { image } = await loadPhoto(name);
-  const small = toGrey(await resizeRgba(image, 256, Math.round((256 * image.height) / image.width)));
-  const data = new Float32Array(SIZE * SIZE);
-  for (let y = 0; y < SIZE; y++)
-    for (let x = 0; x < SIZE; x++) data[y * SIZE + x] = small.data[(y + y0) * 256 + x + x0]!;
-  return { width: SIZE, height: SIZE, data } satisfies GreyImage;
+  return greyCrop((await loadPhoto(name)).image, 256, x0, y0);
 }
 
 /** A SIZE x SIZE grey crop of one of the eval's hard photos at its 512-px size, top-left at (x0, y0). */
 async function hardTexture(name: 'kite.jpg', x0: number, y0: number) {
   const { image } = await decodePhoto({ kind: 'path', path: `${PHOTOS_DIR}hard/${name}` });
-  const small = toGrey(await resizeRgba(image, 512, Math.round((512 * image.height) / image.width)));
-  const data = new Float32Array(SIZE * SIZE);
-  for (let y = 0; y < SIZE; y++)
-    for (let x = 0; x < SIZE; x++) data[y * SIZE + x] = small.data[(y + y0) * 512 + x + x0]!;
-  return { width: SIZE, height: SIZE, data } satisfies GreyImage;
+  return greyCrop(image, 512, x0, y0);
 }
 
 function disk(cx: number, cy: number, r: number): Uint8Array {
@@ -209,12 +210,8 @@ describe('invented lights', () => {
   let pad: GreyImage;
   let lamp: { x: number; y: number };
   beforeAll(async () => {
-    const { image } = await loadPhoto('rocket.jpg');
-    const small = toGrey(await resizeRgba(image, 512, Math.round((512 * image.height) / image.width)));
-    const data = new Float32Array(SIZE * SIZE);
-    for (let y = 0; y < SIZE; y++)
-      for (let x = 0; x < SIZE; x++) data[y * SIZE + x] = small.data[(y + 214) * 512 + x + 230]!;
-    pad = { width: SIZE, height: SIZE, data };
+    pad = await greyCrop((await loadPhoto('rocket.jpg')).image, 512, 230, 214);
+    const data = pad.data;
     let brightest = 0;
     data.forEach((v, i) => (brightest = v > data[brightest]! ? i : brightest));
     lamp = { x: brightest % SIZE, y: Math.floor(brightest / SIZE) };
@@ -614,12 +611,7 @@ describe('stair-steps on the rendered edge', () => {
   };
   let photo: GreyImage;
   beforeAll(async () => {
-    const { image } = await loadPhoto('chelsea.png');
-    const grey = toGrey(await resizeRgba(image, 512, Math.round((512 * image.height) / image.width)));
-    const data = new Float32Array(SIDE * SIDE);
-    for (let y = 0; y < SIDE; y++)
-      for (let x = 0; x < SIDE; x++) data[y * SIDE + x] = grey.data[(y + 40) * 512 + x + 120]!;
-    photo = { width: SIDE, height: SIDE, data };
+    photo = await greyCrop((await loadPhoto('chelsea.png')).image, 512, 120, 40, SIDE);
   });
 
   it('fires on a layer and hole cut with a mask enlarged 4x by nearest pixel', () => {
