@@ -7,6 +7,13 @@ export const FILL = 1;
 /** Neither a source nor filled (the object's rim, or the inside of a region deeper than it ever moves). */
 export const IGNORE = 2;
 
+/** Whether pixel i (not on the image's edge) and its 8 neighbours are all KNOWN. */
+export function knownAround(state: Uint8Array, width: number, i: number): boolean {
+  for (let dy = -1; dy <= 1; dy++)
+    for (let dx = -1; dx <= 1; dx++) if (state[i + dy * width + dx] !== KNOWN) return false;
+  return true;
+}
+
 interface Level {
   width: number;
   height: number;

@@ -9,7 +9,7 @@
 // is left to the texture fill.
 import { boundsWhere, boxHeight, boxWidth } from '../image/bounds.js';
 import { distanceTransform } from './distance.js';
-import { FILL, KNOWN } from './inpaint-core.js';
+import { FILL, KNOWN, knownAround } from './inpaint-core.js';
 
 /** A line across the hole: points p with p.x * nx + p.y * ny = rho, supported on both sides of it. */
 export interface StructureLine {
@@ -72,10 +72,7 @@ function edgesOf(
   for (let y = 1; y + 1 < height; y++) {
     for (let x = 1; x + 1 < width; x++) {
       const i = y * width + x;
-      let known = true;
-      for (let dy = -1; dy <= 1 && known; dy++)
-        for (let dx = -1; dx <= 1; dx++) if (state[i + dy * width + dx] !== KNOWN) known = false;
-      if (!known) continue;
+      if (!knownAround(state, width, i)) continue;
       // Sobel, scaled so a ramp of slope s reads s.
       const gx =
         (grey[i - width + 1]! +

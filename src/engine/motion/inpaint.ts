@@ -14,7 +14,7 @@
 //   not dominate it) and seeded noise of that strength is added. (Filling along rows and columns from the
 //   nearest known pixels, to carry bands across narrow holes, was tried: it drew bright streaks from
 //   highlights beside a hole.)
-import { FILL, KNOWN, pushPull } from './inpaint-core.js';
+import { FILL, KNOWN, knownAround, pushPull } from './inpaint-core.js';
 import { patchFill } from './inpaint-patch.js';
 import { seededRandom } from './noise.js';
 
@@ -35,10 +35,7 @@ function detailEnergy(
   for (let y = 1; y + 1 < height; y++) {
     for (let x = 1; x + 1 < width; x++) {
       const i = y * width + x;
-      let known = true;
-      for (let dy = -1; dy <= 1 && known; dy++)
-        for (let dx = -1; dx <= 1; dx++) if (state[i + dy * width + dx] !== KNOWN) known = false;
-      if (!known) continue;
+      if (!knownAround(state, width, i)) continue;
       let sum = 0;
       for (let c = 0; c < 3; c++) {
         let mean = 0;
