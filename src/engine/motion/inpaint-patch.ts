@@ -10,7 +10,10 @@
 // Straight structures that cross the hole (a stem's edges, a horizon) are found first (inpaint-lines.ts)
 // and every level is told where they run: a patch's distance to each line is part of its match, so a
 // stem is laid across the hole at every level instead of depending on a random draw keeping it.
+// Last, the fill is stitched in the gradient domain (inpaint-poisson.ts): it keeps the gradients its
+// patches carried, not their shades, so pieces of other shades meet without a step.
 import { FILL, IGNORE, KNOWN, pushPull } from './inpaint-core.js';
+import { stitchFill } from './inpaint-poisson.js';
 import { findStructureLines, type StructureLine } from './inpaint-lines.js';
 import { seededRandom } from './noise.js';
 
@@ -35,6 +38,14 @@ const SCHEDULE = {
   middle: { iterations: 2, reach: 16 },
   finest: { iterations: 1, reach: 2 },
 } as const;
+
+/** A level's finished field: its matches, the targets they are for and their distances. */
+interface Finished {
+  nnf: Int32Array;
+  level: Level;
+  targets: Int32Array;
+  distance: Float32Array;
+}
 
 interface Level {
   width: number;
@@ -130,7 +141,7 @@ export function patchFill(
   }
   levels.forEach((level, k) => attachGuide(level, lines, 2 ** k));
   const random = seededRandom(options.seed ?? 0);
-  let previous: { nnf: Int32Array; level: Level } | null = null as { nnf: Int32Array; level: Level } | null;
+  let previous: Finished | null = null as Finished | null;
   for (let k = levels.length - 1; k >= 0; k--) {
     const level = levels[k]!;
     const sources = validSources(level);
@@ -157,10 +168,14 @@ export function patchFill(
       }
       vote(level, targets, nnf, distance);
     }
-    previous = { nnf, level };
+    previous = { nnf, level, targets, distance };
   }
 
   matchEdge(base);
+  if (previous) {
+    const { gx, gy } = voteGradients(base, previous.targets, previous.nnf, previous.distance);
+    stitchFill({ width: base.width, height: base.height, color: base.color, state: base.state, gx, gy });
+  }
   const bw = bx1 - bx0;
   for (let y = by0; y < by1; y++) {
     for (let x = bx0; x < bx1; x++) {
@@ -790,6 +805,74 @@ function vote(level: Level, targets: Int32Array, nnf: Int32Array, distance: Floa
     color[a * 3 + 1] = sum[a * 3 + 1]! / w;
     color[a * 3 + 2] = sum[a * 3 + 2]! / w;
   }
+}
+
+/**
+ * The gradients the patches over each pixel carry, voted as vote() votes colours: per pixel and channel,
+ * the weighted mean of color[s + 1] - color[s] (gx) and color[s + width] - color[s] (gy) at the source
+ * pixels s that the patches covering it put there; the level's own differences where no patch covers it
+ * (the photo away from the hole), NaN past the edge. What inpaint-poisson.ts stitches the fill from.
+ * Taking only the gradients of the patch centred on each pixel (a fiftieth of the work) left them at odds
+ * along the seams between copied pieces, and the solve added the odds up into a dark patch in the
+ * ladybird's bokeh (5.6% of the fill darker than the darkest 5% round it, against 1.3%).
+ */
+function voteGradients(
+  level: Level,
+  targets: Int32Array,
+  nnf: Int32Array,
+  distance: Float32Array,
+): { gx: Float32Array; gy: Float32Array } {
+  const { width, height, color } = level;
+  const weightOf = voteWeight(targets, distance);
+  const gx = new Float32Array(width * height * 3);
+  const gy = new Float32Array(width * height * 3);
+  const wx = new Float32Array(width * height);
+  const wy = new Float32Array(width * height);
+  for (const t of targets) {
+    const s = nnf[t]!;
+    if (s < 0) continue;
+    const w = weightOf(t);
+    const tx = t % width;
+    const ty = (t - tx) / width;
+    const dx0 = Math.max(-RADIUS, -tx);
+    const dx1 = Math.min(RADIUS, width - 2 - tx);
+    const dy0 = Math.max(-RADIUS, -ty);
+    const dy1 = Math.min(RADIUS, height - 2 - ty);
+    for (let dy = dy0; dy <= dy1; dy++) {
+      for (let dx = dx0; dx <= dx1; dx++) {
+        const a = t + dy * width + dx;
+        const b = (s + dy * width + dx) * 3;
+        wx[a]! += w;
+        wy[a]! += w;
+        for (let c = 0; c < 3; c++) {
+          gx[a * 3 + c]! += w * (color[b + 3 + c]! - color[b + c]!);
+          gy[a * 3 + c]! += w * (color[b + width * 3 + c]! - color[b + c]!);
+        }
+      }
+    }
+  }
+  for (let a = 0; a < wx.length; a++) {
+    const x = a % width;
+    const y = (a - x) / width;
+    for (let c = 0; c < 3; c++) {
+      const k = a * 3 + c;
+      if (wx[a]! > 0) gx[k] = gx[k]! / wx[a]!;
+      else gx[k] = x + 1 < width ? color[k + 3]! - color[k]! : NaN;
+      if (wy[a]! > 0) gy[k] = gy[k]! / wy[a]!;
+      else gy[k] = y + 1 < height ? color[k + width * 3]! - color[k]! : NaN;
+    }
+  }
+  return { gx, gy };
+}
+
+/** Each patch's weight in a vote: exp(-d / 2 sigma^2), sigma^2 the 75th percentile of the distances. */
+function voteWeight(targets: Int32Array, distance: Float32Array): (t: number) => number {
+  const sample: number[] = [];
+  const stride = Math.max(1, Math.floor(targets.length / 2000));
+  for (let k = 0; k < targets.length; k += stride) sample.push(distance[targets[k]!]!);
+  sample.sort((a, b) => a - b);
+  const sigma2 = Math.max(1, sample[Math.floor(sample.length * 0.75)] ?? 1);
+  return (t) => Math.exp(-distance[t]! / (2 * sigma2)) + 1e-6;
 }
 
 /** A finer level's field from the coarser one: each target takes its parent's match, doubled. */

@@ -13,6 +13,7 @@ import {
   folding,
   formatEvalTable,
   ghosting,
+  holeRim,
   holeTexture,
   inventedLights,
   maskIou,
@@ -202,6 +203,51 @@ describe('hole texture', () => {
   it('has nothing to say while the object never left', () => {
     const photo = composite(grass, cat, hole);
     expect(holeTexture([photo, photo], photo, hole)).toBeNull();
+  });
+});
+
+describe('hole rim', () => {
+  const hole = disk(64, 64, 18);
+  // The fill reaches past the object's edge, as the engine erases its rim too.
+  const filled = disk(64, 64, 24);
+
+  it('fires on a fill of a lighter part of the bokeh, and stays quiet on one that runs on from the photo', () => {
+    const blurred = boxBlurred(grass, 4);
+    const photo = composite(blurred, cat, hole);
+    const lighter = warp(blurred, () => [37, 29]);
+    lighter.data.forEach((v, i) => (lighter.data[i] = v + 20));
+    const rimmed = holeRim([photo, composite(blurred, lighter, filled)], photo, hole);
+    // The same bokeh with a shade that fades out towards the fill's edge: changed inside, no step.
+    const shade = Float32Array.from(blurred.data, (v, i) => {
+      const r2 = ((i % SIZE) - 64) ** 2 + (Math.floor(i / SIZE) - 64) ** 2;
+      return filled[i] ? v + 20 * (1 - r2 / 24 ** 2) : v;
+    });
+    const seamless = holeRim([photo, { ...blurred, data: shade }], photo, hole);
+    expect(rimmed!.ratio).toBeGreaterThan(DEFECT_TARGETS.holeRim.atMost);
+    expect(seamless!.ratio).toBeLessThan(1.1);
+    expect(seamless!.ratio).toBeLessThanOrEqual(DEFECT_TARGETS.holeRim.atMost);
+  });
+
+  it('stays quiet on grass copied from elsewhere in the photo', () => {
+    const photo = composite(grass, cat, hole);
+    const copied = holeRim(
+      [
+        photo,
+        composite(
+          grass,
+          warp(grass, () => [37, 29]),
+          filled,
+        ),
+      ],
+      photo,
+      hole,
+    );
+    expect(copied!.ratio).toBeLessThanOrEqual(DEFECT_TARGETS.holeRim.atMost);
+  });
+
+  it('has nothing to say while the object never left', () => {
+    const photo = composite(grass, cat, hole);
+    expect(holeRim([photo, photo], photo, hole)).toBeNull();
   });
 });
 

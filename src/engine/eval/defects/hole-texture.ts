@@ -111,7 +111,7 @@ export function holeTexture(
  * The vacated area as the clip shows it once the object has gone: each `near` pixel the median over the
  * frames in which any `where` pixel differs from the photo (the photo elsewhere), and how many those are.
  */
-function holePlate(
+export function holePlate(
   frames: readonly GreyImage[],
   photo: GreyImage,
   where: Uint8Array,

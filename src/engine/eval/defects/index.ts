@@ -1,6 +1,7 @@
 // The defect metrics of issue 10, point 7 (QUALITY.md, "What these numbers miss").
 export { carriedRing, type CarriedRing } from './carried-ring.js';
 export { holeTexture, type HoleTexture } from './hole-texture.js';
+export { holeRim, type HoleRim } from './hole-rim.js';
 export { inventedLights, type InventedLights } from './invented-lights.js';
 export { ghosting, type Ghosting } from './ghost.js';
 export { edgeSeam, type EdgeSeam } from './edge-seam.js';

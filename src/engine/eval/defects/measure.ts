@@ -1,5 +1,5 @@
 // Runs the defect metrics over one clip: collects its grey frames and each region's sampled flow while
-// eval measures it, then measures every region (hole texture, invented lights and ghosting for travels, edge seams for
+// eval measures it, then measures every region (hole texture and rim, invented lights and ghosting for travels, edge seams for
 // motions that stay in place, tempo for all, stair-steps on the rendered edge, IoU against a hand-drawn outline).
 import type { Mask } from '../../../shared/index.js';
 import type { FlowField, GreyImage } from '../../flow/index.js';
@@ -9,6 +9,7 @@ import { edgeMirror } from './edge-mirror.js';
 import { edgeSeam } from './edge-seam.js';
 import { folding } from './fold.js';
 import { ghosting } from './ghost.js';
+import { holeRim } from './hole-rim.js';
 import { holeTexture, vacatedArea } from './hole-texture.js';
 import { inventedLights } from './invented-lights.js';
 import { maskIou } from './iou.js';
@@ -41,6 +42,8 @@ export interface DefectRegionResult {
   word: string;
   /** Fill over ring texture, travels only (see hole-texture.ts). */
   holeTexture: number | null;
+  /** The fill's step where it meets the photo over the photo's own (see hole-rim.ts), travels only. */
+  holeRim: number | null;
   /** Lights in the fill that the photo has nowhere beside it (see invented-lights.ts), travels only. */
   inventedLights: number | null;
   /** Where those lights are, in pixels of the eval's frames. */
@@ -115,6 +118,7 @@ export class ClipDefects {
         name: region.name,
         word: region.word,
         holeTexture: vacated ? (holeTexture(this.#frames, photo, inside, vacated)?.ratio ?? null) : null,
+        holeRim: region.travel ? (holeRim(this.#frames, photo, inside)?.ratio ?? null) : null,
         inventedLights: lights?.count ?? null,
         inventedLightsAt: lights?.at ?? null,
         carriedRing: region.travel ? (carriedRing(this.#frames, photo, inside)?.share ?? null) : null,
