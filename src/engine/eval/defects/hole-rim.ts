@@ -6,8 +6,7 @@
 // pixels. A fill that runs on from the photo changes little at its edge, so its changed set ends where the
 // change fades under a few grey levels and the plate steps as the photo did; a rim steps by its shade.
 import type { GreyImage } from '../../flow/index.js';
-import { CHANGED, holePlate } from './hole-texture.js';
-import { signedDistance } from './texture.js';
+import { CHANGED, vacatedArea } from './hole-texture.js';
 
 export interface HoleRim {
   /**
@@ -37,14 +36,7 @@ export function holeRim(
   reach = REACH,
 ): HoleRim | null {
   const { width, height } = photo;
-  const distance = signedDistance(inside, width, height);
-  const core = new Uint8Array(distance.length);
-  const band = new Uint8Array(distance.length);
-  for (let i = 0; i < distance.length; i++) {
-    core[i] = distance[i]! <= -2 ? 1 : 0;
-    band[i] = distance[i]! <= reach ? 1 : 0;
-  }
-  const { frame: plate, shown } = holePlate(frames, photo, core, band);
+  const { distance, near: band, frame: plate, shown } = vacatedArea(frames, photo, inside, reach);
   if (shown === 0) return null;
   const changed = new Uint8Array(distance.length);
   for (let i = 0; i < changed.length; i++)

@@ -29,7 +29,8 @@ export const CHANGED = 6;
  * What the hole metrics (this one and invented-lights.ts) read of a travel's vacated area: the signed
  * distance to the object's mask (negative inside), its `core` 2 px in (where a soft edge or a rim would
  * not mix in), the plate's reach `near` 8 px out (the widest window measured, so no window mixes in the
- * photo's object), and the median plate over them (holePlate). Made once per region and shared.
+ * photo's object; hole-rim.ts reaches further, to the fill's edge), and the median plate over them
+ * (holePlate). Made once per region and shared.
  */
 export interface VacatedArea {
   distance: Float32Array;
@@ -39,14 +40,19 @@ export interface VacatedArea {
   shown: number;
 }
 
-/** `inside`: the object's mask at the frames' size (1 inside). */
-export function vacatedArea(frames: readonly GreyImage[], photo: GreyImage, inside: Uint8Array): VacatedArea {
+/** `inside`: the object's mask at the frames' size (1 inside); `reach`: how far out `near` goes, px. */
+export function vacatedArea(
+  frames: readonly GreyImage[],
+  photo: GreyImage,
+  inside: Uint8Array,
+  reach = 8,
+): VacatedArea {
   const distance = signedDistance(inside, photo.width, photo.height);
   const core = new Uint8Array(distance.length);
   const near = new Uint8Array(distance.length);
   for (let i = 0; i < distance.length; i++) {
     core[i] = distance[i]! <= -2 ? 1 : 0;
-    near[i] = distance[i]! <= 8 ? 1 : 0;
+    near[i] = distance[i]! <= reach ? 1 : 0;
   }
   return { distance, core, near, ...holePlate(frames, photo, core, near) };
 }
@@ -111,7 +117,7 @@ export function holeTexture(
  * The vacated area as the clip shows it once the object has gone: each `near` pixel the median over the
  * frames in which any `where` pixel differs from the photo (the photo elsewhere), and how many those are.
  */
-export function holePlate(
+function holePlate(
   frames: readonly GreyImage[],
   photo: GreyImage,
   where: Uint8Array,
