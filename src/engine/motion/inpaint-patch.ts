@@ -826,8 +826,7 @@ function voteGradients(
   const weightOf = voteWeight(targets, distance);
   const gx = new Float32Array(width * height * 3);
   const gy = new Float32Array(width * height * 3);
-  const wx = new Float32Array(width * height);
-  const wy = new Float32Array(width * height);
+  const weight = new Float32Array(width * height);
   for (const t of targets) {
     const s = nnf[t]!;
     if (s < 0) continue;
@@ -839,27 +838,34 @@ function voteGradients(
     const dy0 = Math.max(-RADIUS, -ty);
     const dy1 = Math.min(RADIUS, height - 2 - ty);
     for (let dy = dy0; dy <= dy1; dy++) {
-      for (let dx = dx0; dx <= dx1; dx++) {
-        const a = t + dy * width + dx;
-        const b = (s + dy * width + dx) * 3;
-        wx[a]! += w;
-        wy[a]! += w;
-        for (let c = 0; c < 3; c++) {
-          gx[a * 3 + c]! += w * (color[b + 3 + c]! - color[b + c]!);
-          gy[a * 3 + c]! += w * (color[b + width * 3 + c]! - color[b + c]!);
-        }
+      let a = t + dy * width + dx0;
+      let b = (s + dy * width + dx0) * 3;
+      for (let dx = dx0; dx <= dx1; dx++, a++, b += 3) {
+        weight[a]! += w;
+        const k = a * 3;
+        const below = b + width * 3;
+        gx[k]! += w * (color[b + 3]! - color[b]!);
+        gx[k + 1]! += w * (color[b + 4]! - color[b + 1]!);
+        gx[k + 2]! += w * (color[b + 5]! - color[b + 2]!);
+        gy[k]! += w * (color[below]! - color[b]!);
+        gy[k + 1]! += w * (color[below + 1]! - color[b + 1]!);
+        gy[k + 2]! += w * (color[below + 2]! - color[b + 2]!);
       }
     }
   }
-  for (let a = 0; a < wx.length; a++) {
-    const x = a % width;
-    const y = (a - x) / width;
-    for (let c = 0; c < 3; c++) {
-      const k = a * 3 + c;
-      if (wx[a]! > 0) gx[k] = gx[k]! / wx[a]!;
-      else gx[k] = x + 1 < width ? color[k + 3]! - color[k]! : NaN;
-      if (wy[a]! > 0) gy[k] = gy[k]! / wy[a]!;
-      else gy[k] = y + 1 < height ? color[k + width * 3]! - color[k]! : NaN;
+  // Where no patch voted (the photo away from the hole), the level's own differences; NaN past the edge.
+  for (let a = 0; a < weight.length; a++) {
+    const w = weight[a]!;
+    const right = (a + 1) % width !== 0;
+    const down = a + width < weight.length;
+    for (let k = a * 3; k < a * 3 + 3; k++) {
+      if (w > 0) {
+        gx[k] = gx[k]! / w;
+        gy[k] = gy[k]! / w;
+      } else {
+        gx[k] = right ? color[k + 3]! - color[k]! : NaN;
+        gy[k] = down ? color[k + width * 3]! - color[k]! : NaN;
+      }
     }
   }
   return { gx, gy };

@@ -239,11 +239,12 @@ function solve(fill: GuidedFill, initial: Float32Array): number {
   if (n === 0) return 0;
 
   const mismatch = edgeMismatch(fill);
-  // Per unknown: its up-to-4 neighbours that are unknowns too, the diagonal, and the right-hand side.
-  const neighbours = new Int32Array(n * 4).fill(-1);
+  // Per unknown: its up-to-4 neighbours that are unknowns too (n, a zero past the last unknown, where
+  // there is none: the product below then needs no branch), the diagonal, and the right-hand side.
+  const neighbours = new Int32Array(n * 4).fill(n);
   const diagonal = new Float32Array(n);
   const rhs = new Float32Array(n * 3);
-  const x = new Float32Array(n * 3);
+  const x = new Float32Array((n + 1) * 3);
   const wanted = new Float64Array(3);
   for (let k = 0; k < n; k++) {
     const i = pixels[k]!;
@@ -275,28 +276,24 @@ function solve(fill: GuidedFill, initial: Float32Array): number {
     }
     diagonal[k] = diag;
   }
+  // out = A v, for v of (n + 1) * 3 values whose last three are zero.
   const times = (v: Float32Array, out: Float32Array) => {
     for (let k = 0; k < n; k++) {
       const d = diagonal[k]!;
-      let r = d * v[k * 3]!;
-      let g = d * v[k * 3 + 1]!;
-      let b = d * v[k * 3 + 2]!;
-      for (let s = 0; s < 4; s++) {
-        const j = neighbours[k * 4 + s]!;
-        if (j < 0) break;
-        r -= v[j * 3]!;
-        g -= v[j * 3 + 1]!;
-        b -= v[j * 3 + 2]!;
-      }
-      out[k * 3] = r;
-      out[k * 3 + 1] = g;
-      out[k * 3 + 2] = b;
+      const i = k * 3;
+      const a = neighbours[k * 4]! * 3;
+      const b = neighbours[k * 4 + 1]! * 3;
+      const c = neighbours[k * 4 + 2]! * 3;
+      const e = neighbours[k * 4 + 3]! * 3;
+      out[i] = d * v[i]! - v[a]! - v[b]! - v[c]! - v[e]!;
+      out[i + 1] = d * v[i + 1]! - v[a + 1]! - v[b + 1]! - v[c + 1]! - v[e + 1]!;
+      out[i + 2] = d * v[i + 2]! - v[a + 2]! - v[b + 2]! - v[c + 2]! - v[e + 2]!;
     }
   };
   // Preconditioned conjugate gradients, the three channels side by side (each its own step lengths).
   const r = new Float32Array(n * 3);
   const z = new Float32Array(n * 3);
-  const p = new Float32Array(n * 3);
+  const p = new Float32Array((n + 1) * 3);
   const ap = new Float32Array(n * 3);
   times(x, ap);
   const norm = new Float64Array(3);
