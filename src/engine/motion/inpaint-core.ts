@@ -7,6 +7,27 @@ export const FILL = 1;
 /** Neither a source nor filled (the object's rim, or the inside of a region deeper than it ever moves). */
 export const IGNORE = 2;
 
+/** The box (inclusive corners) of the FILL pixels of a width-wide state, or null when there are none. */
+export function fillBounds(
+  state: Uint8Array,
+  width: number,
+): { x0: number; y0: number; x1: number; y1: number } | null {
+  let x0 = width;
+  let y0 = Infinity;
+  let x1 = -1;
+  let y1 = -1;
+  for (let i = 0; i < state.length; i++) {
+    if (state[i] !== FILL) continue;
+    const x = i % width;
+    const y = (i - x) / width;
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+  }
+  return x1 < 0 ? null : { x0, y0, x1, y1 };
+}
+
 /** Whether pixel i (not on the image's edge) and its 8 neighbours are all KNOWN. */
 export function knownAround(state: Uint8Array, width: number, i: number): boolean {
   for (let dy = -1; dy <= 1; dy++)

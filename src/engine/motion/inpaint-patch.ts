@@ -12,7 +12,7 @@
 // stem is laid across the hole at every level instead of depending on a random draw keeping it.
 // Last, the fill is stitched in the gradient domain (inpaint-poisson.ts): it keeps the gradients its
 // patches carried, not their shades, so pieces of other shades meet without a step.
-import { FILL, IGNORE, KNOWN, pushPull } from './inpaint-core.js';
+import { FILL, IGNORE, KNOWN, fillBounds, pushPull } from './inpaint-core.js';
 import { stitchFill } from './inpaint-poisson.js';
 import { findStructureLines, type StructureLine } from './inpaint-lines.js';
 import { seededRandom } from './noise.js';
@@ -111,20 +111,9 @@ export function patchFill(
   state: Uint8Array,
   options: PatchFillOptions = {},
 ): boolean {
-  let hx0 = width;
-  let hy0 = height;
-  let hx1 = -1;
-  let hy1 = -1;
-  for (let i = 0; i < state.length; i++) {
-    if (state[i] !== FILL) continue;
-    const x = i % width;
-    const y = (i - x) / width;
-    if (x < hx0) hx0 = x;
-    if (x > hx1) hx1 = x;
-    if (y < hy0) hy0 = y;
-    if (y > hy1) hy1 = y;
-  }
-  if (hx1 < 0) return false;
+  const hole = fillBounds(state, width);
+  if (!hole) return false;
+  const { x0: hx0, y0: hy0, x1: hx1, y1: hy1 } = hole;
   const margin = Math.max(MARGIN_LEAST, Math.ceil(MARGIN_SHARE * Math.max(hx1 - hx0, hy1 - hy0)));
   const bx0 = Math.max(0, hx0 - margin);
   const by0 = Math.max(0, hy0 - margin);
@@ -766,20 +755,13 @@ function search(
  */
 function vote(level: Level, targets: Int32Array, nnf: Int32Array, distance: Float32Array | null): void {
   const { width, height, color, state } = level;
-  let sigma2 = 1;
-  if (distance) {
-    const sample: number[] = [];
-    const stride = Math.max(1, Math.floor(targets.length / 2000));
-    for (let k = 0; k < targets.length; k += stride) sample.push(distance[targets[k]!]!);
-    sample.sort((a, b) => a - b);
-    sigma2 = Math.max(1, sample[Math.floor(sample.length * 0.75)] ?? 1);
-  }
+  const weightOf = distance ? voteWeight(targets, distance) : () => 1;
   const sum = new Float32Array(width * height * 3);
   const weight = new Float32Array(width * height);
   for (const t of targets) {
     const s = nnf[t]!;
     if (s < 0) continue;
-    const w = distance ? Math.exp(-distance[t]! / (2 * sigma2)) + 1e-6 : 1;
+    const w = weightOf(t);
     const tx = t % width;
     const ty = (t - tx) / width;
     const dx0 = Math.max(-RADIUS, -tx);

@@ -6,7 +6,7 @@
 // colours) but not their absolute shade: the fill is the image whose gradients are closest to those,
 // equal to the photo along the hole's edge. The shades then follow the photo around the hole, and a
 // copied structure (a stem's edges) keeps its contrast.
-import { FILL } from './inpaint-core.js';
+import { FILL, fillBounds } from './inpaint-core.js';
 
 /** What the solve is told: the fill's colours, and the gradients its patches voted for. */
 export interface GuidedFill {
@@ -58,24 +58,12 @@ const TOLERANCE = 1e-3;
 export function stitchFill(fill: GuidedFill): number {
   // Only the hole and a ring round it take part: the photo further out is neither solved nor read.
   const { width, height, state } = fill;
-  let x0 = width;
-  let y0 = height;
-  let x1 = -1;
-  let y1 = -1;
-  for (let i = 0; i < state.length; i++) {
-    if (state[i] !== FILL) continue;
-    const x = i % width;
-    const y = (i - x) / width;
-    if (x < x0) x0 = x;
-    if (x > x1) x1 = x;
-    if (y < y0) y0 = y;
-    if (y > y1) y1 = y;
-  }
-  if (x1 < 0) return 0;
-  x0 = Math.max(0, x0 - CROP_RING);
-  y0 = Math.max(0, y0 - CROP_RING);
-  x1 = Math.min(width, x1 + 1 + CROP_RING);
-  y1 = Math.min(height, y1 + 1 + CROP_RING);
+  const hole = fillBounds(state, width);
+  if (!hole) return 0;
+  const x0 = Math.max(0, hole.x0 - CROP_RING);
+  const y0 = Math.max(0, hole.y0 - CROP_RING);
+  const x1 = Math.min(width, hole.x1 + 1 + CROP_RING);
+  const y1 = Math.min(height, hole.y1 + 1 + CROP_RING);
   const w = x1 - x0;
   const h = y1 - y0;
   const part: GuidedFill = {
@@ -110,8 +98,8 @@ export function stitchFill(fill: GuidedFill): number {
 }
 
 /**
- * The ring of photo round the hole the solve reads (pixels): past the edge the coarsest size sees (a
- * pixel at 1/8 size spans 8) and the mismatch window.
+ * The ring of photo round the hole the solve reads (pixels): past the mismatch window and past the edge
+ * the coarser sizes see (a pixel at 1/16 size, where a 158 000-pixel hole's cascade ends, spans 16).
  */
 const CROP_RING = 24;
 
