@@ -131,6 +131,8 @@ export function patchFill(
   levels.forEach((level, k) => attachGuide(level, lines, 2 ** k));
   const random = seededRandom(options.seed ?? 0);
   let previous: Finished | null = null as Finished | null;
+  // The gradients the full-size level's last vote carries, what the stitch below keeps.
+  const gradients = emptyGradients(base.width, base.height);
   for (let k = levels.length - 1; k >= 0; k--) {
     const level = levels[k]!;
     const sources = validSources(level);
@@ -149,22 +151,22 @@ export function patchFill(
     const schedule =
       k === levels.length - 1 ? SCHEDULE.coarsest : k === 0 ? SCHEDULE.finest : SCHEDULE.middle;
     const reach = schedule.reach ?? Math.max(level.width, level.height);
-    for (let it = 0; it < Math.max(1, schedule.iterations); it++) {
+    const rounds = Math.max(1, schedule.iterations);
+    for (let it = 0; it < rounds; it++) {
       for (const t of targets) distance[t] = patchDistance(level, t, nnf[t]!, Infinity);
       if (schedule.iterations > 0) {
         search(level, targets, nnf, distance, sources, random, reach, it % 2 === 1);
         search(level, targets, nnf, distance, sources, random, reach, it % 2 === 0);
       }
-      vote(level, targets, nnf, distance);
+      vote(level, targets, nnf, distance, k === 0 && it === rounds - 1 ? gradients : null);
     }
     previous = { nnf, level, targets, distance };
   }
 
   matchEdge(base);
-  if (previous) {
-    const { gx, gy } = voteGradients(base, previous.targets, previous.nnf, previous.distance);
-    stitchFill({ width: base.width, height: base.height, color: base.color, state: base.state, gx, gy });
-  }
+  ownGradients(base, gradients);
+  const { gx, gy } = gradients;
+  stitchFill({ width: base.width, height: base.height, color: base.color, state: base.state, gx, gy });
   const bw = bx1 - bx0;
   for (let y = by0; y < by1; y++) {
     for (let x = bx0; x < bx1; x++) {
@@ -752,12 +754,21 @@ function search(
  * Each FILL pixel becomes the weighted mean of what the patches covering it say it is. Weights fall off
  * with the patch's distance (Wexler et al.: exp(-d / 2 sigma^2), sigma at the 75th percentile of the
  * distances), so a good match outvotes a poor one; with no distances yet, every patch counts the same.
+ * Given `gradients`, the same patches with the same weights also vote, under every pixel they cover, for
+ * the differences they carry (see VotedGradients): one walk over the patches for both.
  */
-function vote(level: Level, targets: Int32Array, nnf: Int32Array, distance: Float32Array | null): void {
+function vote(
+  level: Level,
+  targets: Int32Array,
+  nnf: Int32Array,
+  distance: Float32Array | null,
+  gradients: VotedGradients | null = null,
+): void {
   const { width, height, color, state } = level;
   const weightOf = distance ? voteWeight(targets, distance) : () => 1;
   const sum = new Float32Array(width * height * 3);
   const weight = new Float32Array(width * height);
+  const { gx, gy, weight: gradientWeight } = gradients ?? emptyGradients(0, 0);
   for (const t of targets) {
     const s = nnf[t]!;
     if (s < 0) continue;
@@ -768,11 +779,33 @@ function vote(level: Level, targets: Int32Array, nnf: Int32Array, distance: Floa
     const dx1 = Math.min(RADIUS, width - 1 - tx);
     const dy0 = Math.max(-RADIUS, -ty);
     const dy1 = Math.min(RADIUS, height - 1 - ty);
+    // Differences need the pixel past the patch: one column and row fewer at the image's far sides.
+    const gradientEnd = Math.min(dx1, width - 2 - tx);
+    const gradientRows = gradients ? Math.min(dy1, height - 2 - ty) : dy0 - 1;
     for (let dy = dy0; dy <= dy1; dy++) {
-      for (let dx = dx0; dx <= dx1; dx++) {
-        const a = t + dy * width + dx;
+      let a = t + dy * width + dx0;
+      let b = (s + dy * width + dx0) * 3;
+      let dx = dx0;
+      if (dy <= gradientRows) {
+        for (; dx <= gradientEnd; dx++, a++, b += 3) {
+          gradientWeight[a]! += w;
+          const k = a * 3;
+          const below = b + width * 3;
+          gx[k]! += w * (color[b + 3]! - color[b]!);
+          gx[k + 1]! += w * (color[b + 4]! - color[b + 1]!);
+          gx[k + 2]! += w * (color[b + 5]! - color[b + 2]!);
+          gy[k]! += w * (color[below]! - color[b]!);
+          gy[k + 1]! += w * (color[below + 1]! - color[b + 1]!);
+          gy[k + 2]! += w * (color[below + 2]! - color[b + 2]!);
+          if (state[a] !== FILL) continue;
+          weight[a]! += w;
+          sum[a * 3]! += w * color[b]!;
+          sum[a * 3 + 1]! += w * color[b + 1]!;
+          sum[a * 3 + 2]! += w * color[b + 2]!;
+        }
+      }
+      for (; dx <= dx1; dx++, a++, b += 3) {
         if (state[a] !== FILL) continue;
-        const b = (s + dy * width + dx) * 3;
         weight[a]! += w;
         sum[a * 3]! += w * color[b]!;
         sum[a * 3 + 1]! += w * color[b + 1]!;
@@ -790,52 +823,34 @@ function vote(level: Level, targets: Int32Array, nnf: Int32Array, distance: Floa
 }
 
 /**
- * The gradients the patches over each pixel carry, voted as vote() votes colours: per pixel and channel,
- * the weighted mean of color[s + 1] - color[s] (gx) and color[s + width] - color[s] (gy) at the source
- * pixels s that the patches covering it put there; the level's own differences where no patch covers it
- * (the photo away from the hole), NaN past the edge. What inpaint-poisson.ts stitches the fill from.
- * Taking only the gradients of the patch centred on each pixel (a fiftieth of the work) left them at odds
- * along the seams between copied pieces, and the solve added the odds up into a dark patch in the
- * ladybird's bokeh (5.6% of the fill darker than the darkest 5% round it, against 1.3%).
+ * The gradients the patches over each pixel carry, what inpaint-poisson.ts stitches the fill from: per
+ * pixel and channel, the weighted sum of color[s + 1] - color[s] (gx) and color[s + width] - color[s]
+ * (gy) at the source pixels s that the patches covering it put there, and the weights' sum; ownGradients
+ * turns the sums into means. Taking only the gradients of the patch centred on each pixel (a fiftieth of
+ * the work) left them at odds along the seams between copied pieces, and the solve added the odds up
+ * into a dark patch in the ladybird's bokeh (5.6% of the fill darker than the darkest 5% round it,
+ * against 1.3%).
  */
-function voteGradients(
-  level: Level,
-  targets: Int32Array,
-  nnf: Int32Array,
-  distance: Float32Array,
-): { gx: Float32Array; gy: Float32Array } {
-  const { width, height, color } = level;
-  const weightOf = voteWeight(targets, distance);
-  const gx = new Float32Array(width * height * 3);
-  const gy = new Float32Array(width * height * 3);
-  const weight = new Float32Array(width * height);
-  for (const t of targets) {
-    const s = nnf[t]!;
-    if (s < 0) continue;
-    const w = weightOf(t);
-    const tx = t % width;
-    const ty = (t - tx) / width;
-    const dx0 = Math.max(-RADIUS, -tx);
-    const dx1 = Math.min(RADIUS, width - 2 - tx);
-    const dy0 = Math.max(-RADIUS, -ty);
-    const dy1 = Math.min(RADIUS, height - 2 - ty);
-    for (let dy = dy0; dy <= dy1; dy++) {
-      let a = t + dy * width + dx0;
-      let b = (s + dy * width + dx0) * 3;
-      for (let dx = dx0; dx <= dx1; dx++, a++, b += 3) {
-        weight[a]! += w;
-        const k = a * 3;
-        const below = b + width * 3;
-        gx[k]! += w * (color[b + 3]! - color[b]!);
-        gx[k + 1]! += w * (color[b + 4]! - color[b + 1]!);
-        gx[k + 2]! += w * (color[b + 5]! - color[b + 2]!);
-        gy[k]! += w * (color[below]! - color[b]!);
-        gy[k + 1]! += w * (color[below + 1]! - color[b + 1]!);
-        gy[k + 2]! += w * (color[below + 2]! - color[b + 2]!);
-      }
-    }
-  }
-  // Where no patch voted (the photo away from the hole), the level's own differences; NaN past the edge.
+interface VotedGradients {
+  gx: Float32Array;
+  gy: Float32Array;
+  weight: Float32Array;
+}
+
+function emptyGradients(width: number, height: number): VotedGradients {
+  return {
+    gx: new Float32Array(width * height * 3),
+    gy: new Float32Array(width * height * 3),
+    weight: new Float32Array(width * height),
+  };
+}
+
+/**
+ * The voted sums become means; where no patch voted (the photo away from the hole) the level's own
+ * differences stand, and NaN past the edge.
+ */
+function ownGradients(level: Level, { gx, gy, weight }: VotedGradients): void {
+  const { width, color } = level;
   for (let a = 0; a < weight.length; a++) {
     const w = weight[a]!;
     const right = (a + 1) % width !== 0;
@@ -850,7 +865,6 @@ function voteGradients(
       }
     }
   }
-  return { gx, gy };
 }
 
 /** Each patch's weight in a vote: exp(-d / 2 sigma^2), sigma^2 the 75th percentile of the distances. */

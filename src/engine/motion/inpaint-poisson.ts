@@ -264,8 +264,13 @@ function solve(fill: GuidedFill, initial: Float32Array): number {
     }
     diagonal[k] = diag;
   }
-  // out = A v, for v of (n + 1) * 3 values whose last three are zero.
-  const times = (v: Float32Array, out: Float32Array) => {
+  // out = A v, for v of (n + 1) * 3 values whose last three are zero; per channel, the sum of v (A v)
+  // into `dot`. Every loop below does all it can in one pass over the unknowns: the solve's time is
+  // mostly memory traffic, not arithmetic.
+  const times = (v: Float32Array, out: Float32Array, dot: Float64Array) => {
+    let d0 = 0;
+    let d1 = 0;
+    let d2 = 0;
     for (let k = 0; k < n; k++) {
       const d = diagonal[k]!;
       const i = k * 3;
@@ -273,26 +278,39 @@ function solve(fill: GuidedFill, initial: Float32Array): number {
       const b = neighbours[k * 4 + 1]! * 3;
       const c = neighbours[k * 4 + 2]! * 3;
       const e = neighbours[k * 4 + 3]! * 3;
-      out[i] = d * v[i]! - v[a]! - v[b]! - v[c]! - v[e]!;
-      out[i + 1] = d * v[i + 1]! - v[a + 1]! - v[b + 1]! - v[c + 1]! - v[e + 1]!;
-      out[i + 2] = d * v[i + 2]! - v[a + 2]! - v[b + 2]! - v[c + 2]! - v[e + 2]!;
+      const v0 = v[i]!;
+      const v1 = v[i + 1]!;
+      const v2 = v[i + 2]!;
+      const o0 = (out[i] = d * v0 - v[a]! - v[b]! - v[c]! - v[e]!);
+      const o1 = (out[i + 1] = d * v1 - v[a + 1]! - v[b + 1]! - v[c + 1]! - v[e + 1]!);
+      const o2 = (out[i + 2] = d * v2 - v[a + 2]! - v[b + 2]! - v[c + 2]! - v[e + 2]!);
+      // Sums of the values as stored (float32), as a separate pass would read them back.
+      d0 += v0 * Math.fround(o0);
+      d1 += v1 * Math.fround(o1);
+      d2 += v2 * Math.fround(o2);
     }
+    dot[0] = d0;
+    dot[1] = d1;
+    dot[2] = d2;
   };
   // Preconditioned conjugate gradients, the three channels side by side (each its own step lengths).
   const r = new Float32Array(n * 3);
   const z = new Float32Array(n * 3);
   const p = new Float32Array((n + 1) * 3);
   const ap = new Float32Array(n * 3);
-  times(x, ap);
+  const pap = new Float64Array(3);
+  times(x, ap, pap);
   const norm = new Float64Array(3);
   for (let k = 0; k < n * 3; k++) {
     r[k] = rhs[k]! - ap[k]!;
     norm[k % 3]! += rhs[k]! ** 2;
   }
   const rz = new Float64Array(3);
-  precondition(r, z, diagonal, rz);
+  for (let k = 0; k < n; k++) {
+    const d = diagonal[k]!;
+    for (let c = k * 3; c < k * 3 + 3; c++) rz[c % 3]! += r[c]! * (z[c] = r[c]! / d);
+  }
   p.set(z);
-  const pap = new Float64Array(3);
   const alpha = new Float64Array(3);
   const residual = new Float64Array(3);
   const next = new Float64Array(3);
@@ -300,31 +318,43 @@ function solve(fill: GuidedFill, initial: Float32Array): number {
   const most = (fill.scale ?? 1) === 1 ? FINEST_ITERATIONS : COARSER_ITERATIONS;
   while (iterations < most) {
     iterations++;
-    times(p, ap);
-    pap.fill(0);
-    for (let k = 0; k < n * 3; k += 3) {
-      pap[0]! += p[k]! * ap[k]!;
-      pap[1]! += p[k + 1]! * ap[k + 1]!;
-      pap[2]! += p[k + 2]! * ap[k + 2]!;
-    }
+    times(p, ap, pap);
     for (let c = 0; c < 3; c++) alpha[c] = pap[c]! > 0 ? rz[c]! / pap[c]! : 0;
-    residual.fill(0);
     const [a0, a1, a2] = alpha as unknown as [number, number, number];
-    for (let k = 0; k < n * 3; k += 3) {
+    // x += alpha p, r -= alpha A p, z = r / diagonal: with the residual's and r z's sums, one pass.
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let n0 = 0;
+    let n1 = 0;
+    let n2 = 0;
+    for (let k = 0, j = 0; k < n * 3; k += 3, j++) {
+      const d = diagonal[j]!;
       x[k]! += a0 * p[k]!;
       x[k + 1]! += a1 * p[k + 1]!;
       x[k + 2]! += a2 * p[k + 2]!;
       const r0 = (r[k]! -= a0 * ap[k]!);
       const r1 = (r[k + 1]! -= a1 * ap[k + 1]!);
       const r2 = (r[k + 2]! -= a2 * ap[k + 2]!);
-      residual[0]! += r0 * r0;
-      residual[1]! += r1 * r1;
-      residual[2]! += r2 * r2;
+      s0 += r0 * r0;
+      s1 += r1 * r1;
+      s2 += r2 * r2;
+      const f0 = Math.fround(r0);
+      const f1 = Math.fround(r1);
+      const f2 = Math.fround(r2);
+      n0 += f0 * (z[k] = f0 / d);
+      n1 += f1 * (z[k + 1] = f1 / d);
+      n2 += f2 * (z[k + 2] = f2 / d);
     }
+    residual[0] = s0;
+    residual[1] = s1;
+    residual[2] = s2;
+    next[0] = n0;
+    next[1] = n1;
+    next[2] = n2;
     let converged = true;
     for (let c = 0; c < 3; c++) if (residual[c]! > TOLERANCE ** 2 * norm[c]!) converged = false;
     if (converged) break;
-    precondition(r, z, diagonal, next);
     const b0 = rz[0]! > 0 ? next[0]! / rz[0]! : 0;
     const b1 = rz[1]! > 0 ? next[1]! / rz[1]! : 0;
     const b2 = rz[2]! > 0 ? next[2]! / rz[2]! : 0;
@@ -337,21 +367,6 @@ function solve(fill: GuidedFill, initial: Float32Array): number {
   }
   for (let k = 0; k < n; k++) for (let c = 0; c < 3; c++) color[pixels[k]! * 3 + c] = x[k * 3 + c]!;
   return iterations;
-}
-
-/** z = r / diagonal (per pixel, the three channels), and per channel the sum of r z. */
-function precondition(r: Float32Array, z: Float32Array, diagonal: Float32Array, rz: Float64Array): void {
-  rz.fill(0);
-  for (let k = 0; k < diagonal.length; k++) {
-    const d = diagonal[k]!;
-    const i = k * 3;
-    const z0 = (z[i] = r[i]! / d);
-    const z1 = (z[i + 1] = r[i + 1]! / d);
-    const z2 = (z[i + 2] = r[i + 2]! / d);
-    rz[0]! += r[i]! * z0;
-    rz[1]! += r[i + 1]! * z1;
-    rz[2]! += r[i + 2]! * z2;
-  }
 }
 
 /**
