@@ -10,6 +10,7 @@ import { regionDepth } from './depth.js';
 import { unitVector } from './layers.js';
 import { boxBlur } from './blur.js';
 import { detailMap } from './detail.js';
+import { thinHold } from './thin-hold.js';
 import { boxHeight, boxWidth, growBox, type PixelBox, type RegionShape } from './mask.js';
 import { curlNoise } from './noise.js';
 import { guidedDirections, guidedTurbulence, holdField, holdStill, type Guide } from './guide.js';
@@ -245,8 +246,11 @@ export function planFluid(request: FluidRequest): PlannedRegion<FluidRegionPlan>
     y1: Math.min(height, gy0 + (rows - 1) * step),
   };
   const sigma = Math.max(2, 0.006 * long);
-  const mean = localMean(request.photo, width, height, meanBox, sigma);
-  const detail = detailMap(request.photo, width, height);
+  // Thin structures in front of a smooth region stay; the fluid moves the region without them.
+  const hold = gain > 0 ? thinHold(request.photo, width, height, request.coverage, shape.box) : null;
+  const source = hold?.plate ?? request.photo;
+  const mean = localMean(source, width, height, meanBox, sigma);
+  const detail = detailMap(source, width, height);
 
   return {
     plan: {
@@ -264,6 +268,7 @@ export function planFluid(request: FluidRequest): PlannedRegion<FluidRegionPlan>
       meanBox,
       detail,
       grain: 4 * sigma,
+      hold,
     },
     fieldStrength: (meanSpeed * gain) / sizes.unit,
   };

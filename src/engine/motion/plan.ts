@@ -105,6 +105,11 @@ export interface FluidRegionPlan {
   detail: Int8Array;
   /** Distance in pixels beyond which two samples of the photo count as unrelated (4 x the mean's blur). */
   grain: number;
+  /**
+   * What the fluid moves instead of the photo, and the pixels drawn from the photo in every frame: thin
+   * structures standing in front of a smooth region (thin-hold.ts). null where none are held.
+   */
+  hold: { plate: Uint8Array; held: Int32Array } | null;
 }
 
 export interface WarpRegionPlan {
@@ -204,6 +209,10 @@ export function sharedFloat32(length: number): Float32Array {
 
 export function sharedUint8(length: number): Uint8Array {
   return new Uint8Array(new SharedArrayBuffer(Math.max(1, length)), 0, length);
+}
+
+export function sharedInt32(length: number): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(Math.max(4, length * 4)), 0, length);
 }
 
 export function sharedInt8(length: number): Int8Array {

@@ -365,7 +365,9 @@ function drawFluid(
   if (scratch.blend.length < points) scratch.blend = new Float32Array(points);
   const blend = scratch.blend;
   crossfadeWeights(back, ahead, grid, c / cycle, blend);
-  const { width, height, photo } = plan;
+  const { width, height } = plan;
+  // Held structures stand still in front of the fluid, which moves the region without them.
+  const photo = region.hold?.plate ?? plan.photo;
   const step = grid.step;
   const cols = grid.cols;
   const meanBox = region.meanBox;
@@ -412,6 +414,10 @@ function drawFluid(
         blendCell(out, kept, region.alpha, width, xs, xe, ys, ye);
       } else cell(shared, back, ahead, blend, g00, cols, px0, py0, xs, xe, ys, ye);
     }
+  }
+  if (region.hold) {
+    const still = plan.photo;
+    for (const i of region.hold.held) for (let c = i * 4; c < i * 4 + 4; c++) out[c] = still[c]!;
   }
   return true;
 }
