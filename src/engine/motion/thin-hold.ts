@@ -73,13 +73,6 @@ export function thinHold(
   const w = boxWidth(area);
   const h = boxHeight(area);
   if (w <= 0 || h <= 0) return null;
-  const crop = new Uint8Array(w * h * 4);
-  const cover = new Float32Array(w * h);
-  for (let y = 0; y < h; y++) {
-    const from = (area.y0 + y) * width + area.x0;
-    crop.set(photo.subarray(from * 4, (from + w) * 4), y * w * 4);
-    cover.set(coverage.subarray(from, from + w), y * w);
-  }
   const atEdge = {
     left: area.x0 === 0,
     top: area.y0 === 0,
@@ -89,14 +82,11 @@ export function thinHold(
   // Found at a reduced size on a large photo (the blurs and distances are most of the time), then held
   // at full size where the reduced answer says.
   const factor = Math.max(1, Math.ceil(long / DETECT_LONG));
-  let held: Uint8Array | null;
-  if (factor === 1) held = heldStructures(crop, cover, w, h, long, atEdge);
-  else {
-    const small = reduce(crop, cover, w, h, factor);
-    const found = heldStructures(small.crop, small.cover, small.w, small.h, long / factor, atEdge);
-    held = found && enlarge(found, small.w, w, h, factor);
-  }
-  if (!held) return null;
+  const small = reduce(photo, coverage, width, area, factor);
+  const found = heldStructures(small.crop, small.cover, small.w, small.h, long / factor, atEdge);
+  if (!found) return null;
+  const held = factor === 1 ? found : enlarge(found, small.w, w, h, factor);
+  const { crop, cover } = factor === 1 ? small : reduce(photo, coverage, width, area, 1);
 
   // With their rim, where the region covers the pixel whole (a pixel it shares with the region beside it
   // is blended with that one, as every edge pixel is).
@@ -260,43 +250,56 @@ function heldStructures(
   return held;
 }
 
-/** The crop and its coverage at 1 / factor: means of factor x factor blocks (coverage: the least). */
+/**
+ * The photo and the coverage over `area`, at 1 / factor: means of factor x factor blocks (coverage: 1
+ * where all of a block is covered whole, 0 where none of it is covered, between otherwise).
+ */
 function reduce(
-  crop: Uint8Array,
-  cover: Float32Array,
-  w: number,
-  h: number,
+  photo: Uint8Array,
+  coverage: Float32Array,
+  width: number,
+  area: PixelBox,
   factor: number,
 ): { crop: Uint8Array; cover: Float32Array; w: number; h: number } {
+  const w = boxWidth(area);
+  const h = boxHeight(area);
   const sw = Math.ceil(w / factor);
   const sh = Math.ceil(h / factor);
-  const small = new Uint8Array(sw * sh * 4);
-  const smallCover = new Float32Array(sw * sh);
+  const crop = new Uint8Array(sw * sh * 4);
+  const cover = new Float32Array(sw * sh);
   for (let y = 0; y < sh; y++) {
+    const fy1 = Math.min(h, (y + 1) * factor);
     for (let x = 0; x < sw; x++) {
-      const sum = [0, 0, 0, 0];
+      const fx1 = Math.min(w, (x + 1) * factor);
+      let r = 0;
+      let g = 0;
+      let b = 0;
+      let a = 0;
       let n = 0;
       let least = 1;
-      let any = 0;
-      for (let dy = 0; dy < factor; dy++) {
-        for (let dx = 0; dx < factor; dx++) {
-          const fx = x * factor + dx;
-          const fy = y * factor + dy;
-          if (fx >= w || fy >= h) continue;
-          const k = fy * w + fx;
-          for (let c = 0; c < 4; c++) sum[c]! += crop[k * 4 + c]!;
-          least = Math.min(least, cover[k]!);
-          any = Math.max(any, cover[k]!);
+      let most = 0;
+      for (let fy = y * factor; fy < fy1; fy++) {
+        for (let fx = x * factor; fx < fx1; fx++) {
+          const i = (area.y0 + fy) * width + area.x0 + fx;
+          r += photo[i * 4]!;
+          g += photo[i * 4 + 1]!;
+          b += photo[i * 4 + 2]!;
+          a += photo[i * 4 + 3]!;
+          const c = coverage[i]!;
+          if (c < least) least = c;
+          if (c > most) most = c;
           n++;
         }
       }
       const s = y * sw + x;
-      for (let c = 0; c < 4; c++) small[s * 4 + c] = sum[c]! / n + 0.5;
-      // Covered where any of it is, whole where all of it is: the edge keeps its place at this size.
-      smallCover[s] = least >= 1 ? 1 : any > 0 ? Math.max(least, 0.5) : 0;
+      crop[s * 4] = r / n + 0.5;
+      crop[s * 4 + 1] = g / n + 0.5;
+      crop[s * 4 + 2] = b / n + 0.5;
+      crop[s * 4 + 3] = a / n + 0.5;
+      cover[s] = factor === 1 ? least : least >= 1 ? 1 : most > 0 ? Math.max(least, 0.5) : 0;
     }
   }
-  return { crop: small, cover: smallCover, w: sw, h: sh };
+  return { crop, cover, w: sw, h: sh };
 }
 
 /** A reduced mask back at w x h, each pixel its block's. */
