@@ -39,12 +39,10 @@ const SCHEDULE = {
   finest: { iterations: 1, reach: 2 },
 } as const;
 
-/** A level's finished field: its matches, the targets they are for and their distances. */
+/** A level's finished field: its matches, which the next finer level starts from. */
 interface Finished {
   nnf: Int32Array;
   level: Level;
-  targets: Int32Array;
-  distance: Float32Array;
 }
 
 interface Level {
@@ -160,7 +158,7 @@ export function patchFill(
       }
       vote(level, targets, nnf, distance, k === 0 && it === rounds - 1 ? gradients : null);
     }
-    previous = { nnf, level, targets, distance };
+    previous = { nnf, level };
   }
 
   matchEdge(base);

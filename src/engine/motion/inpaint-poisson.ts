@@ -312,8 +312,6 @@ function solve(fill: GuidedFill, initial: Float32Array): number {
   }
   p.set(z);
   const alpha = new Float64Array(3);
-  const residual = new Float64Array(3);
-  const next = new Float64Array(3);
   let iterations = 0;
   const most = (fill.scale ?? 1) === 1 ? FINEST_ITERATIONS : COARSER_ITERATIONS;
   while (iterations < most) {
@@ -346,24 +344,19 @@ function solve(fill: GuidedFill, initial: Float32Array): number {
       n1 += f1 * (z[k + 1] = f1 / d);
       n2 += f2 * (z[k + 2] = f2 / d);
     }
-    residual[0] = s0;
-    residual[1] = s1;
-    residual[2] = s2;
-    next[0] = n0;
-    next[1] = n1;
-    next[2] = n2;
-    let converged = true;
-    for (let c = 0; c < 3; c++) if (residual[c]! > TOLERANCE ** 2 * norm[c]!) converged = false;
-    if (converged) break;
-    const b0 = rz[0]! > 0 ? next[0]! / rz[0]! : 0;
-    const b1 = rz[1]! > 0 ? next[1]! / rz[1]! : 0;
-    const b2 = rz[2]! > 0 ? next[2]! / rz[2]! : 0;
+    const bound = TOLERANCE ** 2;
+    if (!(s0 > bound * norm[0]! || s1 > bound * norm[1]! || s2 > bound * norm[2]!)) break;
+    const b0 = rz[0]! > 0 ? n0 / rz[0]! : 0;
+    const b1 = rz[1]! > 0 ? n1 / rz[1]! : 0;
+    const b2 = rz[2]! > 0 ? n2 / rz[2]! : 0;
     for (let k = 0; k < n * 3; k += 3) {
       p[k] = z[k]! + b0 * p[k]!;
       p[k + 1] = z[k + 1]! + b1 * p[k + 1]!;
       p[k + 2] = z[k + 2]! + b2 * p[k + 2]!;
     }
-    rz.set(next);
+    rz[0] = n0;
+    rz[1] = n1;
+    rz[2] = n2;
   }
   for (let k = 0; k < n; k++) for (let c = 0; c < 3; c++) color[pixels[k]! * 3 + c] = x[k * 3 + c]!;
   return iterations;

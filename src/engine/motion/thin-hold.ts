@@ -39,6 +39,8 @@ const STANDS_OUT = 8;
  * which go with it where they touch it (left in the plate, they drifted off as a dark smudge).
  */
 const FAINT = 3;
+/** The local mean's blur (sigma) as a share of the long side, as plan-fluid.ts blurs its mean. */
+const MEAN_SHARE = 0.006;
 /** Structures gone in an opening of this share of the long side (radius) are thin: stems, not clouds. */
 const THIN_SHARE = 0.01;
 /**
@@ -68,7 +70,7 @@ export function thinHold(
 ): ThinHold | null {
   const long = Math.max(width, height);
   // Work on the region's box and a margin the blur and the opening read.
-  const margin = Math.ceil((3 * 0.006 + THIN_SHARE) * long + RIM + 2);
+  const margin = Math.ceil((3 * MEAN_SHARE + THIN_SHARE) * long + RIM + 2);
   const area = growBox(box, margin, width, height);
   const w = boxWidth(area);
   const h = boxHeight(area);
@@ -143,7 +145,7 @@ function heldStructures(
   atEdge: PhotoEdges,
 ): Uint8Array | null {
   const thin = Math.max(2, THIN_SHARE * long);
-  const sigma = Math.max(2, 0.006 * long);
+  const sigma = Math.max(2, MEAN_SHARE * long);
   // How far each pixel stands out from the local mean of what round it does not stand out: the mean of
   // everything, darkened by a dark stalk, made the sky beside the stalk stand out too, and a stalk with
   // that halo was too wide to be thin.
