@@ -1,6 +1,6 @@
 // How deep inside its region a point is: distance to the region's edge, where fields fade to zero so
 // nothing outside is pulled in and nothing outside moves. The photo's own edge is not an edge: a region
-// that reaches it runs on past it.
+// that reaches it runs on past it as its mirror image, the way the renderer samples past the edge.
 import { distanceTransform } from './distance.js';
 import { boxHeight, boxWidth, growBox, type RegionShape } from './mask.js';
 
@@ -30,11 +30,25 @@ export function regionDepth(shape: RegionShape, width: number, height: number): 
     deepest,
     ramp: Math.max(1.5, Math.min(0.25 * deepest, 0.03 * long)),
     depthAt(x, y) {
-      const px = Math.min(area.x1 - 1, Math.max(area.x0, Math.round(x)));
-      const py = Math.min(area.y1 - 1, Math.max(area.y0, Math.round(y)));
+      // Past the photo's edge the region is its mirror image (render-frame.ts samples there mirrored).
+      // Extended straight out instead, a drift beside the photo's edge moved where the mirror shows what
+      // the region does not cover: the pier's fog carried a wedge of the deck, mirrored, into its corner.
+      const mx = x < 0 || x > width - 1 ? mirror(x, width) : x;
+      const my = y < 0 || y > height - 1 ? mirror(y, height) : y;
+      const px = Math.min(area.x1 - 1, Math.max(area.x0, Math.round(mx)));
+      const py = Math.min(area.y1 - 1, Math.max(area.y0, Math.round(my)));
       if (!shape.inside[py * width + px]) return 0;
       const d = inside[(py - area.y0) * aw + (px - area.x0)]!;
       return d > 1e9 ? long : d;
     },
   };
+}
+
+/** A coordinate past the photo's edge reflected back in (about the first and last pixels' centres). */
+export function mirror(v: number, size: number): number {
+  const last = size - 1;
+  if (last <= 0) return 0;
+  let m = v % (2 * last);
+  if (m < 0) m += 2 * last;
+  return m > last ? 2 * last - m : m;
 }

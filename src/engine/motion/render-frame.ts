@@ -16,6 +16,7 @@ import {
   type WarpRegionPlan,
 } from './plan.js';
 import { motionTime } from './timing.js';
+import { mirror } from './depth.js';
 import type { PixelBox } from './mask.js';
 
 /** Returns true when the frame should stop (cancellation is checked every few rows). */
@@ -70,15 +71,6 @@ const EDGE = 1.001;
 
 /** Fixed-point steps that invert a warp's displacement field. */
 const INVERSE_STEPS = 3;
-
-/** Reflects a coordinate into [0, size - 1] (texture carried in from beyond the photo's edge). */
-function mirror(v: number, size: number): number {
-  const last = size - 1;
-  if (last <= 0) return 0;
-  let m = v % (2 * last);
-  if (m < 0) m += 2 * last;
-  return m > last ? 2 * last - m : m;
-}
 
 /** Index into a box-sized RGBA array of the pixel nearest (x, y), clamped to the box. */
 function meanIndex(
