@@ -140,6 +140,12 @@ describe('the size priors and the ranked answers, against outlines drawn by hand
     expect(share).toBeLessThan(0.2);
   });
 
+  it('a click on one of two touching cyan cups takes that cup, not both (a neck split)', async () => {
+    const { iou, share } = await answer('cups.jpg: cup'); // before: IoU 0.53, both cups (12% of the photo)
+    expect(iou).toBeGreaterThan(0.75); // measured 0.85
+    expect(share).toBeLessThan(0.09);
+  });
+
   it('a click on a petal beside its rim gives the flower first, not the dark ground past the rim', async () => {
     // The clicked superpixel straddles the rim: the best colour cut kept it only as a hard constraint and
     // took the dark ground beyond (IoU 0.06, 36% of the photo); the next colour cut is that one petal

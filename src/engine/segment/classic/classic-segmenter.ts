@@ -18,6 +18,7 @@ import { makeGuide, resampleMask, snapToEdges, type Guide } from './refine.js';
 import { boundarySeparation } from './separation.js';
 import { computeSuperpixels, type Superpixels } from './superpixels.js';
 import { findHorizons } from './horizon.js';
+import { splitAtNecks } from './necks.js';
 import { hoverSuperpixels, superpixelMask } from './hover.js';
 import { superpixelTexture } from './texture.js';
 import { makeWorkingImage } from './working-image.js';
@@ -105,6 +106,8 @@ export class ClassicSegmenter implements Segmenter {
     const negativesAt = negatives.map(at(toGuide));
     if (!request.previous && positives.length > 0) {
       refined = keepPiecesAt(refined, guide.width, guide.height, positivesAt);
+      const clickedAt = positivesAt.map((p) => pixelIndex(p, guide.width, guide.height));
+      refined = splitAtNecks(refined, guide.width, guide.height, clickedAt);
     } else if (request.previous) {
       const speck = Math.max(16, guide.width * guide.height * SPECK_SHARE);
       refined = dropSpecks(refined, guide.width, guide.height, speck, positivesAt);
