@@ -508,6 +508,30 @@ function extentAlong(samples: Float32Array, ax: number, ay: number): { min: numb
 
 const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
 
+/**
+ * A ripple's heave fades out where the curl noise is under this share of its typical (RMS) length: at
+ * half, the fade was steep enough to fold lake-horizon's water at its strength (slope 1.86 at 512 px).
+ */
+const STILL_POINT = 1;
+
+/** The RMS length of the curl noise (noise.ts curlNoise) over the region's box, on a 24 x 24 lattice. */
+function curlSpeed(shape: RegionShape, wavelength: number, seed: number): number {
+  const { x0, y0, x1, y1 } = shape.box;
+  let squares = 0;
+  for (let j = 0; j < 24; j++) {
+    for (let i = 0; i < 24; i++) {
+      const [cx, cy] = curlNoise(
+        x0 + ((i + 0.5) * (x1 - x0)) / 24,
+        y0 + ((j + 0.5) * (y1 - y0)) / 24,
+        wavelength,
+        seed,
+      );
+      squares += cx * cx + cy * cy;
+    }
+  }
+  return Math.sqrt(squares / 576) || 1;
+}
+
 function shaperFor(request: WarpRequest, wavelength: number): Shaper {
   const { motion, shape } = request;
   const seed = request.seed * 7919 + 29;
@@ -515,6 +539,7 @@ function shaperFor(request: WarpRequest, wavelength: number): Shaper {
     case 'gust':
     case 'ripple': {
       const [ex, ey] = motion.primitive === 'gust' ? unitVector(motion.direction) : [0, 0];
+      const typical = motion.primitive === 'ripple' ? curlSpeed(shape, wavelength, seed + 2) : 1;
       return (x, y, out) => {
         // Waves vary in strength from place to place.
         out[0] = 0.65 + 0.35 * fractalNoise(x / wavelength, y / wavelength, seed);
@@ -527,6 +552,12 @@ function shaperFor(request: WarpRequest, wavelength: number): Shaper {
           out[3] = ey + 0.3 * cy;
         } else {
           // Water: patches heave to and fro in slowly drifting phase; heat haze: every spot on its own.
+          // They heave along the curl noise, made unit, which turns over at each still point of the
+          // noise (where the curl is zero): the water tore there (splash.jpg's crown: a crease across
+          // it, a glint stretched along it; grid points 8 px apart moved 100 px apart). So the heave
+          // fades to nothing at a still point, over the stretch where the curl is under STILL_POINT of its
+          // typical length, and keeps its full swing everywhere else.
+          out[0] *= Math.min(1, Math.hypot(cx, cy) / (STILL_POINT * typical));
           out[1] = (motion.haze ? 4 * Math.PI : 1.5) * wobble;
           out[2] = cx;
           out[3] = cy;
