@@ -206,6 +206,7 @@ export async function measureClip(
             travel: travels[k]!,
             body: ['body', 'puppet'].includes(reportOf(region)?.primitive ?? ''),
             mirrors: ['warp', 'fluid'].includes(reportOf(region)?.family ?? ''),
+            fluid: reportOf(region)?.family === 'fluid',
             reach: travels[k] ? areas[k] : undefined,
             outline: described[k]?.outline ?? null,
           })),

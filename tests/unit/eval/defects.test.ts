@@ -15,7 +15,10 @@ import {
   ghosting,
   holeRim,
   holeTexture,
+  intrusion,
   inventedLights,
+  HARD_SCENES,
+  maskAt,
   maskIou,
   rasterize,
   runEval,
@@ -541,6 +544,44 @@ describe('spill', () => {
   it('stays quiet when the motion fades out at the region edge, and while nothing moves', () => {
     expect(spill(frames(3), cat, region)!.ratio).toBeLessThanOrEqual(DEFECT_TARGETS.spill.atMost); // 0
     expect(spill([cat, cat], cat, region)!.ratio).toBe(0);
+  });
+});
+
+describe('intrusion', () => {
+  // pier.jpg at the eval's size, its fog as drawn by hand less the deck's pixels the outline takes in: a
+  // fog that darkens towards the water, over a dark deck that comes up from the photo's left edge.
+  let pier: GreyImage;
+  let fog: Uint8Array;
+  beforeAll(async () => {
+    const { image } = await decodePhoto({ kind: 'path', path: `${PHOTOS_DIR}hard/pier.jpg` });
+    pier = toGrey(await resizeRgba(image, 512, 320));
+    const outline = HARD_SCENES.find((scene) => scene.photo === 'pier.jpg')!.regions[0]!.outline!;
+    fog = maskAt(rasterize(outline, 512, 320), 512, 320).map((v, i) => (v && pier.data[i]! > 90 ? 1 : 0));
+  });
+  /** The fog moved (dx px) and its contrast raised by `boost` about a local mean, the deck as it is. */
+  const drifted = (dx: number, boost: number): GreyImage => {
+    const moved = warp(pier, () => [dx, 0]);
+    const smooth = boxBlurred(moved, 3);
+    const data = Float32Array.from(pier.data, (v, i) =>
+      fog[i] ? smooth.data[i]! + (moved.data[i]! - smooth.data[i]!) * boost : v,
+    );
+    return { width: 512, height: 320, data };
+  };
+
+  it('fires on a wedge of the deck carried into the fog beside the photo edge', () => {
+    const frame = drifted(2, 1);
+    // The wedge: the deck 40 px below, in the fog's corner at the photo's left edge.
+    for (let y = 236; y < 256; y++)
+      for (let x = 0; x < 16 - (y - 236) / 2; x++) frame.data[y * 512 + x] = pier.data[(y + 40) * 512 + x]!;
+    const found = intrusion([pier, frame], pier, fog)!;
+    expect(found.share).toBeGreaterThan(DEFECT_TARGETS.intrusion.atMost);
+    expect(found.frame).toBe(1);
+    expect(found.at!.x).toBeLessThan(16);
+  });
+
+  it('stays quiet on the fog moved and its contrast raised as the cross-fade does', () => {
+    const frames = [pier, drifted(-4, 1), drifted(4, Math.SQRT2), drifted(3, Math.SQRT2)];
+    expect(intrusion(frames, pier, fog)!.share).toBeLessThanOrEqual(DEFECT_TARGETS.intrusion.atMost);
   });
 });
 

@@ -3,6 +3,7 @@ export { carriedRing, type CarriedRing } from './carried-ring.js';
 export { holeTexture, type HoleTexture } from './hole-texture.js';
 export { holeRim, type HoleRim } from './hole-rim.js';
 export { inventedLights, type InventedLights } from './invented-lights.js';
+export { intrusion, type Intrusion } from './intrusion.js';
 export { ghosting, type Ghosting } from './ghost.js';
 export { edgeSeam, type EdgeSeam } from './edge-seam.js';
 export { folding, type Folding } from './fold.js';

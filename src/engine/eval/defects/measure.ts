@@ -11,6 +11,7 @@ import { folding } from './fold.js';
 import { ghosting } from './ghost.js';
 import { holeRim } from './hole-rim.js';
 import { holeTexture, vacatedArea } from './hole-texture.js';
+import { intrusion } from './intrusion.js';
 import { inventedLights } from './invented-lights.js';
 import { maskIou } from './iou.js';
 import { renderedStairSteps } from './rendered-edge.js';
@@ -31,6 +32,8 @@ export interface DefectRegionInput {
    * searched for reflections there (edge-mirror.ts). A camera's zoom never samples beyond the photo.
    */
   mirrors?: boolean;
+  /** A fluid (drift, flow...): it only moves its own texture about inside its region (intrusion.ts). */
+  fluid?: boolean;
   /** Where a travel moves by design: its mask swept along its path (the engine's motion area). */
   reach?: Mask;
   /** A hand-drawn outline at the photo's size, when the scene has one. */
@@ -62,6 +65,10 @@ export interface DefectRegionResult {
   edgeMirror: number | null;
   /** Structure moved beyond a band around the mask, over the region's area (see spill.ts), motions in place only. */
   spill: number | null;
+  /** Share of the region, clear of its edge, showing grey levels it never held (see intrusion.ts), a fluid alone in its clip only. */
+  intrusion: number | null;
+  /** Where those pixels are in the frame they are most, in pixels of the eval's frames. */
+  intrusionAt: { x: number; y: number } | null;
   /** Dominant temporal frequency, Hz. */
   tempo: number | null;
   /** The word's tempo range, when it has one. */
@@ -114,6 +121,10 @@ export class ClipDefects {
       // The hole metrics read one median plate of the vacated area, made once.
       const vacated = region.travel ? vacatedArea(this.#frames, photo, inside) : null;
       const lights = vacated ? inventedLights(this.#frames, photo, inside, vacated) : null;
+      // A fluid alone in its clip: what other regions move reaches into it by design (a sway's band carried
+      // dune-grass's blade tips 40 px over its sky), and the frames cannot tell that from an intrusion.
+      const alone = this.regions.length === 1;
+      const intruded = region.fluid && alone && !whole ? intrusion(this.#frames, photo, inside) : null;
       return {
         name: region.name,
         word: region.word,
@@ -128,6 +139,8 @@ export class ClipDefects {
         fold: region.travel ? null : (folding(this.#frames, photo, inside)?.ratio ?? null),
         edgeMirror: region.mirrors ? (edgeMirror(this.#frames, photo, inside)?.share ?? null) : null,
         spill: region.travel || whole || region.body ? null : (spilled[k]?.ratio ?? null),
+        intrusion: intruded?.share ?? null,
+        intrusionAt: intruded?.at ?? null,
         tempo: region.travel ? null : this.#series[k]!.dominantFrequency(fps),
         tempoRange: range,
         stairSteps: whole ? null : (renderedStairSteps(this.#frames, photo, inside)?.share ?? null),
