@@ -23,6 +23,48 @@ const BODY = 0.02;
 export function splitAtNecks(mask: Uint8Array, width: number, height: number, clicked: number[]): Uint8Array {
   for (let x = 0; x < width; x++) if (mask[x] || mask[(height - 1) * width + x]) return mask;
   for (let y = 0; y < height; y++) if (mask[y * width] || mask[y * width + width - 1]) return mask;
+  // Worked on the mask's bounds and a pixel round them (all outside it, so the distances are the same):
+  // a thing is usually a small share of the photo, and this runs on every click.
+  let x0 = width;
+  let y0 = height;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (!mask[y * width + x]) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  }
+  if (x1 < 0) return mask;
+  x0--;
+  y0--;
+  const w = x1 + 2 - x0;
+  const h = y1 + 2 - y0;
+  const crop = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++)
+    crop.set(mask.subarray((y0 + y) * width + x0, (y0 + y) * width + x0 + w), y * w);
+  const at = clicked
+    .map((i) => ({ x: (i % width) - x0, y: Math.floor(i / width) - y0 }))
+    .filter((p) => p.x >= 0 && p.y >= 0 && p.x < w && p.y < h)
+    .map((p) => p.y * w + p.x);
+  const kept = splitCrop(crop, w, h, at, BODY * Math.max(width, height));
+  if (kept === crop) return mask;
+  const out = new Uint8Array(mask.length);
+  for (let y = 0; y < h; y++) out.set(kept.subarray(y * w, (y + 1) * w), (y0 + y) * width + x0);
+  return out;
+}
+
+/** splitAtNecks on the mask's bounds: `least`, a body's smallest half-width in pixels. */
+function splitCrop(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  clicked: number[],
+  least: number,
+): Uint8Array {
   const depth = distanceTransform(width, height, (i) => !mask[i]);
   const order = deepestFirst(mask, depth);
   if (order.length === 0) return mask;
@@ -41,43 +83,42 @@ export function splitAtNecks(mask: Uint8Array, width: number, height: number, cl
     }
     return r;
   };
-  const least = BODY * Math.max(width, height);
   const body = (r: number) => peak[r]! >= least;
-  // Pairs of pieces kept apart at a neck: a later pixel touching both joins only one of them.
-  const apart = new Set<string>();
-  const pairKey = (a: number, b: number) => (a < b ? `${a},${b}` : `${b},${a}`);
+  // Pairs of pieces kept apart at a neck (roots, two numbers a pair; a few at most): a later pixel
+  // touching both joins only one of them.
+  const apart: number[] = [];
+  const isApart = (a: number, b: number) => {
+    for (let k = 0; k < apart.length; k += 2) {
+      if ((apart[k] === a && apart[k + 1] === b) || (apart[k] === b && apart[k + 1] === a)) return true;
+    }
+    return false;
+  };
   // The deepest neck cut: below it, pixels join whichever piece they meet first, which cuts blocks.
   let cut = -1;
   for (const i of order) {
     parent[i] = i;
     peak[i] = depth[i]!;
     area[i] = 1;
-    const x = i % width;
-    const near = [x > 0 ? i - 1 : -1, x + 1 < width ? i + 1 : -1, i - width, i + width];
-    for (const n of near) {
-      if (n < 0 || n >= mask.length || parent[n]! < 0) continue;
+    // The crop's border is outside the mask, so a pixel of it always has its four neighbours.
+    for (let side = 0; side < 4; side++) {
+      const n = side === 0 ? i - 1 : side === 1 ? i + 1 : side === 2 ? i - width : i + width;
+      if (parent[n]! < 0) continue;
       const a = root(i);
       const b = root(n);
-      if (a === b || apart.has(pairKey(a, b))) continue;
+      if (a === b || (apart.length > 0 && isApart(a, b))) continue;
       const level = depth[i]!;
       if (body(a) && body(b) && level < NECK * Math.min(peak[a]!, peak[b]!)) {
-        apart.add(pairKey(a, b));
+        apart.push(a, b);
         cut = Math.max(cut, level);
         continue;
       }
-      // The larger piece takes the smaller; a piece kept apart from either stays apart from both.
-      const [big, small] = area[a]! >= area[b]! ? [a, b] : [b, a];
+      // The larger piece takes the smaller; a piece kept apart from the smaller stays apart from both.
+      const big = area[a]! >= area[b]! ? a : b;
+      const small = big === a ? b : a;
       parent[small] = big;
       peak[big] = Math.max(peak[big]!, peak[small]!);
       area[big]! += area[small]!;
-      if (apart.size === 0) continue;
-      for (const key of [...apart]) {
-        const [p, q] = key.split(',').map(Number) as [number, number];
-        if (p !== small && q !== small) continue;
-        apart.delete(key);
-        const other = p === small ? q : p;
-        if (other !== big) apart.add(pairKey(big, other));
-      }
+      for (let k = 0; k < apart.length; k++) if (apart[k] === small) apart[k] = big;
     }
   }
   if (cut < 0) return mask;
