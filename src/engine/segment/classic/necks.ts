@@ -9,6 +9,7 @@
 // of the long side). A branch or a stem joined to a body is no neck: its width never dips below its own
 // on the way in, so it joins at its own half-width. Only a thing inside the photo is split: a sky, a lake or a field runs on behind what stands
 // in front of it and reaches the photo's edge, and its parts either side of a tree are one region.
+import { boundsWhere, growBox } from '../../image/bounds.js';
 import { distanceTransform } from '../../motion/distance.js';
 
 /** Two bodies stay apart where their neck's half-width is under this share of the smaller one's. */
@@ -25,24 +26,12 @@ export function splitAtNecks(mask: Uint8Array, width: number, height: number, cl
   for (let y = 0; y < height; y++) if (mask[y * width] || mask[y * width + width - 1]) return mask;
   // Worked on the mask's bounds and a pixel round them (all outside it, so the distances are the same):
   // a thing is usually a small share of the photo, and this runs on every click.
-  let x0 = width;
-  let y0 = height;
-  let x1 = -1;
-  let y1 = -1;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      if (!mask[y * width + x]) continue;
-      if (x < x0) x0 = x;
-      if (x > x1) x1 = x;
-      if (y < y0) y0 = y;
-      if (y > y1) y1 = y;
-    }
-  }
-  if (x1 < 0) return mask;
-  x0--;
-  y0--;
-  const w = x1 + 2 - x0;
-  const h = y1 + 2 - y0;
+  const box = boundsWhere(width, height, (i) => mask[i]! > 0);
+  if (!box) return mask;
+  // The mask touches no edge, so its box grown by a pixel is inside the image.
+  const { x0, y0, x1, y1 } = growBox(box, 1, width, height);
+  const w = x1 - x0;
+  const h = y1 - y0;
   const crop = new Uint8Array(w * h);
   for (let y = 0; y < h; y++)
     crop.set(mask.subarray((y0 + y) * width + x0, (y0 + y) * width + x0 + w), y * w);
