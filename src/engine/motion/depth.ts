@@ -33,10 +33,8 @@ export function regionDepth(shape: RegionShape, width: number, height: number): 
       // Past the photo's edge the region is its mirror image (render-frame.ts samples there mirrored).
       // Extended straight out instead, a drift beside the photo's edge moved where the mirror shows what
       // the region does not cover: the pier's fog carried a wedge of the deck, mirrored, into its corner.
-      const mx = x < 0 || x > width - 1 ? mirror(x, width) : x;
-      const my = y < 0 || y > height - 1 ? mirror(y, height) : y;
-      const px = Math.min(area.x1 - 1, Math.max(area.x0, Math.round(mx)));
-      const py = Math.min(area.y1 - 1, Math.max(area.y0, Math.round(my)));
+      const px = Math.min(area.x1 - 1, Math.max(area.x0, Math.round(mirror(x, width))));
+      const py = Math.min(area.y1 - 1, Math.max(area.y0, Math.round(mirror(y, height))));
       if (!shape.inside[py * width + px]) return 0;
       const d = inside[(py - area.y0) * aw + (px - area.x0)]!;
       return d > 1e9 ? long : d;
@@ -44,7 +42,10 @@ export function regionDepth(shape: RegionShape, width: number, height: number): 
   };
 }
 
-/** A coordinate past the photo's edge reflected back in (about the first and last pixels' centres). */
+/**
+ * A coordinate past the photo's edge reflected back in (about the first and last pixels' centres); one
+ * inside it as it is.
+ */
 export function mirror(v: number, size: number): number {
   const last = size - 1;
   if (last <= 0) return 0;

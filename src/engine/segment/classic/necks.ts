@@ -7,8 +7,9 @@
 // joining the pieces it touches), two bodies meet at the neck's distance, half its width. They stay apart
 // when that is under NECK of the smaller body's half-width and both are bodies (half-width at least BODY
 // of the long side). A branch or a stem joined to a body is no neck: its width never dips below its own
-// on the way in, so it joins at its own half-width. Only a thing inside the photo is split: a sky, a lake or a field runs on behind what stands
-// in front of it and reaches the photo's edge, and its parts either side of a tree are one region.
+// on the way in, so it joins at its own half-width. Only a thing inside the photo is split: a sky, a lake
+// or a field runs on behind what stands in front of it and reaches the photo's edge, and its parts either
+// side of a tree are one region.
 import { boundsWhere, growBox } from '../../image/bounds.js';
 import { distanceTransform } from '../../motion/distance.js';
 
@@ -22,12 +23,10 @@ const BODY = 0.02;
  * when it reaches the image's edge or has no such neck. `clicked`: pixel indices of the positive clicks.
  */
 export function splitAtNecks(mask: Uint8Array, width: number, height: number, clicked: number[]): Uint8Array {
-  for (let x = 0; x < width; x++) if (mask[x] || mask[(height - 1) * width + x]) return mask;
-  for (let y = 0; y < height; y++) if (mask[y * width] || mask[y * width + width - 1]) return mask;
   // Worked on the mask's bounds and a pixel round them (all outside it, so the distances are the same):
   // a thing is usually a small share of the photo, and this runs on every click.
   const box = boundsWhere(width, height, (i) => mask[i]! > 0);
-  if (!box) return mask;
+  if (!box || box.x0 === 0 || box.y0 === 0 || box.x1 === width || box.y1 === height) return mask;
   // The mask touches no edge, so its box grown by a pixel is inside the image.
   const { x0, y0, x1, y1 } = growBox(box, 1, width, height);
   const w = x1 - x0;
