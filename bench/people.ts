@@ -23,6 +23,7 @@ import { StirError, type Mask } from '../src/shared/index.js';
 import type { BenchRow, BenchSuite } from './harness.js';
 
 const PORTRAIT = fileURLToPath(new URL('../examples/photos/people/grace-hopper.jpg', import.meta.url));
+const SURFER = fileURLToPath(new URL('../examples/photos/people/surfer.jpg', import.meta.url));
 const BLINKING = fileURLToPath(new URL('../examples/photos/astronaut.png', import.meta.url));
 const CLIP = { seconds: 3, fps: 24, loop: 'loop' } as const;
 
@@ -126,6 +127,52 @@ export const benchPeople: BenchSuite = async () => {
         });
       }
     }
+
+    // --- a click on the sea beside the surfer (12 MP): him and his board kept out of it ---------------------
+    // The people pass has found him and the board; the first click beside them outlines each once
+    // (keep-out.ts), a later click reuses those outlines.
+    const surf = await portrait(3464, 3464, SURFER);
+    const surfFound = await detector.find(surf);
+    await segmenter.prepare!(surf, 'bench-surfer');
+    const keeping = await createSegmenterProvider({ classic: segmenter, people: detector }).get();
+    const sea = {
+      clicks: [{ x: 1732, y: 2979, positive: true }],
+      box: null,
+      previous: null,
+      photoKey: 'bench-surfer',
+    };
+    const seaAlone = () => segmenter.segment(surf, { ...sea, objects: surfFound.objects });
+    // The first click on a photo makes its guide image; a click on the sky, so that the sea's is not the
+    // ranking the segmenter keeps from its last click.
+    await segmenter.segment(surf, { ...sea, clicks: [{ x: 1732, y: 340, positive: true }] });
+    const alone = await timed(seaAlone);
+    const firstKept = await timed(() => keeping.segment(surf, sea));
+    const nextKept = await timed(() => keeping.segment(surf, sea));
+    const seaNote = `${surfFound.bodies.length} person, ${surfFound.objects.length} thing(s) detected`;
+    rows.push(
+      {
+        group: 'people',
+        name: 'click on the sea beside the surfer, 12 MP: colour and texture alone',
+        value: alone.ms,
+        unit: 'ms',
+        note: `takes him and his board; ${cpuNote(alone)}`,
+      },
+      {
+        group: 'people',
+        name: 'the same click, first, him and his board kept out',
+        value: firstKept.ms,
+        unit: 'ms',
+        note: `outlines each once; ${seaNote}; ${cpuNote(firstKept)}`,
+      },
+      {
+        group: 'people',
+        name: 'the same click again (outlines reused)',
+        value: nextKept.ms,
+        unit: 'ms',
+        note: `as colour alone: the sea (58% of the frame) is the cost; ${cpuNote(nextKept)}`,
+      },
+    );
+    segmenter.forget('bench-surfer');
 
     // --- a 3 s 1080p clip (the astronaut, 1080x1920) of the people words that are built -----------------------
     const photo = await portrait(1080, 1920, BLINKING);

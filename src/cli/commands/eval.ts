@@ -1,19 +1,23 @@
 // `stir eval`: the quality metrics of QUALITY.md on the example photos, as a table and as JSON.
 import { fileURLToPath } from 'node:url';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { readdir, mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
   formatEvalTable,
   formatPeopleTable,
   formatSelectionTable,
+  HARD_SCENES,
   runEval,
   runPeopleEval,
   runSelectionEval,
+  SCENES,
 } from '../../engine/eval/index.js';
 import { createMotionEngine } from '../../engine/motion/index.js';
-import { createPeopleDetector } from '../../engine/people/detector.js';
+import { createPeopleDetector, type PeopleDetector } from '../../engine/people/detector.js';
 import { ClassicSegmenter } from '../../engine/segment/classic/classic-segmenter.js';
+import { createSegmenterProvider } from '../../engine/segment/provider.js';
+import type { Segmenter } from '../../engine/segment/types.js';
 import type { CliCommand } from '../command.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../examples/photos/', import.meta.url));
@@ -35,8 +39,8 @@ blink's eye opening, the glasses' rim staying still under a blink, and the smile
 words not built yet say so, and words the engine refuses on a face say why (DIR/people.json).
 --people runs only the people scenes.
 --segment-only only selects: the classic segmenter answers every clicked region that has an outline
-drawn by hand (and the easy photos' rocket and coffee), with the objects the people pass finds on each
-photo as the editor has them, and a table of IoU per region and their mean is printed and written to
+drawn by hand (and the easy photos' rocket and coffee) behind the people pass, as in the editor (the
+objects it finds seed a click inside one, and the people and things beside a click stay out), and a table of IoU per region and their mean is printed and written to
 DIR/selection.json, in seconds instead of minutes.`,
   async run(args, context) {
     const { values } = parseArgs({
@@ -65,7 +69,7 @@ DIR/selection.json, in seconds instead of minutes.`,
       try {
         const report = await runSelectionEval({
           photos,
-          segmenter,
+          segmenter: await asInTheEditor(segmenter, detector),
           detector,
           onProgress: (line) => context.io.err(`${line}\n`),
         });
@@ -82,16 +86,20 @@ DIR/selection.json, in seconds instead of minutes.`,
       // The classic scenes are written for the example photos; the people photos get theirs below. Their
       // clicks are answered with the objects the people pass finds on each photo, as in the editor.
       const detector = createPeopleDetector();
+      const segmenter = new ClassicSegmenter();
       try {
         const report = await runEval({
-          photos: photos.filter((p) => !p.startsWith(join(EXAMPLES, 'people'))),
+          // The people photos get their own scenes below, but for those with a scene of the classic kind.
+          photos: photos.filter((p) => !p.startsWith(join(EXAMPLES, 'people')) || hasScene(p)),
           outDir,
+          segmenter: await asInTheEditor(segmenter, detector),
           detector,
           ...(values.strips ? { stripsDir: join(outDir, 'strips') } : {}),
         });
         context.io.out(formatEvalTable(report));
         context.io.out(`\nWrote ${join(outDir, 'eval.json')}\n`);
       } finally {
+        await segmenter.dispose();
         await detector.dispose();
       }
     }
@@ -115,3 +123,16 @@ DIR/selection.json, in seconds instead of minutes.`,
     return 0;
   },
 };
+
+/**
+ * The classic segmenter as the editor asks it: behind the people pass, which answers a click on a person
+ * with the person and keeps the people and things found beside a click out of its region.
+ */
+/** Whether a photo has a scene written for it (a people photo's sea and sky, say). */
+function hasScene(photo: string): boolean {
+  return [...SCENES, ...HARD_SCENES].some((scene) => scene.photo === basename(photo));
+}
+
+function asInTheEditor(classic: ClassicSegmenter, people: PeopleDetector): Promise<Segmenter> {
+  return createSegmenterProvider({ classic, people }).get();
+}

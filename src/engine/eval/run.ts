@@ -182,7 +182,7 @@ export async function measureClip(
   loop: LoopMode,
   size: { width: number; height: number },
   full: boolean,
-  described: readonly { name: string; outline: Mask | null }[] = [],
+  described: readonly { name: string; outline: Mask | null; keptOut?: Mask | null }[] = [],
   strip?: string,
 ): Promise<ClipStats> {
   const animation = await engine.prepare({ photo, regions, timing: { seconds, fps, loop }, size }, control());
@@ -209,6 +209,7 @@ export async function measureClip(
             fluid: reportOf(region)?.family === 'fluid',
             reach: travels[k] ? areas[k] : undefined,
             outline: described[k]?.outline ?? null,
+            keptOut: described[k]?.keptOut ?? null,
           })),
           size.width,
           size.height,
@@ -390,6 +391,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
       const described = scene.regions.map((region) => ({
         name: region.name,
         outline: region.outline ? rasterize(region.outline, photo.width, photo.height) : null,
+        keptOut: region.keptOut ? rasterize(region.keptOut, photo.width, photo.height) : null,
       }));
       const clip = await measureClip(
         engine,

@@ -1,8 +1,10 @@
 // Eval scenes for the harder photos of examples/photos/hard (issue 10, point 7): the clicks and motion
 // words a person would choose on each, at each word's default strength, with an outline drawn by hand
 // around each main region (for mask IoU). These regions come from the classic segmenter answering the
-// clicks, as they would in the editor, so the clips show what a new user gets.
+// clicks, as they would in the editor, so the clips show what a new user gets. One people photo, the
+// surfer, has a scene here too: its sea and sky, clicked beside him.
 import type { Scene } from './scenes.js';
+import type { SceneShape } from './shapes.js';
 
 /** Two strengths (1 and 4 px/frame) keep the strength fit on these scenes at half the rendering. */
 const HARD_SWEEP = [1, 4] as const;
@@ -12,6 +14,99 @@ const SKY_TO = (y: number): [number, number][] => [
   [1, 0],
   [1, y],
   [0, y],
+];
+
+/** The surfer with his board in surfer.jpg, from a 3x view with a 20-pixel grid. */
+const SURFER: SceneShape = {
+  kind: 'polygon',
+  points: [
+    [0.3711, 0.2461],
+    [0.3965, 0.2559],
+    [0.4082, 0.2891],
+    [0.3965, 0.3262],
+    [0.3711, 0.3477],
+    [0.4199, 0.377],
+    [0.4785, 0.4062],
+    [0.4922, 0.4336],
+    [0.4551, 0.4414],
+    [0.4004, 0.4141],
+    [0.3633, 0.4023],
+    [0.3672, 0.4316],
+    [0.416, 0.4375],
+    [0.4336, 0.4883],
+    [0.4414, 0.5332],
+    [0.498, 0.5449],
+    [0.6445, 0.5312],
+    [0.6211, 0.5664],
+    [0.4688, 0.6152],
+    [0.4453, 0.5859],
+    [0.4297, 0.5566],
+    [0.416, 0.5234],
+    [0.4004, 0.5078],
+    [0.293, 0.5059],
+    [0.2305, 0.5],
+    [0.2207, 0.4395],
+    [0.2383, 0.3809],
+    [0.2695, 0.3418],
+    [0.3184, 0.3125],
+    [0.3242, 0.2832],
+    [0.3438, 0.2539],
+  ],
+};
+
+/** Below the horizon (y 0.447), with the surfer's legs and board cut out. */
+const SURFER_SEA: [number, number][] = [
+  [0.0, 0.4473],
+  [1.0, 0.4473],
+  [1.0, 1.0],
+  [0.0, 1.0],
+  [0.0, 0.4473],
+  [0.4193, 0.4473],
+  [0.4336, 0.4883],
+  [0.4414, 0.5332],
+  [0.498, 0.5449],
+  [0.6445, 0.5312],
+  [0.6211, 0.5664],
+  [0.4688, 0.6152],
+  [0.4453, 0.5859],
+  [0.4297, 0.5566],
+  [0.416, 0.5234],
+  [0.4004, 0.5078],
+  [0.293, 0.5059],
+  [0.2305, 0.5],
+  [0.2219, 0.4473],
+  [0.4193, 0.4473],
+];
+
+/** Above the horizon, with the surfer's head, arm and back cut out. */
+const SURFER_SKY: [number, number][] = [
+  [0.0, 0.0],
+  [1.0, 0.0],
+  [1.0, 0.4473],
+  [0.0, 0.4473],
+  [0.0, 0.0],
+  [0.3711, 0.2461],
+  [0.3965, 0.2559],
+  [0.4082, 0.2891],
+  [0.3965, 0.3262],
+  [0.3711, 0.3477],
+  [0.4199, 0.377],
+  [0.4785, 0.4062],
+  [0.4922, 0.4336],
+  [0.4551, 0.4414],
+  [0.4004, 0.4141],
+  [0.3633, 0.4023],
+  [0.3672, 0.4316],
+  [0.416, 0.4375],
+  [0.4193, 0.4473],
+  [0.2219, 0.4473],
+  [0.2207, 0.4395],
+  [0.2383, 0.3809],
+  [0.2695, 0.3418],
+  [0.3184, 0.3125],
+  [0.3242, 0.2832],
+  [0.3438, 0.2539],
+  [0.3711, 0.2461],
 ];
 
 export const HARD_SCENES: readonly Scene[] = [
@@ -480,6 +575,37 @@ export const HARD_SCENES: readonly Scene[] = [
         },
         prompt: 'flutter',
         strength: 2,
+        direction: null,
+      },
+    ],
+    sweep: 0,
+    sweepStrengths: HARD_SWEEP,
+    loop: 'loop',
+  },
+  {
+    // examples/photos/people/surfer.jpg: the sea flows and the sky drifts round a surfer in spray, whom
+    // neither click is on. The classic segmenter's sea took him and his board, and the flow carried him
+    // off and faded him back in (issue 10, point 5). The outlines leave him out (a slit joins each
+    // region's edge to the hole he makes in it); `keptOut` is him with his board.
+    name: 'surfer: the sea flows, the sky drifts',
+    photo: 'surfer.jpg',
+    regions: [
+      {
+        name: 'sea',
+        clicks: [[0.5, 0.86]],
+        outline: { kind: 'polygon', points: SURFER_SEA },
+        keptOut: SURFER,
+        prompt: 'flow',
+        strength: 1,
+        direction: null,
+      },
+      {
+        name: 'sky',
+        clicks: [[0.5, 0.1]],
+        outline: { kind: 'polygon', points: SURFER_SKY },
+        keptOut: SURFER,
+        prompt: 'drift',
+        strength: 0.8,
         direction: null,
       },
     ],

@@ -6,13 +6,18 @@ import type { SceneShape } from './shapes.js';
 
 /** Where a scene's region is: drawn in code, or clicked (the classic segmenter answers, as in the editor). */
 export type ScenePlace =
-  | { shape: SceneShape; clicks?: undefined; outline?: undefined }
+  | { shape: SceneShape; clicks?: undefined; outline?: undefined; keptOut?: undefined }
   | {
       shape?: undefined;
       /** Positive clicks as [x, y] fractions of the photo's width and height. */
       clicks: readonly (readonly [number, number])[];
       /** The region as a person would outline it by hand: the reference for mask IoU. */
       outline: SceneShape;
+      /**
+       * What lies beside the region, outlined by hand, that its click must leave out and its motion must
+       * not move (the surfer in the sea): measured by defects/kept-out.ts.
+       */
+      keptOut?: SceneShape;
     };
 
 export type SceneRegion = ScenePlace & {

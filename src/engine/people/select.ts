@@ -109,6 +109,11 @@ export function hitPerson(people: FoundPeople, x: number, y: number): PersonHit 
   return null;
 }
 
+/** A detected body as a person hit, with the face found on it (if any). */
+export function personOf(people: FoundPeople, body: FoundBody): Extract<PersonHit, { kind: 'person' }> {
+  return { kind: 'person', body, face: faceOf(body, people.faces) };
+}
+
 type Rect = [number, number, number, number];
 
 function grow(box: Rect, share: number): Rect {
@@ -276,7 +281,7 @@ function insideHead(zone: HeadZone, x: number, y: number): boolean {
 }
 
 /** Whether a photo pixel counts as the person's for a piece: near a limb, in the torso or in the head. */
-function onPersonAt(hit: Extract<PersonHit, { kind: 'person' }>): (x: number, y: number) => boolean {
+export function onPersonAt(hit: Extract<PersonHit, { kind: 'person' }>): (x: number, y: number) => boolean {
   const reach = bodyScale(hit.body) * 0.3;
   const limbs = bones(hit.body);
   const shape = torso(hit.body);

@@ -5,6 +5,7 @@ import type { SegmenterProvider } from '../ports.js';
 import type { PeopleDetector } from '../people/detector.js';
 import { hitPerson, peopleOutline, selectPerson } from '../people/select.js';
 import { fillHoles } from './classic/mask-ops.js';
+import { keepDetectedOut } from './keep-out.js';
 import type { Segmenter } from './types.js';
 import { StirError, type Mask } from '../../shared/index.js';
 
@@ -33,7 +34,9 @@ function withPeople(base: Segmenter, people: PeopleDetector): Segmenter {
       if (picked) return { mask: picked.mask, score: picked.score, segmenter: 'people', people: picked.hit };
       // The other objects found on the same pass may seed the answer (a click on the kite).
       const objects = request.objects ?? found?.objects;
-      return base.segment(photo, objects ? { ...request, objects } : request, signal);
+      const answer = await base.segment(photo, objects ? { ...request, objects } : request, signal);
+      // The people and things found beside the clicks stay out of what they took (the sea behind a surfer).
+      return found ? keepDetectedOut(answer, found, photo, request, base, signal) : answer;
     },
     forget: (photoKey) => base.forget(photoKey),
     dispose: () => base.dispose(),

@@ -17,6 +17,7 @@ import {
   holeTexture,
   intrusion,
   inventedLights,
+  keptOutMoved,
   HARD_SCENES,
   maskAt,
   maskIou,
@@ -582,6 +583,42 @@ describe('intrusion', () => {
   it('stays quiet on the fog moved and its contrast raised as the cross-fade does', () => {
     const frames = [pier, drifted(-4, 1), drifted(4, Math.SQRT2), drifted(3, Math.SQRT2)];
     expect(intrusion(frames, pier, fog)!.share).toBeLessThanOrEqual(DEFECT_TARGETS.intrusion.atMost);
+  });
+});
+
+describe('kept out', () => {
+  // A thing (a disk of the cat's fur) beside a region that flows around it: carried along with the
+  // flow (the surfer the sea's click took), or left still while all round it moves.
+  const thing = disk(64, 64, 24);
+  const flowing = (carried: boolean) =>
+    Array.from({ length: 12 }, (_, t) =>
+      composite(
+        cat,
+        warp(cat, () => [3 * Math.sin((2 * Math.PI * t) / 12), 2]),
+        carried ? new Uint8Array(SIZE * SIZE).fill(1) : thing.map((v) => 1 - v),
+      ),
+    );
+
+  it('fires when the thing moves with what flows round it', () => {
+    expect(keptOutMoved(flowing(true), cat, thing)).toBeGreaterThan(DEFECT_TARGETS.keptOut.atMost); // 0.95
+  });
+
+  it('stays quiet when the thing stays, even with its rim moving', () => {
+    expect(keptOutMoved(flowing(false), cat, thing)).toBeLessThanOrEqual(DEFECT_TARGETS.keptOut.atMost);
+    // Its rim (1% of the long side) may move with the fade beside it.
+    const rimMoved = flowing(false).map((frame) =>
+      composite(
+        frame,
+        warp(cat, () => [3, 0]),
+        disk(64, 64, 25).map((v, i) => (v && !disk(64, 64, 23.5)[i] ? 1 : 0)),
+      ),
+    );
+    expect(keptOutMoved(rimMoved, cat, thing)).toBeLessThanOrEqual(DEFECT_TARGETS.keptOut.atMost);
+  });
+
+  it('reads nothing on a thing without structure', () => {
+    const flat = { ...cat, data: new Float32Array(cat.data.length).fill(100) };
+    expect(keptOutMoved([flat, flat], flat, thing)).toBeNull();
   });
 });
 

@@ -12,6 +12,7 @@ export { FlowSeries, TEMPO_RANGES } from './tempo.js';
 export { stairSteps, type StairSteps } from './stair-steps.js';
 export { renderedStairSteps, type RenderedStairSteps } from './rendered-edge.js';
 export { maskIou } from './iou.js';
+export { keptOutMoved } from './kept-out.js';
 export { gradientEnergy, localVariance, signedDistance } from './texture.js';
 export { ClipDefects, type DefectRegionInput, type DefectRegionResult } from './measure.js';
 export { DEFECT_TARGETS, defectFailures, formatDefectTable } from './report.js';

@@ -14,6 +14,7 @@ import { holeTexture, vacatedArea } from './hole-texture.js';
 import { intrusion } from './intrusion.js';
 import { inventedLights } from './invented-lights.js';
 import { maskIou } from './iou.js';
+import { keptOutMoved } from './kept-out.js';
 import { renderedStairSteps } from './rendered-edge.js';
 import { spills } from './spill.js';
 import { FlowSeries, TEMPO_RANGES } from './tempo.js';
@@ -38,6 +39,8 @@ export interface DefectRegionInput {
   reach?: Mask;
   /** A hand-drawn outline at the photo's size, when the scene has one. */
   outline: Mask | null;
+  /** What lies beside the region that its click must leave out, drawn by hand at the photo's size. */
+  keptOut?: Mask | null;
 }
 
 export interface DefectRegionResult {
@@ -77,6 +80,8 @@ export interface DefectRegionResult {
   stairSteps: number | null;
   /** IoU of the mask with the outline drawn by hand. */
   iou: number | null;
+  /** Share of what the region must leave out that moved (see kept-out.ts), when the scene outlines it. */
+  keptOut: number | null;
 }
 
 const isWhole = (mask: Mask) => mask.data.every((v) => v >= 128);
@@ -145,6 +150,9 @@ export class ClipDefects {
         tempoRange: range,
         stairSteps: whole ? null : (renderedStairSteps(this.#frames, photo, inside)?.share ?? null),
         iou: region.outline ? maskIou(region.mask, region.outline) : null,
+        keptOut: region.keptOut
+          ? keptOutMoved(this.#frames, photo, maskAt(region.keptOut, this.width, this.height))
+          : null,
       };
     });
   }

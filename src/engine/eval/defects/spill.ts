@@ -11,9 +11,9 @@ import { signedDistance } from './texture.js';
 /** Beyond this many 2%-of-the-long-side bands outside the mask, structure must stay still. */
 export const SPILL_BANDS = 3;
 /** A pixel is structure where the photo's central-difference gradient reaches this (grey levels). */
-const STRUCTURE = 12;
+export const STRUCTURE = 12;
 /** A structure pixel moved when a frame differs from the photo there by more than this (grey levels). */
-const MOVED = 10;
+export const MOVED = 10;
 
 export interface Spill {
   /** Structure pixels beyond the band that moved in some frame, over the region's own pixels. */
