@@ -33,6 +33,8 @@ const LEAVES_OUT = 0.15;
 const GROW = 0.006;
 /** A body's keypoints stop at its joints: hair, a back, a hand's fingers lie up to this share beyond. */
 const BODY_MARGIN = 0.15;
+/** A thing whose box is under this share of the photo's long side is cut as its box. */
+const SMALL = 0.04;
 /** A detector's box hugs its thing; the board's tail and the kite's string reach a little past it. */
 const BOX_MARGIN = 0.1;
 
@@ -42,8 +44,12 @@ interface Cut {
   clicks: Click[];
   /** The thing's own points: a person's keypoints, the clicks along a thing's box. */
   points: ReadonlyArray<{ x: number; y: number }>;
-  /** What is cut when the segmenter's outline is not the thing's. */
+  /** What is cut when the segmenter's outline is not the thing's, or with it for a person. */
   fallback: (x: number, y: number) => boolean;
+  /** Cut as `fallback` without asking the segmenter (a person MoveNet did not find, a tiny thing). */
+  asBox?: boolean;
+  /** Cut as the outline and `fallback` together (a person's skeleton zone reaches hands and feet). */
+  withFallback?: boolean;
 }
 
 /**
@@ -147,13 +153,22 @@ async function thingAtMaskSize(
   segmenter: Segmenter,
   signal?: AbortSignal,
 ): Promise<ThingCut> {
-  const { width } = photo;
-  const { mask: outline } = await segmenter.segment(
-    photo,
-    { clicks: cut.clicks, box: cut.box, previous: null, photoKey },
-    signal,
-  );
-  const own = isOutlineOf(outline, cut);
+  const { width, height } = photo;
+  // A thing a few pixels tall (a bather far off) is its box: outlining it costs a click's time for
+  // nothing a person would see.
+  const small = Math.max(cut.box.x1 - cut.box.x0, cut.box.y1 - cut.box.y0) < SMALL * Math.max(width, height);
+  const outline =
+    small || cut.asBox
+      ? null
+      : (
+          await segmenter.segment(
+            photo,
+            { clicks: cut.clicks, box: cut.box, previous: null, photoKey },
+            signal,
+          )
+        ).mask;
+  // The segmenter's outline when it is the thing's (else the thing's zone is cut).
+  const own = outline !== null && isOutlineOf(outline, cut) ? outline : null;
   const toMask = mask.width / width;
   const grow = Math.max(1, GROW * Math.max(mask.width, mask.height));
   const box = growBox(
@@ -174,9 +189,11 @@ async function thingAtMaskSize(
     for (let x = 0; x < w; x++) {
       const px = (box.x0 + x + 0.5) / toMask;
       const py = (box.y0 + y + 0.5) / toMask;
-      const onThing = own
-        ? outline.data[Math.floor(py) * width + Math.floor(px)]! > 0 && inBoxRect(cut.box, px, py)
-        : cut.fallback(px, py);
+      const onOutline = own !== null && own.data[Math.floor(py) * width + Math.floor(px)]! > 0;
+      const onThing =
+        own === null
+          ? cut.fallback(px, py)
+          : (onOutline && inBoxRect(cut.box, px, py)) || (cut.withFallback === true && cut.fallback(px, py));
       if (onThing) thing[y * w + x] = 1;
     }
   }
@@ -203,7 +220,7 @@ function personCut(hit: ReturnType<typeof personOf>, width: number, height: numb
     x1: Math.min(width - 1, Math.max(box!.x1, bx + bw + margin)),
     y1: Math.min(height - 1, Math.max(box!.y1, by + bh + margin)),
   };
-  return { box: grown, clicks, points: hit.body.keypoints, fallback: onPersonAt(hit) };
+  return { box: grown, clicks, points: hit.body.keypoints, fallback: onPersonAt(hit), withFallback: true };
 }
 
 function objectCut(object: DetectedObject, width: number, height: number): Cut {
@@ -214,6 +231,11 @@ function objectCut(object: DetectedObject, width: number, height: number): Cut {
     x1: Math.min(width - 1, x + w * (1 + BOX_MARGIN)),
     y1: Math.min(height - 1, y + h * (1 + BOX_MARGIN)),
   };
+  const inDetected = (px: number, py: number) => inBox(object.box, px, py);
+  // A person MoveNet did not find is their box: the segmenter outlined a bather's blue top and left her
+  // legs, shorts and the shoes in her hands to flow off with the sea, smeared and doubled. The sea in
+  // the box's corners stands still with her, which reads as calm water beside her.
+  if (object.label === 'person') return { box, clicks: [], points: [], fallback: inDetected, asBox: true };
   // Clicks along the box's long middle line: one at its centre may land on a detail (the board's logo)
   // and the segmenter outlines only that.
   const along = w >= h;
@@ -222,7 +244,7 @@ function objectCut(object: DetectedObject, width: number, height: number): Cut {
     y: along ? y + h / 2 : y + h * t,
     positive: true,
   }));
-  return { box, clicks, points: clicks, fallback: (px, py) => inBox(object.box, px, py) };
+  return { box, clicks, points: clicks, fallback: inDetected };
 }
 
 function inBox(box: readonly [number, number, number, number], x: number, y: number): boolean {

@@ -236,6 +236,46 @@ describe('a click beside a person', () => {
     expect(at(sea.mask, 256, 440)).toBe(255);
     await classic.dispose();
   }, 120_000);
+
+  it('leaves the bathers MoveNet does not find out of the sea, from the boxes CenterNet gives them', async () => {
+    // cold-water.jpg: MoveNet finds the wader in front; CenterNet finds him and the bathers behind him.
+    const { image } = await decodePhoto({ kind: 'path', path: `${PHOTOS_DIR}people/cold-water.jpg` });
+    const found = await detector.find(image);
+    expect(found.bodies).toHaveLength(1);
+    const bathers = found.objects.filter((o) => o.label === 'person');
+    // Not the wader again: no bather's box holds the middle of his keypoints.
+    const wader = found.bodies[0]!.keypoints;
+    const mx = wader.reduce((sum, k) => sum + k.x, 0) / wader.length;
+    const my = wader.reduce((sum, k) => sum + k.y, 0) / wader.length;
+    expect(
+      bathers.some(({ box: [bx, by, bw, bh] }) => mx > bx && mx < bx + bw && my > by && my < by + bh),
+    ).toBe(false);
+    expect(bathers.length).toBeGreaterThanOrEqual(5);
+    const inBlue = bathers.reduce((a, b) => (a.box[2] * a.box[3] > b.box[2] * b.box[3] ? a : b));
+    const classic = new ClassicSegmenter();
+    const request = {
+      clicks: [{ x: 680, y: 420, positive: true }],
+      box: null,
+      previous: null,
+      photoKey: 'cold',
+    };
+    const sea = await (
+      await createSegmenterProvider({ classic, people: detector }).get()
+    ).segment(image, request);
+    const at = (x: number, y: number) => sea.mask.data[Math.round(y) * sea.mask.width + Math.round(x)]!;
+    const [x, y, w, h] = inBlue.box;
+    // Her top, her shorts and her legs in the water stay out; the sea beside her box is in.
+    for (const [fx, fy] of [
+      [0.5, 0.3],
+      [0.45, 0.8],
+      [0.3, 0.95],
+      [0.7, 0.95],
+    ] as const)
+      expect(at(x + w * fx, y + h * fy)).toBe(0);
+    expect(at(680, 420)).toBe(255);
+    expect(at(x + w + 40, y + h * 0.8)).toBe(255);
+    await classic.dispose();
+  }, 120_000);
 });
 
 describe('a face seen from the side', () => {

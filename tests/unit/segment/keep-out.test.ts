@@ -121,6 +121,16 @@ describe('keeping detected people and things out of a click beside them', () => 
     expect(segmenter.asked.every((r) => r.box!.x0 > 30)).toBe(true);
   });
 
+  it('cuts a person MoveNet did not find as their box, without asking the segmenter', async () => {
+    const segmenter = stub(() => person);
+    const bather = found([{ label: 'person', score: 0.6, box: [130, 60, 40, 120] }]);
+    const kept = await keepDetectedOut(answer, { ...bather, bodies: [] }, photo, click(20, 100), segmenter);
+    expect(segmenter.asked).toHaveLength(0);
+    expect(at(kept.mask, 131, 175)).toBe(0); // the box's corner: her feet may be anywhere in it
+    expect(at(kept.mask, 150, 120)).toBe(0);
+    expect(at(kept.mask, 178, 120)).toBe(255);
+  });
+
   it('leaves the answer as it is for a click on the person, on a thing, for a box or a refinement', async () => {
     const segmenter = stub(() => person);
     const things = found([{ label: 'surfboard', score: 0.5, box: [130, 160, 60, 20] }]);
