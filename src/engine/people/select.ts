@@ -280,9 +280,15 @@ function insideHead(zone: HeadZone, x: number, y: number): boolean {
   return u * u + v * v <= 1;
 }
 
-/** Whether a photo pixel counts as the person's for a piece: near a limb, in the torso or in the head. */
-export function onPersonAt(hit: Extract<PersonHit, { kind: 'person' }>): (x: number, y: number) => boolean {
-  const reach = bodyScale(hit.body) * 0.3;
+/**
+ * Whether a photo pixel counts as the person's for a piece: within `reach` shoulder widths of a limb, in
+ * the torso or in the head.
+ */
+export function onPersonAt(
+  hit: Extract<PersonHit, { kind: 'person' }>,
+  limbReach = 0.3,
+): (x: number, y: number) => boolean {
+  const reach = bodyScale(hit.body) * limbReach;
   const limbs = bones(hit.body);
   const shape = torso(hit.body);
   const head = hit.face ? headZone(hit.face) : null;

@@ -13,10 +13,12 @@ import type { FoundBody, FoundPeople } from '../people/types.js';
 import type { DetectedObject, SegmentOutput, SegmentRequest, Segmenter } from './types.js';
 
 /**
- * A person counts as covered when this share of their keypoints (and two at least) lies inside the
- * answer: a click on the sea takes a wader's legs, on the sky a head against it.
+ * A person counts as covered when this many of their keypoints lie inside the answer: the wader's
+ * sweater stood out from the sea, but his hands and shins (three keypoints of sixteen) were in it, and
+ * the flow carried his shins off. Cutting a person out of an answer that holds little of them costs one
+ * outline, made once per photo.
  */
-const PERSON_COVERED = 0.25;
+const PERSON_COVERED = 1;
 /** A thing counts as covered when this share of its box lies inside the answer. */
 const OBJECT_COVERED = 0.3;
 /**
@@ -33,6 +35,8 @@ const LEAVES_OUT = 0.15;
 const GROW = 0.006;
 /** A body's keypoints stop at its joints: hair, a back, a hand's fingers lie up to this share beyond. */
 const BODY_MARGIN = 0.15;
+/** How far from a limb's bone its flesh reaches, in shoulder widths (forearms and shins). */
+const LIMB_REACH = 0.12;
 /** A thing whose box is under this share of the photo's long side is cut as its box. */
 const SMALL = 0.04;
 /** A detector's box hugs its thing; the board's tail and the kite's string reach a little past it. */
@@ -48,8 +52,8 @@ interface Cut {
   fallback: (x: number, y: number) => boolean;
   /** Cut as `fallback` without asking the segmenter (a person MoveNet did not find, a tiny thing). */
   asBox?: boolean;
-  /** Cut as the outline and `fallback` together (a person's skeleton zone reaches hands and feet). */
-  withFallback?: boolean;
+  /** Cut with the outline, when it is the thing's (a person's limbs: hands and shins it may miss). */
+  withOutline?: (x: number, y: number) => boolean;
 }
 
 /**
@@ -79,7 +83,7 @@ export async function keepDetectedOut(
     if (positives.some((c) => isOn(found, body, c))) continue;
     const points = body.keypoints;
     const covered = points.filter((k) => inside(k.x, k.y)).length;
-    if (covered < Math.max(2, points.length * PERSON_COVERED)) continue;
+    if (covered < PERSON_COVERED) continue;
     cuts.push({ thing: body, cut: () => personCut(personOf(found, body), width, height) });
   }
   for (const object of found.objects) {
@@ -193,7 +197,7 @@ async function thingAtMaskSize(
       const onThing =
         own === null
           ? cut.fallback(px, py)
-          : (onOutline && inBoxRect(cut.box, px, py)) || (cut.withFallback === true && cut.fallback(px, py));
+          : (onOutline && inBoxRect(cut.box, px, py)) || (cut.withOutline?.(px, py) ?? false);
       if (onThing) thing[y * w + x] = 1;
     }
   }
@@ -220,7 +224,11 @@ function personCut(hit: ReturnType<typeof personOf>, width: number, height: numb
     x1: Math.min(width - 1, Math.max(box!.x1, bx + bw + margin)),
     y1: Math.min(height - 1, Math.max(box!.y1, by + bh + margin)),
   };
-  return { box: grown, clicks, points: hit.body.keypoints, fallback: onPersonAt(hit), withFallback: true };
+  // With the outline, the limbs' bones themselves (a hand, a shin of the sea's colour the outline left):
+  // as wide as a forearm, not the broad zone that stands in for a failed outline.
+  const limbs = onPersonAt(hit, LIMB_REACH);
+  const zone = onPersonAt(hit);
+  return { box: grown, clicks, points: hit.body.keypoints, fallback: zone, withOutline: limbs };
 }
 
 function objectCut(object: DetectedObject, width: number, height: number): Cut {

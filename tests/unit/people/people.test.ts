@@ -274,6 +274,15 @@ describe('a click beside a person', () => {
       expect(at(x + w * fx, y + h * fy)).toBe(0);
     expect(at(680, 420)).toBe(255);
     expect(at(x + w + 40, y + h * 0.8)).toBe(255);
+    // The wader's shins and hands, of the sea's colours, stay out with him (three of his keypoints lay
+    // in the sea's answer, his sweater did not).
+    const joint = (part: string) => found.bodies[0]!.keypoints.find((k) => k.part === part)!;
+    for (const [a, b] of [
+      ['leftKnee', 'leftAnkle'],
+      ['rightKnee', 'rightAnkle'],
+    ] as const)
+      expect(at((joint(a).x + joint(b).x) / 2, (joint(a).y + joint(b).y) / 2)).toBe(0);
+    expect(at(joint('leftWrist').x, joint('leftWrist').y)).toBe(0);
     await classic.dispose();
   }, 120_000);
 });
