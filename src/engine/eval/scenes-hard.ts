@@ -1,8 +1,9 @@
 // Eval scenes for the harder photos of examples/photos/hard (issue 10, point 7): the clicks and motion
 // words a person would choose on each, at each word's default strength, with an outline drawn by hand
 // around each main region (for mask IoU). These regions come from the classic segmenter answering the
-// clicks, as they would in the editor, so the clips show what a new user gets. One people photo, the
-// surfer, has a scene here too: its sea and sky, clicked beside him.
+// clicks, as they would in the editor, so the clips show what a new user gets. Two people photos have a
+// scene here too, their sea and sky clicked beside the people in them: the surfer, and cold-water's
+// bathers.
 import type { Scene } from './scenes.js';
 import type { SceneShape } from './shapes.js';
 
@@ -108,6 +109,93 @@ const SURFER_SKY: [number, number][] = [
   [0.3438, 0.2539],
   [0.3711, 0.2461],
 ];
+
+/**
+ * The sea of cold-water.jpg below the horizon (y 0.432), less rough outlines of the bathers in it: the
+ * girl on the left, the two women and the man behind them, the wader with his arms held out. Each ring is
+ * joined to the first by a slit, so the even-odd fill leaves them as holes.
+ */
+const COLD_WATER_SEA: [number, number][] = [
+  [0.0, 0.4315],
+  [1.0, 0.4315],
+  [1.0, 1.0],
+  [0.0, 1.0],
+  [0.0, 0.4315],
+  [0.0, 0.4315],
+  [0.01, 0.4597],
+  [0.06, 0.4597],
+  [0.06, 0.6229],
+  [0.01, 0.6229],
+  [0.01, 0.4597],
+  [0.0, 0.4315],
+  [0.125, 0.4371],
+  [0.375, 0.4371],
+  [0.375, 1.0],
+  [0.125, 1.0],
+  [0.125, 0.4371],
+  [0.0, 0.4315],
+  [0.475, 0.4371],
+  [0.675, 0.4371],
+  [0.75, 0.5441],
+  [0.8187, 0.6285],
+  [0.8125, 0.6792],
+  [0.75, 0.6473],
+  [0.6562, 0.6004],
+  [0.6525, 1.0],
+  [0.485, 1.0],
+  [0.4813, 0.6191],
+  [0.4125, 0.6473],
+  [0.3775, 0.6979],
+  [0.3775, 0.6567],
+  [0.4125, 0.5629],
+  [0.475, 0.4878],
+  [0.475, 0.4371],
+];
+
+/** The legs in the sea (and the skirt above them) of the wader and the two women, three rings joined. */
+const COLD_WATER_LEGS: SceneShape = {
+  kind: 'polygon',
+  points: [
+    [0.5, 0.7129],
+    [0.65, 0.7129],
+    [0.6525, 0.788],
+    [0.65, 0.8818],
+    [0.6488, 1.0],
+    [0.5975, 1.0],
+    [0.5975, 0.9381],
+    [0.5687, 0.8349],
+    [0.5375, 0.9381],
+    [0.5312, 1.0],
+    [0.4913, 1.0],
+    [0.485, 0.9381],
+    [0.49, 0.8255],
+    [0.5, 0.7129],
+    [0.5, 0.7129],
+    [0.2013, 0.7129],
+    [0.34, 0.7129],
+    [0.365, 0.7223],
+    [0.365, 0.8068],
+    [0.3375, 0.8255],
+    [0.3275, 0.8818],
+    [0.3275, 0.9475],
+    [0.3187, 1.0],
+    [0.2125, 1.0],
+    [0.21, 0.9381],
+    [0.2037, 0.863],
+    [0.2013, 0.788],
+    [0.2013, 0.7129],
+    [0.5, 0.7129],
+    [0.15, 0.7129],
+    [0.1975, 0.7129],
+    [0.1988, 0.8443],
+    [0.1988, 0.9756],
+    [0.175, 0.9906],
+    [0.1562, 0.9794],
+    [0.1625, 0.8818],
+    [0.1525, 0.788],
+    [0.15, 0.7129],
+  ],
+};
 
 export const HARD_SCENES: readonly Scene[] = [
   {
@@ -604,6 +692,35 @@ export const HARD_SCENES: readonly Scene[] = [
         clicks: [[0.5, 0.1]],
         outline: { kind: 'polygon', points: SURFER_SKY },
         keptOut: SURFER,
+        prompt: 'drift',
+        strength: 0.8,
+        direction: null,
+      },
+    ],
+    sweep: 0,
+    sweepStrengths: HARD_SWEEP,
+    loop: 'loop',
+  },
+  {
+    // examples/photos/people/cold-water.jpg: the sea flows and the sky drifts round bathers standing in
+    // it. MoveNet finds the wader in front; CenterNet's boxes give the others. Their legs in the water,
+    // of the sea's colours, must stay with them (the flow once carried the wader's shins off).
+    name: 'cold-water: the sea flows round the bathers, the sky drifts',
+    photo: 'cold-water.jpg',
+    regions: [
+      {
+        name: 'sea',
+        clicks: [[0.85, 0.788]],
+        outline: { kind: 'polygon', points: COLD_WATER_SEA },
+        keptOut: COLD_WATER_LEGS,
+        prompt: 'flow',
+        strength: 1,
+        direction: null,
+      },
+      {
+        name: 'sky',
+        clicks: [[0.5, 0.11]],
+        outline: { kind: 'polygon', points: SKY_TO(0.43) },
         prompt: 'drift',
         strength: 0.8,
         direction: null,
