@@ -16,6 +16,7 @@ import {
   holeRim,
   holeTexture,
   intrusion,
+  innerMirror,
   inventedLights,
   keptOutMoved,
   HARD_SCENES,
@@ -521,6 +522,36 @@ describe('edge mirror', () => {
     const read = edgeMirror(frames(true), cat, band);
     expect(read!.share).toBeLessThanOrEqual(DEFECT_TARGETS.edgeMirror.atMost); // 0.06
     expect(edgeMirror(frames(false), cat, disk(64, 64, 30))).toBeNull();
+  });
+});
+
+describe('mirror inside a region edge', () => {
+  // A disk of the cat's fur, radius 44: inside its edge, its texture folded over itself about a line
+  // 7 px in (a pixel at depth d < 7 shows the fur at depth 14 - d), or slid along as a flow slides it.
+  const R = 44;
+  const region = disk(64, 64, R);
+  const folded = (): GreyImage =>
+    warp(cat, (x, y) => {
+      const r = Math.hypot(x - 64, y - 64);
+      const d = R - r;
+      if (d < 0 || d >= 7 || r === 0) return [0, 0];
+      // out(p) = cat(p - shift): the point at depth 14 - d lies (14 - 2d) px further in, towards the centre.
+      const k = (14 - 2 * d) / r;
+      return [(x - 64) * k, (y - 64) * k];
+    });
+
+  it('fires on texture folded over itself inside the edge', () => {
+    const found = innerMirror([cat, folded()], cat, region)!;
+    expect(found.share).toBeGreaterThan(DEFECT_TARGETS.innerMirror.atMost); // 0.17
+    expect(found.frame).toBe(1);
+  });
+
+  it('stays quiet on texture sliding inside the edge, and on the photo', () => {
+    const slid = warp(cat, (x, y) => (region[y * SIZE + x] ? [3, 2] : [0, 0]));
+    expect(innerMirror([cat, slid], cat, region)!.share).toBeLessThanOrEqual(
+      DEFECT_TARGETS.innerMirror.atMost,
+    );
+    expect(innerMirror([cat], cat, region)!.share).toBe(0);
   });
 });
 

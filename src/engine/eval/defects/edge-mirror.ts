@@ -26,26 +26,26 @@ const PAIRS = 5;
  * however textured it is, while a smooth or stretched stretch of texture changes little but is no
  * more symmetric than it is textured. A line is mirrored when its best axis reads below MIRRORED ...
  */
-const MIRRORED = 0.25;
+export const MIRRORED = 0.25;
 /** ... and the photo's best axis on the same line reads above NATURAL (its own texture is not symmetric). */
-const NATURAL = 0.5;
+export const NATURAL = 0.5;
 /**
  * ... and the photo's line changes by at least this much between neighbours on average (grey levels):
  * a soft sky taken mirrored shows no reflection anyone could see.
  */
-const TEXTURED = 2.5;
+export const TEXTURED = 2.5;
 /** A frame's line counts only while its mean step keeps this share of the photo's line's. */
-const KEPT = 0.6;
+export const KEPT = 0.6;
 /** Fewest judged lines an edge needs. */
 const FEWEST = 8;
 /** Mirror axes tried per pixel: a warp's reflection sits wherever its offset put it, between pixels too. */
 const AXES_PER_PIXEL = 4;
 
 /** A line as a function of the distance from the edge (0: on the edge). */
-type Line = (at: number) => number;
+export type Line = (at: number) => number;
 
 /** The line's lowest miss from symmetry over its change, over axes in [PAIRS, length - PAIRS - 1]. */
-function bestAxis(line: Line, length: number): number {
+export function bestAxis(line: Line, length: number): number {
   const at = (position: number) => {
     const i = Math.floor(position);
     const f = position - i;
@@ -66,7 +66,7 @@ function bestAxis(line: Line, length: number): number {
 }
 
 /** The mean absolute step between neighbours over the first `length` samples of a line. */
-function meanStep(line: Line, length: number): number {
+export function meanStep(line: Line, length: number): number {
   let change = 0;
   for (let at = 0; at + 1 < length; at++) change += Math.abs(line(at + 1) - line(at));
   return change / (length - 1);

@@ -8,6 +8,7 @@ export { ghosting, type Ghosting } from './ghost.js';
 export { edgeSeam, type EdgeSeam } from './edge-seam.js';
 export { folding, type Folding } from './fold.js';
 export { edgeMirror, type EdgeMirror } from './edge-mirror.js';
+export { innerMirror, type InnerMirror } from './inner-mirror.js';
 export { FlowSeries, TEMPO_RANGES } from './tempo.js';
 export { stairSteps, type StairSteps } from './stair-steps.js';
 export { renderedStairSteps, type RenderedStairSteps } from './rendered-edge.js';

@@ -6,6 +6,7 @@ import type { FlowField, GreyImage } from '../../flow/index.js';
 import { maskAt } from '../metrics.js';
 import { carriedRing } from './carried-ring.js';
 import { edgeMirror } from './edge-mirror.js';
+import { innerMirror } from './inner-mirror.js';
 import { edgeSeam } from './edge-seam.js';
 import { folding } from './fold.js';
 import { ghosting } from './ghost.js';
@@ -66,6 +67,10 @@ export interface DefectRegionResult {
   fold: number | null;
   /** Share of a photo edge's textured lines that read as a reflection (see edge-mirror.ts), warps and fluids only. */
   edgeMirror: number | null;
+  /** Share of the lines in from a fluid's own edge that read as a reflection (see inner-mirror.ts), fluids only. */
+  innerMirror: number | null;
+  /** Where those lines start, in pixels of the eval's frames. */
+  innerMirrorAt: { x: number; y: number } | null;
   /** Structure moved beyond a band around the mask, over the region's area (see spill.ts), motions in place only. */
   spill: number | null;
   /** Share of the region, clear of its edge, showing grey levels it never held (see intrusion.ts), a fluid alone in its clip only. */
@@ -130,6 +135,7 @@ export class ClipDefects {
       // dune-grass's blade tips 40 px over its sky), and the frames cannot tell that from an intrusion.
       const alone = this.regions.length === 1;
       const intruded = region.fluid && alone && !whole ? intrusion(this.#frames, photo, inside) : null;
+      const folded = region.fluid && !whole ? innerMirror(this.#frames, photo, inside) : null;
       return {
         name: region.name,
         word: region.word,
@@ -143,6 +149,8 @@ export class ClipDefects {
         edgeSeamAt: seam?.at ?? null,
         fold: region.travel ? null : (folding(this.#frames, photo, inside)?.ratio ?? null),
         edgeMirror: region.mirrors ? (edgeMirror(this.#frames, photo, inside)?.share ?? null) : null,
+        innerMirror: folded?.share ?? null,
+        innerMirrorAt: folded?.at ?? null,
         spill: region.travel || whole || region.body ? null : (spilled[k]?.ratio ?? null),
         intrusion: intruded?.share ?? null,
         intrusionAt: intruded?.at ?? null,
