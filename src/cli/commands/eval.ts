@@ -40,8 +40,9 @@ words not built yet say so, and words the engine refuses on a face say why (DIR/
 --people runs only the people scenes.
 --segment-only only selects: the classic segmenter answers every clicked region that has an outline
 drawn by hand (and the easy photos' rocket and coffee) behind the people pass, as in the editor (the
-objects it finds seed a click inside one, and the people and things beside a click stay out), and a table of IoU per region and their mean is printed and written to
-DIR/selection.json, in seconds instead of minutes.`,
+objects it finds seed a click inside one, and the people and things beside a click stay out), and a
+table of IoU per region and their mean is printed and written to DIR/selection.json, in seconds
+instead of minutes.`,
   async run(args, context) {
     const { values } = parseArgs({
       args,
@@ -124,15 +125,15 @@ DIR/selection.json, in seconds instead of minutes.`,
   },
 };
 
-/**
- * The classic segmenter as the editor asks it: behind the people pass, which answers a click on a person
- * with the person and keeps the people and things found beside a click out of its region.
- */
 /** Whether a photo has a scene written for it (a people photo's sea and sky, say). */
 function hasScene(photo: string): boolean {
   return [...SCENES, ...HARD_SCENES].some((scene) => scene.photo === basename(photo));
 }
 
+/**
+ * The classic segmenter as the editor asks it: behind the people pass, which answers a click on a person
+ * with the person and keeps the people and things found beside a click out of its region.
+ */
 function asInTheEditor(classic: ClassicSegmenter, people: PeopleDetector): Promise<Segmenter> {
   return createSegmenterProvider({ classic, people }).get();
 }

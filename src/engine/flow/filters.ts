@@ -116,25 +116,27 @@ export function warp(
   v: Float32Array,
   out: Float32Array,
 ): void {
-  const maxX = width - 1.001;
-  const maxY = height - 1.001;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
-      let sx = x + u[i]!;
-      let sy = y + v[i]!;
-      sx = sx < 0 ? 0 : sx > maxX ? maxX : sx;
-      sy = sy < 0 ? 0 : sy > maxY ? maxY : sy;
-      const x0 = sx | 0;
-      const y0 = sy | 0;
-      const fx = sx - x0;
-      const fy = sy - y0;
-      const p = y0 * width + x0;
-      const q = p + width;
-      out[i] =
-        (src[p]! * (1 - fx) + src[p + 1]! * fx) * (1 - fy) + (src[q]! * (1 - fx) + src[q + 1]! * fx) * fy;
+      out[i] = bilinearAt(src, width, height, x + u[i]!, y + v[i]!);
     }
   }
+}
+
+/** src at (x, y), bilinear, clamped at the edges. */
+export function bilinearAt(src: Float32Array, width: number, height: number, x: number, y: number): number {
+  const maxX = width - 1.001;
+  const maxY = height - 1.001;
+  const sx = x < 0 ? 0 : x > maxX ? maxX : x;
+  const sy = y < 0 ? 0 : y > maxY ? maxY : y;
+  const x0 = sx | 0;
+  const y0 = sy | 0;
+  const fx = sx - x0;
+  const fy = sy - y0;
+  const p = y0 * width + x0;
+  const q = p + width;
+  return (src[p]! * (1 - fx) + src[p + 1]! * fx) * (1 - fy) + (src[q]! * (1 - fx) + src[q + 1]! * fx) * fy;
 }
 
 /** One running-sum box pass of radius r along rows (edges clamped). */

@@ -122,7 +122,8 @@ function grow(box: Rect, share: number): Rect {
   return [box[0] - dx, box[1] - dy, box[2] + 2 * dx, box[3] + 2 * dy];
 }
 
-function insideBox(x: number, y: number, box: Rect): boolean {
+/** Whether (x, y) lies in a box given as x, y, width, height (edges included). */
+export function insideBox(x: number, y: number, box: Rect): boolean {
   return x >= box[0] && y >= box[1] && x <= box[0] + box[2] && y <= box[1] + box[3];
 }
 

@@ -8,7 +8,7 @@ import type { Click, Mask } from '../../shared/index.js';
 import { dilate } from '../diffusion/masks.js';
 import { growBox, type PixelBox } from '../image/bounds.js';
 import type { RgbaImage } from '../image/types.js';
-import { hitPerson, onPersonAt, personOf, personPrompt } from '../people/select.js';
+import { hitPerson, insideBox, onPersonAt, personOf, personPrompt } from '../people/select.js';
 import type { FoundBody, FoundPeople } from '../people/types.js';
 import type { DetectedObject, SegmentOutput, SegmentRequest, Segmenter } from './types.js';
 
@@ -87,8 +87,9 @@ export async function keepDetectedOut(
     cuts.push({ thing: body, cut: () => personCut(personOf(found, body), width, height) });
   }
   for (const object of found.objects) {
-    if (positives.some((c) => inBox(object.box, c.x, c.y))) continue;
-    if (boxShareInside(object.box, inside) < OBJECT_COVERED) continue;
+    if (positives.some((c) => insideBox(c.x, c.y, object.box))) continue;
+    const [bx, by, bw, bh] = object.box;
+    if (boxShare({ x0: bx, y0: by, x1: bx + bw, y1: by + bh }, inside) < OBJECT_COVERED) continue;
     cuts.push({ thing: object, cut: () => objectCut(object, width, height) });
   }
   if (cuts.length === 0) return answer;
@@ -239,7 +240,7 @@ function objectCut(object: DetectedObject, width: number, height: number): Cut {
     x1: Math.min(width - 1, x + w * (1 + BOX_MARGIN)),
     y1: Math.min(height - 1, y + h * (1 + BOX_MARGIN)),
   };
-  const inDetected = (px: number, py: number) => inBox(object.box, px, py);
+  const inDetected = (px: number, py: number) => insideBox(px, py, object.box);
   // A person MoveNet did not find is their box: the segmenter outlined a bather's blue top and left her
   // legs, shorts and the shoes in her hands to flow off with the sea, smeared and doubled. The sea in
   // the box's corners stands still with her, which reads as calm water beside her.
@@ -255,23 +256,17 @@ function objectCut(object: DetectedObject, width: number, height: number): Cut {
   return { box, clicks, points: clicks, fallback: inDetected };
 }
 
-function inBox(box: readonly [number, number, number, number], x: number, y: number): boolean {
-  return x >= box[0] && y >= box[1] && x <= box[0] + box[2] && y <= box[1] + box[3];
-}
-
 function inBoxRect(box: PixelBox, x: number, y: number): boolean {
   return x >= box.x0 && y >= box.y0 && x <= box.x1 && y <= box.y1;
 }
 
-/** The share of the box (sampled on a 16 x 16 grid) inside the answer. */
-function boxShareInside(
-  box: readonly [number, number, number, number],
-  inside: (x: number, y: number) => boolean,
-): number {
+/** The share of a box, sampled on a 16 x 16 grid, where `test` holds. */
+function boxShare(box: PixelBox, test: (x: number, y: number) => boolean): number {
+  const { x0, y0, x1, y1 } = box;
   let n = 0;
   for (let j = 0; j < 16; j++)
     for (let i = 0; i < 16; i++)
-      if (inside(box[0] + (box[2] * (i + 0.5)) / 16, box[1] + (box[3] * (j + 0.5)) / 16)) n++;
+      if (test(x0 + ((x1 - x0) * (i + 0.5)) / 16, y0 + ((y1 - y0) * (j + 0.5)) / 16)) n++;
   return n / 256;
 }
 
@@ -284,10 +279,5 @@ function isOutlineOf(outline: Mask, cut: Cut): boolean {
   };
   const held = cut.points.filter((p) => at(p.x, p.y)).length;
   if (held < cut.points.length * HOLDS_POINTS) return false;
-  const { x0, y0, x1, y1 } = cut.box;
-  let inBox = 0;
-  for (let j = 0; j < 16; j++)
-    for (let i = 0; i < 16; i++)
-      if (at(x0 + ((x1 - x0) * (i + 0.5)) / 16, y0 + ((y1 - y0) * (j + 0.5)) / 16)) inBox++;
-  return inBox / 256 <= 1 - LEAVES_OUT;
+  return boxShare(cut.box, at) <= 1 - LEAVES_OUT;
 }

@@ -7,6 +7,7 @@
 // the distance to the edge): a line counts as mirrored in a frame when it reads symmetric about some
 // point where the photo's same line does not.
 import type { GreyImage } from '../../flow/index.js';
+import { bilinearAt } from '../../flow/filters.js';
 import { bestAxis, KEPT, meanStep, MIRRORED, NATURAL, TEXTURED, type Line } from './edge-mirror.js';
 import { signedDistance } from './texture.js';
 
@@ -28,21 +29,6 @@ const STRIDE = 3;
 const PHOTO_EDGE = 4;
 /** Fewest judged lines a region needs. */
 const FEWEST = 12;
-
-function sample(image: GreyImage, x: number, y: number): number {
-  const { width, height, data } = image;
-  const cx = Math.min(width - 1.001, Math.max(0, x));
-  const cy = Math.min(height - 1.001, Math.max(0, y));
-  const x0 = Math.floor(cx);
-  const y0 = Math.floor(cy);
-  const fx = cx - x0;
-  const fy = cy - y0;
-  const i = y0 * width + x0;
-  return (
-    (data[i]! * (1 - fx) + data[i + 1]! * fx) * (1 - fy) +
-    (data[i + width]! * (1 - fx) + data[i + width + 1]! * fx) * fy
-  );
-}
 
 /** `inside`: the region's mask at the frames' size (1 inside). */
 export function innerMirror(
@@ -86,7 +72,7 @@ export function innerMirror(
       if (ex < PHOTO_EDGE || ey < PHOTO_EDGE || ex > width - 1 - PHOTO_EDGE || ey > height - 1 - PHOTO_EDGE)
         continue;
       if (depth(ex, ey) < 0.7 * (length - 1)) continue;
-      const line: Line = (at) => sample(photo, x + nx * at, y + ny * at);
+      const line: Line = (at) => bilinearAt(photo.data, width, height, x + nx * at, y + ny * at);
       const change = meanStep(line, length);
       if (change >= TEXTURED && bestAxis(line, length) >= NATURAL) starts.push({ x, y, nx, ny, change });
     }
@@ -98,7 +84,7 @@ export function innerMirror(
     let sx = 0;
     let sy = 0;
     for (const { x, y, nx, ny, change } of starts) {
-      const line: Line = (at) => sample(frame, x + nx * at, y + ny * at);
+      const line: Line = (at) => bilinearAt(frame.data, width, height, x + nx * at, y + ny * at);
       if (meanStep(line, length) >= KEPT * change && bestAxis(line, length) < MIRRORED) {
         mirrored++;
         sx += x;
